@@ -1,0 +1,35 @@
+import { type App, type Environment, Tags } from 'aws-cdk-lib';
+import type { StageConfig } from './config';
+import { DataLakeStack } from './stacks/data-lake-stack';
+
+/** The stacks of one stage, for the app and for tests to reach into. */
+export interface MlLifecycleStacks {
+  readonly dataLake: DataLakeStack;
+}
+
+/**
+ * Adds the project's stacks for one stage to an app. `bin/app.ts` and the tests both build the
+ * app through here, with the same validated config, so what is tested is what is deployed.
+ */
+export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
+  // Only an explicit account and region pin the stacks; sandbox leaves both to the CLI.
+  const env: Environment | undefined =
+    config.account !== undefined || config.region !== undefined
+      ? { account: config.account, region: config.region }
+      : undefined;
+  const common = { env, terminationProtection: config.terminationProtection };
+
+  Tags.of(app).add('project', 'ml-lifecycle-cdk');
+  Tags.of(app).add('stage', config.stage);
+  if (config.owner !== undefined) {
+    Tags.of(app).add('owner', config.owner);
+  }
+
+  const dataLake = new DataLakeStack(app, 'DataLake', {
+    ...common,
+    stackName: `ml-lifecycle-${config.stage}-data-lake`,
+    description: `ml-lifecycle-cdk (${config.stage}): data lake buckets and key, Glue catalog, Athena workgroup, CloudTrail audit trail`,
+    config,
+  });
+  return { dataLake };
+}

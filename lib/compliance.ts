@@ -1,0 +1,32 @@
+import { type App, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, type NagPack } from 'cdk-nag';
+
+/**
+ * Registers the cdk-nag rule packs as synth-time validation plugins: `cdk synth` fails on any
+ * finding that is not acknowledged, with `Validations.of(resource).acknowledge(...)`, on the
+ * one resource it concerns. Returns the packs so tests can run them with `validateScope`.
+ */
+export function addComplianceChecks(app: App): NagPack[] {
+  const packs = [new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app)];
+  Validations.of(app).addPlugins(...packs);
+  return packs;
+}
+
+/**
+ * Acknowledges findings on one construct (and what it contains) with one reason, for rules that
+ * several packs share: NIST 800-53 R5 and HIPAA both check, say, S3 replication. Each `id` is
+ * a plain rule id such as `NIST.800.53.R5-S3BucketReplicationEnabled`.
+ */
+export function acknowledgeFindings(scope: IConstruct, ids: readonly string[], reason: string): void {
+  for (const id of ids) {
+    Validations.of(scope).acknowledge({ id, reason });
+  }
+}
+
+/** The rule ids of findings this project acknowledges somewhere, by what they are about. */
+export const RULES = {
+  s3Replication: ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled'],
+  s3DefaultKmsEncryption: ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS'],
+  iamInlinePolicy: ['NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy'],
+} as const;

@@ -1,0 +1,383 @@
+/**
+ * Stage configuration: every tunable of the project, its default per stage, and the rules a
+ * value must meet. `bin/app.ts` is the only reader of CDK context; it calls
+ * {@link loadStageConfig} and passes the typed result down as props, so no construct ever
+ * reads context or the environment.
+ *
+ * Two stages ship with the project:
+ * - `sandbox` (the default): cheap, environment-agnostic (synth needs no credentials), and
+ *   destroyable: `cdk destroy` removes every resource, data included.
+ * - `production`: explicit account and region, data retained on stack deletion, and
+ *   termination protection on.
+ *
+ * Any value can be overridden per stage through the `config` context key, as an object in
+ * `cdk.json` / `cdk.context.json` or as a JSON string on the command line:
+ *
+ * ```sh
+ * npx cdk synth -c stage=production \
+ *   -c config='{"production":{"account":"123456789012","region":"eu-west-1"}}'
+ * ```
+ *
+ * Every value is checked before any construct is built. A bad one stops synth with a
+ * message that names the key, the value received and what is allowed.
+ */
+
+/** The stages this project knows, in the order the README lists them. */
+export const STAGE_NAMES = ['sandbox', 'production'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+/** What happens to stateful resources (buckets, keys, catalog) when their stack is deleted. */
+export type RemovalMode = 'destroy' | 'retain';
+
+/** The typed, validated configuration of one stage. */
+export interface StageConfig {
+  /** The stage this configuration belongs to. */
+  readonly stage: StageName;
+  /**
+   * The AWS account to deploy to (12 digits). Required for `production`.
+   * @default - environment-agnostic: the account comes from the CLI's credentials at deploy time
+   */
+  readonly account?: string;
+  /**
+   * The AWS region to deploy to, such as `eu-west-1`. Required for `production`.
+   * @default - environment-agnostic: the region comes from the CLI's profile at deploy time
+   */
+  readonly region?: string;
+  /**
+   * An e-mail address tagged as `owner` on every resource, so a stray resource can be traced to
+   * a person.
+   * @default - no owner tag
+   */
+  readonly owner?: string;
+  /**
+   * `destroy`: `cdk destroy` deletes every resource and empties every bucket first.
+   * `retain`: buckets, keys, the catalog and logs outlive their stack. `production` must retain.
+   */
+  readonly removal: RemovalMode;
+  /** CloudFormation termination protection on every stack. `production` must have it on. */
+  readonly terminationProtection: boolean;
+  /** The data lake's storage classes, retention and query limits. */
+  readonly dataLake: DataLakeConfig;
+  /** The CloudTrail audit trail's retention. */
+  readonly audit: AuditConfig;
+}
+
+/** Data lake tunables. */
+export interface DataLakeConfig {
+  /** Days after which raw objects move to S3 Standard-IA (S3 requires at least 30). */
+  readonly rawInfrequentAccessAfterDays: number;
+  /** Days after which raw objects move to S3 Glacier Instant Retrieval (at least 30 after Standard-IA). */
+  readonly rawGlacierInstantRetrievalAfterDays: number;
+  /** Days a noncurrent (overwritten) object version is kept in any bucket of the lake. */
+  readonly noncurrentVersionExpirationDays: number;
+  /** Days after which an incomplete multipart upload is aborted and its parts deleted. */
+  readonly incompleteUploadAbortAfterDays: number;
+  /** Days S3 server access logs are kept. */
+  readonly accessLogExpirationDays: number;
+  /** The most one Athena query may scan in the lake's workgroup, in MiB, before Athena cancels it. */
+  readonly athenaQueryScanLimitMiB: number;
+  /** Days Athena query results are kept in the artifacts bucket. */
+  readonly athenaResultExpirationDays: number;
+}
+
+/** Audit trail tunables. */
+export interface AuditConfig {
+  /** Days the trail's CloudWatch Logs copy is kept: one of the retention periods CloudWatch Logs offers. */
+  readonly trailLogRetentionDays: number;
+  /** Days the trail's log files are kept in its S3 bucket. */
+  readonly trailObjectExpirationDays: number;
+}
+
+/** The defaults of each stage. Every key here is documented in the README's configuration table. */
+export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
+  sandbox: {
+    stage: 'sandbox',
+    removal: 'destroy',
+    terminationProtection: false,
+    dataLake: {
+      rawInfrequentAccessAfterDays: 30,
+      rawGlacierInstantRetrievalAfterDays: 90,
+      noncurrentVersionExpirationDays: 30,
+      incompleteUploadAbortAfterDays: 7,
+      accessLogExpirationDays: 90,
+      athenaQueryScanLimitMiB: 1024,
+      athenaResultExpirationDays: 7,
+    },
+    audit: {
+      trailLogRetentionDays: 30,
+      trailObjectExpirationDays: 90,
+    },
+  },
+  production: {
+    stage: 'production',
+    removal: 'retain',
+    terminationProtection: true,
+    dataLake: {
+      rawInfrequentAccessAfterDays: 90,
+      rawGlacierInstantRetrievalAfterDays: 365,
+      noncurrentVersionExpirationDays: 90,
+      incompleteUploadAbortAfterDays: 7,
+      accessLogExpirationDays: 365,
+      athenaQueryScanLimitMiB: 10240,
+      athenaResultExpirationDays: 30,
+    },
+    audit: {
+      trailLogRetentionDays: 365,
+      trailObjectExpirationDays: 2557,
+    },
+  },
+};
+
+/**
+ * The retention periods CloudWatch Logs accepts, in days
+ * (source: the `RetentionInDays` property of `AWS::Logs::LogGroup` in the CloudFormation reference).
+ */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Thrown when a stage or a configuration value is not allowed. Its message lists every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      problems.length === 1
+        ? `Invalid configuration: ${problems[0]}`
+        : `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** The rule one configuration key must meet. */
+interface KeyRule {
+  /** What is allowed, in words, completing "expected ...". */
+  readonly allowed: string;
+  /** Whether a value meets the rule. */
+  readonly accepts: (value: unknown) => boolean;
+  /** Whether the key may be absent. */
+  readonly optional?: boolean;
+}
+
+const integer = (min: number, max: number): KeyRule => ({
+  allowed: `an integer from ${min} to ${max}`,
+  accepts: (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max,
+});
+const oneOf = (values: readonly (string | number)[]): KeyRule => ({
+  allowed: `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
+  accepts: (v) => values.includes(v as string | number),
+});
+const matching = (pattern: RegExp, allowed: string): KeyRule => ({
+  allowed,
+  accepts: (v) => typeof v === 'string' && pattern.test(v),
+  optional: true,
+});
+const BOOLEAN: KeyRule = { allowed: 'true or false', accepts: (v) => typeof v === 'boolean' };
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+// Deliberately plain: one @, no whitespace, a dot in the domain. Not RFC 5322, and not meant to be.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The rule of every configuration key, by its dotted path. A key that is not here is unknown
+ * and stops synth.
+ */
+export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
+  stage: oneOf(STAGE_NAMES),
+  account: matching(ACCOUNT_ID, 'a 12-digit AWS account id such as "123456789012"'),
+  region: matching(REGION, 'an AWS region name such as "eu-west-1"'),
+  owner: matching(EMAIL, 'an e-mail address such as "ml-team@example.com"'),
+  removal: oneOf(['destroy', 'retain']),
+  terminationProtection: BOOLEAN,
+  'dataLake.rawInfrequentAccessAfterDays': integer(30, 3650),
+  'dataLake.rawGlacierInstantRetrievalAfterDays': integer(60, 3650),
+  'dataLake.noncurrentVersionExpirationDays': integer(1, 3650),
+  'dataLake.incompleteUploadAbortAfterDays': integer(1, 365),
+  'dataLake.accessLogExpirationDays': integer(1, 3650),
+  'dataLake.athenaQueryScanLimitMiB': integer(10, 10 * 1024 * 1024),
+  'dataLake.athenaResultExpirationDays': integer(1, 3650),
+  'audit.trailLogRetentionDays': oneOf(LOG_RETENTION_DAYS),
+  'audit.trailObjectExpirationDays': integer(1, 3650),
+};
+
+/** What `bin/app.ts` reads from CDK context. */
+export interface ConfigContext {
+  /** Context `stage`: the stage's name. Absent means `sandbox`. */
+  readonly stage?: unknown;
+  /**
+   * Context `config`: overrides per stage, `{ "<stage>": { <keys as in StageConfig> } }`, as an
+   * object or as a JSON string (what `-c config=...` passes).
+   */
+  readonly config?: unknown;
+}
+
+/**
+ * Builds the validated configuration of the stage that context selects.
+ * @throws ConfigError naming each bad key, the value received and what is allowed
+ */
+export function loadStageConfig(context: ConfigContext = {}): StageConfig {
+  const stage = context.stage ?? 'sandbox';
+  if (!isStageName(stage)) {
+    throw new ConfigError([`stage ${show(stage)} is unknown; expected one of: ${STAGE_NAMES.join(', ')}`]);
+  }
+  const overrides = parseOverrides(context.config);
+  for (const name of Object.keys(overrides)) {
+    if (!isStageName(name)) {
+      throw new ConfigError([`config key "${name}" is not a stage; expected one of: ${STAGE_NAMES.join(', ')}`]);
+    }
+  }
+  const own = overrides[stage] ?? {};
+  if (!isPlainObject(own)) {
+    throw new ConfigError([`config.${stage} is ${show(own)}; expected an object of configuration keys`]);
+  }
+  if ('stage' in own) {
+    throw new ConfigError([`config.${stage}.stage cannot be overridden; choose the stage with -c stage=NAME`]);
+  }
+  const merged = deepMerge(STAGE_DEFAULTS[stage], own);
+  const problems = [...checkKeys(merged, `config.${stage}.`), ...checkStageRules(merged)];
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  return merged as unknown as StageConfig;
+}
+
+function parseOverrides(raw: unknown): Record<string, unknown> {
+  if (raw === undefined) {
+    return {};
+  }
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw) as unknown;
+    } catch (e) {
+      throw new ConfigError([`context "config" is not valid JSON (${(e as Error).message}); received ${raw}`]);
+    }
+  }
+  if (!isPlainObject(value)) {
+    throw new ConfigError([
+      `context "config" is ${show(value)}; expected an object of stages, such as {"sandbox": {"owner": "me@example.com"}}`,
+    ]);
+  }
+  return value;
+}
+
+/** Checks every leaf against CONFIG_RULES: unknown keys, missing keys, types and ranges. */
+function checkKeys(config: Record<string, unknown>, prefix: string): string[] {
+  const problems: string[] = [];
+  const leaves = flatten(config);
+  for (const [key, value] of Object.entries(leaves)) {
+    const rule = CONFIG_RULES[key];
+    const sectionKeys = Object.keys(CONFIG_RULES).filter((k) => k.startsWith(`${key}.`));
+    if (rule === undefined && sectionKeys.length > 0) {
+      problems.push(`${prefix}${key} is ${show(value)}; expected an object with the keys ${sectionKeys.join(', ')}`);
+    } else if (rule === undefined) {
+      problems.push(`${prefix}${key} is not a configuration key; known keys: ${knownKeysNear(key)}`);
+    } else if (value === undefined && rule.optional) {
+      continue;
+    } else if (!rule.accepts(value)) {
+      problems.push(`${prefix}${key} is ${show(value)}; expected ${rule.allowed}`);
+    }
+  }
+  for (const [key, rule] of Object.entries(CONFIG_RULES)) {
+    if (!(key in leaves) && !rule.optional && !isSectionPresentAsLeaf(leaves, key)) {
+      problems.push(`${prefix}${key} is missing; expected ${rule.allowed}`);
+    }
+  }
+  return problems;
+}
+
+/** Rules that relate several keys, or a key to the stage. */
+function checkStageRules(config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const c = config as unknown as StageConfig;
+  const at = `config.${c.stage}.`;
+  if (c.stage === 'production') {
+    if (c.account === undefined) {
+      problems.push(
+        `${at}account is missing; production deploys to an explicit account: set a 12-digit AWS account id`,
+      );
+    }
+    if (c.region === undefined) {
+      problems.push(
+        `${at}region is missing; production deploys to an explicit region: set an AWS region name such as "eu-west-1"`,
+      );
+    }
+    if (c.removal !== 'retain') {
+      problems.push(`${at}removal is ${show(c.removal)}; production keeps its data: expected "retain"`);
+    }
+    if (c.terminationProtection !== true) {
+      problems.push(
+        `${at}terminationProtection is ${show(c.terminationProtection)}; production stacks are protected: expected true`,
+      );
+    }
+  }
+  const lake = c.dataLake;
+  if (
+    isPlainObject(lake) &&
+    Number.isInteger(lake.rawInfrequentAccessAfterDays) &&
+    Number.isInteger(lake.rawGlacierInstantRetrievalAfterDays) &&
+    lake.rawGlacierInstantRetrievalAfterDays < lake.rawInfrequentAccessAfterDays + 30
+  ) {
+    problems.push(
+      `${at}dataLake.rawGlacierInstantRetrievalAfterDays is ${lake.rawGlacierInstantRetrievalAfterDays}; ` +
+        `expected at least ${lake.rawInfrequentAccessAfterDays + 30} (S3 keeps objects in Standard-IA for 30 days, ` +
+        `and dataLake.rawInfrequentAccessAfterDays is ${lake.rawInfrequentAccessAfterDays})`,
+    );
+  }
+  return problems;
+}
+
+function isStageName(value: unknown): value is StageName {
+  return typeof value === 'string' && (STAGE_NAMES as readonly string[]).includes(value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Overrides replace leaves and merge into sections; a non-object override replaces a section whole (and fails its check). */
+function deepMerge(base: object, override: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+/** `{a: {b: 1}}` → `{"a.b": 1}`. A section that is not an object stays a leaf under its own name. */
+function flatten(value: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    const path = `${prefix}${key}`;
+    if (isPlainObject(inner) && !(path in CONFIG_RULES)) {
+      Object.assign(out, flatten(inner, `${path}.`));
+    } else {
+      out[path] = inner;
+    }
+  }
+  return out;
+}
+
+/** A section replaced by a non-object is reported once, as unknown, not again as each missing key. */
+function isSectionPresentAsLeaf(leaves: Record<string, unknown>, key: string): boolean {
+  const section = key.split('.')[0] ?? key;
+  return section !== key && section in leaves;
+}
+
+/** The keys of the section an unknown key was found in, or the top-level names if that section is unknown too. */
+function knownKeysNear(key: string): string {
+  const section = key.includes('.') ? `${key.split('.')[0]}.` : '';
+  const near = Object.keys(CONFIG_RULES).filter((k) => section !== '' && k.startsWith(section));
+  const topLevel = [...new Set(Object.keys(CONFIG_RULES).map((k) => k.split('.')[0]))];
+  return (near.length > 0 ? near : topLevel).join(', ');
+}
+
+function show(value: unknown): string {
+  if (value === undefined) {
+    return 'undefined';
+  }
+  const json = JSON.stringify(value);
+  const type = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+  return `${json} (${type})`;
+}

@@ -1,0 +1,109 @@
+import { Aws, type Duration, RemovalPolicy, type Size } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { RemovalMode } from '../config';
+
+export interface LakeCatalogProps {
+  /**
+   * Prefix of the Glue database and Athena workgroup names, which must be unique in an account
+   * and region (so one per stage). Lower-case letters, digits and underscores.
+   */
+  readonly namePrefix: string;
+  /** The raw zone's bucket: the raw database's location. */
+  readonly rawBucket: s3.IBucket;
+  /** The curated zone's bucket: the curated database's location. */
+  readonly curatedBucket: s3.IBucket;
+  /** The bucket that receives Athena query results, under {@link LakeCatalog.QUERY_RESULTS_PREFIX}. */
+  readonly resultsBucket: s3.Bucket;
+  /** The key Athena encrypts query results with (SSE-KMS). */
+  readonly resultsKey: kms.IKey;
+  /** How long query results are kept. */
+  readonly resultsExpiration: Duration;
+  /** The most one query may scan before Athena cancels it. */
+  readonly queryScanLimit: Size;
+  /** `destroy`: the databases (with their tables) and the workgroup (with its saved queries) go with the stack. */
+  readonly removal: RemovalMode;
+}
+
+/**
+ * The lake's catalog and query engine: a Glue Data Catalog database per zone, and an Athena
+ * workgroup whose settings users cannot override: results encrypted with the lake's key in the
+ * artifacts bucket, a bytes-scanned cutoff per query, and CloudWatch metrics.
+ *
+ * Tables arrive with the stages that write the data (ingestion's raw table, ETL's curated tables).
+ */
+export class LakeCatalog extends Construct {
+  /** Where in the results bucket Athena writes query results. */
+  static readonly QUERY_RESULTS_PREFIX = 'athena-results/';
+
+  readonly rawDatabase: glue.CfnDatabase;
+  readonly curatedDatabase: glue.CfnDatabase;
+  readonly workGroup: athena.CfnWorkGroup;
+
+  /** The raw database's name, for tables and crawlers. */
+  get rawDatabaseName(): string {
+    return this.rawDatabase.ref;
+  }
+
+  /** The curated database's name, for tables and ETL jobs. */
+  get curatedDatabaseName(): string {
+    return this.curatedDatabase.ref;
+  }
+
+  constructor(scope: Construct, id: string, props: LakeCatalogProps) {
+    super(scope, id);
+    if (!/^[a-z][a-z0-9_]*$/.test(props.namePrefix)) {
+      throw new Error(
+        `LakeCatalog namePrefix "${props.namePrefix}" must be lower-case letters, digits and underscores, starting with a letter`,
+      );
+    }
+    const removalPolicy = props.removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    this.rawDatabase = new glue.CfnDatabase(this, 'RawDatabase', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseInput: {
+        name: `${props.namePrefix}_raw`,
+        description: 'Raw zone: records as ingested, an immutable log',
+        locationUri: props.rawBucket.s3UrlForObject(),
+      },
+    });
+    this.curatedDatabase = new glue.CfnDatabase(this, 'CuratedDatabase', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseInput: {
+        name: `${props.namePrefix}_curated`,
+        description: 'Curated zone: cleaned, typed and deduplicated views rebuilt by ETL',
+        locationUri: props.curatedBucket.s3UrlForObject(),
+      },
+    });
+    this.rawDatabase.applyRemovalPolicy(removalPolicy);
+    this.curatedDatabase.applyRemovalPolicy(removalPolicy);
+
+    props.resultsBucket.addLifecycleRule({
+      id: 'AthenaQueryResults',
+      prefix: LakeCatalog.QUERY_RESULTS_PREFIX,
+      expiration: props.resultsExpiration,
+    });
+    this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
+      name: props.namePrefix.replace(/_/g, '-'),
+      description: 'Queries over the ml-lifecycle-cdk data lake, with enforced encryption and a scan limit',
+      state: 'ENABLED',
+      recursiveDeleteOption: props.removal === 'destroy',
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        publishCloudWatchMetricsEnabled: true,
+        requesterPaysEnabled: false,
+        bytesScannedCutoffPerQuery: props.queryScanLimit.toBytes(),
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: props.resultsBucket.s3UrlForObject(LakeCatalog.QUERY_RESULTS_PREFIX),
+          expectedBucketOwner: Aws.ACCOUNT_ID,
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.resultsKey.keyArn },
+        },
+      },
+    });
+    this.workGroup.applyRemovalPolicy(removalPolicy);
+  }
+}
