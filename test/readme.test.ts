@@ -1,0 +1,36 @@
+import { CONFIG_RULES, STAGE_DEFAULTS, type StageName } from '../lib/config';
+import { README, readmeSection, tableRows } from './support/readme';
+
+/** Rows of the configuration table by key: | key | allowed | sandbox | production | what it does |. */
+const configRows = new Map(tableRows(readmeSection('Configuration')).map((cells) => [cells[0], cells]));
+
+describe('README', () => {
+  it('shows the two quick-start commands', () => {
+    expect(readmeSection('Quick start')).toContain('npm ci && npx cdk synth');
+    expect(readmeSection('Quick start')).toContain('npm test');
+  });
+
+  it.each(Object.keys(CONFIG_RULES).filter((key) => key !== 'stage'))('documents config key %s', (key) => {
+    expect(configRows.get(key)?.[4]).toEqual(expect.stringMatching(/\w+/));
+  });
+
+  it('documents no key that does not exist', () => {
+    const documented = [...configRows.keys()].filter((key): key is string => key !== undefined && key !== 'key');
+    expect(documented.filter((key) => !(key in CONFIG_RULES))).toEqual([]);
+  });
+
+  it.each(Object.keys(CONFIG_RULES).filter((key) => key.includes('.')))(
+    'gives the real defaults of %s for both stages',
+    (key) => {
+      const [section, name] = key.split('.') as ['dataLake' | 'audit', string];
+      const defaultOf = (stage: StageName) =>
+        String((STAGE_DEFAULTS[stage][section] as unknown as Record<string, number>)[name]);
+      const cells = configRows.get(key);
+      expect([cells?.[2], cells?.[3]]).toEqual([defaultOf('sandbox'), defaultOf('production')]);
+    },
+  );
+
+  it('keeps the README free of placeholders', () => {
+    expect(README).not.toMatch(/\bTODO\b|\bTBD\b|lorem ipsum/i);
+  });
+});
