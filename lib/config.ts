@@ -140,9 +140,10 @@ export const LOG_RETENTION_DAYS = [
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(
-      problems.length === 1
+      (problems.length === 1
         ? `Invalid configuration: ${problems[0]}`
-        : `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+        : `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`) +
+        '\nSet values per stage in the "config" context (-c config=JSON, or cdk.json): see "Configuration" in the README.',
     );
     this.name = 'ConfigError';
   }
@@ -211,8 +212,21 @@ export interface ConfigContext {
   readonly config?: unknown;
 }
 
+/** The rules by key, as a Map so that keys such as `constructor` or `__proto__` are never mistaken for rules. */
+const RULES = new Map(Object.entries(CONFIG_RULES));
+/** Section name → the full keys in it (`dataLake` → `dataLake.rawInfrequentAccessAfterDays`, ...). */
+const SECTIONS = new Map<string, string[]>();
+for (const key of RULES.keys()) {
+  const [section, name] = key.split('.');
+  if (section !== undefined && name !== undefined) {
+    SECTIONS.set(section, [...(SECTIONS.get(section) ?? []), key]);
+  }
+}
+
 /**
- * Builds the validated configuration of the stage that context selects.
+ * Builds the validated configuration of the stage that context selects. The overrides of every
+ * stage present in `config` are checked too, so a typo in production's section shows up in a
+ * sandbox synth, not on the day production is deployed.
  * @throws ConfigError naming each bad key, the value received and what is allowed
  */
 export function loadStageConfig(context: ConfigContext = {}): StageConfig {
@@ -221,24 +235,27 @@ export function loadStageConfig(context: ConfigContext = {}): StageConfig {
     throw new ConfigError([`stage ${show(stage)} is unknown; expected one of: ${STAGE_NAMES.join(', ')}`]);
   }
   const overrides = parseOverrides(context.config);
+  const problems: string[] = [];
+  const stagesToCheck = new Set<StageName>([stage]);
   for (const name of Object.keys(overrides)) {
-    if (!isStageName(name)) {
-      throw new ConfigError([`config key "${name}" is not a stage; expected one of: ${STAGE_NAMES.join(', ')}`]);
+    if (isStageName(name)) {
+      stagesToCheck.add(name);
+    } else {
+      problems.push(`config.${name}: "${name}" is not a stage; expected one of: ${STAGE_NAMES.join(', ')}`);
     }
   }
-  const own = overrides[stage] ?? {};
-  if (!isPlainObject(own)) {
-    throw new ConfigError([`config.${stage} is ${show(own)}; expected an object of configuration keys`]);
+  let selected: StageConfig | undefined;
+  for (const name of stagesToCheck) {
+    const result = checkStage(name, overrides[name], name === stage);
+    problems.push(...result.problems);
+    if (name === stage) {
+      selected = result.config;
+    }
   }
-  if ('stage' in own) {
-    throw new ConfigError([`config.${stage}.stage cannot be overridden; choose the stage with -c stage=NAME`]);
-  }
-  const merged = deepMerge(STAGE_DEFAULTS[stage], own);
-  const problems = [...checkKeys(merged, `config.${stage}.`), ...checkStageRules(merged)];
-  if (problems.length > 0) {
+  if (problems.length > 0 || selected === undefined) {
     throw new ConfigError(problems);
   }
-  return merged as unknown as StageConfig;
+  return selected;
 }
 
 function parseOverrides(raw: unknown): Record<string, unknown> {
@@ -261,43 +278,100 @@ function parseOverrides(raw: unknown): Record<string, unknown> {
   return value;
 }
 
-/** Checks every leaf against CONFIG_RULES: unknown keys, missing keys, types and ranges. */
-function checkKeys(config: Record<string, unknown>, prefix: string): string[] {
-  const problems: string[] = [];
-  const leaves = flatten(config);
-  for (const [key, value] of Object.entries(leaves)) {
-    const rule = CONFIG_RULES[key];
-    const sectionKeys = Object.keys(CONFIG_RULES).filter((k) => k.startsWith(`${key}.`));
-    if (rule === undefined && sectionKeys.length > 0) {
-      problems.push(`${prefix}${key} is ${show(value)}; expected an object with the keys ${sectionKeys.join(', ')}`);
-    } else if (rule === undefined) {
-      problems.push(`${prefix}${key} is not a configuration key; known keys: ${knownKeysNear(key)}`);
-    } else if (value === undefined && rule.optional) {
-      continue;
-    } else if (!rule.accepts(value)) {
-      problems.push(`${prefix}${key} is ${show(value)}; expected ${rule.allowed}`);
+/** Merges one stage's overrides into its defaults and checks the result. */
+function checkStage(
+  stage: StageName,
+  overrides: unknown,
+  selected: boolean,
+): { config?: StageConfig; problems: string[] } {
+  const at = `config.${stage}.`;
+  if (overrides !== undefined && !isPlainObject(overrides)) {
+    return { problems: [`config.${stage} is ${show(overrides)}; expected an object of configuration keys`] };
+  }
+  const values = new Map(leavesOf(STAGE_DEFAULTS[stage], at).leaves);
+  const given = leavesOf(overrides ?? {}, at);
+  const problems = [...given.problems];
+  for (const [key, value] of given.leaves) {
+    if (key === 'stage') {
+      problems.push(`${at}stage cannot be overridden; choose the stage with -c stage=NAME`);
+    } else {
+      values.set(key, value);
     }
   }
-  for (const [key, rule] of Object.entries(CONFIG_RULES)) {
-    if (!(key in leaves) && !rule.optional && !isSectionPresentAsLeaf(leaves, key)) {
-      problems.push(`${prefix}${key} is missing; expected ${rule.allowed}`);
+  for (const [key, rule] of RULES) {
+    const value = values.get(key);
+    if (value === undefined && !rule.optional) {
+      problems.push(`${at}${key} is missing; expected ${rule.allowed}`);
+    } else if (value !== undefined && !rule.accepts(value)) {
+      problems.push(`${at}${key} is ${show(value)}; expected ${rule.allowed}`);
     }
   }
-  return problems;
+  if (problems.length > 0) {
+    return { problems };
+  }
+  const config = nest(values) as unknown as StageConfig;
+  return { config, problems: checkStageRules(config, selected) };
 }
 
-/** Rules that relate several keys, or a key to the stage. */
-function checkStageRules(config: Record<string, unknown>): string[] {
+/**
+ * The leaves of an overrides object by dotted key. Only known sections are descended into, so
+ * an unknown key is reported whatever its value (even `{}`), and keys are never looked up on
+ * an object's prototype.
+ */
+function leavesOf(value: object, at: string, prefix = ''): { leaves: [string, unknown][]; problems: string[] } {
+  const leaves: [string, unknown][] = [];
   const problems: string[] = [];
-  const c = config as unknown as StageConfig;
+  for (const [name, inner] of Object.entries(value)) {
+    const key = `${prefix}${name}`;
+    const sectionKeys = prefix === '' ? SECTIONS.get(name) : undefined;
+    if (prefix === '' && RULES.has(name) && name.includes('.')) {
+      const [section, leaf] = name.split('.');
+      problems.push(
+        `${at}"${name}" is a dotted key; write it nested, as {"${section}": {"${leaf}": ${show(inner, false)}}}`,
+      );
+    } else if (sectionKeys !== undefined && isPlainObject(inner)) {
+      const nested = leavesOf(inner, at, `${key}.`);
+      leaves.push(...nested.leaves);
+      problems.push(...nested.problems);
+    } else if (sectionKeys !== undefined) {
+      problems.push(`${at}${key} is ${show(inner)}; expected an object with the keys ${sectionKeys.join(', ')}`);
+    } else if (RULES.has(key)) {
+      leaves.push([key, inner]);
+    } else {
+      problems.push(`${at}${key} is not a configuration key; known keys: ${knownKeysNear(prefix)}`);
+    }
+  }
+  return { leaves, problems };
+}
+
+/** `{"a.b": 1}` → `{a: {b: 1}}`. Keys are known rules at this point, so plain assignment is safe. */
+function nest(values: Map<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of values) {
+    const [section, name] = key.split('.');
+    if (section !== undefined && name !== undefined) {
+      const inner = (out[section] ?? {}) as Record<string, unknown>;
+      inner[name] = value;
+      out[section] = inner;
+    } else if (value !== undefined) {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** Rules that relate several keys, or a key to the stage; run once every key is valid on its own. */
+function checkStageRules(c: StageConfig, selected: boolean): string[] {
+  const problems: string[] = [];
   const at = `config.${c.stage}.`;
   if (c.stage === 'production') {
-    if (c.account === undefined) {
+    // Only the stage being synthesized must name its environment.
+    if (selected && c.account === undefined) {
       problems.push(
         `${at}account is missing; production deploys to an explicit account: set a 12-digit AWS account id`,
       );
     }
-    if (c.region === undefined) {
+    if (selected && c.region === undefined) {
       problems.push(
         `${at}region is missing; production deploys to an explicit region: set an AWS region name such as "eu-west-1"`,
       );
@@ -305,23 +379,19 @@ function checkStageRules(config: Record<string, unknown>): string[] {
     if (c.removal !== 'retain') {
       problems.push(`${at}removal is ${show(c.removal)}; production keeps its data: expected "retain"`);
     }
-    if (c.terminationProtection !== true) {
+    if (!c.terminationProtection) {
       problems.push(
         `${at}terminationProtection is ${show(c.terminationProtection)}; production stacks are protected: expected true`,
       );
     }
   }
   const lake = c.dataLake;
-  if (
-    isPlainObject(lake) &&
-    Number.isInteger(lake.rawInfrequentAccessAfterDays) &&
-    Number.isInteger(lake.rawGlacierInstantRetrievalAfterDays) &&
-    lake.rawGlacierInstantRetrievalAfterDays < lake.rawInfrequentAccessAfterDays + 30
-  ) {
+  if (lake.rawGlacierInstantRetrievalAfterDays < lake.rawInfrequentAccessAfterDays + 30) {
     problems.push(
       `${at}dataLake.rawGlacierInstantRetrievalAfterDays is ${lake.rawGlacierInstantRetrievalAfterDays}; ` +
-        `expected at least ${lake.rawInfrequentAccessAfterDays + 30} (S3 keeps objects in Standard-IA for 30 days, ` +
-        `and dataLake.rawInfrequentAccessAfterDays is ${lake.rawInfrequentAccessAfterDays})`,
+        `expected at least ${lake.rawInfrequentAccessAfterDays + 30}, because ` +
+        `${at}dataLake.rawInfrequentAccessAfterDays is ${lake.rawInfrequentAccessAfterDays} ` +
+        'and S3 keeps objects in Standard-IA for 30 days before a further transition',
     );
   }
   return problems;
@@ -335,49 +405,34 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Overrides replace leaves and merge into sections; a non-object override replaces a section whole (and fails its check). */
-function deepMerge(base: object, override: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(override)) {
-    const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+/** The keys of the section an unknown key was found in, or the top-level keys and sections. */
+function knownKeysNear(prefix: string): string {
+  const section = SECTIONS.get(prefix.replace(/\.$/, ''));
+  if (section !== undefined) {
+    return section.join(', ');
   }
-  return out;
+  return [...new Set([...RULES.keys()].map((k) => k.split('.')[0]))].filter((k) => k !== 'stage').join(', ');
 }
 
-/** `{a: {b: 1}}` → `{"a.b": 1}`. A section that is not an object stays a leaf under its own name. */
-function flatten(value: Record<string, unknown>, prefix = ''): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    const path = `${prefix}${key}`;
-    if (isPlainObject(inner) && !(path in CONFIG_RULES)) {
-      Object.assign(out, flatten(inner, `${path}.`));
-    } else {
-      out[path] = inner;
-    }
+/** A value as the user wrote it, and (unless asked not to) what type it is: `"40" (a string)`. */
+function show(value: unknown, withType = true): string {
+  let text: string;
+  if (typeof value === 'bigint') {
+    text = `${value}n`;
+  } else if (typeof value === 'number' && !Number.isFinite(value)) {
+    text = String(value);
+  } else {
+    text = JSON.stringify(value) ?? String(value);
   }
-  return out;
-}
-
-/** A section replaced by a non-object is reported once, as unknown, not again as each missing key. */
-function isSectionPresentAsLeaf(leaves: Record<string, unknown>, key: string): boolean {
-  const section = key.split('.')[0] ?? key;
-  return section !== key && section in leaves;
-}
-
-/** The keys of the section an unknown key was found in, or the top-level names if that section is unknown too. */
-function knownKeysNear(key: string): string {
-  const section = key.includes('.') ? `${key.split('.')[0]}.` : '';
-  const near = Object.keys(CONFIG_RULES).filter((k) => section !== '' && k.startsWith(section));
-  const topLevel = [...new Set(Object.keys(CONFIG_RULES).map((k) => k.split('.')[0]))];
-  return (near.length > 0 ? near : topLevel).join(', ');
-}
-
-function show(value: unknown): string {
-  if (value === undefined) {
-    return 'undefined';
+  if (!withType) {
+    return text;
   }
-  const json = JSON.stringify(value);
-  const type = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
-  return `${json} (${type})`;
+  const type = Array.isArray(value)
+    ? 'an array'
+    : value === null
+      ? 'null'
+      : typeof value === 'object' || typeof value === 'undefined'
+        ? `an ${typeof value}`
+        : `a ${typeof value}`;
+  return `${text} (${type})`;
 }
