@@ -235,7 +235,7 @@ describe('unknown keys', () => {
   });
 
   it('rejects a stage section that is null', () => {
-    expect(sandboxProblems(null as never)).toEqual([expect.stringContaining('config.sandbox is null (null)')]);
+    expect(sandboxProblems(null)).toEqual([expect.stringContaining('config.sandbox is null (null)')]);
   });
 
   it('reports one problem for a value that breaks its own rule, not a second from a cross-key rule', () => {
