@@ -18,6 +18,15 @@ function logicalId(construct: IConstruct): string {
   return Stack.of(construct).resolve(element.logicalId) as string;
 }
 
+/** Synthesized templates are untyped JSON, and the tests read them as such. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/** The synthesized properties of a construct's CloudFormation resource. */
+function propertiesOf(template: Template, construct: IConstruct): Record<string, Json> {
+  return template.toJSON().Resources[logicalId(construct)].Properties as Record<string, Json>;
+}
+
 function ref(construct: IConstruct): { Ref: string } {
   return { Ref: logicalId(construct) };
 }
@@ -59,7 +68,7 @@ describe('DataLakeStack (sandbox)', () => {
   });
 
   describe.each(Object.entries(allBuckets))('every bucket: %s', (_name, bucket) => {
-    const props = () => template.toJSON().Resources[logicalId(bucket)].Properties as Record<string, unknown>;
+    const props = () => propertiesOf(template, bucket);
 
     it('blocks all public access', () => {
       expect(props().PublicAccessBlockConfiguration).toEqual({
@@ -122,39 +131,29 @@ describe('DataLakeStack (sandbox)', () => {
   });
 
   describe('encryption at rest', () => {
+    /** The bucket's default encryption: SSE-KMS with a bucket key under `key`, or SSE-S3 without one. */
+    const encryption = (key?: IConstruct) => ({
+      ServerSideEncryptionConfiguration: [
+        {
+          ...(key ? { BucketKeyEnabled: true } : {}),
+          BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
+          ServerSideEncryptionByDefault: key
+            ? { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: arnOf(key) }
+            : { SSEAlgorithm: 'AES256' },
+        },
+      ],
+    });
+
     it.each(Object.entries(lakeBuckets))('encrypts %s with the data key (SSE-KMS, bucket key on)', (_name, bucket) => {
-      expect(template.toJSON().Resources[logicalId(bucket)].Properties.BucketEncryption).toEqual({
-        ServerSideEncryptionConfiguration: [
-          {
-            BucketKeyEnabled: true,
-            BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
-            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: arnOf(storage.key) },
-          },
-        ],
-      });
+      expect(propertiesOf(template, bucket).BucketEncryption).toEqual(encryption(storage.key));
     });
 
     it('encrypts the trail bucket with the audit key', () => {
-      expect(template.toJSON().Resources[logicalId(audit.bucket)].Properties.BucketEncryption).toEqual({
-        ServerSideEncryptionConfiguration: [
-          {
-            BucketKeyEnabled: true,
-            BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
-            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: arnOf(audit.key) },
-          },
-        ],
-      });
+      expect(propertiesOf(template, audit.bucket).BucketEncryption).toEqual(encryption(audit.key));
     });
 
     it('encrypts the access-log bucket with SSE-S3, the only encryption S3 log delivery supports', () => {
-      expect(template.toJSON().Resources[logicalId(storage.accessLogsBucket)].Properties.BucketEncryption).toEqual({
-        ServerSideEncryptionConfiguration: [
-          {
-            BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
-            ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
-          },
-        ],
-      });
+      expect(propertiesOf(template, storage.accessLogsBucket).BucketEncryption).toEqual(encryption());
     });
   });
 
@@ -165,7 +164,7 @@ describe('DataLakeStack (sandbox)', () => {
       ['artifacts', storage.artifactsBucket, 'artifacts/'],
       ['trail', audit.bucket, 'trail/'],
     ])('sends the %s bucket logs to the access-log bucket, date-partitioned', (_name, bucket, prefix) => {
-      expect(template.toJSON().Resources[logicalId(bucket)].Properties.LoggingConfiguration).toEqual({
+      expect(propertiesOf(template, bucket).LoggingConfiguration).toEqual({
         DestinationBucketName: ref(storage.accessLogsBucket),
         LogFilePrefix: prefix,
         TargetObjectKeyFormat: { PartitionedPrefix: { PartitionDateSource: 'EventTime' } },
@@ -186,7 +185,7 @@ describe('DataLakeStack (sandbox)', () => {
     });
 
     it('keeps access logs for the configured number of days, and the log bucket logs nowhere', () => {
-      const props = template.toJSON().Resources[logicalId(storage.accessLogsBucket)].Properties;
+      const props = propertiesOf(template, storage.accessLogsBucket);
       expect(props.LifecycleConfiguration.Rules[0]).toMatchObject({ ExpirationInDays: 90 });
       expect(props.LoggingConfiguration).toBeUndefined();
     });
@@ -194,16 +193,14 @@ describe('DataLakeStack (sandbox)', () => {
 
   describe('raw zone', () => {
     it('ages objects into Standard-IA, then Glacier Instant Retrieval', () => {
-      expect(template.toJSON().Resources[logicalId(storage.rawBucket)].Properties.LifecycleConfiguration.Rules).toEqual(
-        [
-          expect.objectContaining({
-            Transitions: [
-              { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
-              { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
-            ],
-          }),
-        ],
-      );
+      expect(propertiesOf(template, storage.rawBucket).LifecycleConfiguration.Rules).toEqual([
+        expect.objectContaining({
+          Transitions: [
+            { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+            { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
+          ],
+        }),
+      ]);
     });
 
     it.each([
@@ -281,9 +278,12 @@ describe('DataLakeStack (sandbox)', () => {
     });
 
     it('expires query results in the artifacts bucket after the configured days', () => {
-      expect(
-        template.toJSON().Resources[logicalId(storage.artifactsBucket)].Properties.LifecycleConfiguration.Rules,
-      ).toContainEqual({ Id: 'AthenaQueryResults', Prefix: 'athena-results/', ExpirationInDays: 7, Status: 'Enabled' });
+      expect(propertiesOf(template, storage.artifactsBucket).LifecycleConfiguration.Rules).toContainEqual({
+        Id: 'AthenaQueryResults',
+        Prefix: 'athena-results/',
+        ExpirationInDays: 7,
+        Status: 'Enabled',
+      });
     });
 
     it('exposes the database names for later stacks', () => {
@@ -336,9 +336,7 @@ describe('DataLakeStack (sandbox)', () => {
     });
 
     it('expires log files in the trail bucket after the configured days', () => {
-      expect(
-        template.toJSON().Resources[logicalId(audit.bucket)].Properties.LifecycleConfiguration.Rules[0],
-      ).toMatchObject({
+      expect(propertiesOf(template, audit.bucket).LifecycleConfiguration.Rules[0]).toMatchObject({
         ExpirationInDays: 90,
       });
     });
@@ -514,10 +512,7 @@ describe('DataLakeStack configuration', () => {
         },
       },
     });
-    expect(
-      template.toJSON().Resources[logicalId(stack.storage.rawBucket)].Properties.LifecycleConfiguration.Rules[0]
-        .Transitions,
-    ).toEqual([
+    expect(propertiesOf(template, stack.storage.rawBucket).LifecycleConfiguration.Rules[0].Transitions).toEqual([
       { StorageClass: 'STANDARD_IA', TransitionInDays: 45 },
       { StorageClass: 'GLACIER_IR', TransitionInDays: 120 },
     ]);
