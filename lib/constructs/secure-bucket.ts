@@ -61,7 +61,8 @@ export const APPEND_ONLY_DENIED_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVe
 
 /**
  * An S3 bucket with the project's security defaults: all public access blocked, TLS 1.2+ only,
- * SSE-KMS with a bucket key, SSE-C uploads refused, ACLs disabled (bucket owner enforced),
+ * SSE-KMS with a bucket key (uploads that ask for another encryption, SSE-C included, refused),
+ * ACLs disabled (bucket owner enforced),
  * versioned, server access logs on, and lifecycle rules for old versions and abandoned uploads.
  */
 export class SecureBucket extends s3.Bucket {
@@ -92,9 +93,31 @@ export class SecureBucket extends s3.Bucket {
       serverAccessLogsPrefix: props.accessLogs.prefix,
       targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
     });
+    this.denyOtherEncryption();
     if (props.appendOnly ?? false) {
       this.denyDeletes(props.removal);
     }
+  }
+
+  /**
+   * Default encryption covers uploads that name no encryption; this refuses those that name
+   * another kind (SSE-S3, say), which would leave an object readable without the key's grant.
+   */
+  private denyOtherEncryption(): void {
+    this.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyEncryptionOtherThanKms',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.arnForObjects('*')],
+        // Both must hold: the header is present (Null: false), and it names something else.
+        conditions: {
+          Null: { 's3:x-amz-server-side-encryption': 'false' },
+          StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+        },
+      }),
+    );
   }
 
   private denyDeletes(removal: RemovalMode): void {

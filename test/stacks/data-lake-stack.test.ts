@@ -148,6 +148,23 @@ describe('DataLakeStack (sandbox)', () => {
       expect(propertiesOf(template, bucket).BucketEncryption).toEqual(encryption(storage.key));
     });
 
+    it.each(Object.entries({ ...lakeBuckets, trail: audit.bucket }))(
+      'refuses uploads to %s that ask for an encryption other than SSE-KMS',
+      (_name, bucket) => {
+        expect(policyStatements(template, bucket)).toContainEqual({
+          Sid: 'DenyEncryptionOtherThanKms',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', [arnOf(bucket), '/*']] },
+          Condition: {
+            Null: { 's3:x-amz-server-side-encryption': 'false' },
+            StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+          },
+        });
+      },
+    );
+
     it('encrypts the trail bucket with the audit key', () => {
       expect(propertiesOf(template, audit.bucket).BucketEncryption).toEqual(encryption(audit.key));
     });
