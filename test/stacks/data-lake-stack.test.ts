@@ -49,6 +49,22 @@ function policyStatements(template: Template, bucket: IConstruct): Record<string
   return policy.Properties.PolicyDocument.Statement;
 }
 
+/** The settings that differ between stages and come from config. */
+function expectLakeSettings(
+  stack: DataLakeStack,
+  template: Template,
+  expected: { ia: number; glacierIr: number; scanMiB: number; trailLogDays: number },
+): void {
+  expect(propertiesOf(template, stack.storage.rawBucket).LifecycleConfiguration.Rules[0].Transitions).toEqual([
+    { StorageClass: 'STANDARD_IA', TransitionInDays: expected.ia },
+    { StorageClass: 'GLACIER_IR', TransitionInDays: expected.glacierIr },
+  ]);
+  template.hasResourceProperties('AWS::Athena::WorkGroup', {
+    WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: expected.scanMiB * MiB }),
+  });
+  template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: expected.trailLogDays });
+}
+
 describe('DataLakeStack (sandbox)', () => {
   const { stack, template } = synth();
   const { storage, catalog, audit } = stack;
@@ -495,17 +511,7 @@ describe('DataLakeStack (production)', () => {
   });
 
   it('uses the production lifecycle, scan limit and retention defaults', () => {
-    const resources = template.toJSON().Resources;
-    expect(
-      resources[logicalId(stack.storage.rawBucket)].Properties.LifecycleConfiguration.Rules[0].Transitions,
-    ).toEqual([
-      { StorageClass: 'STANDARD_IA', TransitionInDays: 90 },
-      { StorageClass: 'GLACIER_IR', TransitionInDays: 365 },
-    ]);
-    template.hasResourceProperties('AWS::Athena::WorkGroup', {
-      WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: 10240 * MiB }),
-    });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    expectLakeSettings(stack, template, { ia: 90, glacierIr: 365, scanMiB: 10240, trailLogDays: 365 });
   });
 
   it('tags every resource with its owner', () => {
@@ -529,14 +535,7 @@ describe('DataLakeStack configuration', () => {
         },
       },
     });
-    expect(propertiesOf(template, stack.storage.rawBucket).LifecycleConfiguration.Rules[0].Transitions).toEqual([
-      { StorageClass: 'STANDARD_IA', TransitionInDays: 45 },
-      { StorageClass: 'GLACIER_IR', TransitionInDays: 120 },
-    ]);
-    template.hasResourceProperties('AWS::Athena::WorkGroup', {
-      WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: 64 * MiB }),
-    });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    expectLakeSettings(stack, template, { ia: 45, glacierIr: 120, scanMiB: 64, trailLogDays: 90 });
   });
 
   it('retains data in a sandbox that asks to, with no teardown exemption in the append-only policy', () => {
