@@ -1,0 +1,238 @@
+/**
+ * The churn record: the one definition of every field, its type, its allowed values and their
+ * spellings, and which fields are required. The Firehose cleaner, the synthetic generator, the
+ * Glue tables and (later) the features and the Model Monitor baseline all read it from here.
+ *
+ * The usage fields follow the classic telecom churn data set (one row per customer: plans,
+ * minutes, calls and charges by time of day, customer-service calls, and whether the customer
+ * left). A few customer attributes are added where real feeds are messy (gender written five
+ * ways, ages as text).
+ *
+ * This module is pure data and small functions: it is bundled into the cleaning Lambda, so it
+ * imports nothing.
+ */
+
+/** How a field's value is stored once clean. */
+export type FieldType = 'string' | 'integer' | 'double' | 'boolean' | 'category' | 'timestamp';
+
+/** The definition of one field. */
+export interface FieldSpec {
+  /** Column name, snake_case, as in the clean record, the Glue table and the CSV header. */
+  readonly name: string;
+  readonly type: FieldType;
+  /** A record without it cannot be cleaned. */
+  readonly required: boolean;
+  /** What the field means, for the Glue column comment and the README. */
+  readonly description: string;
+  /** Smallest allowed value (integer and double). */
+  readonly min?: number;
+  /** Largest allowed value (integer and double). */
+  readonly max?: number;
+  /** Canonical values (category), in their canonical spelling. */
+  readonly values?: readonly string[];
+  /**
+   * Other spellings of the canonical values (category), keyed by their lower-cased, trimmed form.
+   * A canonical value matches itself case-insensitively without being listed here.
+   */
+  readonly synonyms?: Readonly<Record<string, string>>;
+  /** A pattern a clean string must match (string). */
+  readonly pattern?: RegExp;
+  /** Whether the field is the label the model learns. */
+  readonly label?: boolean;
+}
+
+/** US states and DC, as the classic data set has them. */
+export const US_STATES = [
+  'AK', 'AL', 'AR', 'AZ', 'CA', 'CO', 'CT', 'DC', 'DE', 'FL', 'GA', 'HI', 'IA', 'ID', 'IL', 'IN', 'KS',
+  'KY', 'LA', 'MA', 'MD', 'ME', 'MI', 'MN', 'MO', 'MS', 'MT', 'NC', 'ND', 'NE', 'NH', 'NJ', 'NM', 'NV',
+  'NY', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VA', 'VT', 'WA', 'WI', 'WV', 'WY',
+] as const; // prettier-ignore
+
+/** Every field of a churn record, in CSV column order. */
+export const CHURN_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'customer_id',
+    type: 'string',
+    required: true,
+    pattern: /^[A-Za-z0-9_-]{1,64}$/,
+    description: 'Stable customer identifier',
+  },
+  {
+    name: 'event_time',
+    type: 'timestamp',
+    required: true,
+    description: 'When the snapshot of the customer was taken (ISO 8601, stored in UTC)',
+  },
+  { name: 'state', type: 'category', required: false, values: US_STATES, description: 'US state of the account' },
+  {
+    name: 'account_length',
+    type: 'integer',
+    required: false,
+    min: 0,
+    max: 3650,
+    description: 'Days since the account was opened',
+  },
+  {
+    name: 'area_code',
+    type: 'category',
+    required: false,
+    values: ['408', '415', '510'],
+    description: 'Telephone area code',
+  },
+  {
+    name: 'international_plan',
+    type: 'boolean',
+    required: false,
+    description: 'Whether the customer has the international calling plan',
+  },
+  {
+    name: 'voice_mail_plan',
+    type: 'boolean',
+    required: false,
+    description: 'Whether the customer has the voice-mail plan',
+  },
+  {
+    name: 'voice_mail_messages',
+    type: 'integer',
+    required: false,
+    min: 0,
+    max: 100,
+    description: 'Voice-mail messages in the month',
+  },
+  ...usage('day', 'daytime'),
+  ...usage('evening', 'evening'),
+  ...usage('night', 'night-time'),
+  ...usage('international', 'international'),
+  {
+    name: 'customer_service_calls',
+    type: 'integer',
+    required: false,
+    min: 0,
+    max: 50,
+    description: 'Calls to customer service in the month',
+  },
+  {
+    name: 'gender',
+    type: 'category',
+    required: false,
+    values: ['female', 'male', 'other'],
+    synonyms: { f: 'female', w: 'female', woman: 'female', m: 'male', man: 'male', x: 'other', diverse: 'other' },
+    description: 'Gender as the customer gave it',
+  },
+  { name: 'age', type: 'integer', required: false, min: 18, max: 120, description: 'Age in years' },
+  {
+    name: 'churn',
+    type: 'boolean',
+    required: false,
+    label: true,
+    description: 'Whether the customer left (the label); absent on records not yet labelled',
+  },
+];
+
+function usage(prefix: string, when: string): FieldSpec[] {
+  return [
+    {
+      name: `${prefix}_minutes`,
+      type: 'double',
+      required: false,
+      min: 0,
+      max: 1000,
+      description: `Minutes of ${when} calls in the month`,
+    },
+    {
+      name: `${prefix}_calls`,
+      type: 'integer',
+      required: false,
+      min: 0,
+      max: 1000,
+      description: `Number of ${when} calls in the month`,
+    },
+    {
+      name: `${prefix}_charge`,
+      type: 'double',
+      required: false,
+      min: 0,
+      max: 1000,
+      description: `Charge for ${when} calls in the month, in USD`,
+    },
+  ];
+}
+
+/**
+ * Fields the cleaner adds to every record it cleans, after the schema's own. `event_date` is
+ * also the partition key of the raw stream table (Firehose dynamic partitioning).
+ */
+export const INGEST_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'ingest_time',
+    type: 'timestamp',
+    required: true,
+    description: 'When the cleaner processed the record',
+  },
+  {
+    name: 'ingest_source',
+    type: 'string',
+    required: true,
+    description: 'Where the record came from: the Firehose delivery stream and Kinesis sequence',
+  },
+];
+
+/** The partition key of the raw stream table, from the record's `event_time`. */
+export const EVENT_DATE_PARTITION = 'event_date';
+
+/**
+ * Spellings that mean "no value", compared after trimming and lower-casing. A missing
+ * optional field is stored as null; a missing required field fails the record.
+ */
+export const MISSING_VALUE_SPELLINGS: ReadonlySet<string> = new Set([
+  '',
+  'na',
+  'n/a',
+  'nan',
+  'null',
+  'none',
+  'nil',
+  '?',
+  '-',
+]);
+
+/** Spellings of true and false, compared after trimming and lower-casing. */
+export const BOOLEAN_SPELLINGS: Readonly<Record<string, boolean>> = {
+  true: true,
+  t: true,
+  yes: true,
+  y: true,
+  '1': true,
+  false: false,
+  f: false,
+  no: false,
+  n: false,
+  '0': false,
+};
+
+/** The label field. */
+export const LABEL_FIELD: FieldSpec = CHURN_FIELDS.find((f) => f.label === true) as FieldSpec;
+
+/** The fields by name. */
+export const FIELDS_BY_NAME: ReadonlyMap<string, FieldSpec> = new Map(CHURN_FIELDS.map((f) => [f.name, f]));
+
+/** The Glue / Hive type of a field, for catalog tables. */
+export function glueType(field: FieldSpec): string {
+  switch (field.type) {
+    case 'string':
+    case 'category':
+      return 'string';
+    case 'integer':
+      return 'int';
+    case 'double':
+      return 'double';
+    case 'boolean':
+      return 'boolean';
+    case 'timestamp':
+      // Kept as ISO 8601 text in JSON and CSV; Athena parses it with from_iso8601_timestamp.
+      return 'string';
+  }
+}
+
+/** A clean churn record: every schema field (null where absent) plus the ingest fields. */
+export type CleanRecord = Record<string, string | number | boolean | null>;
