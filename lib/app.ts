@@ -1,10 +1,12 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
 import type { StageConfig } from './config';
 import { DataLakeStack } from './stacks/data-lake-stack';
+import { IngestionStack } from './stacks/ingestion-stack';
 
 /** The stacks of one stage, for the app and for tests to reach into. */
 export interface MlLifecycleStacks {
   readonly dataLake: DataLakeStack;
+  readonly ingestion: IngestionStack;
 }
 
 /**
@@ -31,5 +33,15 @@ export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
     description: `ml-lifecycle-cdk (${config.stage}): data lake buckets and key, Glue catalog, Athena workgroup, CloudTrail audit trail`,
     config,
   });
-  return { dataLake };
+  const ingestion = new IngestionStack(app, 'Ingestion', {
+    ...common,
+    stackName: `ml-lifecycle-${config.stage}-ingestion`,
+    description: `ml-lifecycle-cdk (${config.stage}): Kinesis stream, Firehose with the record cleaner, raw zone tables`,
+    config,
+    rawBucket: dataLake.storage.rawBucket,
+    rawWriterPolicy: dataLake.storage.rawStreamWriterPolicy,
+    key: dataLake.storage.key,
+    rawDatabaseName: dataLake.catalog.rawDatabaseName,
+  });
+  return { dataLake, ingestion };
 }

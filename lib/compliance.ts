@@ -1,6 +1,8 @@
-import { type App, Validations } from 'aws-cdk-lib';
+import { type App, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, type NagPack } from 'cdk-nag';
+// The function cdk-nag itself uses to name a wildcard resource in a finding id (cdk-nag is pinned).
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 
 /**
  * Registers the cdk-nag rule packs as synth-time validation plugins: `cdk synth` fails on any
@@ -29,4 +31,16 @@ export const RULES = {
   s3Replication: ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled'],
   s3DefaultKmsEncryption: ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS'],
   iamInlinePolicy: ['NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy'],
+  lambdaDlq: ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'],
+  lambdaInVpc: ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC'],
+  lambdaConcurrency: ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency'],
 } as const;
+
+/**
+ * The id of the AwsSolutions-IAM5 finding that a policy in `scope` granting `resource` (an ARN
+ * that ends in a wildcard, usually a token) raises, spelled as cdk-nag spells it, so that one
+ * wildcard resource can be acknowledged and any other still fails.
+ */
+export function wildcardResourceFinding(scope: IConstruct, resource: string): string {
+  return `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(scope).resolve(resource))}]`;
+}

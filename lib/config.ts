@@ -60,6 +60,8 @@ export interface StageConfig {
   readonly dataLake: DataLakeConfig;
   /** The CloudTrail audit trail's retention. */
   readonly audit: AuditConfig;
+  /** The Kinesis stream, the Firehose delivery stream and the record cleaner. */
+  readonly ingestion: IngestionConfig;
 }
 
 /** Data lake tunables. */
@@ -78,6 +80,34 @@ export interface DataLakeConfig {
   readonly athenaQueryScanLimitMiB: number;
   /** Days Athena query results are kept in the artifacts bucket. */
   readonly athenaResultExpirationDays: number;
+}
+
+/** Ingestion tunables. */
+export interface IngestionConfig {
+  /**
+   * `provisioned`: a fixed number of shards, billed per shard-hour (cheapest for a steady trickle).
+   * `on-demand`: Kinesis scales shards with traffic, billed per GB (no capacity planning).
+   */
+  readonly streamMode: 'provisioned' | 'on-demand';
+  /** Shards of a provisioned stream (1 MB/s or 1,000 records/s of writes each). Ignored on demand. */
+  readonly shardCount: number;
+  /** Hours the stream keeps records, so Firehose can catch up after an outage (24 is included in the price). */
+  readonly streamRetentionHours: number;
+  /** Seconds Firehose buffers before writing an object to the raw zone. */
+  readonly deliveryBufferSeconds: number;
+  /** MiB Firehose buffers before writing an object (64 to 128 with dynamic partitioning). */
+  readonly deliveryBufferMiB: number;
+  /** MiB of records Firehose hands the cleaner per invocation (1 to 3). */
+  readonly cleanerBatchMiB: number;
+  /** Memory of the cleaner Lambda, in MiB (CPU grows with it). */
+  readonly cleanerMemoryMiB: number;
+  /**
+   * Concurrent executions reserved for the cleaner, which also caps it.
+   * @default - none: new accounts cannot reserve concurrency (see the README)
+   */
+  readonly cleanerReservedConcurrency?: number;
+  /** Days the cleaner's and Firehose's logs are kept: one of the retention periods CloudWatch Logs offers. */
+  readonly logRetentionDays: number;
 }
 
 /** Audit trail tunables. */
@@ -107,6 +137,16 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       trailLogRetentionDays: 30,
       trailObjectExpirationDays: 90,
     },
+    ingestion: {
+      streamMode: 'provisioned',
+      shardCount: 1,
+      streamRetentionHours: 24,
+      deliveryBufferSeconds: 60,
+      deliveryBufferMiB: 64,
+      cleanerBatchMiB: 1,
+      cleanerMemoryMiB: 512,
+      logRetentionDays: 30,
+    },
   },
   production: {
     stage: 'production',
@@ -124,6 +164,17 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
     audit: {
       trailLogRetentionDays: 365,
       trailObjectExpirationDays: 2557,
+    },
+    ingestion: {
+      streamMode: 'on-demand',
+      shardCount: 1,
+      streamRetentionHours: 168,
+      deliveryBufferSeconds: 300,
+      deliveryBufferMiB: 128,
+      cleanerBatchMiB: 3,
+      cleanerMemoryMiB: 1024,
+      cleanerReservedConcurrency: 20,
+      logRetentionDays: 365,
     },
   },
 };
@@ -199,6 +250,15 @@ export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
   'dataLake.athenaResultExpirationDays': integer(1, 3650),
   'audit.trailLogRetentionDays': oneOf(LOG_RETENTION_DAYS),
   'audit.trailObjectExpirationDays': integer(1, 3650),
+  'ingestion.streamMode': oneOf(['provisioned', 'on-demand']),
+  'ingestion.shardCount': integer(1, 500),
+  'ingestion.streamRetentionHours': integer(24, 8760),
+  'ingestion.deliveryBufferSeconds': integer(0, 900),
+  'ingestion.deliveryBufferMiB': integer(64, 128),
+  'ingestion.cleanerBatchMiB': integer(1, 3),
+  'ingestion.cleanerMemoryMiB': integer(128, 10240),
+  'ingestion.cleanerReservedConcurrency': { ...integer(1, 1000), optional: true },
+  'ingestion.logRetentionDays': oneOf(LOG_RETENTION_DAYS),
 };
 
 /** What `bin/app.ts` reads from CDK context. */

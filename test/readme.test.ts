@@ -22,9 +22,10 @@ describe('README', () => {
   it.each(Object.keys(CONFIG_RULES).filter((key) => key.includes('.')))(
     'gives the real defaults of %s for both stages',
     (key) => {
-      const [section, name] = key.split('.') as ['dataLake' | 'audit', string];
+      const [section, name] = key.split('.') as ['dataLake' | 'audit' | 'ingestion', string];
+      // An optional key without a default shows as a dash.
       const defaultOf = (stage: StageName) =>
-        String((STAGE_DEFAULTS[stage][section] as unknown as Record<string, number>)[name]);
+        String((STAGE_DEFAULTS[stage][section] as unknown as Record<string, number | string | undefined>)[name] ?? '—');
       const cells = configRows.get(key);
       expect([cells?.[2], cells?.[3]]).toEqual([defaultOf('sandbox'), defaultOf('production')]);
     },

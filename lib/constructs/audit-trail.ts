@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { RULES, acknowledgeFindings } from '../compliance';
 import type { RemovalMode } from '../config';
+import { allowCloudWatchLogsToEncrypt } from './key-policies';
 import { type AccessLogDestination, SecureBucket } from './secure-bucket';
 
 export interface AuditTrailProps {
@@ -52,7 +53,7 @@ export class AuditTrail extends Construct {
       removalPolicy,
     });
     this.allowCloudTrailToEncrypt();
-    this.allowCloudWatchLogsToEncrypt();
+    allowCloudWatchLogsToEncrypt(this.key);
 
     this.bucket = new SecureBucket(this, 'TrailBucket', {
       encryptionKey: this.key,
@@ -127,28 +128,6 @@ export class AuditTrail extends Construct {
         actions: ['kms:DescribeKey'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-    );
-  }
-
-  /** Key policy for CloudWatch Logs in this region, scoped to log groups of this account. */
-  private allowCloudWatchLogsToEncrypt(): void {
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsToEncryptLogGroups',
-        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': Stack.of(this).formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
       }),
     );
   }

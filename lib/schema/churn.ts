@@ -8,6 +8,20 @@
  * left). A few customer attributes are added where real feeds are messy (gender written five
  * ways, ages as text).
  *
+ * How a value is read (the cleaner's rules, which the generator's dirt stays within):
+ * - Every value is trimmed first. A value that is absent, JSON null, or one of
+ *   MISSING_VALUE_SPELLINGS is missing: null for an optional field, a rejected record for a
+ *   required one.
+ * - category: a canonical value in any letter case, or one of its `synonyms`; a JSON number is
+ *   read as its digits (area code 415).
+ * - boolean: JSON true/false, the numbers 1/0, or BOOLEAN_SPELLINGS.
+ * - integer, double: a JSON number or a decimal string; integers must be whole (42.5 is
+ *   rejected, not rounded); both must lie within min..max.
+ * - timestamp: ISO 8601 date and time (a space may replace the T), with Z, an offset, or no
+ *   zone (read as UTC); the calendar date must exist; stored as UTC with milliseconds.
+ * - A value that breaks its field's rule rejects the whole record, even for an optional field:
+ *   the record is kept with its original bytes under the raw zone's error prefix, never guessed at.
+ *
  * This module is pure data and small functions: it is bundled into the cleaning Lambda, so it
  * imports nothing.
  */
@@ -177,6 +191,17 @@ export const INGEST_FIELDS: readonly FieldSpec[] = [
   },
 ];
 
+/**
+ * Where the cleaner keeps fields a record carried that the schema does not know: a JSON object
+ * of them, encoded as a string. Absent when there were none, so nothing sent is ever lost.
+ */
+export const UNKNOWN_FIELDS: FieldSpec = {
+  name: 'unknown_fields',
+  type: 'string',
+  required: false,
+  description: 'Fields the record carried that the schema does not define, as a JSON object in a string',
+};
+
 /** The partition key of the raw stream table, from the record's `event_time`. */
 export const EVENT_DATE_PARTITION = 'event_date';
 
@@ -210,8 +235,15 @@ export const BOOLEAN_SPELLINGS: Readonly<Record<string, boolean>> = {
   '0': false,
 };
 
-/** The label field. */
-export const LABEL_FIELD: FieldSpec = CHURN_FIELDS.find((f) => f.label === true) as FieldSpec;
+/** The label field (checked when the module loads: exactly one field is the label). */
+export const LABEL_FIELD: FieldSpec = ((): FieldSpec => {
+  const labels = CHURN_FIELDS.filter((f) => f.label === true);
+  const [label] = labels;
+  if (label === undefined || labels.length > 1) {
+    throw new Error(`the churn schema must mark exactly one field as the label; it marks ${labels.length}`);
+  }
+  return label;
+})();
 
 /** The fields by name. */
 export const FIELDS_BY_NAME: ReadonlyMap<string, FieldSpec> = new Map(CHURN_FIELDS.map((f) => [f.name, f]));
@@ -234,5 +266,5 @@ export function glueType(field: FieldSpec): string {
   }
 }
 
-/** A clean churn record: every schema field (null where absent) plus the ingest fields. */
+/** A churn record in canonical form, by field name (null where a value is missing). */
 export type CleanRecord = Record<string, string | number | boolean | null>;

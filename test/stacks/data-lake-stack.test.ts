@@ -272,6 +272,45 @@ describe('DataLakeStack (sandbox)', () => {
     });
   });
 
+  describe('stream writer policy', () => {
+    it('lets a writer list raw, write only under stream/ and stream-errors/, and use the key only through S3 for raw', () => {
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'ListRawBucket',
+              Effect: 'Allow',
+              Action: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+              Resource: arnOf(storage.rawBucket),
+            },
+            {
+              Sid: 'WriteStreamPrefixesOnly',
+              Effect: 'Allow',
+              Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+              Resource: [
+                { 'Fn::Join': ['', [arnOf(storage.rawBucket), '/stream-errors/*']] },
+                { 'Fn::Join': ['', [arnOf(storage.rawBucket), '/stream/*']] },
+              ],
+            },
+            {
+              Sid: 'UseDataKeyThroughS3ForRawOnly',
+              Effect: 'Allow',
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              Resource: arnOf(storage.key),
+              Condition: {
+                StringEquals: {
+                  'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+                },
+                ArnLike: { 'kms:EncryptionContext:aws:s3:arn': arnOf(storage.rawBucket) },
+              },
+            },
+          ],
+        },
+      });
+    });
+  });
+
   describe('catalog and query', () => {
     it('catalogs the raw and curated zones in Glue databases named for the stage', () => {
       template.resourceCountIs('AWS::Glue::Database', 2);
@@ -418,33 +457,33 @@ describe('DataLakeStack (sandbox)', () => {
       });
     });
 
-    it('lets CloudWatch Logs of this region use the audit key only for log groups of this account', () => {
-      template.hasResourceProperties('AWS::KMS::Key', {
-        KeyPolicy: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Sid: 'AllowCloudWatchLogsToEncryptLogGroups',
-              Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
-              Condition: {
-                ArnLike: {
-                  'kms:EncryptionContext:aws:logs:arn': {
-                    'Fn::Join': [
-                      '',
-                      [
-                        'arn:',
-                        { Ref: 'AWS::Partition' },
-                        ':logs:',
-                        { Ref: 'AWS::Region' },
-                        ':',
-                        { Ref: 'AWS::AccountId' },
-                        ':log-group:*',
-                      ],
-                    ],
-                  },
-                },
-              },
-            }),
-          ]),
+    it.each([
+      ['data key', storage.key],
+      ['audit key', audit.key],
+    ])('lets CloudWatch Logs of this region use the %s only for log groups of this account', (_name, key) => {
+      expect(propertiesOf(template, key).KeyPolicy.Statement).toContainEqual({
+        Sid: 'AllowCloudWatchLogsToEncryptLogGroups',
+        Effect: 'Allow',
+        Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+        Action: ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        Resource: '*',
+        Condition: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':logs:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':log-group:*',
+                ],
+              ],
+            },
+          },
         },
       });
     });

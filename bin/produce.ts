@@ -1,0 +1,376 @@
+#!/usr/bin/env node
+/**
+ * The producer CLI: synthetic churn records (dirty on purpose) sent to the Kinesis data stream
+ * with PutRecords, or written as CSV for the batch path.
+ *
+ * ```
+ * npm run produce -- --stream NAME_OR_ARN [--count 1000] [--seed 1] [--rate R] [--dirt default]
+ * npm run produce -- --out churn.csv [--count 1000] [--seed 1] [--dirt default]
+ * ```
+ *
+ * Exit codes: 0 success, 1 failure (including any record that could not be sent), 2 bad usage.
+ * `main` is importable with injected dependencies; the file runs it only when executed directly,
+ * and never calls AWS at import time.
+ */
+import * as fs from 'node:fs';
+import { Readable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { DEFAULT_DIRT, NO_DIRT, generateWireRecords, toCsvLines } from '../lib/data/generator';
+import type { DirtOptions, WireRecord } from '../lib/data/generator';
+import { ProducerError, isStreamName, parseStreamArn, sendRecords } from '../lib/producer/kinesis-producer';
+import type { ProducerRecord, ProducerReport, SendRecordsOptions } from '../lib/producer/kinesis-producer';
+import { createProgressBar } from '../lib/producer/progress';
+
+/** The help text. */
+export const USAGE = `Usage: npm run produce -- [options]
+
+Sends synthetic churn records (dirty on purpose) to the Kinesis data stream, or writes them as
+CSV for the batch path.
+
+Options:
+  --stream NAME_OR_ARN  the Kinesis data stream, by name or ARN (required unless --out)
+  --count N             records to generate, an integer > 0 (default 1000)
+  --seed S              random seed, an integer (default 1); the same seed gives the same records
+  --rate R              at most R records per second, a number > 0 (default: as fast as the stream takes)
+  --dirt LEVEL          none or default: how dirty the records are (default: default)
+  --out FILE            write the records as CSV to FILE (a header, then one line per record)
+                        instead of sending them; needs no AWS account or credentials
+  --region REGION       the stream's AWS region (default: the ARN's, else AWS_REGION or the profile's)
+  --help                show this help
+
+Exit codes: 0 success, 1 failure (including records that could not be sent), 2 bad usage.
+`;
+
+/** The dirt levels `--dirt` accepts. */
+export const DIRT_LEVELS: Readonly<Record<string, DirtOptions>> = { none: NO_DIRT, default: DEFAULT_DIRT };
+
+/** Above this many records, or this many seconds at `--rate`, a TTY gets a progress bar. */
+export const PROGRESS_MIN_RECORDS = 500;
+const PROGRESS_MIN_SECONDS = 5;
+
+/** Failures listed one by one after the summary. */
+const FAILURES_SHOWN = 5;
+
+/** The validated options. */
+export interface ProduceOptions {
+  /** The stream's name or ARN; absent with `out`. */
+  readonly stream?: string;
+  readonly count: number;
+  readonly seed: number;
+  /** Records per second; absent for as fast as possible. */
+  readonly rate?: number;
+  readonly dirt: string;
+  /** The CSV file to write instead of sending. */
+  readonly out?: string;
+  /** The region to send to: `--region`, else the stream ARN's. */
+  readonly region?: string;
+  readonly help: boolean;
+}
+
+/** Bad command-line usage (exit code 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A text sink such as `process.stdout` or `process.stderr`. */
+export interface TextOutput {
+  /** Whether it is a terminal (the progress bar draws only then). */
+  readonly isTTY?: boolean;
+  write(chunk: string): unknown;
+}
+
+/** What `main` talks to; tests inject them. */
+export interface ProduceDeps {
+  /**
+   * Makes the Kinesis client (called only when sending).
+   * @default - a `KinesisClient` with the SDK defaults and the given region, if any
+   */
+  readonly createKinesisClient?: (region: string | undefined) => KinesisClient;
+  /** @default process.stdout */
+  readonly stdout?: TextOutput;
+  /** @default process.stderr */
+  readonly stderr?: TextOutput;
+  /**
+   * Opens the `--out` file for writing.
+   * @default fs.createWriteStream
+   */
+  readonly createWriteStream?: (path: string) => Writable;
+  /**
+   * Timing and randomness of the producer (tests make them instant and deterministic).
+   * @default - real timers, Math.random, performance.now
+   */
+  readonly producer?: Pick<SendRecordsOptions, 'sleep' | 'random' | 'now'>;
+}
+
+const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+
+/** Parses and validates the arguments; throws a {@link UsageError} naming the option, the value and what is allowed. */
+export function parseOptions(argv: readonly string[]): ProduceOptions {
+  let values: Readonly<Record<string, string | boolean | undefined>>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        stream: { type: 'string' },
+        count: { type: 'string' },
+        seed: { type: 'string' },
+        rate: { type: 'string' },
+        dirt: { type: 'string' },
+        out: { type: 'string' },
+        region: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const text = (name: string): string | undefined => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  if (values.help === true) {
+    return { count: 0, seed: 0, dirt: 'default', help: true };
+  }
+
+  const count = integerOption('count', text('count'), 1000, 1);
+  const seed = integerOption('seed', text('seed'), 1, Number.MIN_SAFE_INTEGER);
+  const dirt = text('dirt') ?? 'default';
+  if (!Object.hasOwn(DIRT_LEVELS, dirt)) {
+    throw new UsageError(`--dirt is "${dirt}"; expected one of: ${Object.keys(DIRT_LEVELS).join(', ')}`);
+  }
+  const rateText = text('rate');
+  const rate = rateText === undefined ? undefined : Number(rateText);
+  if (rateText !== undefined && !(rateText.trim() !== '' && rate !== undefined && Number.isFinite(rate) && rate > 0)) {
+    throw new UsageError(`--rate is "${rateText}"; expected a number of records per second > 0, such as 50 or 0.5`);
+  }
+  const region = text('region');
+  if (region !== undefined && !REGION_PATTERN.test(region)) {
+    throw new UsageError(`--region is "${region}"; expected an AWS region name such as us-east-1 or eu-west-1`);
+  }
+
+  const out = text('out');
+  const stream = text('stream');
+  if (out !== undefined) {
+    if (out === '') {
+      throw new UsageError('--out is ""; expected a file path');
+    }
+    for (const [name, value] of [
+      ['stream', stream],
+      ['rate', rateText],
+      ['region', region],
+    ] as const) {
+      if (value !== undefined) {
+        throw new UsageError(
+          `--${name} is "${value}", but --out writes a file and sends nothing; use one or the other`,
+        );
+      }
+    }
+    return { count, seed, dirt, out, help: false };
+  }
+
+  if (stream === undefined) {
+    throw new UsageError(
+      '--stream is missing; pass the StreamName output of the Ingestion stack (or the stream ARN), or --out FILE',
+    );
+  }
+  let streamRegion: string | undefined;
+  if (stream.startsWith('arn:')) {
+    const arn = parseStreamArn(stream);
+    if (arn === undefined) {
+      throw new UsageError(
+        `--stream is "${stream}", which is not a Kinesis stream ARN; expected arn:PARTITION:kinesis:REGION:ACCOUNT:stream/NAME`,
+      );
+    }
+    if (region !== undefined && region !== arn.region) {
+      throw new UsageError(
+        `--region is "${region}" but the --stream ARN is in ${arn.region}; leave --region out or make them agree`,
+      );
+    }
+    streamRegion = arn.region;
+  } else if (!isStreamName(stream)) {
+    throw new UsageError(
+      `--stream is "${stream}"; expected a stream ARN or a stream name of 1 to 128 letters, digits, '_', '-' or '.'`,
+    );
+  }
+  const sendRegion = region ?? streamRegion;
+  return {
+    stream,
+    count,
+    seed,
+    ...(rate === undefined ? {} : { rate }),
+    dirt,
+    ...(sendRegion === undefined ? {} : { region: sendRegion }),
+    help: false,
+  };
+}
+
+function integerOption(name: string, value: string | undefined, defaultValue: number, min: number): number {
+  if (value === undefined) {
+    return defaultValue;
+  }
+  const n = /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
+    const allowed = min === 1 ? 'an integer > 0' : 'an integer';
+    const range = Number.isNaN(n) || n < min ? '' : ` no larger than ${Number.MAX_SAFE_INTEGER}`;
+    throw new UsageError(`--${name} is "${value}"; expected ${allowed}${range}`);
+  }
+  return n;
+}
+
+/**
+ * Runs the CLI with `argv` (without the node and script paths) and resolves with the exit code:
+ * 0 success, 1 failure (including failed records), 2 bad usage.
+ */
+export async function main(argv: readonly string[], deps: ProduceDeps = {}): Promise<number> {
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
+  let options: ProduceOptions;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      stderr.write(`error: ${error.message}\nRun with --help to see the options.\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.help) {
+    stdout.write(USAGE);
+    return 0;
+  }
+  const wire = generateWireRecords({
+    seed: options.seed,
+    count: options.count,
+    dirt: DIRT_LEVELS[options.dirt] ?? DEFAULT_DIRT,
+  });
+  try {
+    if (options.out !== undefined) {
+      return await writeCsv(options.out, wire, options.count, stderr, deps);
+    }
+    return await send(options, options.stream ?? '', wire, stderr, deps);
+  } catch (error) {
+    stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof ProducerError && error.code === 'REGION_MISSING') {
+      stderr.write('Pass the region with --region, or the stream as an ARN (its region is used).\n');
+    }
+    if (error instanceof ProducerError && error.report.sent + error.report.failed > 0) {
+      stderr.write(`stopped after ${summary(error.report)}\n`);
+    }
+    return 1;
+  }
+}
+
+async function writeCsv(
+  path: string,
+  records: Iterable<WireRecord>,
+  count: number,
+  stderr: TextOutput,
+  deps: ProduceDeps,
+): Promise<number> {
+  const now = deps.producer?.now ?? (() => performance.now());
+  const start = now();
+  const open = deps.createWriteStream ?? ((p: string) => fs.createWriteStream(p));
+  try {
+    await pipeline(Readable.from(toCsvLines(records)), open(path));
+  } catch (error) {
+    throw new Error(`cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  stderr.write(`wrote ${count} records (and a header line) to ${path} in ${seconds(now() - start)} s\n`);
+  return 0;
+}
+
+async function send(
+  options: ProduceOptions,
+  stream: string,
+  wire: Iterable<WireRecord>,
+  stderr: TextOutput,
+  deps: ProduceDeps,
+): Promise<number> {
+  const createClient =
+    deps.createKinesisClient ??
+    // The producer retries failed entries and throttled requests itself, with jittered backoff and
+    // a bounded number of attempts; SDK retries on top would multiply them and hide them from the report.
+    ((region: string | undefined) =>
+      new KinesisClient({ maxAttempts: 1, ...(region === undefined ? {} : { region }) }));
+  const client = createClient(options.region);
+  const long =
+    options.count > PROGRESS_MIN_RECORDS ||
+    (options.rate !== undefined && options.count / options.rate > PROGRESS_MIN_SECONDS);
+  const bar = long ? createProgressBar({ stream: stderr, total: options.count }) : undefined;
+  try {
+    const report = await sendRecords({
+      client,
+      stream,
+      records: toProducerRecords(wire),
+      total: options.count,
+      ...(options.rate === undefined ? {} : { recordsPerSecond: options.rate }),
+      onProgress: (p) => bar?.update(p.sent + p.failed, p.failed),
+      ...deps.producer,
+    });
+    bar?.finish();
+    stderr.write(`${summary(report)}\n`);
+    if (report.failed > 0) {
+      stderr.write(failureSummary(report));
+      return 1;
+    }
+    return 0;
+  } finally {
+    bar?.finish();
+    client.destroy();
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** Each wire record as the producer sends it: keyed by customer id, its text in UTF-8. */
+function* toProducerRecords(records: Iterable<WireRecord>): Generator<ProducerRecord> {
+  for (const record of records) {
+    yield { partitionKey: record.customerId, data: encoder.encode(record.text) };
+  }
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
+}
+
+/** `sent N, retried N, failed N in X s`. */
+function summary(report: ProducerReport): string {
+  return `sent ${report.sent}, retried ${report.retried}, failed ${report.failed} in ${seconds(report.durationMs)} s`;
+}
+
+/** The failures by error code, then the first few one by one. */
+function failureSummary(report: ProducerReport): string {
+  const byCode = Object.entries(report.failuresByCode)
+    .sort(([, a], [, b]) => b - a)
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
+  const examples = report.failures
+    .slice(0, FAILURES_SHOWN)
+    .map((f) => `  record ${f.index} (${f.partitionKey}): ${f.errorCode}: ${f.errorMessage}\n`)
+    .join('');
+  const more = report.failed > FAILURES_SHOWN ? `  ... and ${report.failed - FAILURES_SHOWN} more\n` : '';
+  return `failed by error code: ${byCode}\n${examples}${more}`;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // A bug rather than a usage or AWS problem: show everything.
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

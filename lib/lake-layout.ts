@@ -1,0 +1,12 @@
+/**
+ * Where things live in the lake's buckets. Producers, crawlers, tables and jobs all take their
+ * prefixes from here, so a path is spelled once.
+ */
+export const RAW_PREFIXES = {
+  /** Cleaned stream records, JSON Lines, GZIP, partitioned as `event_date=YYYY-MM-DD/`. */
+  stream: 'stream/',
+  /** Stream records the cleaner could not clean (or Firehose could not deliver), kept as they arrived. */
+  streamErrors: 'stream-errors/',
+  /** CSV files uploaded by hand or by `npm run produce -- --out`, exactly as uploaded. */
+  batch: 'batch/',
+} as const;
