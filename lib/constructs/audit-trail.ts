@@ -1,4 +1,4 @@
-import { Aws, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, type Duration, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { RULES, acknowledgeFindings } from '../compliance';
 import type { RemovalMode } from '../config';
+import { removalPolicyOf } from '../removal';
 import { allowCloudWatchLogsToEncrypt } from './key-policies';
 import { type AccessLogDestination, SecureBucket } from './secure-bucket';
 
@@ -45,7 +46,7 @@ export class AuditTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
-    const removalPolicy = props.removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(props.removal);
 
     this.key = new kms.Key(this, 'AuditKey', {
       description: 'ml-lifecycle-cdk audit trail: encrypts CloudTrail log files and their CloudWatch Logs copy',

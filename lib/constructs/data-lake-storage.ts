@@ -1,10 +1,11 @@
-import { Aws, type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, type Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { RULES, acknowledgeFindings, wildcardResourceFinding } from '../compliance';
 import type { RemovalMode } from '../config';
+import { removalPolicyOf } from '../removal';
 import { RAW_PREFIXES } from '../lake-layout';
 import { allowCloudWatchLogsToEncrypt } from './key-policies';
 import { SecureBucket, type SecureBucketLifecycle } from './secure-bucket';
@@ -52,7 +53,7 @@ export class DataLakeStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: DataLakeStorageProps) {
     super(scope, id);
-    const removalPolicy = props.removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(props.removal);
     const base: SecureBucketLifecycle = {
       noncurrentVersionExpiration: props.noncurrentVersionExpiration,
       abortIncompleteMultipartUploadAfter: props.abortIncompleteMultipartUploadAfter,

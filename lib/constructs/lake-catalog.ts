@@ -1,10 +1,11 @@
-import { Aws, type Duration, RemovalPolicy, type Size } from 'aws-cdk-lib';
+import { Aws, type Duration, type Size } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RemovalMode } from '../config';
+import { removalPolicyOf } from '../removal';
 
 export interface LakeCatalogProps {
   /**
@@ -60,7 +61,7 @@ export class LakeCatalog extends Construct {
         `LakeCatalog namePrefix "${props.namePrefix}" must be lower-case letters, digits and underscores, starting with a letter`,
       );
     }
-    const removalPolicy = props.removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(props.removal);
 
     this.rawDatabase = new glue.CfnDatabase(this, 'RawDatabase', {
       catalogId: Aws.ACCOUNT_ID,

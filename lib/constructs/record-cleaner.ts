@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Size } from 'aws-cdk-lib';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { RULES, acknowledgeFindings } from '../compliance';
 import type { RemovalMode } from '../config';
+import { removalPolicyOf } from '../removal';
 
 export interface RecordCleanerProps {
   /** Memory of the function (CPU is allotted in proportion). */
@@ -41,7 +42,7 @@ export class RecordCleaner extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       encryptionKey: props.logKey,
       retention: props.logRetention,
-      removalPolicy: props.removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: removalPolicyOf(props.removal),
     });
     // Its own role with nothing but its log group: the managed AWSLambdaBasicExecutionRole would
     // allow writing to any log group in the account.

@@ -1,10 +1,11 @@
 import type { Duration } from 'aws-cdk-lib';
-import { CustomResourceProviderBase, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CustomResourceProviderBase, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { RemovalMode } from '../config';
+import { removalPolicyOf } from '../removal';
 
 /** Where a bucket's S3 server access logs go. */
 export interface AccessLogDestination {
@@ -153,7 +154,7 @@ function commonProps(lifecycle: SecureBucketLifecycle, removal: RemovalMode): s3
         expiredObjectDeleteMarker: lifecycle.expiration ? undefined : true,
       },
     ],
-    removalPolicy: removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    removalPolicy: removalPolicyOf(removal),
     autoDeleteObjects: removal === 'destroy',
   };
 }

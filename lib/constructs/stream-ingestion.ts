@@ -1,4 +1,4 @@
-import { Aws, type Duration, RemovalPolicy, type Size } from 'aws-cdk-lib';
+import { Aws, type Duration, type Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
@@ -8,6 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { RULES, acknowledgeFindings } from '../compliance';
 import type { RemovalMode } from '../config';
+import { removalPolicyOf } from '../removal';
 import { RAW_PREFIXES } from '../lake-layout';
 import { EVENT_DATE_PARTITION } from '../schema/churn';
 import { RecordCleaner } from './record-cleaner';
@@ -59,7 +60,7 @@ export class StreamIngestion extends Construct {
 
   constructor(scope: Construct, id: string, props: StreamIngestionProps) {
     super(scope, id);
-    const removalPolicy = props.removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(props.removal);
 
     this.stream = new kinesis.Stream(this, 'Stream', {
       encryption: kinesis.StreamEncryption.KMS,
