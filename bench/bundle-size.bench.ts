@@ -25,7 +25,9 @@ try {
 
   const functions = app.node.findAll().filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction);
   let failures = 0;
-  console.log('Lambda bundles (code = .js/.mjs files; source maps listed apart, they are not loaded unless an error is mapped)');
+  console.log(
+    'Lambda bundles (code = .js/.mjs files; source maps listed apart, they are not loaded unless an error is mapped)',
+  );
   for (const fn of functions) {
     const assetPath = fn.getMetadata('aws:asset:path') as string | undefined;
     if (assetPath === undefined) {

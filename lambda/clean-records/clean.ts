@@ -8,8 +8,9 @@
  * original bytes, so Firehose keeps it under the error prefix; nothing is ever `Dropped`; and the
  * response stays within Lambda's 6 MB response limit.
  *
- * Everything the cleaner needs from the schema (field list, lower-cased spellings, pre-encoded
- * JSON tokens) is computed once, when the module loads.
+ * Everything the cleaner needs from the schema (the field list, lower-cased spellings, the output
+ * object's layout) is computed once, when the module loads; per record it parses, reads each schema
+ * field once, and serialises one object.
  */
 import { Buffer, isUtf8 } from 'node:buffer';
 import type {
@@ -22,6 +23,7 @@ import {
   BOOLEAN_SPELLINGS,
   CHURN_FIELDS,
   EVENT_DATE_PARTITION,
+  EVENT_TIME_YEARS,
   type FieldSpec,
   INGEST_FIELDS,
   MISSING_VALUE_SPELLINGS,
@@ -35,7 +37,7 @@ export const RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
 export const UNKNOWN_FIELDS_COLUMN = UNKNOWN_FIELDS.name;
 
 /** The oldest and newest years (UTC) an `event_time` may have. */
-export const EVENT_YEAR_RANGE = { min: 1970, max: 2100 } as const;
+export const EVENT_YEAR_RANGE = EVENT_TIME_YEARS;
 
 /** Why a record could not be cleaned: short, machine-readable, never containing record content. */
 export const FailureReason = {
@@ -45,7 +47,10 @@ export const FailureReason = {
   invalidJson: 'invalid_json',
   /** The JSON is not an object (an array, a string, a number, `null` ...). */
   notAnObject: 'not_an_object',
-  /** A field the schema does not know holds a value JSON cannot carry through (a number beyond double range) or nests too deeply. */
+  /**
+   * A field the schema does not know holds a value that cannot be carried through unchanged: a
+   * number beyond double range (JSON.stringify would write null), or nesting too deep to serialise.
+   */
   unknownFieldsUnrepresentable: 'unknown_fields_unrepresentable',
   /** Returning the record cleaned would take the response over Lambda's 6 MB limit. */
   responseBudget: 'response_budget',
@@ -131,7 +136,7 @@ interface CompiledField {
   readonly max: number;
   /** A stateless copy of the pattern of a string field. */
   readonly pattern: RegExp | undefined;
-  /** Every spelling of a category (canonical ones as they are and lower-cased, synonyms) → its canonical value. */
+  /** Every spelling of a category (canonical values as they are and lower-cased, synonyms) → canonical value. */
   readonly spellings: ReadonlyMap<string, string>;
   /** Whether a category's values are all digits, so a JSON number may stand for one (415 → "415"). */
   readonly numericCategory: boolean;
@@ -194,8 +199,7 @@ function compileField(field: FieldSpec): CompiledField {
 }
 
 const FIELDS: readonly CompiledField[] = CHURN_FIELDS.map(compileField);
-const FIELD_INDEX: ReadonlyMap<string, number> = new Map(FIELDS.map((f, i) => [f.name, i]));
-const FIELD_NAMES: ReadonlySet<string> = new Set(FIELD_INDEX.keys());
+const FIELD_NAMES: ReadonlySet<string> = new Set(FIELDS.map((f) => f.name));
 
 /** The position of the field whose UTC date is the partition key. */
 const EVENT_TIME_INDEX = CHURN_FIELDS.findIndex((f) => f.name === 'event_time');
@@ -216,6 +220,21 @@ for (const name of [UNKNOWN_FIELDS_COLUMN, ...INGEST_FIELDS.map((f) => f.name)])
     throw new Error(`${name} is both a schema field and a column the cleaner adds`);
   }
 }
+
+/**
+ * The one object every clean record is written into, then serialised: its keys are the output
+ * columns in output order (schema fields, unknown_fields, ingest fields), set once here, so every
+ * record fills the same fast object and JSON.stringify leaves out the ones set to undefined. Built
+ * by JSON.parse, which gives it a fast, in-object layout. The cleaner sets every key before each
+ * serialisation, and only these keys: no key from a record can reach a setter such as __proto__.
+ */
+const OUTPUT = JSON.parse(
+  JSON.stringify(
+    Object.fromEntries(
+      [...FIELDS.map((f) => f.name), UNKNOWN_FIELDS_COLUMN, INGEST_TIME, INGEST_SOURCE].map((k) => [k, null]),
+    ),
+  ),
+) as Record<string, CleanValue | undefined>;
 
 /** A present value of a number field as a finite number, or undefined. Strings arrive trimmed. */
 function toNumber(value: unknown): number | undefined {
@@ -316,10 +335,10 @@ export function normaliseTimestamp(text: string): string | undefined {
   const hour = digits(text, 11, 2);
   const minute = digits(text, 14, 2);
   const second = digits(text, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) {
     return undefined;
   }
-  if (second < 0 || second > 59) {
+  if (minute < 0 || minute > 59 || second < 0 || second > 59) {
     return undefined;
   }
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
@@ -350,20 +369,19 @@ export function normaliseTimestamp(text: string): string | undefined {
     }
   }
   let offsetMinutes = 0;
-  if (at < len) {
-    const zone = text.charCodeAt(at);
-    if ((zone === 90 || zone === 122) && at + 1 === len) {
-      // Z z
-    } else if ((zone === 43 || zone === 45) && at + 6 === len && text.charCodeAt(at + 3) === 58) {
-      const oh = digits(text, at + 1, 2);
-      const om = digits(text, at + 4, 2);
-      if (oh < 0 || oh > 23 || om < 0 || om > 59) {
-        return undefined;
-      }
-      offsetMinutes = (zone === 45 ? -1 : 1) * (oh * 60 + om);
-    } else {
+  const zone = at < len ? text.charCodeAt(at) : 0;
+  const utc = at === len || ((zone === 90 || zone === 122) && at + 1 === len); // none, Z or z
+  if (!utc) {
+    // +HH:MM or -HH:MM
+    if ((zone !== 43 && zone !== 45) || at + 6 !== len || text.charCodeAt(at + 3) !== 58) {
       return undefined;
     }
+    const oh = digits(text, at + 1, 2);
+    const om = digits(text, at + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) {
+      return undefined;
+    }
+    offsetMinutes = (zone === 45 ? -1 : 1) * (oh * 60 + om);
   }
   // Date.UTC reads years 0-99 as 1900-1999: such years are out of range anyway.
   if (year < EVENT_YEAR_RANGE.min - 1) {
@@ -382,21 +400,6 @@ export function normaliseTimestamp(text: string): string | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // One record.
-
-/** Whether every key of `record` is a schema field, and they come in schema order. */
-function inSchemaOrder(record: object): boolean {
-  let last = -1;
-  // for-in walks the object's keys without allocating an array of them. It would also list
-  // enumerable keys of Object.prototype, were there any: those are not schema fields.
-  for (const key in record) {
-    const index = FIELD_INDEX.get(key);
-    if (index === undefined || index <= last) {
-      return false;
-    }
-    last = index;
-  }
-  return true;
-}
 
 function failed(reason: string): CleanFailed {
   return { ok: false, reason };
@@ -448,19 +451,15 @@ function cleanText(text: string, ingestTime: string, ingestSource: string): Clea
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return failed(FailureReason.notAnObject);
   }
-  const record = parsed as Record<string, unknown>;
-  // When the record holds schema fields only, in schema order (what producers that share the
-  // schema send), its own object is cleaned in place and serialised: JSON.stringify of the object
-  // JSON.parse made is the fastest way out. Otherwise the clean values go into a new object, in
-  // schema order. Either way, only schema and ingest names are ever set as keys, so no key from
-  // the record can reach a setter such as __proto__.
-  const inPlace = inSchemaOrder(record);
-  const out: Record<string, unknown> = inPlace ? record : {};
+  const record = parsed as Readonly<Record<string, unknown>>;
+  const out = OUTPUT;
+  let known = 0;
   let eventDate = '';
   for (let i = 0; i < FIELDS.length; i++) {
     const field = FIELDS[i] as CompiledField;
     let value: unknown;
     if (Object.hasOwn(record, field.name)) {
+      known++;
       const raw = record[field.name];
       if (typeof raw === 'string') {
         const trimmed = raw.trim();
@@ -473,9 +472,7 @@ function cleanText(text: string, ingestTime: string, ingestSource: string): Clea
       if (field.required) {
         return failed(field.missingReason);
       }
-      if (inPlace && value === null) {
-        out[field.name] = undefined; // JSON.stringify leaves it out
-      }
+      out[field.name] = undefined; // JSON.stringify leaves it out
       continue;
     }
     const clean = cleanValue(field, value);
@@ -487,13 +484,18 @@ function cleanText(text: string, ingestTime: string, ingestSource: string): Clea
     }
     out[field.name] = clean;
   }
-  const unknownKeys = inPlace ? [] : Object.keys(record).filter((key) => !FIELD_NAMES.has(key));
-  if (unknownKeys.length > 0) {
-    const unknown = unknownFieldsJson(record, unknownKeys);
+  const keys = Object.keys(record);
+  if (keys.length > known) {
+    const unknown = unknownFieldsJson(
+      record,
+      keys.filter((key) => !FIELD_NAMES.has(key)),
+    );
     if (unknown === undefined) {
       return failed(FailureReason.unknownFieldsUnrepresentable);
     }
     out[UNKNOWN_FIELDS_COLUMN] = unknown;
+  } else {
+    out[UNKNOWN_FIELDS_COLUMN] = undefined;
   }
   out[INGEST_TIME] = ingestTime;
   out[INGEST_SOURCE] = ingestSource;
@@ -548,10 +550,6 @@ const FAILED_RECORD_FIXED_BYTES =
   JSON.stringify({ recordId: '', result: FAILED_RESULT, data: '' }).length - 2 * EMPTY_STRING_BYTES;
 const RESPONSE_FIXED_BYTES = JSON.stringify({ records: [] }).length;
 
-function failedRecord(record: FirehoseTransformationEventRecord): FirehoseTransformationResultRecord {
-  return { recordId: record.recordId, result: FAILED_RESULT, data: record.data };
-}
-
 /**
  * Cleans a Firehose transformation batch. Returns one result per record, in order: `Ok` with the
  * cleaned JSON line and the `event_date` partition key, or `ProcessingFailed` with the record's
@@ -594,7 +592,8 @@ export function transformEvent(
     if (outcome.ok) {
       const data = Buffer.from(outcome.output, 'utf8').toString('base64');
       const okCost = OK_RECORD_FIXED_BYTES + (idBytes[i] as number) + data.length + 2 + outcome.eventDate.length + 2;
-      if (okCost <= failCost || usedBytes + okCost + pendingFailBytes <= limit) {
+      // Ok if it fits with every later record failed, or if it costs no more than failing it would.
+      if (usedBytes + okCost + pendingFailBytes <= limit || okCost <= failCost) {
         results.push({
           recordId: record.recordId,
           result: OK_RESULT,
@@ -609,7 +608,7 @@ export function transformEvent(
     } else {
       reason = outcome.reason;
     }
-    results.push(failedRecord(record));
+    results.push({ recordId: record.recordId, result: FAILED_RESULT, data: record.data });
     usedBytes += failCost;
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   }

@@ -41,7 +41,7 @@ export interface DirtOptions {
   /**
    * Per optional field whose value is a JSON string by now (categories, boolean and number
    * spellings, missing-value strings): stray leading and/or trailing spaces or tabs. The required
-   * `customer_id` and `event_time` are never padded: the schema does not say they are trimmed.
+   * `customer_id` and `event_time` are left unpadded (the cleaner would trim them like any value).
    */
   readonly whitespace: number;
   /** Per record: the same wire record is emitted again right after (identical text). */

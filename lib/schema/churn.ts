@@ -68,7 +68,9 @@ export const CHURN_FIELDS: readonly FieldSpec[] = [
     name: 'customer_id',
     type: 'string',
     required: true,
-    pattern: /^[A-Za-z0-9_-]{1,64}$/,
+    // Up to 64 letters, digits, _ and -, with a digit among the first 33 characters, so that no id
+    // reads as a missing-value spelling (NA, none, null, nil).
+    pattern: /^[A-Za-z_-]{0,32}\d[A-Za-z0-9_-]{0,31}$/,
     description: 'Stable customer identifier',
   },
   {
@@ -172,10 +174,7 @@ function usage(prefix: string, when: string): FieldSpec[] {
   ];
 }
 
-/**
- * Fields the cleaner adds to every record it cleans, after the schema's own. `event_date` is
- * also the partition key of the raw stream table (Firehose dynamic partitioning).
- */
+/** Fields the cleaner adds to every record it cleans, after the schema's own. */
 export const INGEST_FIELDS: readonly FieldSpec[] = [
   {
     name: 'ingest_time',
@@ -202,7 +201,10 @@ export const UNKNOWN_FIELDS: FieldSpec = {
   description: 'Fields the record carried that the schema does not define, as a JSON object in a string',
 };
 
-/** The partition key of the raw stream table, from the record's `event_time`. */
+/**
+ * The partition key of the raw stream table (Firehose dynamic partitioning): the UTC date of the
+ * record's `event_time`, not of its arrival, so a late or replayed event lands with its own day.
+ */
 export const EVENT_DATE_PARTITION = 'event_date';
 
 /**
@@ -220,6 +222,9 @@ export const MISSING_VALUE_SPELLINGS: ReadonlySet<string> = new Set([
   '?',
   '-',
 ]);
+
+/** The years (UTC) an `event_time` may fall in; anything else is a broken clock or a typo. */
+export const EVENT_TIME_YEARS = { min: 1970, max: 2100 } as const;
 
 /** Spellings of true and false, compared after trimming and lower-casing. */
 export const BOOLEAN_SPELLINGS: Readonly<Record<string, boolean>> = {
