@@ -121,7 +121,10 @@ export class DataLakeStorage extends Construct {
           resources: [this.key.keyArn],
           conditions: {
             StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` },
-            ArnLike: { 'kms:EncryptionContext:aws:s3:arn': this.rawBucket.bucketArn },
+            // The bucket ARN while the bucket key is on; object ARNs should it ever be turned off.
+            ArnLike: {
+              'kms:EncryptionContext:aws:s3:arn': [this.rawBucket.bucketArn, this.rawBucket.arnForObjects('*')],
+            },
           },
         }),
       ],

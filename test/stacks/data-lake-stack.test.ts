@@ -302,7 +302,12 @@ describe('DataLakeStack (sandbox)', () => {
                 StringEquals: {
                   'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
                 },
-                ArnLike: { 'kms:EncryptionContext:aws:s3:arn': arnOf(storage.rawBucket) },
+                ArnLike: {
+                  'kms:EncryptionContext:aws:s3:arn': [
+                    arnOf(storage.rawBucket),
+                    { 'Fn::Join': ['', [arnOf(storage.rawBucket), '/*']] },
+                  ],
+                },
               },
             },
           ],
