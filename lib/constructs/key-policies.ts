@@ -27,3 +27,19 @@ export function allowCloudWatchLogsToEncrypt(key: kms.Key): void {
     }),
   );
 }
+
+/**
+ * Lets EventBridge deliver to SNS topics encrypted with the key: publishing to an encrypted
+ * topic needs a data key, which EventBridge can only get if the key policy allows it.
+ */
+export function allowEventBridgeToUseForTopics(key: kms.Key): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowEventBridgeToPublishToEncryptedTopics',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  );
+}

@@ -44,15 +44,13 @@ export class LakeCatalog extends Construct {
   readonly curatedDatabase: glue.CfnDatabase;
   readonly workGroup: athena.CfnWorkGroup;
 
-  /** The raw database's name, for tables and crawlers. */
-  get rawDatabaseName(): string {
-    return this.rawDatabase.ref;
-  }
-
-  /** The curated database's name, for tables and ETL jobs. */
-  get curatedDatabaseName(): string {
-    return this.curatedDatabase.ref;
-  }
+  /**
+   * The raw database's name, for tables and jobs: a plain string, known at synth, so that IAM
+   * resources built from it read the same in the template and in cdk-nag's findings.
+   */
+  readonly rawDatabaseName: string;
+  /** The curated database's name (a plain string, as above). */
+  readonly curatedDatabaseName: string;
 
   constructor(scope: Construct, id: string, props: LakeCatalogProps) {
     super(scope, id);
@@ -62,11 +60,13 @@ export class LakeCatalog extends Construct {
       );
     }
     const removalPolicy = removalPolicyOf(props.removal);
+    this.rawDatabaseName = `${props.namePrefix}_raw`;
+    this.curatedDatabaseName = `${props.namePrefix}_curated`;
 
     this.rawDatabase = new glue.CfnDatabase(this, 'RawDatabase', {
       catalogId: Aws.ACCOUNT_ID,
       databaseInput: {
-        name: `${props.namePrefix}_raw`,
+        name: this.rawDatabaseName,
         description: 'Raw zone: records as ingested, an immutable log',
         locationUri: props.rawBucket.s3UrlForObject(),
       },
@@ -74,7 +74,7 @@ export class LakeCatalog extends Construct {
     this.curatedDatabase = new glue.CfnDatabase(this, 'CuratedDatabase', {
       catalogId: Aws.ACCOUNT_ID,
       databaseInput: {
-        name: `${props.namePrefix}_curated`,
+        name: this.curatedDatabaseName,
         description: 'Curated zone: cleaned, typed and deduplicated views rebuilt by ETL',
         locationUri: props.curatedBucket.s3UrlForObject(),
       },

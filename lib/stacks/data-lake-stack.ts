@@ -4,6 +4,8 @@ import type { StageConfig } from '../config';
 import { AuditTrail } from '../constructs/audit-trail';
 import { DataLakeStorage } from '../constructs/data-lake-storage';
 import { LakeCatalog } from '../constructs/lake-catalog';
+import { ZoneAccessPolicy } from '../constructs/zone-access-policy';
+import { CURATED_PREFIXES, RAW_PREFIXES } from '../lake-layout';
 
 export interface DataLakeStackProps extends StackProps {
   /** The validated configuration of the stage being deployed. */
@@ -19,6 +21,15 @@ export class DataLakeStack extends Stack {
   readonly storage: DataLakeStorage;
   readonly catalog: LakeCatalog;
   readonly audit: AuditTrail;
+  /** What each consumer of the lake may read and write, for its role to attach. */
+  readonly access: {
+    /** Firehose: append to `stream/` and `stream-errors/` in raw. */
+    readonly streamWriter: ZoneAccessPolicy;
+    /** The curate job: read raw `stream/` and `batch/`; rebuild curated `customers/` and `quarantine/`. */
+    readonly curateJob: ZoneAccessPolicy;
+    /** The features job: read curated `customers/`; rebuild curated `features/`. */
+    readonly featuresJob: ZoneAccessPolicy;
+  };
 
   constructor(scope: Construct, id: string, props: DataLakeStackProps) {
     super(scope, id, props);
@@ -45,6 +56,35 @@ export class DataLakeStack extends Stack {
       queryScanLimit: Size.mebibytes(dataLake.athenaQueryScanLimitMiB),
       removal,
     });
+
+    const { rawBucket, curatedBucket, key } = this.storage;
+    this.access = {
+      streamWriter: new ZoneAccessPolicy(this, 'StreamWriterAccess', {
+        description: 'ml-lifecycle-cdk: append stream records (and failed ones) to the raw zone, nothing else',
+        key,
+        grants: [{ bucket: rawBucket, append: [RAW_PREFIXES.stream, RAW_PREFIXES.streamErrors] }],
+        wildcardReason:
+          'Firehose names its objects itself (date, stream, random suffix), so writes are limited to prefixes, not object names.',
+      }),
+      curateJob: new ZoneAccessPolicy(this, 'CurateJobAccess', {
+        description:
+          'ml-lifecycle-cdk curate job: read raw stream and batch records, rebuild curated customers and quarantine',
+        key,
+        grants: [
+          { bucket: rawBucket, read: [RAW_PREFIXES.stream, RAW_PREFIXES.batch] },
+          { bucket: curatedBucket, write: [CURATED_PREFIXES.customers, CURATED_PREFIXES.quarantine] },
+        ],
+        wildcardReason:
+          'The curate job reads every object that arrives under raw stream/ and batch/ and rewrites Parquet partitions whose file names Spark chooses, so access is by prefix.',
+      }),
+      featuresJob: new ZoneAccessPolicy(this, 'FeaturesJobAccess', {
+        description: 'ml-lifecycle-cdk features job: read curated customers, rebuild curated features',
+        key,
+        grants: [{ bucket: curatedBucket, read: [CURATED_PREFIXES.customers], write: [CURATED_PREFIXES.features] }],
+        wildcardReason:
+          'The features job reads the Parquet files Spark wrote under customers/ and rewrites split files whose names Spark chooses under features/, so access is by prefix.',
+      }),
+    };
 
     this.audit = new AuditTrail(this, 'Audit', {
       dataEventBuckets: [this.storage.rawBucket, this.storage.curatedBucket, this.storage.artifactsBucket],

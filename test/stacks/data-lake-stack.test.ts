@@ -272,47 +272,59 @@ describe('DataLakeStack (sandbox)', () => {
     });
   });
 
-  describe('stream writer policy', () => {
-    it('lets a writer list raw, write only under stream/ and stream-errors/, and use the key only through S3 for raw', () => {
-      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'ListRawBucket',
-              Effect: 'Allow',
-              Action: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
-              Resource: arnOf(storage.rawBucket),
-            },
-            {
-              Sid: 'WriteStreamPrefixesOnly',
-              Effect: 'Allow',
-              Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
-              Resource: [
-                { 'Fn::Join': ['', [arnOf(storage.rawBucket), '/stream-errors/*']] },
-                { 'Fn::Join': ['', [arnOf(storage.rawBucket), '/stream/*']] },
-              ],
-            },
-            {
-              Sid: 'UseDataKeyThroughS3ForRawOnly',
-              Effect: 'Allow',
-              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-              Resource: arnOf(storage.key),
-              Condition: {
-                StringEquals: {
-                  'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
-                },
-                ArnLike: {
-                  'kms:EncryptionContext:aws:s3:arn': [
-                    arnOf(storage.rawBucket),
-                    { 'Fn::Join': ['', [arnOf(storage.rawBucket), '/*']] },
-                  ],
-                },
-              },
-            },
-          ],
+  describe('access policies', () => {
+    const objectsUnder = (bucket: IConstruct, prefix: string) => ({ 'Fn::Join': ['', [arnOf(bucket), `/${prefix}*`]] });
+    const statementsOf = (policy: IConstruct) =>
+      Object.fromEntries(
+        (propertiesOf(template, policy).PolicyDocument.Statement as { Sid: string }[]).map((st) => [st.Sid, st]),
+      ) as Record<string, Json>;
+    const kmsThroughS3 = (actions: string[], buckets: IConstruct[]) => ({
+      Sid: 'UseLakeKeyThroughS3',
+      Effect: 'Allow',
+      Action: actions,
+      Resource: arnOf(storage.key),
+      Condition: {
+        StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+        ArnLike: {
+          'kms:EncryptionContext:aws:s3:arn': buckets.flatMap((b) => [arnOf(b), objectsUnder(b, '')]),
         },
+      },
+    });
+
+    it('lets the stream writer append under raw stream/ and stream-errors/ only, never delete', () => {
+      const st = statementsOf(stack.access.streamWriter.policy);
+      expect(Object.keys(st)).toEqual(['ListBuckets', 'ReadPrefixes', 'AppendPrefixes', 'UseLakeKeyThroughS3']);
+      expect(st.AppendPrefixes).toMatchObject({
+        Action: ['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObject'],
+        Resource: [objectsUnder(storage.rawBucket, 'stream-errors/'), objectsUnder(storage.rawBucket, 'stream/')],
       });
+      expect(st.UseLakeKeyThroughS3).toEqual(kmsThroughS3(['kms:Decrypt', 'kms:GenerateDataKey'], [storage.rawBucket]));
+    });
+
+    it('lets the curate job read raw stream/ and batch/ and rebuild curated customers/ and quarantine/', () => {
+      const st = statementsOf(stack.access.curateJob.policy);
+      expect(st.ReadPrefixes.Resource).toEqual(
+        expect.arrayContaining([
+          objectsUnder(storage.rawBucket, 'stream/'),
+          objectsUnder(storage.rawBucket, 'batch/'),
+          objectsUnder(storage.curatedBucket, 'customers/'),
+          objectsUnder(storage.curatedBucket, 'quarantine/'),
+        ]),
+      );
+      expect(st.WritePrefixes).toMatchObject({
+        Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
+        Resource: [
+          objectsUnder(storage.curatedBucket, 'customers/'),
+          objectsUnder(storage.curatedBucket, 'quarantine/'),
+        ],
+      });
+      expect(JSON.stringify(st)).not.toContain('stream-errors');
+    });
+
+    it('lets the features job read curated customers/ and rebuild features/ only', () => {
+      const st = statementsOf(stack.access.featuresJob.policy);
+      expect(st.WritePrefixes.Resource).toEqual(objectsUnder(storage.curatedBucket, 'features/'));
+      expect(JSON.stringify(st)).not.toMatch(/StorageRawBucket/);
     });
   });
 
@@ -363,9 +375,9 @@ describe('DataLakeStack (sandbox)', () => {
       });
     });
 
-    it('exposes the database names for later stacks', () => {
-      expect(stack.resolve(catalog.rawDatabaseName)).toEqual(ref(catalog.rawDatabase));
-      expect(stack.resolve(catalog.curatedDatabaseName)).toEqual(ref(catalog.curatedDatabase));
+    it('exposes the database names for later stacks as plain strings, known at synth', () => {
+      expect(catalog.rawDatabaseName).toBe('ml_lifecycle_sandbox_raw');
+      expect(catalog.curatedDatabaseName).toBe('ml_lifecycle_sandbox_curated');
     });
   });
 

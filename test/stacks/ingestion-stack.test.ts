@@ -162,7 +162,7 @@ describe('IngestionStack (sandbox)', () => {
             }),
           ],
         }),
-        ManagedPolicyArns: [fromDataLake(ingestion, dataLake.storage.rawStreamWriterPolicy.managedPolicyArn)],
+        ManagedPolicyArns: [fromDataLake(ingestion, dataLake.access.streamWriter.policy.managedPolicyArn)],
       });
     });
 
