@@ -232,7 +232,10 @@ export class ChurnEtl extends Construct {
         ],
         resources: [
           stack.formatArn({ service: 'glue', resource: 'catalog' }),
-          ...databases.map((db) => stack.formatArn({ service: 'glue', resource: 'database', resourceName: db })),
+          // Spark's Glue catalog client looks up the `default` database when a session starts.
+          ...[...databases, 'default'].map((db) =>
+            stack.formatArn({ service: 'glue', resource: 'database', resourceName: db }),
+          ),
           ...databases.map((db) => stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${db}/*` })),
         ],
       }),

@@ -87,6 +87,18 @@ describe('EtlStack (sandbox)', () => {
     });
   });
 
+  it('lets each job role use only its own databases (and default, which Spark looks up)', () => {
+    const policies = Object.values(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^JobsFeaturesRole') }] },
+      }),
+    );
+    const text = JSON.stringify(policies);
+    expect(text).toContain(':database/ml_lifecycle_sandbox_curated');
+    expect(text).toContain(':database/default');
+    expect(text).not.toContain('ml_lifecycle_sandbox_raw');
+  });
+
   describe('workflow', () => {
     it('starts curate on the configured schedule', () => {
       template.hasResourceProperties('AWS::Glue::Trigger', {
