@@ -3,7 +3,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CURATED_PREFIXES } from '../lake-layout';
-import { CHURN_FIELDS, type FieldSpec } from '../schema/churn';
+import { CHURN_FIELDS, glueType } from '../schema/churn';
 
 /** The partition column of the curated customers table: the month of the customer's latest event. */
 export const SNAPSHOT_MONTH = 'snapshot_month';
@@ -20,27 +20,14 @@ export interface CuratedTablesProps {
   readonly firstMonth?: string;
 }
 
-/** The Hive type of a field once curated: typed as the schema says, timestamps as timestamps. */
-function curatedType(field: FieldSpec): string {
-  switch (field.type) {
-    case 'integer':
-      return 'int';
-    case 'double':
-      return 'double';
-    case 'boolean':
-      return 'boolean';
-    case 'timestamp':
-      return 'timestamp';
-    case 'string':
-    case 'category':
-      return 'string';
-  }
-}
-
 /** The columns of the curated customers table, in the order the curate job writes them. */
 export function customerColumns(): glue.CfnTable.ColumnProperty[] {
   return [
-    ...CHURN_FIELDS.map((field) => ({ name: field.name, type: curatedType(field), comment: field.description })),
+    ...CHURN_FIELDS.map((field) => ({
+      name: field.name,
+      type: glueType(field, 'timestamp'),
+      comment: field.description,
+    })),
     { name: 'source', type: 'string', comment: 'Where the latest record came from: stream or batch' },
     { name: 'ingest_time', type: 'timestamp', comment: 'When the latest record was ingested' },
     { name: 'origin', type: 'string', comment: 'The raw object the latest record came from' },

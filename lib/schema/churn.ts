@@ -253,8 +253,12 @@ export const LABEL_FIELD: FieldSpec = ((): FieldSpec => {
 /** The fields by name. */
 export const FIELDS_BY_NAME: ReadonlyMap<string, FieldSpec> = new Map(CHURN_FIELDS.map((f) => [f.name, f]));
 
-/** The Glue / Hive type of a field, for catalog tables. */
-export function glueType(field: FieldSpec): string {
+/**
+ * The Glue / Hive type of a field, for catalog tables. Timestamps are `string` where they are
+ * stored as ISO 8601 text (the raw zone's JSON Lines and CSV; Athena parses them with
+ * from_iso8601_timestamp) and `timestamp` where the writer stores a real timestamp (Parquet).
+ */
+export function glueType(field: FieldSpec, timestamps: 'string' | 'timestamp' = 'string'): string {
   switch (field.type) {
     case 'string':
     case 'category':
@@ -266,8 +270,7 @@ export function glueType(field: FieldSpec): string {
     case 'boolean':
       return 'boolean';
     case 'timestamp':
-      // Kept as ISO 8601 text in JSON and CSV; Athena parses it with from_iso8601_timestamp.
-      return 'string';
+      return timestamps;
   }
 }
 
