@@ -4,6 +4,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CURATED_PREFIXES } from '../lake-layout';
 import { CHURN_FIELDS, glueType } from '../schema/churn';
+import { dateProjectionParameters } from './date-projection';
 
 /** The partition column of the curated customers table: the month of the customer's latest event. */
 export const SNAPSHOT_MONTH = 'snapshot_month';
@@ -56,13 +57,13 @@ export class CuratedTables extends Construct {
         parameters: {
           classification: 'parquet',
           'parquet.compression': 'SNAPPY',
-          'projection.enabled': 'true',
-          [`projection.${SNAPSHOT_MONTH}.type`]: 'date',
-          [`projection.${SNAPSHOT_MONTH}.format`]: 'yyyy-MM',
-          [`projection.${SNAPSHOT_MONTH}.range`]: `${props.firstMonth ?? '2020-01'},NOW`,
-          [`projection.${SNAPSHOT_MONTH}.interval`]: '1',
-          [`projection.${SNAPSHOT_MONTH}.interval.unit`]: 'MONTHS',
-          'storage.location.template': `${location}${SNAPSHOT_MONTH}=\${${SNAPSHOT_MONTH}}/`,
+          ...dateProjectionParameters({
+            column: SNAPSHOT_MONTH,
+            format: 'yyyy-MM',
+            first: props.firstMonth ?? '2020-01',
+            unit: 'MONTHS',
+            location,
+          }),
         },
         partitionKeys: [{ name: SNAPSHOT_MONTH, type: 'string', comment: 'yyyy-MM of event_time' }],
         storageDescriptor: {

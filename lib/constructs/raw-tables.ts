@@ -3,6 +3,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { RAW_PREFIXES } from '../lake-layout';
+import { dateProjectionParameters } from './date-projection';
 import { CHURN_FIELDS, EVENT_DATE_PARTITION, INGEST_FIELDS, UNKNOWN_FIELDS, glueType } from '../schema/churn';
 
 export interface RawTablesProps {
@@ -53,13 +54,13 @@ export class RawTables extends Construct {
         parameters: {
           classification: 'json',
           compressionType: 'gzip',
-          'projection.enabled': 'true',
-          [`projection.${EVENT_DATE_PARTITION}.type`]: 'date',
-          [`projection.${EVENT_DATE_PARTITION}.format`]: 'yyyy-MM-dd',
-          [`projection.${EVENT_DATE_PARTITION}.range`]: `${props.firstEventDate ?? '2020-01-01'},NOW`,
-          [`projection.${EVENT_DATE_PARTITION}.interval`]: '1',
-          [`projection.${EVENT_DATE_PARTITION}.interval.unit`]: 'DAYS',
-          'storage.location.template': `${streamLocation}${EVENT_DATE_PARTITION}=\${${EVENT_DATE_PARTITION}}/`,
+          ...dateProjectionParameters({
+            column: EVENT_DATE_PARTITION,
+            format: 'yyyy-MM-dd',
+            first: props.firstEventDate ?? '2020-01-01',
+            unit: 'DAYS',
+            location: streamLocation,
+          }),
         },
         partitionKeys: [{ name: EVENT_DATE_PARTITION, type: 'string', comment: 'UTC date of event_time' }],
         storageDescriptor: {
