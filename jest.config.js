@@ -6,4 +6,7 @@ module.exports = {
   transform: { '^.+\\.tsx?$': ['@swc/jest'] },
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
+  // Some suites build tens of thousands of generated records in a beforeAll; on a loaded 2-core CI
+  // machine that can pass jest's 5 s default. This is a hang guard, not a speed test.
+  testTimeout: 60_000,
 };
