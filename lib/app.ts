@@ -3,12 +3,14 @@ import type { StageConfig } from './config';
 import { DataLakeStack } from './stacks/data-lake-stack';
 import { EtlStack } from './stacks/etl-stack';
 import { IngestionStack } from './stacks/ingestion-stack';
+import { TrainingStack } from './stacks/training-stack';
 
 /** The stacks of one stage, for the app and for tests to reach into. */
 export interface MlLifecycleStacks {
   readonly dataLake: DataLakeStack;
   readonly ingestion: IngestionStack;
   readonly etl: EtlStack;
+  readonly training: TrainingStack;
 }
 
 /**
@@ -59,8 +61,19 @@ export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
     curateAccess: dataLake.access.curateJob.policy,
     featuresAccess: dataLake.access.featuresJob.policy,
   });
+  const training = new TrainingStack(app, 'Training', {
+    ...common,
+    stackName: `ml-lifecycle-${config.stage}-training`,
+    description: `ml-lifecycle-cdk (${config.stage}): SageMaker training pipeline (Step Functions), evaluation, model registry and quality gate`,
+    config,
+    curatedBucket: dataLake.storage.curatedBucket,
+    artifactsBucket: dataLake.storage.artifactsBucket,
+    key: dataLake.storage.key,
+    lakeAccess: dataLake.access.trainingPipeline.policy,
+    featuresReady: etl.etl.featuresSucceeded,
+  });
   // The tables name the lake's databases by their (known) names, not by reference.
   ingestion.addStackDependency(dataLake);
   etl.addStackDependency(dataLake);
-  return { dataLake, ingestion, etl };
+  return { dataLake, ingestion, etl, training };
 }

@@ -64,6 +64,8 @@ export interface StageConfig {
   readonly ingestion: IngestionConfig;
   /** The Glue jobs that curate the raw zone and prepare model features. */
   readonly etl: EtlConfig;
+  /** The training pipeline: tuning, evaluation costs and the quality gate. */
+  readonly training: TrainingConfig;
 }
 
 /** Data lake tunables. */
@@ -130,6 +132,42 @@ export interface EtlConfig {
   readonly validationFraction: number;
 }
 
+/** Training pipeline tunables. */
+export interface TrainingConfig {
+  /** Instance type of each training job the tuning runs (the built-in XGBoost trains on CPU). */
+  readonly trainingInstanceType: string;
+  /** Training jobs the hyper-parameter tuning runs in all. */
+  readonly maxTuningJobs: number;
+  /** Training jobs the tuning runs at the same time (at most maxTuningJobs). */
+  readonly maxParallelTuningJobs: number;
+  /**
+   * Managed spot training: up to 90% cheaper, but a job may wait for capacity or be interrupted
+   * (it resumes from its last checkpoint, which the pipeline keeps under the run's prefix).
+   */
+  readonly spotTraining: boolean;
+  /** Minutes one training job may run before SageMaker stops it (a spot job may wait as long again). */
+  readonly maxTrainingMinutes: number;
+  /** Instance type of the Model Monitor baseline job. */
+  readonly processingInstanceType: string;
+  /** Instance type of the batch transform that scores the test split. */
+  readonly transformInstanceType: string;
+  /** The lowest test AUC the quality gate accepts. */
+  readonly minAuc: number;
+  /** The cost of a churner the business did not try to keep (lost revenue), in any one currency. */
+  readonly missedChurnerCost: number;
+  /** The cost of one retention incentive, in the same currency; paid for every customer offered it. */
+  readonly incentiveCost: number;
+  /** The share of churners offered the incentive who take it and stay (1: every one). */
+  readonly incentiveRetention: number;
+  /**
+   * What happens to a package that passes the gate: `automatic` approves it (and so deploys it),
+   * `manual` leaves it pending for a person.
+   */
+  readonly approval: 'automatic' | 'manual';
+  /** Days the pipeline's and its functions' logs are kept: one of the retention periods CloudWatch Logs offers. */
+  readonly logRetentionDays: number;
+}
+
 /** Audit trail tunables. */
 export interface AuditConfig {
   /** Days the trail's CloudWatch Logs copy is kept: one of the retention periods CloudWatch Logs offers. */
@@ -176,6 +214,21 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       trainFraction: 0.7,
       validationFraction: 0.15,
     },
+    training: {
+      trainingInstanceType: 'ml.m5.large',
+      maxTuningJobs: 6,
+      maxParallelTuningJobs: 2,
+      spotTraining: true,
+      maxTrainingMinutes: 30,
+      processingInstanceType: 'ml.m5.large',
+      transformInstanceType: 'ml.m5.large',
+      minAuc: 0.75,
+      missedChurnerCost: 500,
+      incentiveCost: 100,
+      incentiveRetention: 1,
+      approval: 'automatic',
+      logRetentionDays: 30,
+    },
   },
   production: {
     stage: 'production',
@@ -213,6 +266,21 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       schedule: 'cron(0 * * * ? *)',
       trainFraction: 0.7,
       validationFraction: 0.15,
+    },
+    training: {
+      trainingInstanceType: 'ml.m5.xlarge',
+      maxTuningJobs: 30,
+      maxParallelTuningJobs: 5,
+      spotTraining: false,
+      maxTrainingMinutes: 60,
+      processingInstanceType: 'ml.m5.xlarge',
+      transformInstanceType: 'ml.m5.large',
+      minAuc: 0.8,
+      missedChurnerCost: 500,
+      incentiveCost: 100,
+      incentiveRetention: 1,
+      approval: 'manual',
+      logRetentionDays: 365,
     },
   },
 };
@@ -261,10 +329,14 @@ const matching = (pattern: RegExp, allowed: string): KeyRule => ({
   accepts: (v) => typeof v === 'string' && pattern.test(v),
   optional: true,
 });
-const fraction = (min: number, max: number): KeyRule => ({
+const number = (min: number, max: number): KeyRule => ({
   allowed: `a number from ${min} to ${max}`,
   accepts: (v) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max,
 });
+const INSTANCE_TYPE: KeyRule = {
+  allowed: 'a SageMaker ML instance type such as "ml.m5.large"',
+  accepts: (v) => typeof v === 'string' && /^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(v),
+};
 const BOOLEAN: KeyRule = { allowed: 'true or false', accepts: (v) => typeof v === 'boolean' };
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -309,8 +381,21 @@ export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
     allowed: 'a Glue cron expression such as "cron(0 3 * * ? *)" (six fields), or "off"',
     accepts: (v) => v === 'off' || (typeof v === 'string' && /^cron\((\S+ ){5}\S+\)$/.test(v)),
   },
-  'etl.trainFraction': fraction(0.5, 0.9),
-  'etl.validationFraction': fraction(0.05, 0.3),
+  'etl.trainFraction': number(0.5, 0.9),
+  'etl.validationFraction': number(0.05, 0.3),
+  'training.trainingInstanceType': INSTANCE_TYPE,
+  'training.maxTuningJobs': integer(1, 500),
+  'training.maxParallelTuningJobs': integer(1, 100),
+  'training.spotTraining': BOOLEAN,
+  'training.maxTrainingMinutes': integer(5, 1440),
+  'training.processingInstanceType': INSTANCE_TYPE,
+  'training.transformInstanceType': INSTANCE_TYPE,
+  'training.minAuc': number(0.5, 1),
+  'training.missedChurnerCost': number(0, 1e9),
+  'training.incentiveCost': number(0, 1e9),
+  'training.incentiveRetention': number(0, 1),
+  'training.approval': oneOf(['automatic', 'manual']),
+  'training.logRetentionDays': oneOf(LOG_RETENTION_DAYS),
 };
 
 /** What `bin/app.ts` reads from CDK context. */
@@ -502,6 +587,23 @@ function checkStageRules(c: StageConfig, selected: boolean): string[] {
       `${at}etl.validationFraction is ${c.etl.validationFraction}; expected at most ` +
         `${(0.95 - c.etl.trainFraction).toFixed(2)}, because ${at}etl.trainFraction is ${c.etl.trainFraction} ` +
         'and the test split needs at least 5% of the customers',
+    );
+  }
+  const { training } = c;
+  if (training.maxParallelTuningJobs > training.maxTuningJobs) {
+    problems.push(
+      `${at}training.maxParallelTuningJobs is ${training.maxParallelTuningJobs}; expected at most ` +
+        `${training.maxTuningJobs}, because ${at}training.maxTuningJobs is ${training.maxTuningJobs}`,
+    );
+  }
+  // An offer to a churner saves missedChurnerCost × incentiveRetention and costs incentiveCost; if it
+  // cannot save more than it costs, no cutoff beats doing nothing and the gate rejects every model.
+  const savedPerCaughtChurner = training.missedChurnerCost * training.incentiveRetention;
+  if (training.incentiveCost >= savedPerCaughtChurner) {
+    problems.push(
+      `${at}training.incentiveCost is ${training.incentiveCost}; expected less than ${savedPerCaughtChurner} ` +
+        `(training.missedChurnerCost ${training.missedChurnerCost} × training.incentiveRetention ` +
+        `${training.incentiveRetention}), or no model can cost less than doing nothing and the quality gate rejects every one`,
     );
   }
   const lake = c.dataLake;

@@ -19,3 +19,11 @@ export const CURATED_PREFIXES = {
   /** XGBoost-ready splits (`train/`, `validation/`, `test/`), `baseline/` and `manifest.json`. */
   features: 'features/',
 } as const;
+
+export const ARTIFACT_PREFIXES = {
+  /**
+   * One folder per training pipeline run, `training-runs/<run id>/`: `baseline/`, `tuning/` (model
+   * artifacts), `checkpoints/`, `transform/` and `evaluation/`.
+   */
+  trainingRuns: 'training-runs/',
+} as const;

@@ -328,6 +328,11 @@ describe('number ranges', () => {
     ['dataLake.accessLogExpirationDays', -1, 'an integer from 1 to 3650'],
     ['audit.trailObjectExpirationDays', 0, 'an integer from 1 to 3650'],
     ['audit.trailObjectExpirationDays', 90.25, 'an integer from 1 to 3650'],
+    ['training.maxTuningJobs', 0, 'an integer from 1 to 500'],
+    ['training.maxTrainingMinutes', 4, 'an integer from 5 to 1440'],
+    ['training.minAuc', 0.4, 'a number from 0.5 to 1'],
+    ['training.incentiveRetention', 1.5, 'a number from 0 to 1'],
+    ['training.missedChurnerCost', -1, 'a number from 0 to 1000000000'],
   ])('rejects %s = %p, expecting %s', (key, value, allowed) => {
     const problems = sandboxProblems(overrideAt(key, value));
     expect(problems).toContain(`config.sandbox.${key} is ${value} (a number); expected ${allowed}`);
@@ -420,6 +425,45 @@ describe('cross-key rules', () => {
       },
     });
     expect(config.dataLake.rawGlacierInstantRetrievalAfterDays).toBe(130);
+  });
+});
+
+describe('training rules', () => {
+  it.each(['m5.large', 'ml.m5', 'ML.M5.LARGE', 'ml.m5.large ', 'ec2.m5.large'])(
+    'rejects the instance type %p, naming an example',
+    (value) => {
+      const problems = sandboxProblems({ training: { trainingInstanceType: value } });
+      expect(problems).toEqual([
+        `config.sandbox.training.trainingInstanceType is ${JSON.stringify(value)} (a string); expected a SageMaker ML instance type such as "ml.m5.large"`,
+      ]);
+    },
+  );
+
+  it('rejects more parallel tuning jobs than jobs, naming both keys', () => {
+    const problems = sandboxProblems({ training: { maxTuningJobs: 4, maxParallelTuningJobs: 5 } });
+    expect(problems).toEqual([
+      'config.sandbox.training.maxParallelTuningJobs is 5; expected at most 4, because config.sandbox.training.maxTuningJobs is 4',
+    ]);
+  });
+
+  it('rejects an incentive that costs as much as the churn it can prevent: no model could beat doing nothing', () => {
+    const problems = sandboxProblems({ training: { incentiveCost: 250, incentiveRetention: 0.5 } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('config.sandbox.training.incentiveCost is 250; expected less than 250');
+    expect(problems[0]).toContain('training.missedChurnerCost 500 × training.incentiveRetention 0.5');
+    expect(problems[0]).toContain('the quality gate rejects every one');
+  });
+
+  it('accepts an incentive just below what it saves, and every approval mode', () => {
+    const config = loadStageConfig({
+      config: { sandbox: { training: { incentiveCost: 249.99, incentiveRetention: 0.5, approval: 'manual' } } },
+    });
+    expect(config.training).toMatchObject({ incentiveCost: 249.99, approval: 'manual' });
+  });
+
+  it('approves automatically in the sandbox and leaves approval to a person in production', () => {
+    expect(STAGE_DEFAULTS.sandbox.training.approval).toBe('automatic');
+    expect(STAGE_DEFAULTS.production.training.approval).toBe('manual');
   });
 });
 

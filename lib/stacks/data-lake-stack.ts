@@ -5,7 +5,7 @@ import { AuditTrail } from '../constructs/audit-trail';
 import { DataLakeStorage } from '../constructs/data-lake-storage';
 import { LakeCatalog } from '../constructs/lake-catalog';
 import { ZoneAccessPolicy } from '../constructs/zone-access-policy';
-import { CURATED_PREFIXES, RAW_PREFIXES } from '../lake-layout';
+import { ARTIFACT_PREFIXES, CURATED_PREFIXES, RAW_PREFIXES } from '../lake-layout';
 
 export interface DataLakeStackProps extends StackProps {
   /** The validated configuration of the stage being deployed. */
@@ -29,6 +29,11 @@ export class DataLakeStack extends Stack {
     readonly curateJob: ZoneAccessPolicy;
     /** The features job: read curated `customers/`; rebuild curated `features/`. */
     readonly featuresJob: ZoneAccessPolicy;
+    /**
+     * The training pipeline's SageMaker jobs and evaluation function: read curated `features/`;
+     * read and add to (never delete from) artifacts `training-runs/`.
+     */
+    readonly trainingPipeline: ZoneAccessPolicy;
   };
 
   constructor(scope: Construct, id: string, props: DataLakeStackProps) {
@@ -57,7 +62,7 @@ export class DataLakeStack extends Stack {
       removal,
     });
 
-    const { rawBucket, curatedBucket, key } = this.storage;
+    const { rawBucket, curatedBucket, artifactsBucket, key } = this.storage;
     this.access = {
       streamWriter: new ZoneAccessPolicy(this, 'StreamWriterAccess', {
         description: 'ml-lifecycle-cdk: append stream records (and failed ones) to the raw zone, nothing else',
@@ -83,6 +88,17 @@ export class DataLakeStack extends Stack {
         grants: [{ bucket: curatedBucket, read: [CURATED_PREFIXES.customers], write: [CURATED_PREFIXES.features] }],
         wildcardReason:
           'The features job reads the Parquet files Spark wrote under customers/ and rewrites split files whose names Spark chooses under features/, so access is by prefix.',
+      }),
+      trainingPipeline: new ZoneAccessPolicy(this, 'TrainingPipelineAccess', {
+        description:
+          'ml-lifecycle-cdk training pipeline (SageMaker jobs, evaluation): read curated features, add to the run in artifacts',
+        key,
+        grants: [
+          { bucket: curatedBucket, read: [CURATED_PREFIXES.features] },
+          { bucket: artifactsBucket, append: [ARTIFACT_PREFIXES.trainingRuns] },
+        ],
+        wildcardReason:
+          'The pipeline reads every split file Spark wrote under features/ and writes objects named after the run and its jobs (run ids and training job names are made at run time), so access is by prefix.',
       }),
     };
 
