@@ -33,10 +33,22 @@ export interface PipelineFunctionProps {
   readonly logRetention: logs.RetentionDays;
   /** `destroy`: the log group goes with the stack. */
   readonly removal: RemovalMode;
+  /**
+   * Who invokes the function and how its failures surface, for the compliance acknowledgement of
+   * having no dead-letter queue.
+   * @default - a pipeline step: Step Functions invokes it synchronously and reports its failures
+   */
+  readonly failureHandling?: string;
+  /**
+   * What the role's grants on every resource (`*`) are for, besides X-Ray tracing.
+   * @default - nothing but tracing
+   */
+  readonly otherWildcardGrants?: string;
 }
 
 /**
- * A step of a Step Functions pipeline as a Lambda function (`lambda/<folder>/handler.ts`): its own
+ * A Lambda function that does one step of the project's machinery (a step of the training
+ * pipeline, a custom resource) (`lambda/<folder>/handler.ts`): its own
  * role, which starts with nothing but its own logs and traces (callers grant it the rest), a
  * KMS-encrypted log group, JSON logs, X-Ray tracing, Node.js 24 on arm64, bundled by the local
  * esbuild.
@@ -99,12 +111,14 @@ export class PipelineFunction extends Construct {
     acknowledgeFindings(
       policy,
       ['AwsSolutions-IAM5[Resource::*]'],
-      `X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions, so the ${props.folder} function's tracing grant names no resource.`,
+      `X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions, so the ${props.folder} function's tracing grant names no resource` +
+        (props.otherWildcardGrants === undefined ? '.' : `; ${props.otherWildcardGrants}.`),
     );
     acknowledgeFindings(
       this.function,
       RULES.lambdaDlq,
-      `Step Functions invokes the ${props.folder} function synchronously, retries it, and reports a failure to the pipeline's topic; a dead-letter queue only catches asynchronous invocations.`,
+      props.failureHandling ??
+        `Step Functions invokes the ${props.folder} function synchronously, retries it, and reports a failure to the pipeline's topic; a dead-letter queue only catches asynchronous invocations.`,
     );
     acknowledgeFindings(
       this.function,
@@ -114,7 +128,7 @@ export class PipelineFunction extends Construct {
     acknowledgeFindings(
       this.function,
       RULES.lambdaConcurrency,
-      `The ${props.folder} function runs once per pipeline run (a few runs a day at most), so reserving concurrency would only take it from the account's small default quota.`,
+      `The ${props.folder} function runs once per ${props.failureHandling === undefined ? 'pipeline run (a few runs a day at most)' : 'stack operation'}, so reserving concurrency would only take it from the account's small default quota.`,
     );
   }
 }

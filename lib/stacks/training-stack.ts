@@ -55,6 +55,9 @@ export class TrainingStack extends Stack {
       groupName: `ml-lifecycle-${stage}-churn`,
       description: 'Customer churn: XGBoost models trained by the ml-lifecycle-cdk pipeline, one version per run',
       removal,
+      logKey: props.key,
+      // The config accepts only the periods CloudWatch Logs offers, which are RetentionDays' values.
+      logRetention: training.logRetentionDays,
     });
     this.topic = new sns.Topic(this, 'Notifications', {
       displayName: 'ml-lifecycle-cdk training pipeline',
@@ -90,7 +93,7 @@ export class TrainingStack extends Stack {
       removal,
     });
     // The registry must exist before a run registers into it.
-    this.pipeline.node.addDependency(this.registry);
+    this.pipeline.node.addDependency(this.registry.group);
 
     // The rule's own role, allowed to start this state machine and nothing else.
     const triggerRole = new iam.Role(this, 'TriggerRole', {

@@ -449,7 +449,7 @@ describe('TrainingStack (sandbox)', () => {
 
     it('runs the functions on Node.js 24, arm64, traced, with JSON logs and the runtime’s AWS SDK', () => {
       const functions = template.findResources('AWS::Lambda::Function');
-      expect(Object.keys(functions)).toHaveLength(3);
+      expect(Object.keys(functions)).toHaveLength(4); // evaluate, register, gate, and the registry's emptier
       for (const fn of Object.values(functions)) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs24.x',
@@ -512,12 +512,15 @@ describe('TrainingStack (sandbox)', () => {
       for (const kind of ['Processing', 'Tuning', 'Transform']) {
         expect(rules).toContain(`:rule/StepFunctionsGetEventsForSageMaker${kind}JobsRule"`);
       }
-      // No SageMaker action on every resource, and no SageMaker wildcard action, anywhere in the stack.
+      // No SageMaker wildcard action anywhere in the stack, and none on every resource but the one
+      // that has no resource-level permissions (ListModelPackages, for the registry's emptier).
       for (const statement of statements) {
         const actions = ([] as string[]).concat(statement.Action);
         if (actions.some((a) => a.startsWith('sagemaker:'))) {
-          expect(statement.Resource).not.toEqual('*');
           expect(actions).not.toContain('sagemaker:*');
+          if (statement.Resource === '*') {
+            expect(actions).toEqual(['sagemaker:ListModelPackages']);
+          }
         }
       }
     });
@@ -554,6 +557,37 @@ describe('TrainingStack (sandbox)', () => {
       template.hasResource('AWS::SageMaker::ModelPackageGroup', {
         Properties: { ModelPackageGroupName: 'ml-lifecycle-sandbox-churn' },
         DeletionPolicy: 'Delete',
+      });
+    });
+
+    it('deletes every model version before the group when a sandbox is destroyed, answering within 15 minutes', () => {
+      const empties = template.findResources('Custom::EmptyModelPackageGroup');
+      expect(Object.values(empties)).toEqual([
+        expect.objectContaining({
+          Properties: {
+            ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^RegistryEmptierFunction/), 'Arn'] },
+            ServiceTimeout: '900',
+            ModelPackageGroupName: 'ml-lifecycle-sandbox-churn',
+          },
+          DependsOn: [expect.stringMatching(/^Registry[0-9A-F]{8}$/)],
+        }),
+      ]);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Sid: 'ListVersions', Action: 'sagemaker:ListModelPackages', Resource: '*' }),
+            Match.objectLike({
+              Sid: 'DeleteVersions',
+              Action: 'sagemaker:DeleteModelPackage',
+              Resource: {
+                'Fn::Join': [
+                  '',
+                  Match.arrayWith([Match.stringLikeRegexp(':model-package/ml-lifecycle-sandbox-churn/\\*$')]),
+                ],
+              },
+            }),
+          ]),
+        },
       });
     });
 
@@ -637,5 +671,6 @@ describe('TrainingStack (production)', () => {
       DeletionPolicy: 'Retain',
     });
     template.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+    template.resourceCountIs('Custom::EmptyModelPackageGroup', 0);
   });
 });
