@@ -3,6 +3,7 @@ import type { StageConfig } from './config';
 import { DataLakeStack } from './stacks/data-lake-stack';
 import { EtlStack } from './stacks/etl-stack';
 import { IngestionStack } from './stacks/ingestion-stack';
+import { ServingStack } from './stacks/serving-stack';
 import { TrainingStack } from './stacks/training-stack';
 
 /** The stacks of one stage, for the app and for tests to reach into. */
@@ -11,6 +12,7 @@ export interface MlLifecycleStacks {
   readonly ingestion: IngestionStack;
   readonly etl: EtlStack;
   readonly training: TrainingStack;
+  readonly serving: ServingStack;
 }
 
 /**
@@ -72,8 +74,20 @@ export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
     lakeAccess: dataLake.access.trainingPipeline.policy,
     featuresReady: etl.etl.featuresSucceeded,
   });
+  const serving = new ServingStack(app, 'Serving', {
+    ...common,
+    stackName: `ml-lifecycle-${config.stage}-serving`,
+    description: `ml-lifecycle-cdk (${config.stage}): endpoint of the approved churn model, data capture, Model Monitor, alarms, automatic deployment`,
+    config,
+    artifactsBucket: dataLake.storage.artifactsBucket,
+    key: dataLake.storage.key,
+    lakeAccess: dataLake.access.serving.policy,
+    modelPackageGroupName: training.registry.groupName,
+  });
+  // The deployer listens for approvals in the training stack's registry.
+  serving.addStackDependency(training);
   // The tables name the lake's databases by their (known) names, not by reference.
   ingestion.addStackDependency(dataLake);
   etl.addStackDependency(dataLake);
-  return { dataLake, ingestion, etl, training };
+  return { dataLake, ingestion, etl, training, serving };
 }

@@ -66,6 +66,8 @@ export interface StageConfig {
   readonly etl: EtlConfig;
   /** The training pipeline: tuning, evaluation costs and the quality gate. */
   readonly training: TrainingConfig;
+  /** The endpoint of the approved model, its scaling, data capture and monitoring. */
+  readonly serving: ServingConfig;
 }
 
 /** Data lake tunables. */
@@ -168,6 +170,40 @@ export interface TrainingConfig {
   readonly logRetentionDays: number;
 }
 
+/** Serving tunables. */
+export interface ServingConfig {
+  /** Instance type of the endpoint. */
+  readonly instanceType: string;
+  /** The fewest instances the endpoint runs (production runs at least two, in two Availability Zones). */
+  readonly minInstances: number;
+  /** The most instances auto scaling may add. */
+  readonly maxInstances: number;
+  /** Invocations per instance per minute that auto scaling aims for. */
+  readonly invocationsPerInstance: number;
+  /** Percentage of requests (and their responses) captured for monitoring. */
+  readonly dataCapturePercent: number;
+  /**
+   * How a new model reaches traffic: `all-at-once` (shift everything, bake, roll back on alarm) or
+   * `canary` (one instance's share first, bake, then the rest; needs at least two instances).
+   */
+  readonly trafficShifting: 'all-at-once' | 'canary';
+  /** Minutes a new model serves before the old fleet is removed; an alarm in that time rolls it back. */
+  readonly bakeMinutes: number;
+  /**
+   * Model Monitor data-quality monitoring of the captured requests. SageMaker no longer opens Model
+   * Monitor to new customers: in an account that has never used it, set false.
+   */
+  readonly monitoring: boolean;
+  /** How often the data-quality monitor runs. */
+  readonly monitoringCadence: 'hourly' | 'daily';
+  /** Instance type of the monitoring jobs. */
+  readonly monitoringInstanceType: string;
+  /** Model latency (90th percentile, milliseconds) above which the latency alarm fires. */
+  readonly latencyAlarmMs: number;
+  /** Days the deploy function's logs are kept: one of the retention periods CloudWatch Logs offers. */
+  readonly logRetentionDays: number;
+}
+
 /** Audit trail tunables. */
 export interface AuditConfig {
   /** Days the trail's CloudWatch Logs copy is kept: one of the retention periods CloudWatch Logs offers. */
@@ -229,6 +265,20 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       approval: 'automatic',
       logRetentionDays: 30,
     },
+    serving: {
+      instanceType: 'ml.m5.large',
+      minInstances: 1,
+      maxInstances: 2,
+      invocationsPerInstance: 300,
+      dataCapturePercent: 100,
+      trafficShifting: 'all-at-once',
+      bakeMinutes: 5,
+      monitoring: true,
+      monitoringCadence: 'daily',
+      monitoringInstanceType: 'ml.m5.large',
+      latencyAlarmMs: 500,
+      logRetentionDays: 30,
+    },
   },
   production: {
     stage: 'production',
@@ -280,6 +330,20 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       incentiveCost: 100,
       incentiveRetention: 1,
       approval: 'manual',
+      logRetentionDays: 365,
+    },
+    serving: {
+      instanceType: 'ml.m5.large',
+      minInstances: 2,
+      maxInstances: 4,
+      invocationsPerInstance: 600,
+      dataCapturePercent: 20,
+      trafficShifting: 'canary',
+      bakeMinutes: 10,
+      monitoring: true,
+      monitoringCadence: 'hourly',
+      monitoringInstanceType: 'ml.m5.xlarge',
+      latencyAlarmMs: 250,
       logRetentionDays: 365,
     },
   },
@@ -396,6 +460,18 @@ export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
   'training.incentiveRetention': number(0, 1),
   'training.approval': oneOf(['automatic', 'manual']),
   'training.logRetentionDays': oneOf(LOG_RETENTION_DAYS),
+  'serving.instanceType': INSTANCE_TYPE,
+  'serving.minInstances': integer(1, 20),
+  'serving.maxInstances': integer(1, 50),
+  'serving.invocationsPerInstance': integer(1, 100000),
+  'serving.dataCapturePercent': integer(0, 100),
+  'serving.trafficShifting': oneOf(['all-at-once', 'canary']),
+  'serving.bakeMinutes': integer(0, 60),
+  'serving.monitoring': BOOLEAN,
+  'serving.monitoringCadence': oneOf(['hourly', 'daily']),
+  'serving.monitoringInstanceType': INSTANCE_TYPE,
+  'serving.latencyAlarmMs': integer(1, 60000),
+  'serving.logRetentionDays': oneOf(LOG_RETENTION_DAYS),
 };
 
 /** What `bin/app.ts` reads from CDK context. */
@@ -576,6 +652,11 @@ function checkStageRules(c: StageConfig, selected: boolean): string[] {
     if (c.removal !== 'retain') {
       problems.push(`${at}removal is ${show(c.removal)}; production keeps its data: expected "retain"`);
     }
+    if (c.serving.minInstances < 2) {
+      problems.push(
+        `${at}serving.minInstances is ${c.serving.minInstances}; production serves from at least two instances (two Availability Zones): expected 2 or more`,
+      );
+    }
     if (!c.terminationProtection) {
       problems.push(
         `${at}terminationProtection is ${show(c.terminationProtection)}; production stacks are protected: expected true`,
@@ -604,6 +685,19 @@ function checkStageRules(c: StageConfig, selected: boolean): string[] {
       `${at}training.incentiveCost is ${training.incentiveCost}; expected less than ${savedPerCaughtChurner} ` +
         `(training.missedChurnerCost ${training.missedChurnerCost} × training.incentiveRetention ` +
         `${training.incentiveRetention}), or no model can cost less than doing nothing and the quality gate rejects every one`,
+    );
+  }
+  const { serving } = c;
+  if (serving.minInstances > serving.maxInstances) {
+    problems.push(
+      `${at}serving.maxInstances is ${serving.maxInstances}; expected at least ${serving.minInstances}, ` +
+        `because ${at}serving.minInstances is ${serving.minInstances}`,
+    );
+  }
+  if (serving.trafficShifting === 'canary' && serving.minInstances < 2) {
+    problems.push(
+      `${at}serving.trafficShifting is "canary"; a canary needs at least two instances, and ` +
+        `${at}serving.minInstances is ${serving.minInstances}: expected "all-at-once" or minInstances of 2 or more`,
     );
   }
   const lake = c.dataLake;

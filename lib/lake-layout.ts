@@ -26,4 +26,8 @@ export const ARTIFACT_PREFIXES = {
    * artifacts), `checkpoints/`, `transform/` and `evaluation/`.
    */
   trainingRuns: 'training-runs/',
+  /** Requests to the endpoint and its responses, as SageMaker data capture writes them (JSON Lines). */
+  dataCapture: 'data-capture/',
+  /** Model Monitor's data-quality reports: statistics, constraint violations, per monitoring run. */
+  monitoring: 'monitoring/',
 } as const;

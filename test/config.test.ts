@@ -467,6 +467,49 @@ describe('training rules', () => {
   });
 });
 
+describe('serving rules', () => {
+  it('rejects fewer than two production instances, saying why', () => {
+    const problems = problemsOf(() =>
+      loadStageConfig({
+        stage: 'production',
+        config: { production: { ...PRODUCTION_ENV, serving: { minInstances: 1, trafficShifting: 'all-at-once' } } },
+      }),
+    );
+    expect(problems).toEqual([
+      'config.production.serving.minInstances is 1; production serves from at least two instances (two Availability Zones): expected 2 or more',
+    ]);
+  });
+
+  it('rejects a canary on a single instance, naming both keys and both ways out', () => {
+    const problems = sandboxProblems({ serving: { trafficShifting: 'canary' } });
+    expect(problems).toEqual([
+      'config.sandbox.serving.trafficShifting is "canary"; a canary needs at least two instances, and config.sandbox.serving.minInstances is 1: expected "all-at-once" or minInstances of 2 or more',
+    ]);
+  });
+
+  it('rejects a scaling maximum below the minimum', () => {
+    const problems = sandboxProblems({ serving: { minInstances: 3, maxInstances: 2 } });
+    expect(problems).toEqual([
+      'config.sandbox.serving.maxInstances is 2; expected at least 3, because config.sandbox.serving.minInstances is 3',
+    ]);
+  });
+
+  it('accepts a sandbox canary on two instances, and monitoring turned off', () => {
+    const config = loadStageConfig({
+      config: {
+        sandbox: { serving: { minInstances: 2, maxInstances: 2, trafficShifting: 'canary', monitoring: false } },
+      },
+    });
+    expect(config.serving).toMatchObject({ minInstances: 2, trafficShifting: 'canary', monitoring: false });
+  });
+
+  it('rejects a monitoring cadence Model Monitor does not offer', () => {
+    expect(sandboxProblems({ serving: { monitoringCadence: 'weekly' } })).toEqual([
+      'config.sandbox.serving.monitoringCadence is "weekly" (a string); expected one of "hourly", "daily"',
+    ]);
+  });
+});
+
 describe('the config context value', () => {
   it('accepts a JSON string, as -c config=... passes it', () => {
     const config = loadStageConfig({

@@ -5,6 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RULES, acknowledgeFindings } from '../compliance';
 import type { RemovalMode } from '../config';
@@ -39,6 +40,17 @@ export interface PipelineFunctionProps {
    * @default - a pipeline step: Step Functions invokes it synchronously and reports its failures
    */
   readonly failureHandling?: string;
+  /**
+   * What one invocation of the function answers to, for the acknowledgement of not reserving
+   * concurrency.
+   * @default 'pipeline run (a few runs a day at most)'
+   */
+  readonly invocationsPer?: string;
+  /**
+   * Where events of asynchronous invocations that still fail after Lambda's retries are kept.
+   * @default - none (see `failureHandling`)
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
   /**
    * What the role's grants on every resource (`*`) are for, besides X-Ray tracing.
    * @default - nothing but tracing
@@ -86,6 +98,7 @@ export class PipelineFunction extends Construct {
       memorySize: props.memoryMiB ?? 256,
       timeout: props.timeout ?? Duration.minutes(1),
       role: this.role,
+      deadLetterQueue: props.deadLetterQueue,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
@@ -114,12 +127,14 @@ export class PipelineFunction extends Construct {
       `X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions, so the ${props.folder} function's tracing grant names no resource` +
         (props.otherWildcardGrants === undefined ? '.' : `; ${props.otherWildcardGrants}.`),
     );
-    acknowledgeFindings(
-      this.function,
-      RULES.lambdaDlq,
-      props.failureHandling ??
-        `Step Functions invokes the ${props.folder} function synchronously, retries it, and reports a failure to the pipeline's topic; a dead-letter queue only catches asynchronous invocations.`,
-    );
+    if (props.deadLetterQueue === undefined) {
+      acknowledgeFindings(
+        this.function,
+        RULES.lambdaDlq,
+        props.failureHandling ??
+          `Step Functions invokes the ${props.folder} function synchronously, retries it, and reports a failure to the pipeline's topic; a dead-letter queue only catches asynchronous invocations.`,
+      );
+    }
     acknowledgeFindings(
       this.function,
       RULES.lambdaInVpc,
@@ -128,7 +143,7 @@ export class PipelineFunction extends Construct {
     acknowledgeFindings(
       this.function,
       RULES.lambdaConcurrency,
-      `The ${props.folder} function runs once per ${props.failureHandling === undefined ? 'pipeline run (a few runs a day at most)' : 'stack operation'}, so reserving concurrency would only take it from the account's small default quota.`,
+      `The ${props.folder} function runs once per ${props.invocationsPer ?? 'pipeline run (a few runs a day at most)'}, so reserving concurrency would only take it from the account's small default quota.`,
     );
   }
 }

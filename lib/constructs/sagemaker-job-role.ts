@@ -11,6 +11,8 @@ export interface SageMakerJobRoleProps {
   readonly key: kms.IKey;
   /** What the role is for, for the console. */
   readonly description: string;
+  /** Who uses the role, in a few words ("the training pipeline's jobs"), for the compliance acknowledgements. */
+  readonly usedBy: string;
 }
 
 /**
@@ -70,12 +72,12 @@ export class SageMakerJobRole extends Construct {
     acknowledgeFindings(
       policy,
       [wildcardResourceFinding(this, jobLogGroups), wildcardResourceFinding(this, `${jobLogGroups}:log-stream:*`)],
-      'SageMaker writes each job to a log group under /aws/sagemaker/ (TrainingJobs, ProcessingJobs, TransformJobs) with a stream per job and instance, named at run time, so the grant is that path.',
+      `SageMaker writes the logs of ${props.usedBy} to log groups under /aws/sagemaker/ with a stream per job or instance, named at run time, so the grant is that path.`,
     );
     acknowledgeFindings(
       policy,
       ['AwsSolutions-IAM5[Resource::*]'],
-      'CloudWatch PutMetricData has no resource-level permissions; the grant is limited to the /aws/sagemaker/ namespaces by condition.',
+      `CloudWatch PutMetricData has no resource-level permissions; for ${props.usedBy} the grant is limited to the /aws/sagemaker/ namespaces by condition.`,
     );
   }
 }

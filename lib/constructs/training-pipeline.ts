@@ -181,6 +181,7 @@ export class TrainingPipeline extends Construct {
       lakeAccess: props.lakeAccess,
       key: props.key,
       description: 'ml-lifecycle-cdk training pipeline: SageMaker baseline, training and transform jobs, and models',
+      usedBy: "the training pipeline's processing, training and transform jobs",
     });
     const jobRoleArn = this.jobRole.role.roleArn;
     const functionDefaults = { logKey: props.key, logRetention: props.logRetention, removal: props.removal };

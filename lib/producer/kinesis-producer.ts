@@ -19,6 +19,7 @@
  */
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisClient, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import { credentialsHelp, isCredentialError } from '../cli/aws-errors';
 
 /** Most records in one `PutRecords` request (service limit). */
 export const PUT_RECORDS_MAX_RECORDS = 500;
@@ -490,17 +491,6 @@ function describeError(error: unknown): { readonly code: string; readonly messag
   return { code, message: typeof message === 'string' ? message : String(error) };
 }
 
-const CREDENTIAL_ERRORS: ReadonlySet<string> = new Set([
-  'CredentialsProviderError',
-  'TokenProviderError',
-  'ExpiredTokenException',
-  'ExpiredToken',
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
-  'InvalidSignatureException',
-  'IncompleteSignature',
-  'MissingAuthenticationToken',
-]);
 const ACCESS_ERRORS: ReadonlySet<string> = new Set([
   'AccessDeniedException',
   'AccessDenied',
@@ -556,13 +546,12 @@ async function fatalError(
   const { code: name, message } = describeError(error);
   const what = `${name}: ${message}`;
   const stream = `Kinesis stream "${options.stream}"`;
-  if (CREDENTIAL_ERRORS.has(name) || /could not load credentials/i.test(message)) {
+  if (isCredentialError(name, message)) {
     return {
       code: 'CREDENTIALS',
       message:
-        `AWS credentials are missing, expired or not recognised (${what}). Configure AWS credentials: ` +
-        'set AWS_PROFILE to a profile that may write to the stream and run `aws sso login --profile NAME` ' +
-        '(or `aws configure`), or export AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.',
+        `AWS credentials are missing, expired or not recognised (${what}). ` +
+        credentialsHelp('may write to the stream'),
     };
   }
   if (/region is missing|missing region/i.test(message)) {

@@ -34,6 +34,11 @@ export class DataLakeStack extends Stack {
      * read and add to (never delete from) artifacts `training-runs/`.
      */
     readonly trainingPipeline: ZoneAccessPolicy;
+    /**
+     * The endpoint's model and its monitor: read artifacts `training-runs/` (the model, the
+     * baseline) and `data-capture/`; add to `data-capture/` and `monitoring/`.
+     */
+    readonly serving: ZoneAccessPolicy;
   };
 
   constructor(scope: Construct, id: string, props: DataLakeStackProps) {
@@ -99,6 +104,20 @@ export class DataLakeStack extends Stack {
         ],
         wildcardReason:
           'The pipeline reads every split file Spark wrote under features/ and writes objects named after the run and its jobs (run ids and training job names are made at run time), so access is by prefix.',
+      }),
+      serving: new ZoneAccessPolicy(this, 'ServingAccess', {
+        description:
+          'ml-lifecycle-cdk serving: read the approved model and baseline, capture requests, write monitoring reports',
+        key,
+        grants: [
+          {
+            bucket: artifactsBucket,
+            read: [ARTIFACT_PREFIXES.trainingRuns],
+            append: [ARTIFACT_PREFIXES.dataCapture, ARTIFACT_PREFIXES.monitoring],
+          },
+        ],
+        wildcardReason:
+          'SageMaker names captured-request files by endpoint, variant and hour, and monitoring reports by schedule and run, and the model and baseline sit under a run id made at training time, so access is by prefix.',
       }),
     };
 

@@ -3,7 +3,7 @@
  * generated records (with their dirt) by the curate SQL: the column layout the training pipeline
  * relies on, the encodings, and a split by customer that Spark and DuckDB compute alike.
  */
-import { DEFAULT_DIRT, generateWireRecords } from '../../lib/data/generator';
+import { DEFAULT_DIRT } from '../../lib/data/generator';
 import {
   CURATED_LINEAGE_COLUMNS,
   FEATURE_COLUMNS,
@@ -14,56 +14,13 @@ import {
   splitOf,
 } from '../../lib/etl/feature-manifest';
 import { CHURN_FIELDS, FIELDS_BY_NAME } from '../../lib/schema/churn';
-import {
-  batchRows,
-  checkSqlFile,
-  Db,
-  loadRawRecords,
-  type RawRow,
-  readSql,
-  renderSql,
-  type Row,
-  streamRows,
-} from './sql';
+import { checkSqlFile, curateFirstRun, curateGenerated, Db, readSql, renderSql, type Row, runFeatures } from './sql';
 
 const SEED = 4711;
 const COUNT = 20_000;
 const FRACTIONS = { train: 0.7, validation: 0.15 } as const;
 const TOLERANCE = 0.02;
 const MANIFEST = featureManifest();
-
-/** Curates raw rows into table `customers`, as the curate job does on its first run. */
-async function curate(db: Db, raw: readonly RawRow[]): Promise<void> {
-  await loadRawRecords(db, raw);
-  await db.runFile('curate_validated.sql', 'validated');
-  await db.run(
-    `CREATE OR REPLACE TABLE previous_customers AS SELECT ${[...CHURN_FIELDS.map((f) => f.name), 'source', 'ingest_time', 'origin'].join(', ')}, '' AS snapshot_month FROM validated WHERE false`,
-  );
-  await db.runFile('curate_customers.sql', 'customers');
-}
-
-/** Curates generated records (half stream, half batch) into table `customers`. */
-async function curatedCustomers(db: Db, seed: number, count: number): Promise<void> {
-  const records = [...generateWireRecords({ seed, count, dirt: DEFAULT_DIRT })];
-  await curate(db, [
-    ...streamRows(
-      records.filter((_, i) => i % 2 === 0),
-      { ingestTime: '2026-02-01T00:00:00.000Z' },
-    ),
-    ...batchRows(
-      records.filter((_, i) => i % 2 === 1),
-      { ingestTime: '2026-02-02T00:00:00.000Z' },
-    ),
-  ]);
-}
-
-/** Runs features.sql over table `customers` with the given split fractions, into table `features`. */
-async function features(db: Db, fractions: { readonly train: number; readonly validation: number }): Promise<void> {
-  await db.run(
-    `CREATE OR REPLACE TABLE split_config AS SELECT CAST(${fractions.train} AS DOUBLE) AS train_fraction, CAST(${fractions.validation} AS DOUBLE) AS validation_fraction`,
-  );
-  await db.runFile('features.sql', 'features');
-}
 
 /** The split bucket expression of the checked-in features.sql, to run on any ids. */
 function bucketExpression(): string {
@@ -144,8 +101,8 @@ describe(`features of ${COUNT.toLocaleString('en')} generated records`, () => {
 
   beforeAll(async () => {
     db = await Db.open();
-    await curatedCustomers(db, SEED, COUNT);
-    await features(db, FRACTIONS);
+    await curateGenerated(db, { seed: SEED, count: COUNT, dirt: DEFAULT_DIRT });
+    await runFeatures(db, FRACTIONS);
     customers = await db.rows(`SELECT * FROM customers WHERE ${LABEL_COLUMN} IS NOT NULL ORDER BY customer_id`);
     rows = await db.rows('SELECT * FROM features');
   });
@@ -232,9 +189,9 @@ describe(`features of ${COUNT.toLocaleString('en')} generated records`, () => {
   it('gives the same split on a second run and on a subset of the customers', async () => {
     const again = await Db.open();
     try {
-      await curatedCustomers(again, SEED, COUNT);
+      await curateGenerated(again, { seed: SEED, count: COUNT, dirt: DEFAULT_DIRT });
       await again.run(`DELETE FROM customers WHERE customer_id > 'C0010000'`);
-      await features(again, FRACTIONS);
+      await runFeatures(again, FRACTIONS);
       const subset = await again.rows('SELECT split FROM features');
       const whole = rows.filter((_, i) => String(customers[i]?.customer_id) <= 'C0010000').map((r) => r.split);
       expect(subset.map((r) => r.split)).toEqual(whole);
@@ -280,9 +237,11 @@ describe('the split bucket', () => {
     try {
       const fields = Object.fromEntries(CHURN_FIELDS.map((f) => [f.name, null]));
       const row = { ...fields, customer_id: id, event_time: '2026-01-01T00:00:00Z', [LABEL_COLUMN]: 'true' };
-      await curate(db, [{ ...row, source: 'stream', ingest_time: '2026-01-01T00:00:01Z', origin: 'stream/x.gz' }]);
+      await curateFirstRun(db, [
+        { ...row, source: 'stream', ingest_time: '2026-01-01T00:00:01Z', origin: 'stream/x.gz' },
+      ]);
       const split = async (train: number, validation: number): Promise<unknown> => {
-        await features(db, { train, validation });
+        await runFeatures(db, { train, validation });
         return (await db.rows('SELECT split FROM features'))[0]?.split;
       };
       expect(await split(bucket / SPLIT_BUCKETS, 0.1)).toBe('validation');

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { cleanRecord, FailureReason } from '../../lambda/clean-records/clean';
-import { toCsvLines, type WireRecord } from '../../lib/data/generator';
+import { type DirtOptions, generateWireRecords, toCsvLines, type WireRecord } from '../../lib/data/generator';
 import { featureManifest, LABEL_COLUMN, SPLIT_BUCKETS } from '../../lib/etl/feature-manifest';
 import {
   BOOLEAN_SPELLINGS,
@@ -829,6 +829,45 @@ FROM (
 CROSS JOIN split_config AS s
 ORDER BY c.customer_id
 `;
+}
+
+/** Curates raw rows into table `customers`, as the curate job does on its first run. */
+export async function curateFirstRun(db: Db, raw: readonly RawRow[]): Promise<void> {
+  await loadRawRecords(db, raw);
+  await db.runFile('curate_validated.sql', 'validated');
+  await db.run(
+    `CREATE OR REPLACE TABLE previous_customers AS SELECT ${[...CHURN_FIELDS.map((f) => f.name), ...RAW_LINEAGE_COLUMNS].join(', ')}, '' AS snapshot_month FROM validated WHERE false`,
+  );
+  await db.runFile('curate_customers.sql', 'customers');
+}
+
+/** Curates generated records (half through the stream path, half through batch) into table `customers`. */
+export async function curateGenerated(
+  db: Db,
+  options: { readonly seed: number; readonly count: number; readonly dirt: DirtOptions },
+): Promise<void> {
+  const records = [...generateWireRecords(options)];
+  await curateFirstRun(db, [
+    ...streamRows(
+      records.filter((_, i) => i % 2 === 0),
+      { ingestTime: '2026-02-01T00:00:00.000Z' },
+    ),
+    ...batchRows(
+      records.filter((_, i) => i % 2 === 1),
+      { ingestTime: '2026-02-02T00:00:00.000Z' },
+    ),
+  ]);
+}
+
+/** Runs features.sql over table `customers` with the given split fractions, into table `features`. */
+export async function runFeatures(
+  db: Db,
+  fractions: { readonly train: number; readonly validation: number } = { train: 0.7, validation: 0.15 },
+): Promise<void> {
+  await db.run(
+    `CREATE OR REPLACE TABLE split_config AS SELECT CAST(${fractions.train} AS DOUBLE) AS train_fraction, CAST(${fractions.validation} AS DOUBLE) AS validation_fraction`,
+  );
+  await db.runFile('features.sql', 'features');
 }
 
 /** Each SQL file's text as the schema and the feature manifest imply it. */

@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+/**
+ * The invoke CLI: a few synthetic customers sent to the deployed churn endpoint, each one's churn
+ * probability, and the decision at the cutoff the evaluation chose.
+ *
+ * ```
+ * npm run invoke -- [--count 5] [--seed S] [--stage sandbox] [--endpoint NAME]
+ * ```
+ *
+ * The region and credentials come from the SDK's default chain (AWS_REGION, AWS_PROFILE, ...).
+ * Exit codes: 0 success, 1 failure, 2 bad usage. `main` is importable with injected dependencies;
+ * the file runs it only when executed directly, and never calls AWS at import time.
+ */
+import { parseArgs } from 'node:util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { STAGE_NAMES } from '../lib/config';
+import { generateCustomers } from '../lib/data/generator';
+import { formatReport, scoreCustomers, type ServingClients, servingStackName } from '../lib/serving/invoke';
+
+/** The most customers `--count` allows. */
+export const MAX_COUNT = 100;
+
+/** `--count` when not given. */
+export const DEFAULT_COUNT = 5;
+
+/** The help text. */
+export const USAGE = `Usage: npm run invoke -- [options]
+
+Sends a few synthetic customers to the deployed churn endpoint in one request and prints each
+one's churn probability and the decision (offer or no offer) at the cutoff the evaluation chose.
+
+Options:
+  --count N        customers to send, an integer from 1 to ${MAX_COUNT} (default ${DEFAULT_COUNT})
+  --seed S         random seed, an integer (default: a random one, printed); the same seed gives
+                   the same customers
+  --stage STAGE    ${STAGE_NAMES.join(' or ')} (default ${STAGE_NAMES[0]}): the endpoint is the EndpointName
+                   output of stack ${servingStackName('STAGE')}, the cutoff its model's optimalCutoff
+  --endpoint NAME  call this endpoint instead of the stack's (the cutoff is still read from the
+                   stack when it serves this endpoint; otherwise 0.5 is used, and said)
+  --help           show this help
+
+The region and credentials come from the AWS SDK's default chain (AWS_REGION, AWS_PROFILE, ...).
+Exit codes: 0 success, 1 failure, 2 bad usage.
+`;
+
+/** A random seed is drawn from 0 to this (exclusive): short enough to read and type again. */
+const RANDOM_SEED_RANGE = 1_000_000;
+
+/** A SageMaker endpoint name (the API's pattern). */
+const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+/** The validated options. */
+export interface InvokeOptions {
+  readonly count: number;
+  /** Absent when none was given: `main` draws one and prints it. */
+  readonly seed?: number;
+  readonly stage: string;
+  readonly endpoint?: string;
+  readonly help: boolean;
+}
+
+/** Bad command-line usage (exit code 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A text sink such as `process.stdout`. */
+export interface TextOutput {
+  write(chunk: string): unknown;
+}
+
+/** What `main` talks to; tests inject them. */
+export interface InvokeDeps {
+  /**
+   * Makes the AWS clients (called only after the options are valid).
+   * @default - clients with the SDK's default region and credentials
+   */
+  readonly createClients?: () => ServingClients;
+  /** @default process.stdout */
+  readonly stdout?: TextOutput;
+  /** @default process.stderr */
+  readonly stderr?: TextOutput;
+  /**
+   * Draws the seed when `--seed` is not given, from [0, 1).
+   * @default Math.random
+   */
+  readonly random?: () => number;
+}
+
+/** Parses and validates the arguments; throws a {@link UsageError} naming the option, the value and what is allowed. */
+export function parseOptions(argv: readonly string[]): InvokeOptions {
+  let values: Readonly<Record<string, string | boolean | undefined>>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        count: { type: 'string' },
+        seed: { type: 'string' },
+        stage: { type: 'string' },
+        endpoint: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const text = (name: string): string | undefined => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const stage = text('stage') ?? STAGE_NAMES[0];
+  if (values.help === true) {
+    return { count: DEFAULT_COUNT, stage, help: true };
+  }
+
+  const countText = text('count');
+  const count = countText === undefined ? DEFAULT_COUNT : integer(countText);
+  if (countText !== undefined && !(count >= 1 && count <= MAX_COUNT)) {
+    throw new UsageError(`--count is "${countText}"; expected an integer from 1 to ${MAX_COUNT}`);
+  }
+  const seedText = text('seed');
+  const seed = seedText === undefined ? undefined : integer(seedText);
+  if (seedText !== undefined && !Number.isSafeInteger(seed)) {
+    throw new UsageError(
+      `--seed is "${seedText}"; expected an integer (at most ${Number.MAX_SAFE_INTEGER} either side of 0)`,
+    );
+  }
+  if (!(STAGE_NAMES as readonly string[]).includes(stage)) {
+    throw new UsageError(`--stage is "${stage}"; expected one of: ${STAGE_NAMES.join(', ')}`);
+  }
+  const endpoint = text('endpoint');
+  if (endpoint !== undefined && !ENDPOINT_NAME.test(endpoint)) {
+    throw new UsageError(
+      `--endpoint is "${endpoint}"; expected a SageMaker endpoint name: 1 to 63 letters, digits and hyphens, ` +
+        'starting and ending with a letter or digit',
+    );
+  }
+  return {
+    count,
+    ...(seed === undefined ? {} : { seed }),
+    stage,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    help: false,
+  };
+}
+
+/** An integer written in decimal digits, or NaN. */
+function integer(value: string): number {
+  return /^-?\d+$/.test(value) ? Number(value) : NaN;
+}
+
+function defaultClients(): ServingClients {
+  return {
+    cloudFormation: new CloudFormationClient({}),
+    sageMaker: new SageMakerClient({}),
+    runtime: new SageMakerRuntimeClient({}),
+  };
+}
+
+/**
+ * Runs the CLI with `argv` (without the node and script paths) and resolves with the exit code:
+ * 0 success, 1 failure, 2 bad usage.
+ */
+export async function main(argv: readonly string[], deps: InvokeDeps = {}): Promise<number> {
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
+  let options: InvokeOptions;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      stderr.write(`error: ${error.message}\nRun with --help to see the options.\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.help) {
+    stdout.write(USAGE);
+    return 0;
+  }
+  const seed = options.seed ?? Math.floor((deps.random ?? Math.random)() * RANDOM_SEED_RANGE);
+  const customers = generateCustomers({ seed, count: options.count }).map((c) => c.record);
+  stdout.write(`${options.count} generated customers, seed ${seed} (--seed ${seed} sends the same ones again)\n`);
+  const clients = (deps.createClients ?? defaultClients)();
+  try {
+    const report = await scoreCustomers(
+      { customers, stage: options.stage, ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }) },
+      clients,
+    );
+    stdout.write(formatReport(report));
+    return 0;
+  } catch (error) {
+    stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    clients.cloudFormation.destroy();
+    clients.sageMaker.destroy();
+    clients.runtime.destroy();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // A bug rather than a usage or AWS problem: show everything.
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,288 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  InvokeEndpointCommand,
+  type InvokeEndpointCommandOutput,
+  ModelError,
+  SageMakerRuntimeClient,
+} from '@aws-sdk/client-sagemaker-runtime';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { generateCustomers } from '../../lib/data/generator';
+import { FeatureEncodingError } from '../../lib/serving/encode';
+import {
+  cutoffFromMetadata,
+  decide,
+  FALLBACK_CUTOFF,
+  formatCutoff,
+  formatTable,
+  InvokeError,
+  parseProbabilities,
+  scoreCustomers,
+  type ServingClients,
+  servingStackName,
+} from '../../lib/serving/invoke';
+
+/** Test data, in a partition other than `aws` (the lint rule keeps `arn:aws:` literals out of the code). */
+const ARN = 'arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn/1';
+
+describe('parseProbabilities', () => {
+  it.each([
+    ['one per line', '0.1\n0.25\n1\n', [0.1, 0.25, 1]],
+    ['one per line, CRLF', '0.1\r\n0.25\r\n0\r\n', [0.1, 0.25, 0]],
+    ['on one line, separated by commas', '0.1,0.25,1e-3\n', [0.1, 0.25, 0.001]],
+    ['with spaces around', ' 0.1 , 0.25 ,0.5', [0.1, 0.25, 0.5]],
+  ])('reads probabilities %s', (_, text, expected) => {
+    expect(parseProbabilities(text, expected.length)).toEqual(expected);
+  });
+
+  it('reads a single probability', () => {
+    expect(parseProbabilities('0.731', 1)).toEqual([0.731]);
+  });
+
+  it.each([
+    ['', 1, 'the body is empty; expected 1 probability'],
+    ['0.1\n0.2', 3, '2 probabilities for 3 customers: "0.1\\n0.2"'],
+    ['0.1,0.2,0.3,0.4', 3, '4 probabilities for 3 customers'],
+    ['0.1,0.9\n0.2,0.8', 2, 'the body has 2 lines, some with several values'],
+    ['0.1\n\n0.3', 3, 'the value for customer 2 is ""; expected a probability from 0 to 1'],
+    ['0.1\n1.2', 2, 'the value for customer 2 is "1.2"; expected a probability from 0 to 1'],
+    ['-0.1', 1, 'the value for customer 1 is "-0.1"'],
+    ['NaN', 1, 'the value for customer 1 is "NaN"'],
+    ['0x1', 1, 'the value for customer 1 is "0x1"'],
+    ['[0.5]', 1, 'the value for customer 1 is "[0.5]"'],
+  ])('refuses %j for %d customers', (text, count, message) => {
+    expect(() => parseProbabilities(text, count)).toThrow(message);
+  });
+});
+
+describe('cutoffFromMetadata', () => {
+  it('reads a number', () => {
+    expect(cutoffFromMetadata(ARN, '0.37')).toEqual({
+      value: 0.37,
+      source: `the optimalCutoff of model package ${ARN}`,
+      fallback: false,
+    });
+  });
+
+  it('reads none as nobody gets an offer', () => {
+    expect(cutoffFromMetadata(ARN, 'none')).toMatchObject({ value: null, fallback: false });
+  });
+
+  it.each([
+    [undefined, `model package ${ARN} has no optimalCutoff metadata`],
+    ['', 'is "", which is neither a number from 0 to 1 nor "none"'],
+    ['1.5', 'is "1.5", which is neither a number from 0 to 1 nor "none"'],
+    ['high', 'is "high", which is neither'],
+  ])('falls back to 0.5 for %j, saying why', (text, reason) => {
+    const cutoff = cutoffFromMetadata(ARN, text);
+    expect(cutoff).toMatchObject({ value: FALLBACK_CUTOFF, fallback: true });
+    expect(cutoff.source).toContain(reason);
+  });
+});
+
+describe('decide', () => {
+  it('offers at and above the cutoff, not below', () => {
+    expect([0.29, 0.3, 0.31].map((p) => decide(p, 0.3))).toEqual(['no offer', 'offer', 'offer']);
+  });
+
+  it('offers nobody at no cutoff', () => {
+    expect([0, 0.5, 1].map((p) => decide(p, null))).toEqual(['no offer', 'no offer', 'no offer']);
+  });
+});
+
+describe('the report', () => {
+  it('aligns the table, shows booleans as yes/no and missing values as -', () => {
+    const table = formatTable([
+      {
+        record: {
+          customer_id: 'C1',
+          state: 'CA',
+          international_plan: true,
+          voice_mail_plan: null,
+          customer_service_calls: 12,
+        },
+        probability: 0.98765,
+        decision: 'offer',
+      },
+      { record: { customer_id: 'C0000002', state: null }, probability: 0, decision: 'no offer' },
+    ]);
+    expect(table).toBe(
+      [
+        'customer  state  international plan  voice-mail plan  service calls  churn probability  decision',
+        'C1        CA     yes                 -                           12              0.988  offer',
+        'C0000002  -      -                   -                            -              0.000  no offer',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says where the cutoff came from', () => {
+    expect(formatCutoff({ value: 0.25, source: 'the source', fallback: false })).toBe(
+      'cutoff: 0.25, from the source: offer when the churn probability is at least the cutoff\n',
+    );
+    expect(formatCutoff({ value: 0.5, source: 'no package', fallback: true })).toBe(
+      'cutoff: 0.5 (fallback): no package; offer when the churn probability is at least 0.5\n',
+    );
+  });
+});
+
+describe('scoreCustomers', () => {
+  const cloudFormation = mockClient(CloudFormationClient);
+  const sageMaker = mockClient(SageMakerClient);
+  const runtime = mockClient(SageMakerRuntimeClient);
+  const config = { region: 'eu-west-1' };
+  const clients: ServingClients = {
+    cloudFormation: new CloudFormationClient(config),
+    sageMaker: new SageMakerClient(config),
+    runtime: new SageMakerRuntimeClient(config),
+  };
+  const customers = generateCustomers({ seed: 5, count: 2 }).map((c) => c.record);
+  const stackName = servingStackName('sandbox');
+
+  beforeEach(() => {
+    cloudFormation.reset();
+    sageMaker.reset();
+    runtime.reset();
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: stackName,
+          StackStatus: 'CREATE_COMPLETE',
+          CreationTime: new Date(0),
+          Parameters: [{ ParameterKey: 'ModelPackageArn', ParameterValue: ARN }],
+          Outputs: [{ OutputKey: 'EndpointName', OutputValue: 'churn' }],
+        },
+      ],
+    });
+    sageMaker.on(DescribeModelPackageCommand).resolves({ CustomerMetadataProperties: { optimalCutoff: '0.4' } });
+    runtime.on(InvokeEndpointCommand).resolves({
+      Body: new TextEncoder().encode('0.2\n0.6') as InvokeEndpointCommandOutput['Body'],
+    });
+  });
+
+  /** The InvokeError `scoreCustomers` rejects with. */
+  async function failure(options: { endpoint?: string } = {}): Promise<InvokeError> {
+    const error: unknown = await scoreCustomers({ customers, stage: 'sandbox', ...options }, clients).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InvokeError);
+    return error as InvokeError;
+  }
+
+  it('names the stage stack ml-lifecycle-<stage>-serving', () => {
+    expect(servingStackName('production')).toBe('ml-lifecycle-production-serving');
+  });
+
+  it('scores each customer in the order given, at the package cutoff', async () => {
+    const report = await scoreCustomers({ customers, stage: 'sandbox' }, clients);
+
+    expect(report.endpoint).toEqual({ endpointName: 'churn', source: `the EndpointName output of stack ${stackName}` });
+    expect(report.cutoff).toMatchObject({ value: 0.4, fallback: false });
+    expect(report.customers.map((c) => [c.record.customer_id, c.probability, c.decision])).toEqual([
+      ['C0000001', 0.2, 'no offer'],
+      ['C0000002', 0.6, 'offer'],
+    ]);
+  });
+
+  it('refuses a record that is not clean before calling AWS', async () => {
+    const bad = [{ ...customers[0], gender: 'woman' }];
+    await expect(scoreCustomers({ customers: bad, stage: 'sandbox' }, clients)).rejects.toThrow(FeatureEncodingError);
+    expect(cloudFormation).toHaveReceivedCommandTimes(DescribeStacksCommand, 0);
+    expect(runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 0);
+  });
+
+  it('refuses an empty list of customers', async () => {
+    await expect(scoreCustomers({ customers: [], stage: 'sandbox' }, clients)).rejects.toThrow('no customers to score');
+  });
+
+  it('reports a stack that DescribeStacks returns no entry for as missing', async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [] });
+    const error = await failure();
+
+    expect(error.code).toBe('STACK_NOT_FOUND');
+    expect(error.message).toMatch(/^stack ml-lifecycle-sandbox-serving was not found in region eu-west-1\. Deploy/);
+  });
+
+  it('stops when the stack cannot be read and the endpoint must come from it', async () => {
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+    const error = await failure();
+
+    expect(error.code).toBe('ACCESS_DENIED');
+    expect(error.message).toContain(`cloudformation:DescribeStacks on stack ${stackName}`);
+  });
+
+  it('calls a given endpoint at the fallback cutoff when the stack cannot be read', async () => {
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+    const report = await scoreCustomers({ customers, stage: 'sandbox', endpoint: 'churn' }, clients);
+
+    expect(report.cutoff).toMatchObject({ value: 0.5, fallback: true });
+    expect(report.cutoff.source).toContain(`stack ${stackName} could not be read in region eu-west-1 (AccessDenied`);
+  });
+
+  it('says where the logs are when the model fails on the request', async () => {
+    runtime.on(InvokeEndpointCommand).rejects(
+      new ModelError({
+        message: 'Received client error (400) from primary with message "unable to evaluate payload"',
+        $metadata: {},
+      }),
+    );
+    const error = await failure();
+
+    expect(error.code).toBe('MODEL_ERROR');
+    expect(error.message).toContain('/aws/sagemaker/Endpoints/churn');
+  });
+
+  it('says to wait when the model is not ready', async () => {
+    runtime
+      .on(InvokeEndpointCommand)
+      .rejects(Object.assign(new Error('still loading'), { name: 'ModelNotReadyException' }));
+    const error = await failure();
+
+    expect(error.code).toBe('ENDPOINT_UNAVAILABLE');
+    expect(error.message).toContain('try again in a few minutes');
+  });
+
+  it('reports an access-denied InvokeEndpoint with the permission needed', async () => {
+    runtime
+      .on(InvokeEndpointCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    const error = await failure();
+
+    expect(error.code).toBe('ACCESS_DENIED');
+    expect(error.message).toContain('sagemaker:InvokeEndpoint on endpoint churn');
+  });
+
+  it('reports any other InvokeEndpoint failure with its name and message', async () => {
+    runtime.on(InvokeEndpointCommand).rejects(Object.assign(new Error('try later'), { name: 'ServiceUnavailable' }));
+    const error = await failure();
+
+    expect(error.code).toBe('REQUEST_FAILED');
+    expect(error.message).toBe(
+      'InvokeEndpoint on endpoint churn in region eu-west-1 failed (ServiceUnavailable: try later).',
+    );
+  });
+
+  it('refuses an answer without a body', async () => {
+    runtime.on(InvokeEndpointCommand).resolves({});
+    const error = await failure();
+
+    expect(error.code).toBe('BAD_RESPONSE');
+    expect(error.message).toBe('endpoint churn returned no body; expected text/csv');
+  });
+
+  it('refuses a body that is not UTF-8', async () => {
+    runtime
+      .on(InvokeEndpointCommand)
+      .resolves({ Body: new Uint8Array([0xff, 0xfe]) as InvokeEndpointCommandOutput['Body'] });
+    const error = await failure();
+
+    expect(error.code).toBe('BAD_RESPONSE');
+    expect(error.message).toBe('endpoint churn returned a body that is not UTF-8 text');
+  });
+});

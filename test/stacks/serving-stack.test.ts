@@ -1,0 +1,341 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SERVING_PARAMETER_NAMES } from '../../lib/stacks/serving-stack';
+import { PRODUCTION_CONTEXT, buildApp, normalizedTemplate } from '../support/app';
+
+function synth(context = {}) {
+  const { stacks } = buildApp(context);
+  return { stacks, template: Template.fromStack(stacks.serving) };
+}
+
+/** A resource of the template, as much of it as the tests read. */
+interface TemplateResource {
+  Condition?: string;
+  Properties: Record<string, unknown> & { PolicyDocument?: { Statement: unknown[] } };
+}
+
+/** The resources of a type, by logical id. */
+function resources(template: Template, type: string): Record<string, TemplateResource> {
+  return template.findResources(type) as Record<string, TemplateResource>;
+}
+
+const CONDITIONAL = [
+  'AWS::SageMaker::Model',
+  'AWS::SageMaker::EndpointConfig',
+  'AWS::SageMaker::Endpoint',
+  'AWS::ApplicationAutoScaling::ScalableTarget',
+  'AWS::ApplicationAutoScaling::ScalingPolicy',
+  'AWS::SageMaker::DataQualityJobDefinition',
+  'AWS::SageMaker::MonitoringSchedule',
+];
+
+describe('ServingStack (sandbox)', () => {
+  const { template } = synth();
+
+  describe('the model reaches the stack as parameters', () => {
+    it('takes the approved package and its baseline as parameters, empty by default', () => {
+      for (const name of Object.values(SERVING_PARAMETER_NAMES)) {
+        template.hasParameter(name, { Type: 'String', Default: '' });
+      }
+      template.hasParameter('ModelPackageArn', {
+        AllowedPattern: Match.stringLikeRegexp('model-package'),
+      });
+    });
+
+    it('creates every model-dependent resource only when a package is given, yet shows them all in synth', () => {
+      template.hasCondition('HasModel', {
+        'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ModelPackageArn' }, ''] }],
+      });
+      for (const type of CONDITIONAL) {
+        const found = Object.values(resources(template, type));
+        expect({ type, count: found.length }).toEqual({ type, count: 1 });
+        expect({ type, condition: found[0]?.Condition }).toEqual({ type, condition: 'HasModel' });
+      }
+    });
+
+    it('keeps the alarms, the deployer and the roles unconditional, so they exist before the first model', () => {
+      for (const type of ['AWS::CloudWatch::Alarm', 'AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::Events::Rule']) {
+        for (const [id, resource] of Object.entries(resources(template, type))) {
+          expect({ id, condition: resource.Condition }).toEqual({ id, condition: undefined });
+        }
+      }
+    });
+
+    it('outputs the endpoint name only while a model is deployed', () => {
+      template.hasOutput('EndpointName', { Condition: 'HasModel', Value: 'ml-lifecycle-sandbox-churn' });
+    });
+  });
+
+  describe('model and endpoint config', () => {
+    it('serves the package in a network-isolated model named after its version', () => {
+      template.hasResourceProperties('AWS::SageMaker::Model', {
+        ModelName: {
+          'Fn::Join': [
+            '',
+            ['ml-lifecycle-sandbox-churn-v', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'ModelPackageArn' }] }] }],
+          ],
+        },
+        EnableNetworkIsolation: true,
+        PrimaryContainer: { ModelPackageName: { Ref: 'ModelPackageArn' } },
+        ExecutionRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServingRole'), 'Arn'] },
+      });
+    });
+
+    it('captures every request and response (sandbox), encrypted, into the artifacts bucket', () => {
+      template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+        KmsKeyId: Match.anyValue(),
+        ProductionVariants: [
+          Match.objectLike({ VariantName: 'AllTraffic', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }),
+        ],
+        DataCaptureConfig: {
+          EnableCapture: true,
+          InitialSamplingPercentage: 100,
+          DestinationS3Uri: { 'Fn::Join': ['', ['s3://', Match.anyValue(), '/data-capture/']] },
+          KmsKeyId: Match.anyValue(),
+          CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+          CaptureContentTypeHeader: { CsvContentTypes: ['text/csv'] },
+        },
+      });
+    });
+  });
+
+  describe('endpoint', () => {
+    it('updates blue/green, all at once with a 5-minute bake, rolling back on the error and latency alarms', () => {
+      const [endpoint] = Object.values(resources(template, 'AWS::SageMaker::Endpoint'));
+      expect(endpoint?.Properties).toMatchObject({
+        EndpointName: 'ml-lifecycle-sandbox-churn',
+        DeploymentConfig: {
+          BlueGreenUpdatePolicy: {
+            TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 300 },
+            TerminationWaitInSeconds: 300,
+            MaximumExecutionTimeoutInSeconds: 3600,
+          },
+          AutoRollbackConfiguration: {
+            Alarms: [
+              { AlarmName: { Ref: expect.stringMatching(/^EndpointServerErrors/) } },
+              { AlarmName: { Ref: expect.stringMatching(/^EndpointModelLatency/) } },
+            ],
+          },
+        },
+      });
+    });
+
+    it('scales between the configured bounds on invocations per instance', () => {
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        ServiceNamespace: 'sagemaker',
+        ResourceId: 'endpoint/ml-lifecycle-sandbox-churn/variant/AllTraffic',
+        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+        MinCapacity: 1,
+        MaxCapacity: 2,
+      });
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+          PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+          TargetValue: 300,
+        }),
+      });
+    });
+
+    it.each([
+      ['5xx errors', 'Invocation5XXErrors', 'Sum', 1],
+      ['model latency (p90, microseconds)', 'ModelLatency', 'p90', 500_000],
+      ['invocation (4xx) errors', 'Invocation4XXErrors', 'Sum', 5],
+    ])('alarms on %s to the alert topic', (_what, metricName, statistic, threshold) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SageMaker',
+        MetricName: metricName,
+        Dimensions: Match.arrayWith([{ Name: 'EndpointName', Value: 'ml-lifecycle-sandbox-churn' }]),
+        ...(statistic === 'Sum' ? { Statistic: 'Sum' } : { ExtendedStatistic: statistic }),
+        Threshold: threshold,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+      });
+    });
+  });
+
+  describe('data-quality monitoring', () => {
+    it('runs the analyzer on captured data against the package baseline, isolated and encrypted, daily', () => {
+      template.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', {
+        DataQualityAppSpecification: { ImageUri: Match.anyValue() },
+        DataQualityBaselineConfig: {
+          StatisticsResource: { S3Uri: { Ref: 'BaselineStatisticsUri' } },
+          ConstraintsResource: { S3Uri: { Ref: 'BaselineConstraintsUri' } },
+        },
+        DataQualityJobInput: { EndpointInput: Match.objectLike({ EndpointName: 'ml-lifecycle-sandbox-churn' }) },
+        DataQualityJobOutputConfig: { KmsKeyId: Match.anyValue(), MonitoringOutputs: [Match.anyValue()] },
+        JobResources: {
+          ClusterConfig: Match.objectLike({ InstanceType: 'ml.m5.large', VolumeKmsKeyId: Match.anyValue() }),
+        },
+        NetworkConfig: { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true },
+      });
+      template.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
+        MonitoringScheduleName: 'ml-lifecycle-sandbox-churn-data-quality',
+        MonitoringScheduleConfig: {
+          MonitoringType: 'DataQuality',
+          ScheduleConfig: { ScheduleExpression: 'cron(0 0 ? * * *)' },
+        },
+      });
+    });
+
+    it('alarms when a monitoring run ends with violations, counted from its end event', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.sagemaker'],
+          'detail-type': ['SageMaker Processing Job State Change'],
+          detail: {
+            MonitoringScheduleArn: [Match.anyValue()],
+            ExitMessage: [{ prefix: 'CompletedWithViolations' }],
+          },
+        },
+        Targets: [Match.objectLike({ Arn: Match.anyValue() })],
+      });
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        MetricTransformations: [
+          Match.objectLike({
+            MetricNamespace: 'ml-lifecycle-cdk/ml-lifecycle-sandbox-churn',
+            MetricName: 'DataQualityRunsWithViolations',
+            MetricValue: '1',
+          }),
+        ],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'DataQualityRunsWithViolations',
+        Threshold: 1,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+      });
+    });
+  });
+
+  describe('automatic deployment', () => {
+    it('deploys each approved version of the training registry', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.sagemaker'],
+          'detail-type': ['SageMaker Model Package State Change'],
+          detail: { ModelPackageGroupName: ['ml-lifecycle-sandbox-churn'], ModelApprovalStatus: ['Approved'] },
+        },
+        Targets: [
+          Match.objectLike({
+            RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21600 },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeployerDeadLetters'), 'Arn'] } },
+          }),
+        ],
+      });
+    });
+
+    it('tells the deploy function which stack to update, with which role, for which group', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            STACK_NAME: 'ml-lifecycle-sandbox-serving',
+            CLOUDFORMATION_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeployerDeployRole'), 'Arn'] },
+            MODEL_PACKAGE_GROUP_NAME: 'ml-lifecycle-sandbox-churn',
+          }),
+        },
+        DeadLetterConfig: { TargetArn: Match.anyValue() },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+    });
+
+    it('lets the function update only this stack, passing only the deploy role to CloudFormation', () => {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'UpdateThisStack',
+              Action: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'],
+              Resource: { Ref: 'AWS::StackId' },
+            }),
+            Match.objectLike({
+              Sid: 'PassDeployRole',
+              Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('gives CloudFormation exactly the serving resources, by name prefix, and the serving role for SageMaker', () => {
+      const [policy] = Object.values(resources(template, 'AWS::IAM::ManagedPolicy')).filter((p) =>
+        JSON.stringify(p.Properties.PolicyDocument).includes('ServingResources'),
+      );
+      const statements = policy?.Properties.PolicyDocument?.Statement as {
+        Sid: string;
+        Action: string[];
+        Resource: unknown;
+      }[];
+      const serving = statements.find((s) => s.Sid === 'ServingResources');
+      const kinds = ([] as unknown[])
+        .concat(serving?.Resource)
+        .map((r) => /:([a-z-]+)\/ml-lifecycle-sandbox-churn\*"\]\]\}$/.exec(JSON.stringify(r))?.[1])
+        .sort();
+      expect(kinds).toEqual([
+        'data-quality-job-definition',
+        'endpoint',
+        'endpoint-config',
+        'model',
+        'monitoring-schedule',
+      ]);
+      expect(serving?.Action).not.toContain('sagemaker:*');
+      expect(statements.find((s) => s.Sid === 'PassServingRole')).toMatchObject({
+        Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      });
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'cloudformation.amazonaws.com' } })],
+        }),
+      });
+    });
+
+    it('keeps undeliverable approvals in an encrypted queue for 14 days', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        KmsMasterKeyId: Match.anyValue(),
+        MessageRetentionPeriod: 1209600,
+      });
+    });
+  });
+
+  it('matches the snapshot', () => {
+    expect(normalizedTemplate(template)).toMatchSnapshot();
+  });
+});
+
+describe('ServingStack (production)', () => {
+  const { template } = synth(PRODUCTION_CONTEXT);
+
+  it('runs at least two instances, shifts a canary first, and bakes for 10 minutes', () => {
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [Match.objectLike({ InitialInstanceCount: 2 })],
+      DataCaptureConfig: Match.objectLike({ InitialSamplingPercentage: 20 }),
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 4 });
+    template.hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: Match.objectLike({
+        BlueGreenUpdatePolicy: Match.objectLike({
+          TrafficRoutingConfiguration: {
+            Type: 'CANARY',
+            CanarySize: { Type: 'INSTANCE_COUNT', Value: 1 },
+            WaitIntervalInSeconds: 600,
+          },
+        }),
+      }),
+    });
+  });
+
+  it('monitors hourly', () => {
+    template.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
+      MonitoringScheduleConfig: Match.objectLike({ ScheduleConfig: { ScheduleExpression: 'cron(0 * ? * * *)' } }),
+    });
+  });
+});
+
+describe('ServingStack without monitoring', () => {
+  const { template } = synth({ config: { sandbox: { serving: { monitoring: false } } } });
+
+  it('has no monitor, no violations alarm, and still the endpoint', () => {
+    template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
+    template.resourceCountIs('AWS::SageMaker::DataQualityJobDefinition', 0);
+    template.resourceCountIs('AWS::SageMaker::Endpoint', 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  });
+});
