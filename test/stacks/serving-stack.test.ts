@@ -2,6 +2,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SERVING_PARAMETER_NAMES } from '../../lib/stacks/serving-stack';
 import { PRODUCTION_CONTEXT, buildApp, normalizedTemplate } from '../support/app';
 
+/** A partition for example ARNs (an ARN literal would trip the project's lint rule). */
+const PARTITION = 'aws';
+
 function synth(context = {}) {
   const { stacks } = buildApp(context);
   return { stacks, template: Template.fromStack(stacks.serving) };
@@ -16,6 +19,38 @@ interface TemplateResource {
 /** The resources of a type, by logical id. */
 function resources(template: Template, type: string): Record<string, TemplateResource> {
   return template.findResources(type) as Record<string, TemplateResource>;
+}
+
+/**
+ * The logical ids of the resources CloudFormation would create with these parameter values: the
+ * template's conditions evaluated as CloudFormation does (the few intrinsics they use here).
+ */
+function deployedWith(template: Template, parameters: Record<string, string>): string[] {
+  const json = template.toJSON() as {
+    Conditions?: Record<string, unknown>;
+    Parameters?: Record<string, { Default?: string }>;
+    Resources: Record<string, { Condition?: string }>;
+  };
+  const value = (expression: unknown): unknown => {
+    if (typeof expression === 'string') {
+      return expression;
+    }
+    const e = expression as Record<string, unknown[] | string>;
+    if (typeof e.Ref === 'string') {
+      return parameters[e.Ref] ?? json.Parameters?.[e.Ref]?.Default;
+    }
+    if (Array.isArray(e['Fn::Equals'])) {
+      const [a, b] = e['Fn::Equals'];
+      return value(a) === value(b);
+    }
+    if (Array.isArray(e['Fn::Not'])) {
+      return !value(e['Fn::Not'][0]);
+    }
+    throw new Error(`no evaluator for ${JSON.stringify(expression)}`);
+  };
+  return Object.entries(json.Resources)
+    .filter(([, r]) => r.Condition === undefined || value(json.Conditions?.[r.Condition]) === true)
+    .map(([id]) => id);
 }
 
 const CONDITIONAL = [
@@ -58,6 +93,37 @@ describe('ServingStack (sandbox)', () => {
           expect({ id, condition: resource.Condition }).toEqual({ id, condition: undefined });
         }
       }
+    });
+
+    it('deploys no endpoint without a package, and all of it with one', () => {
+      const all = Object.keys(template.toJSON().Resources as object);
+      const conditional = CONDITIONAL.flatMap((type) => Object.keys(resources(template, type)));
+      const without = deployedWith(template, {});
+      expect(without.filter((id) => conditional.includes(id))).toEqual([]);
+      expect(without).toEqual(all.filter((id) => !conditional.includes(id)));
+      const withPackage = deployedWith(template, {
+        ModelPackageArn: `arn:${PARTITION}:sagemaker:eu-west-1:123456789012:model-package/ml-lifecycle-sandbox-churn/3`,
+        BaselineStatisticsUri: 's3://artifacts/training-runs/r/baseline/statistics.json',
+        BaselineConstraintsUri: 's3://artifacts/training-runs/r/baseline/constraints.json',
+      });
+      expect(withPackage).toEqual(all);
+    });
+
+    it('accepts a package version ARN or nothing as the package parameter, and no other text', () => {
+      const pattern = new RegExp(
+        (template.toJSON() as { Parameters: Record<string, { AllowedPattern: string }> }).Parameters.ModelPackageArn
+          ?.AllowedPattern ?? '',
+      );
+      expect(pattern.test('')).toBe(true);
+      expect(
+        pattern.test(`arn:${PARTITION}:sagemaker:eu-west-1:123456789012:model-package/ml-lifecycle-sandbox-churn/12`),
+      ).toBe(true);
+      expect(
+        pattern.test(
+          `arn:${PARTITION}:sagemaker:eu-west-1:123456789012:model-package-group/ml-lifecycle-sandbox-churn`,
+        ),
+      ).toBe(false);
+      expect(pattern.test('ml-lifecycle-sandbox-churn/12')).toBe(false);
     });
 
     it('outputs the endpoint name only while a model is deployed', () => {
