@@ -3,6 +3,7 @@ import type { StageConfig } from './config';
 import { DataLakeStack } from './stacks/data-lake-stack';
 import { EtlStack } from './stacks/etl-stack';
 import { IngestionStack } from './stacks/ingestion-stack';
+import { ObservabilityStack } from './stacks/observability-stack';
 import { ServingStack } from './stacks/serving-stack';
 import { TrainingStack } from './stacks/training-stack';
 
@@ -13,6 +14,7 @@ export interface MlLifecycleStacks {
   readonly etl: EtlStack;
   readonly training: TrainingStack;
   readonly serving: ServingStack;
+  readonly observability: ObservabilityStack;
 }
 
 /**
@@ -86,8 +88,26 @@ export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
   });
   // The deployer listens for approvals in the training stack's registry.
   serving.addStackDependency(training);
+  const observability = new ObservabilityStack(app, 'Observability', {
+    ...common,
+    stackName: `ml-lifecycle-${config.stage}-observability`,
+    description: `ml-lifecycle-cdk (${config.stage}): one dashboard over every stage, alarms that need a person`,
+    config,
+    key: dataLake.storage.key,
+    watched: {
+      stream: ingestion.streaming.stream,
+      deliveryStreamName: ingestion.streaming.deliveryStream.ref,
+      cleaner: ingestion.streaming.cleaner.function,
+      glueJobNames: [etl.etl.curateJob.jobName, etl.etl.featuresJob.jobName],
+      pipeline: training.pipeline.stateMachine,
+      endpointName: serving.endpoint.endpointName,
+      violations: serving.monitor?.violations,
+    },
+  });
+  // The dashboard names the endpoint by its (known) name, not by reference.
+  observability.addStackDependency(serving);
   // The tables name the lake's databases by their (known) names, not by reference.
   ingestion.addStackDependency(dataLake);
   etl.addStackDependency(dataLake);
-  return { dataLake, ingestion, etl, training, serving };
+  return { dataLake, ingestion, etl, training, serving, observability };
 }

@@ -68,6 +68,8 @@ export interface StageConfig {
   readonly training: TrainingConfig;
   /** The endpoint of the approved model, its scaling, data capture and monitoring. */
   readonly serving: ServingConfig;
+  /** The dashboard and the alarms over every stage. */
+  readonly observability: ObservabilityConfig;
 }
 
 /** Data lake tunables. */
@@ -204,6 +206,19 @@ export interface ServingConfig {
   readonly logRetentionDays: number;
 }
 
+/** Observability tunables. */
+export interface ObservabilityConfig {
+  /**
+   * An e-mail address subscribed to the alarm topic (AWS sends it a confirmation first).
+   * @default - no subscription: subscribe yourself to the AlarmTopicArn output
+   */
+  readonly alarmEmail?: string;
+  /** Seconds the stream's oldest unread record may wait before the iterator-age alarm fires. */
+  readonly maxIteratorAgeSeconds: number;
+  /** Seconds the oldest record in Firehose may wait for delivery before the freshness alarm fires. */
+  readonly maxDeliveryDelaySeconds: number;
+}
+
 /** Audit trail tunables. */
 export interface AuditConfig {
   /** Days the trail's CloudWatch Logs copy is kept: one of the retention periods CloudWatch Logs offers. */
@@ -279,6 +294,10 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       latencyAlarmMs: 500,
       logRetentionDays: 30,
     },
+    observability: {
+      maxIteratorAgeSeconds: 600,
+      maxDeliveryDelaySeconds: 900,
+    },
   },
   production: {
     stage: 'production',
@@ -345,6 +364,10 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       monitoringInstanceType: 'ml.m5.xlarge',
       latencyAlarmMs: 250,
       logRetentionDays: 365,
+    },
+    observability: {
+      maxIteratorAgeSeconds: 300,
+      maxDeliveryDelaySeconds: 900,
     },
   },
 };
@@ -472,6 +495,9 @@ export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
   'serving.monitoringInstanceType': INSTANCE_TYPE,
   'serving.latencyAlarmMs': integer(1, 60000),
   'serving.logRetentionDays': oneOf(LOG_RETENTION_DAYS),
+  'observability.alarmEmail': matching(EMAIL, 'an e-mail address such as "on-call@example.com"'),
+  'observability.maxIteratorAgeSeconds': integer(60, 86400),
+  'observability.maxDeliveryDelaySeconds': integer(60, 86400),
 };
 
 /** What `bin/app.ts` reads from CDK context. */

@@ -69,7 +69,13 @@ function overridableDefaults(stage: StageName): Record<string, unknown> {
 
 const DATA_LAKE_KEYS = Object.keys(CONFIG_RULES).filter((k) => k.startsWith('dataLake.'));
 const OTHER_SETTABLE_KEYS = Object.keys(CONFIG_RULES).filter((k) => k !== 'stage' && !k.startsWith('dataLake.'));
-const OPTIONAL_KEYS = ['account', 'region', 'owner', 'ingestion.cleanerReservedConcurrency'];
+const OPTIONAL_KEYS = [
+  'account',
+  'region',
+  'owner',
+  'ingestion.cleanerReservedConcurrency',
+  'observability.alarmEmail',
+];
 
 describe('loadStageConfig defaults', () => {
   it('returns the sandbox defaults when called without context', () => {
@@ -626,7 +632,7 @@ describe('valid overrides', () => {
 });
 
 describe('CONFIG_RULES and STAGE_DEFAULTS agree', () => {
-  it('has exactly account, region, owner and the cleaner concurrency as optional keys', () => {
+  it('has exactly account, region, owner, the cleaner concurrency and the alarm e-mail as optional keys', () => {
     const optional = Object.entries(CONFIG_RULES)
       .filter(([, rule]) => rule.optional === true)
       .map(([key]) => key);

@@ -66,6 +66,8 @@ export class DataQualityMonitor extends Construct {
   readonly schedule: sagemaker.CfnMonitoringSchedule;
   readonly scheduleName: string;
   readonly violationsAlarm: cloudwatch.Alarm;
+  /** Monitoring runs that ended with violations, per hour. */
+  readonly violations: cloudwatch.Metric;
   readonly violationsLog: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: DataQualityMonitorProps) {
@@ -162,7 +164,7 @@ export class DataQualityMonitor extends Construct {
       },
       targets: [toLog],
     });
-    const metric = new logs.MetricFilter(this, 'ViolationCount', {
+    const metric = (this.violations = new logs.MetricFilter(this, 'ViolationCount', {
       logGroup: this.violationsLog,
       filterPattern: logs.FilterPattern.exists('$.detail.ExitMessage'),
       // The log holds this schedule's runs only, so the metric needs no dimension; the namespace
@@ -170,7 +172,7 @@ export class DataQualityMonitor extends Construct {
       metricNamespace: `ml-lifecycle-cdk/${props.endpointName}`,
       metricName: 'DataQualityRunsWithViolations',
       metricValue: '1',
-    }).metric({ statistic: 'Sum', period: Duration.hours(1) });
+    }).metric({ statistic: 'Sum', period: Duration.hours(1) }));
     this.violationsAlarm = new cloudwatch.Alarm(this, 'ViolationsAlarm', {
       alarmDescription: `A data-quality monitoring run of ${props.endpointName} found the requests drifting from the training baseline: read the run's constraint_violations.json`,
       metric,
