@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CONFIG_RULES, STAGE_DEFAULTS, type StageName } from '../lib/config';
+import { ARCHITECTURE_DOC, readmeWithDiagram } from '../lib/diagram/document';
 import { README, readmeSection, tableRows } from './support/readme';
 
 /** Rows of the configuration table by key: | key | allowed | sandbox | production | what it does |. */
@@ -30,6 +33,11 @@ describe('README', () => {
       expect([cells?.[2], cells?.[3]]).toEqual([defaultOf('sandbox'), defaultOf('production')]);
     },
   );
+
+  it('shows the architecture diagram that docs/architecture.md holds (which test/diagram ties to the app)', () => {
+    const document = fs.readFileSync(path.join(__dirname, '..', ARCHITECTURE_DOC), 'utf8');
+    expect(readmeWithDiagram(README, document)).toBe(README);
+  });
 
   it('keeps the README free of placeholders', () => {
     expect(README).not.toMatch(/\bTODO\b|\bTBD\b|lorem ipsum/i);
