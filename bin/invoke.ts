@@ -11,13 +11,15 @@
  * Exit codes: 0 success, 1 failure, 2 bad usage. `main` is importable with injected dependencies;
  * the file runs it only when executed directly, and never calls AWS at import time.
  */
-import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { STAGE_NAMES } from '../lib/config';
 import { generateCustomers } from '../lib/data/generator';
 import { formatReport, scoreCustomers, type ServingClients, servingStackName } from '../lib/serving/invoke';
+import { parseOptionArgs, UsageError } from '../lib/cli/args';
+
+export { UsageError };
 
 /** The most customers `--count` allows. */
 export const MAX_COUNT = 100;
@@ -61,14 +63,6 @@ export interface InvokeOptions {
   readonly help: boolean;
 }
 
-/** Bad command-line usage (exit code 2). */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
 /** A text sink such as `process.stdout`. */
 export interface TextOutput {
   write(chunk: string): unknown;
@@ -94,29 +88,9 @@ export interface InvokeDeps {
 
 /** Parses and validates the arguments; throws a {@link UsageError} naming the option, the value and what is allowed. */
 export function parseOptions(argv: readonly string[]): InvokeOptions {
-  let values: Readonly<Record<string, string | boolean | undefined>>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        count: { type: 'string' },
-        seed: { type: 'string' },
-        stage: { type: 'string' },
-        endpoint: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const text = (name: string): string | undefined => {
-    const value = values[name];
-    return typeof value === 'string' ? value : undefined;
-  };
+  const { text, help } = parseOptionArgs(argv, ['count', 'seed', 'stage', 'endpoint']);
   const stage = text('stage') ?? STAGE_NAMES[0];
-  if (values.help === true) {
+  if (help) {
     return { count: DEFAULT_COUNT, stage, help: true };
   }
 

@@ -16,13 +16,15 @@ import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DEFAULT_DIRT, NO_DIRT, generateWireRecords, toCsvLines } from '../lib/data/generator';
 import type { DirtOptions, WireRecord } from '../lib/data/generator';
 import { ProducerError, isStreamName, parseStreamArn, sendRecords } from '../lib/producer/kinesis-producer';
 import type { ProducerRecord, ProducerReport, SendRecordsOptions } from '../lib/producer/kinesis-producer';
 import { createProgressBar } from '../lib/producer/progress';
+import { parseOptionArgs, UsageError } from '../lib/cli/args';
+
+export { UsageError };
 
 /** The help text. */
 export const USAGE = `Usage: npm run produce -- [options]
@@ -70,14 +72,6 @@ export interface ProduceOptions {
   readonly help: boolean;
 }
 
-/** Bad command-line usage (exit code 2). */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
 /** A text sink such as `process.stdout` or `process.stderr`. */
 export interface TextOutput {
   /** Whether it is a terminal (the progress bar draws only then). */
@@ -112,31 +106,8 @@ const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
 /** Parses and validates the arguments; throws a {@link UsageError} naming the option, the value and what is allowed. */
 export function parseOptions(argv: readonly string[]): ProduceOptions {
-  let values: Readonly<Record<string, string | boolean | undefined>>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        stream: { type: 'string' },
-        count: { type: 'string' },
-        seed: { type: 'string' },
-        rate: { type: 'string' },
-        dirt: { type: 'string' },
-        out: { type: 'string' },
-        region: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const text = (name: string): string | undefined => {
-    const value = values[name];
-    return typeof value === 'string' ? value : undefined;
-  };
-  if (values.help === true) {
+  const { text, help } = parseOptionArgs(argv, ['stream', 'count', 'seed', 'rate', 'dirt', 'out', 'region']);
+  if (help) {
     return { count: 0, seed: 0, dirt: 'default', help: true };
   }
 
