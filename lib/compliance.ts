@@ -3,15 +3,18 @@ import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, type NagPack } from 'cdk-nag';
 // The function cdk-nag itself uses to name a wildcard resource in a finding id (cdk-nag is pinned).
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
+import { ControlTowerChecks } from './control-tower';
 
 /**
- * Registers the cdk-nag rule packs as synth-time validation plugins: `cdk synth` fails on any
- * finding that is not acknowledged, with `Validations.of(resource).acknowledge(...)`, on the
- * one resource it concerns. Returns the packs so tests can run them with `validateScope`.
+ * Registers the cdk-nag rule packs and the AWS Control Tower proactive controls as synth-time
+ * validation plugins: `cdk synth` fails on any finding that is not acknowledged, with
+ * `Validations.of(resource).acknowledge(...)`, on the one resource it concerns. Returns the
+ * cdk-nag packs so tests can run them with `validateScope` (the Control Tower rules read the
+ * synthesized templates, so they run only in a synth).
  */
 export function addComplianceChecks(app: App): NagPack[] {
   const packs = [new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app)];
-  Validations.of(app).addPlugins(...packs);
+  Validations.of(app).addPlugins(...packs, new ControlTowerChecks());
   return packs;
 }
 
@@ -26,13 +29,24 @@ export function acknowledgeFindings(scope: IConstruct, ids: readonly string[], r
   }
 }
 
-/** The rule ids of findings this project acknowledges somewhere, by what they are about. */
+/**
+ * The rule ids of findings this project acknowledges somewhere, by what they are about. Control
+ * Tower controls are named `ControlTower::CT.<SERVICE>.PR.<n>` (see lib/control-tower.ts).
+ */
 export const RULES = {
   s3Replication: ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled'],
-  s3DefaultKmsEncryption: ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS'],
+  s3DefaultKmsEncryption: [
+    'NIST.800.53.R5-S3DefaultEncryptionKMS',
+    'HIPAA.Security-S3DefaultEncryptionKMS',
+    'ControlTower::CT.S3.PR.10',
+  ],
+  s3AccessLogging: ['ControlTower::CT.S3.PR.2'],
+  s3EventNotifications: ['ControlTower::CT.S3.PR.4'],
+  s3ObjectLock: ['ControlTower::CT.S3.PR.9'],
+  sqsDlq: ['AwsSolutions-SQS3', 'ControlTower::CT.SQS.PR.1'],
   iamInlinePolicy: ['NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy'],
   lambdaDlq: ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'],
-  lambdaInVpc: ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC'],
+  lambdaInVpc: ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'ControlTower::CT.LAMBDA.PR.3'],
   lambdaConcurrency: ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency'],
 } as const;
 

@@ -243,7 +243,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       athenaResultExpirationDays: 7,
     },
     audit: {
-      trailLogRetentionDays: 30,
+      trailLogRetentionDays: 365,
       trailObjectExpirationDays: 90,
     },
     ingestion: {
@@ -254,7 +254,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       deliveryBufferMiB: 64,
       cleanerBatchMiB: 1,
       cleanerMemoryMiB: 512,
-      logRetentionDays: 30,
+      logRetentionDays: 365,
     },
     etl: {
       workerType: 'G.1X',
@@ -278,7 +278,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       incentiveCost: 100,
       incentiveRetention: 1,
       approval: 'automatic',
-      logRetentionDays: 30,
+      logRetentionDays: 365,
     },
     serving: {
       instanceType: 'ml.m5.large',
@@ -292,7 +292,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       monitoringCadence: 'daily',
       monitoringInstanceType: 'ml.m5.large',
       latencyAlarmMs: 500,
-      logRetentionDays: 30,
+      logRetentionDays: 365,
     },
     observability: {
       maxIteratorAgeSeconds: 600,
@@ -373,12 +373,12 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
 };
 
 /**
- * The retention periods CloudWatch Logs accepts, in days
- * (source: the `RetentionInDays` property of `AWS::Logs::LogGroup` in the CloudFormation reference).
+ * The retention periods, in days, that a log group here may have: those CloudWatch Logs accepts
+ * (source: the `RetentionInDays` property of `AWS::Logs::LogGroup` in the CloudFormation reference)
+ * of at least a year, as the Control Tower control CT.CLOUDWATCH.PR.2 requires. The shorter ones
+ * would save next to nothing: storage is the small part of a log group's cost, ingestion the large.
  */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** Thrown when a stage or a configuration value is not allowed. Its message lists every problem. */
 export class ConfigError extends Error {
@@ -411,6 +411,10 @@ const oneOf = (values: readonly (string | number)[]): KeyRule => ({
   allowed: `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
   accepts: (v) => values.includes(v as string | number),
 });
+const LOG_RETENTION: KeyRule = {
+  ...oneOf(LOG_RETENTION_DAYS),
+  allowed: `${oneOf(LOG_RETENTION_DAYS).allowed} (the CloudWatch Logs retention periods of a year or more, as the Control Tower control CT.CLOUDWATCH.PR.2 requires)`,
+};
 const matching = (pattern: RegExp, allowed: string): KeyRule => ({
   allowed,
   accepts: (v) => typeof v === 'string' && pattern.test(v),
@@ -449,7 +453,7 @@ export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
   'dataLake.accessLogExpirationDays': integer(1, 3650),
   'dataLake.athenaQueryScanLimitMiB': integer(10, 10 * 1024 * 1024),
   'dataLake.athenaResultExpirationDays': integer(1, 3650),
-  'audit.trailLogRetentionDays': oneOf(LOG_RETENTION_DAYS),
+  'audit.trailLogRetentionDays': LOG_RETENTION,
   'audit.trailObjectExpirationDays': integer(1, 3650),
   'ingestion.streamMode': oneOf(['provisioned', 'on-demand']),
   'ingestion.shardCount': integer(1, 500),
@@ -459,7 +463,7 @@ export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
   'ingestion.cleanerBatchMiB': integer(1, 3),
   'ingestion.cleanerMemoryMiB': integer(128, 10240),
   'ingestion.cleanerReservedConcurrency': { ...integer(1, 1000), optional: true },
-  'ingestion.logRetentionDays': oneOf(LOG_RETENTION_DAYS),
+  'ingestion.logRetentionDays': LOG_RETENTION,
   'etl.workerType': oneOf(['G.1X', 'G.2X', 'G.4X']),
   'etl.maxWorkers': integer(2, 100),
   'etl.timeoutMinutes': integer(5, 2880),
@@ -482,7 +486,7 @@ export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
   'training.incentiveCost': number(0, 1e9),
   'training.incentiveRetention': number(0, 1),
   'training.approval': oneOf(['automatic', 'manual']),
-  'training.logRetentionDays': oneOf(LOG_RETENTION_DAYS),
+  'training.logRetentionDays': LOG_RETENTION,
   'serving.instanceType': INSTANCE_TYPE,
   'serving.minInstances': integer(1, 20),
   'serving.maxInstances': integer(1, 50),
@@ -494,7 +498,7 @@ export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
   'serving.monitoringCadence': oneOf(['hourly', 'daily']),
   'serving.monitoringInstanceType': INSTANCE_TYPE,
   'serving.latencyAlarmMs': integer(1, 60000),
-  'serving.logRetentionDays': oneOf(LOG_RETENTION_DAYS),
+  'serving.logRetentionDays': LOG_RETENTION,
   'observability.alarmEmail': matching(EMAIL, 'an e-mail address such as "on-call@example.com"'),
   'observability.maxIteratorAgeSeconds': integer(60, 86400),
   'observability.maxDeliveryDelaySeconds': integer(60, 86400),

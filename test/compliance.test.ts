@@ -74,7 +74,7 @@ describe.each([
 });
 
 describe('compliance gate', () => {
-  it('lets the whole app synthesize with the packs registered, as `cdk synth` does', () => {
+  it('lets the whole app synthesize with the packs and the Control Tower controls registered, as `cdk synth` does', () => {
     for (const context of [{}, PRODUCTION_CONTEXT]) {
       const { app } = buildApp(context);
       addComplianceChecks(app);

@@ -352,9 +352,20 @@ describe('number ranges', () => {
   it('rejects a trail log retention that CloudWatch Logs does not offer, listing the allowed values', () => {
     const problems = sandboxProblems({ audit: { trailLogRetentionDays: 45 } });
     expect(problems).toStrictEqual([
-      `config.sandbox.audit.trailLogRetentionDays is 45 (a number); expected one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      `config.sandbox.audit.trailLogRetentionDays is 45 (a number); expected one of ${LOG_RETENTION_DAYS.join(', ')} ` +
+        '(the CloudWatch Logs retention periods of a year or more, as the Control Tower control CT.CLOUDWATCH.PR.2 requires)',
     ]);
   });
+
+  it.each(['ingestion', 'training', 'serving'])(
+    'rejects a %s log retention under a year, which the Control Tower control CT.CLOUDWATCH.PR.2 refuses',
+    (section) => {
+      const problems = sandboxProblems({ [section]: { logRetentionDays: 30 } });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(`config.sandbox.${section}.logRetentionDays is 30`);
+      expect(problems[0]).toContain('CT.CLOUDWATCH.PR.2');
+    },
+  );
 
   it.each([...LOG_RETENTION_DAYS])('accepts the CloudWatch Logs retention of %d days', (days) => {
     const config = loadStageConfig({ config: { sandbox: { audit: { trailLogRetentionDays: days } } } });
@@ -625,7 +636,7 @@ describe('valid overrides', () => {
 
   it('leaves STAGE_DEFAULTS unchanged', () => {
     const before = JSON.stringify(STAGE_DEFAULTS);
-    loadStageConfig({ config: { sandbox: { owner: 'ml-team@example.com', audit: { trailLogRetentionDays: 7 } } } });
+    loadStageConfig({ config: { sandbox: { owner: 'ml-team@example.com', audit: { trailLogRetentionDays: 400 } } } });
     expect(JSON.stringify(STAGE_DEFAULTS)).toBe(before);
     expect(loadStageConfig()).toStrictEqual(STAGE_DEFAULTS.sandbox);
   });

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { RULES, acknowledgeFindings } from '../compliance';
 import type { RemovalMode } from '../config';
 import { removalPolicyOf } from '../removal';
-import { allowCloudWatchLogsToEncrypt } from './key-policies';
+import { allowCloudWatchLogsToEncrypt, denyGrantsExceptThroughAwsServices } from './key-policies';
 import { type AccessLogDestination, SecureBucket } from './secure-bucket';
 
 export interface AuditTrailProps {
@@ -55,11 +55,14 @@ export class AuditTrail extends Construct {
     });
     this.allowCloudTrailToEncrypt();
     allowCloudWatchLogsToEncrypt(this.key);
+    denyGrantsExceptThroughAwsServices(this.key);
 
     this.bucket = new SecureBucket(this, 'TrailBucket', {
       encryptionKey: this.key,
       accessLogs: props.accessLogs,
       appendOnly: true,
+      // CloudTrail writes a file every few minutes in every region; nobody acts on one of them.
+      publishEvents: false,
       removal: props.removal,
       lifecycle: {
         expiration: props.objectExpiration,
@@ -93,6 +96,16 @@ export class AuditTrail extends Construct {
       this.bucket,
       RULES.s3Replication,
       'Cost over benefit here: the trail is already multi-region, its files are validated and the bucket is append-only. Production should send an organization trail to a separate log-archive account rather than replicate this bucket.',
+    );
+    acknowledgeFindings(
+      this.bucket,
+      RULES.s3EventNotifications,
+      'CloudTrail writes a log file every few minutes in every region and nobody acts on one of them; the trail is searched through its CloudWatch Logs copy, so S3 events from this bucket would be billed noise.',
+    );
+    acknowledgeFindings(
+      this.bucket,
+      RULES.s3ObjectLock,
+      "The trail's signed digest files already prove whether any log file was changed or removed (aws cloudtrail validate-logs), and the bucket is append-only. Production should deliver an organization trail to a log-archive account and lock that bucket.",
     );
     acknowledgeFindings(
       this.trail.node.findChild('LogsRole').node.findChild('DefaultPolicy'),

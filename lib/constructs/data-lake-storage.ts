@@ -1,11 +1,15 @@
-import { type Duration } from 'aws-cdk-lib';
+import { type Duration, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { RULES, acknowledgeFindings } from '../compliance';
 import type { RemovalMode } from '../config';
 import { removalPolicyOf } from '../removal';
-import { allowCloudWatchLogsToEncrypt, allowEventBridgeToUseForTopics } from './key-policies';
+import {
+  allowCloudWatchLogsToEncrypt,
+  allowEventBridgeToUseForTopics,
+  denyGrantsExceptThroughAwsServices,
+} from './key-policies';
 import { SecureBucket, type SecureBucketLifecycle } from './secure-bucket';
 
 export interface DataLakeStorageProps {
@@ -58,6 +62,7 @@ export class DataLakeStorage extends Construct {
     });
     allowCloudWatchLogsToEncrypt(this.key);
     allowEventBridgeToUseForTopics(this.key);
+    denyGrantsExceptThroughAwsServices(this.key);
 
     this.accessLogsBucket = SecureBucket.forAccessLogs(this, 'AccessLogsBucket', {
       removal: props.removal,
@@ -95,6 +100,47 @@ export class DataLakeStorage extends Construct {
       this.accessLogsBucket,
       RULES.s3DefaultKmsEncryption,
       'Cannot be fixed: S3 server access log delivery writes only to buckets whose default encryption is SSE-S3 (AES-256), not SSE-KMS.',
+    );
+    if (props.removal === 'destroy') {
+      // Created by the Bucket construct once per stack for `autoDeleteObjects`.
+      const autoDeleteHandler = Stack.of(this)
+        .node.findChild('Custom::S3AutoDeleteObjectsCustomResourceProvider')
+        .node.findChild('Handler');
+      acknowledgeFindings(
+        autoDeleteHandler,
+        ['ControlTower::CT.LAMBDA.PR.3'],
+        "aws-cdk-lib's auto-delete handler exists only in a stage with removal: destroy and calls only the S3 API, once, to empty this stack's buckets at teardown; a VPC would add NAT or endpoint cost and protect no traffic.",
+      );
+    }
+    acknowledgeFindings(
+      this.accessLogsBucket,
+      RULES.s3AccessLogging,
+      'This is the bucket the others log to: S3 access logs of its own would be written to itself and log their own delivery without end.',
+    );
+    acknowledgeFindings(
+      this.accessLogsBucket,
+      RULES.s3EventNotifications,
+      'Nobody acts on one access-log object at a time (they are queried in bulk), and S3 would bill an EventBridge event for every log delivery to this bucket.',
+    );
+    acknowledgeFindings(
+      this.accessLogsBucket,
+      RULES.s3ObjectLock,
+      'Access logs expire by lifecycle rule (dataLake.accessLogExpirationDays) and only the S3 logging service may write here; Object Lock would keep them past that expiry and stop a sandbox teardown from emptying the bucket.',
+    );
+    acknowledgeFindings(
+      this.rawBucket,
+      RULES.s3ObjectLock,
+      'Raw is kept by versioning and an append-only bucket policy instead: Object Lock cannot be turned off once on and would stop a sandbox teardown. Where regulation asks for write-once storage, create raw with Object Lock in compliance mode (README, For production).',
+    );
+    acknowledgeFindings(
+      this.curatedBucket,
+      RULES.s3ObjectLock,
+      'Curated holds views that the ETL jobs rebuild from raw and replace; locking them would keep every superseded copy for the retention period and get in the way of each rebuild, to protect data whose loss costs one ETL run.',
+    );
+    acknowledgeFindings(
+      this.artifactsBucket,
+      RULES.s3ObjectLock,
+      'Artifacts holds pipeline outputs, data capture, monitoring reports and Athena results that lifecycle rules expire; Object Lock would hold them past that expiry, and a model that must not change is pinned by its model package version instead.',
     );
     acknowledgeFindings(
       this.accessLogsBucket,

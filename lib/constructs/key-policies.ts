@@ -43,3 +43,26 @@ export function allowEventBridgeToUseForTopics(key: kms.Key): void {
     }),
   );
 }
+
+/**
+ * Denies `kms:CreateGrant` on the key to every principal unless an AWS service asks for the grant
+ * on a resource it manages for the caller (a SageMaker endpoint's volume, say) or is itself the
+ * caller: a grant is a second, quieter route to the key that IAM policies do not show, so nobody
+ * may hand one out by hand. Every grant this project needs is made through a service (see
+ * SageMakerJobRole and ModelDeployer, whose IAM statements also require
+ * `kms:GrantIsForAWSResource`). The statement is Control Tower's CT.KMS.PR.3.
+ */
+export function denyGrantsExceptThroughAwsServices(key: kms.Key): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyGrantsExceptThroughAwsServices',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: {
+        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      },
+    }),
+  );
+}

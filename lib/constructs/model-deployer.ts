@@ -6,7 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeFindings, wildcardResourceFinding } from '../compliance';
+import { RULES, acknowledgeFindings, wildcardResourceFinding } from '../compliance';
 import type { RemovalMode } from '../config';
 import { removalPolicyOf } from '../removal';
 import { APPROVED, EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../lambda/deploy-model/deploy';
@@ -184,7 +184,7 @@ export class ModelDeployer extends Construct {
     });
     acknowledgeFindings(
       this.deadLetterQueue,
-      ['AwsSolutions-SQS3'],
+      RULES.sqsDlq,
       'This queue is itself the dead-letter queue of the deploy function and of its EventBridge rule: the approval events that could not be deployed wait here to be sent again.',
     );
 

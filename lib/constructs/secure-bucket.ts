@@ -55,6 +55,15 @@ export interface SecureBucketProps {
    * @default false
    */
   readonly appendOnly?: boolean;
+  /**
+   * Sends the bucket's events (object created, deleted, restored, transitioned) to the account's
+   * default EventBridge bus, where a rule can act on them without touching the bucket again: the
+   * ETL could start when raw data lands, say. Set it to false for a bucket whose objects nobody
+   * acts on one by one, such as a log bucket: S3 bills these events as EventBridge opt-in data
+   * events, and a log bucket would send one for every log delivery.
+   * @default true
+   */
+  readonly publishEvents?: boolean;
 }
 
 /** The actions an append-only bucket denies. Overwrites stay possible but keep the old version. */
@@ -64,7 +73,8 @@ export const APPEND_ONLY_DENIED_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVe
  * An S3 bucket with the project's security defaults: all public access blocked, TLS 1.2+ only,
  * SSE-KMS with a bucket key (uploads that ask for another encryption, SSE-C included, refused),
  * ACLs disabled (bucket owner enforced),
- * versioned, server access logs on, and lifecycle rules for old versions and abandoned uploads.
+ * versioned, server access logs on, lifecycle rules for old versions and abandoned uploads, and
+ * (unless turned off) its events sent to EventBridge.
  */
 export class SecureBucket extends s3.Bucket {
   /**
@@ -95,6 +105,13 @@ export class SecureBucket extends s3.Bucket {
       targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
     });
     this.denyOtherEncryption();
+    if (props.publishEvents ?? true) {
+      // On the CloudFormation resource itself: the L2's `eventBridgeEnabled` does the same through
+      // a custom resource and a Lambda function, which the stack would then have to secure too.
+      (this.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+        eventBridgeConfiguration: { eventBridgeEnabled: true },
+      };
+    }
     if (props.appendOnly ?? false) {
       this.denyDeletes(props.removal);
     }

@@ -29,6 +29,29 @@ function statementSids(template: Template): (string | undefined)[] {
 }
 
 describe('SecureBucket', () => {
+  it('sends its events to EventBridge unless told not to, and the access-log bucket never', () => {
+    const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+    const logs = SecureBucket.forAccessLogs(stack, 'Logs', { lifecycle, removal: 'retain' });
+    const common = { encryptionKey: new kms.Key(stack, 'Key'), lifecycle, removal: 'retain' as const };
+    new SecureBucket(stack, 'Events', { ...common, accessLogs: { bucket: logs, prefix: 'events/' } });
+    new SecureBucket(stack, 'Quiet', {
+      ...common,
+      accessLogs: { bucket: logs, prefix: 'quiet/' },
+      publishEvents: false,
+    });
+    const notifications = Object.fromEntries(
+      Object.entries(Template.fromStack(stack).findResources('AWS::S3::Bucket')).map(([id, bucket]) => [
+        id.replace(/[0-9A-F]{8}$/, ''),
+        bucket.Properties.NotificationConfiguration as unknown,
+      ]),
+    );
+    expect(notifications).toEqual({
+      Logs: undefined,
+      Events: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+      Quiet: undefined,
+    });
+  });
+
   it('adds no append-only statement unless asked', () => {
     expect(statementSids(bucketIn('destroy', false))).not.toContain('AppendOnlyDenyDeletes');
   });

@@ -421,7 +421,7 @@ describe('DataLakeStack (sandbox)', () => {
 
     it('keeps its CloudWatch Logs copy encrypted with the audit key, for the configured days', () => {
       template.resourceCountIs('AWS::Logs::LogGroup', 1);
-      template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: arnOf(audit.key), RetentionInDays: 30 });
+      template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: arnOf(audit.key), RetentionInDays: 365 });
     });
 
     it('expires log files in the trail bucket after the configured days', () => {
@@ -506,6 +506,40 @@ describe('DataLakeStack (sandbox)', () => {
     });
   });
 
+  describe('Control Tower controls', () => {
+    it.each([
+      ['data key', storage.key],
+      ['audit key', audit.key],
+    ])('lets nobody create a grant on the %s except through an AWS service (CT.KMS.PR.3)', (_name, key) => {
+      expect(propertiesOf(template, key).KeyPolicy.Statement).toContainEqual({
+        Sid: 'DenyGrantsExceptThroughAwsServices',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      });
+    });
+
+    it.each([
+      ['raw', storage.rawBucket],
+      ['curated', storage.curatedBucket],
+      ['artifacts', storage.artifactsBucket],
+    ])('sends the %s bucket events to EventBridge directly, without a notifications custom resource', (_n, bucket) => {
+      expect(propertiesOf(template, bucket).NotificationConfiguration).toEqual({
+        EventBridgeConfiguration: { EventBridgeEnabled: true },
+      });
+      template.resourceCountIs('Custom::S3BucketNotifications', 0);
+    });
+
+    it.each([
+      ['access logs', storage.accessLogsBucket],
+      ['trail', audit.bucket],
+    ])('sends no events from the %s bucket, whose objects nobody acts on one by one', (_n, bucket) => {
+      expect(propertiesOf(template, bucket).NotificationConfiguration).toBeUndefined();
+    });
+  });
+
   describe('removal', () => {
     it('is environment-agnostic and unprotected, so synth needs no credentials and destroy just works', () => {
       expect(stack.terminationProtection).toBe(false);
@@ -587,11 +621,11 @@ describe('DataLakeStack configuration', () => {
             rawGlacierInstantRetrievalAfterDays: 120,
             athenaQueryScanLimitMiB: 64,
           },
-          audit: { trailLogRetentionDays: 90 },
+          audit: { trailLogRetentionDays: 545 },
         },
       },
     });
-    expectLakeSettings(stack, template, { ia: 45, glacierIr: 120, scanMiB: 64, trailLogDays: 90 });
+    expectLakeSettings(stack, template, { ia: 45, glacierIr: 120, scanMiB: 64, trailLogDays: 545 });
   });
 
   it('retains data in a sandbox that asks to, with no teardown exemption in the append-only policy', () => {

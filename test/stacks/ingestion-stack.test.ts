@@ -63,7 +63,7 @@ describe('IngestionStack (sandbox)', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         LoggingConfig: Match.objectLike({ LogGroup: { Ref: Match.stringLikeRegexp('^StreamingCleanerLogGroup') } }),
       });
-      template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: dataKeyArn, RetentionInDays: 30 });
+      template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: dataKeyArn, RetentionInDays: 365 });
     });
 
     it('has a role of its own with no managed policy, allowed only to write its logs', () => {

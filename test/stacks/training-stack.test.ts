@@ -74,7 +74,7 @@ describe('TrainingStack (sandbox)', () => {
       });
       template.hasResourceProperties('AWS::Logs::LogGroup', {
         KmsKeyId: Match.anyValue(),
-        RetentionInDays: 30,
+        RetentionInDays: 365,
       });
     });
 
