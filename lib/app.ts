@@ -102,6 +102,8 @@ export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
       pipeline: training.pipeline.stateMachine,
       endpointName: serving.endpoint.endpointName,
       violations: serving.monitor?.violations,
+      deployer: serving.deployer.function.function,
+      deployDeadLetters: serving.deployer.deadLetterQueue,
     },
   });
   // The dashboard names the endpoint by its (known) name, not by reference.

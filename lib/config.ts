@@ -261,7 +261,9 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       maxWorkers: 2,
       timeoutMinutes: 30,
       maxRetries: 1,
-      schedule: 'cron(0 3 * * ? *)',
+      // On demand only: a schedule would run the ETL, and after it the training pipeline, every day
+      // whether or not data arrived, which is most of an idle sandbox's cost.
+      schedule: 'off',
       trainFraction: 0.7,
       validationFraction: 0.15,
     },

@@ -6,6 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { VARIANT_NAME } from './churn-endpoint';
@@ -23,6 +24,9 @@ export interface WatchedResources {
   readonly endpointName: string;
   /** The data-quality monitor's violations metric, when monitoring is on. */
   readonly violations?: cloudwatch.IMetric;
+  /** The deploy function, and its dead-letter queue: approvals it could not deploy. */
+  readonly deployer: lambda.IFunction;
+  readonly deployDeadLetters: sqs.IQueue;
 }
 
 export interface LifecycleMonitoringProps {
@@ -78,17 +82,17 @@ export class LifecycleMonitoring extends Construct {
       metric('AWS/Firehose', name, { DeliveryStreamName: w.deliveryStreamName }, statistic);
     const freshness = firehose('DeliveryToS3.DataFreshness', 'Maximum');
     const cleanerErrors = w.cleaner.metricErrors({ period });
-    this.alarm('StreamBehind', {
+    this.alarm('StreamBehind', 'persisting', {
       description: `The stream's oldest unread record is older than ${props.maxIteratorAge.toHumanString()}: Firehose is not keeping up, and records may expire`,
       metric: iteratorAge,
       threshold: props.maxIteratorAge.toMilliseconds(),
     });
-    this.alarm('DeliveryLate', {
+    this.alarm('DeliveryLate', 'persisting', {
       description: `Firehose holds records older than ${props.maxDeliveryDelay.toHumanString()}: delivery to the raw zone is stuck or failing`,
       metric: freshness,
       threshold: props.maxDeliveryDelay.toSeconds(),
     });
-    this.alarm('CleanerFailing', {
+    this.alarm('CleanerFailing', 'every', {
       description: 'The record cleaner Lambda throws: Firehose retries its batches, then writes them to stream-errors/',
       metric: cleanerErrors,
       threshold: 1,
@@ -100,7 +104,7 @@ export class LifecycleMonitoring extends Construct {
 
     // ---- Training
     const executionsFailed = w.pipeline.metricFailed({ period });
-    this.alarm('TrainingFailed', {
+    this.alarm('TrainingFailed', 'every', {
       description: 'A training pipeline run failed: its topic has the cause; the Step Functions console shows the step',
       metric: executionsFailed,
       threshold: 1,
@@ -109,6 +113,13 @@ export class LifecycleMonitoring extends Construct {
     // ---- Serving
     const endpoint = (name: string, statistic: string, namespace = 'AWS/SageMaker') =>
       metric(namespace, name, { EndpointName: w.endpointName, VariantName: VARIANT_NAME }, statistic);
+    const undeployed = w.deployDeadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' });
+    this.alarm('DeploymentFailed', 'every', {
+      description:
+        'An approved model could not be deployed: the approval event waits in the deployer dead-letter queue, the cause is in the deploy function log',
+      metric: undeployed,
+      threshold: 1,
+    });
 
     const graph = (title: string, metrics: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = []) =>
       new cloudwatch.GraphWidget({ title, left: metrics, right, width: 6, height: 6 });
@@ -169,6 +180,10 @@ export class LifecycleMonitoring extends Construct {
         endpoint('MemoryUtilization', 'Average', '/aws/sagemaker/Endpoints'),
       ]),
       graph('Monitoring runs with violations', w.violations === undefined ? [] : [w.violations]),
+      graph('Deployments: deploy function errors, approvals not deployed', [
+        w.deployer.metricErrors({ period }),
+        undeployed,
+      ]),
     );
 
     for (const alarm of this.alarms) {
@@ -176,15 +191,24 @@ export class LifecycleMonitoring extends Construct {
     }
   }
 
-  /** An alarm that fires when the metric reaches the threshold in 2 of 3 periods; no data is not a problem. */
-  private alarm(id: string, props: { description: string; metric: cloudwatch.IMetric; threshold: number }): void {
+  /**
+   * An alarm that fires when the metric reaches the threshold: in `every` period for an event that
+   * needs a person each time it happens (a failed run fills a single period, so anything slower
+   * would never fire), or in 2 of 3 periods for a `persisting` condition, which a single slow
+   * period should not raise. No data is not a problem.
+   */
+  private alarm(
+    id: string,
+    fires: 'every' | 'persisting',
+    props: { description: string; metric: cloudwatch.IMetric; threshold: number },
+  ): void {
     this.alarms.push(
       new cloudwatch.Alarm(this, id, {
         alarmDescription: props.description,
         metric: props.metric,
         threshold: props.threshold,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
+        evaluationPeriods: fires === 'every' ? 1 : 3,
+        datapointsToAlarm: fires === 'every' ? 1 : 2,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),

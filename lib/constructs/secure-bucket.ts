@@ -59,8 +59,10 @@ export interface SecureBucketProps {
    * Sends the bucket's events (object created, deleted, restored, transitioned) to the account's
    * default EventBridge bus, where a rule can act on them without touching the bucket again: the
    * ETL could start when raw data lands, say. Set it to false for a bucket whose objects nobody
-   * acts on one by one, such as a log bucket: S3 bills these events as EventBridge opt-in data
-   * events, and a log bucket would send one for every log delivery.
+   * acts on one by one, such as a log bucket: EventBridge prices these as "AWS opt-in data
+   * events", not among the management events it takes in free
+   * (https://aws.amazon.com/eventbridge/pricing/), and a log bucket would send one for every
+   * log delivery.
    * @default true
    */
   readonly publishEvents?: boolean;

@@ -16,7 +16,7 @@ import { RecordCleaner } from './record-cleaner';
 export interface StreamIngestionProps {
   /** The raw zone's bucket, where cleaned records and failed ones land. */
   readonly rawBucket: s3.IBucket;
-  /** The lake's policy for writers of the stream prefixes (see DataLakeStorage.rawStreamWriterPolicy). */
+  /** The lake's policy for writers of the stream prefixes (the DataLake stack's `StreamWriterAccess`). */
   readonly rawWriterPolicy: iam.IManagedPolicy;
   /** The lake's key: encrypts the stream, the delivered objects and the logs. */
   readonly key: kms.IKey;

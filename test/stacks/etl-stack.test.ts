@@ -100,11 +100,9 @@ describe('EtlStack (sandbox)', () => {
   });
 
   describe('workflow', () => {
-    it('starts curate on the configured schedule', () => {
+    it('starts curate on demand in the sandbox, where no schedule is set', () => {
       template.hasResourceProperties('AWS::Glue::Trigger', {
-        Type: 'SCHEDULED',
-        Schedule: 'cron(0 3 * * ? *)',
-        StartOnCreation: true,
+        Type: 'ON_DEMAND',
         Actions: [{ JobName: jobNamed('CurateJob') }],
       });
     });
@@ -202,9 +200,21 @@ describe('EtlStack (production)', () => {
   });
 });
 
-describe('EtlStack schedule off', () => {
+describe('EtlStack on a schedule', () => {
+  it('starts curate on the configured schedule', () => {
+    const { template } = synth({ config: { sandbox: { etl: { schedule: 'cron(0 3 * * ? *)' } } } });
+    template.hasResourceProperties('AWS::Glue::Trigger', {
+      Type: 'SCHEDULED',
+      Schedule: 'cron(0 3 * * ? *)',
+      StartOnCreation: true,
+      Actions: [{ JobName: jobNamed('CurateJob') }],
+    });
+  });
+});
+
+describe('EtlStack schedule off (the sandbox default)', () => {
   it('starts the workflow on demand only', () => {
-    const { template } = synth({ config: { sandbox: { etl: { schedule: 'off' } } } });
+    const { template } = synth();
     template.hasResourceProperties('AWS::Glue::Trigger', { Type: 'ON_DEMAND' });
     expect(Object.keys(template.findResources('AWS::Glue::Trigger', { Properties: { Type: 'SCHEDULED' } }))).toEqual(
       [],

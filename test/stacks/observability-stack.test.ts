@@ -68,6 +68,7 @@ describe('ObservabilityStack (sandbox)', () => {
       ['Invocations', 'Invocation4XXErrors', 'Invocation5XXErrors', 'ModelLatency'],
     ],
     ['the endpoint instances: CPU, memory', '/aws/sagemaker/Endpoints', ['CPUUtilization', 'MemoryUtilization']],
+    ['deployments: approvals not deployed', 'AWS/SQS', ['ApproximateNumberOfMessagesVisible']],
     [
       'the monitor: runs with violations',
       'ml-lifecycle-cdk/ml-lifecycle-sandbox-churn',
@@ -78,17 +79,32 @@ describe('ObservabilityStack (sandbox)', () => {
   });
 
   it.each([
-    ['GetRecords.IteratorAgeMilliseconds', 600_000],
-    ['DeliveryToS3.DataFreshness', 900],
-    ['Errors', 1],
-    ['ExecutionsFailed', 1],
-  ])('alarms on %s at %p, to the alarm topic', (metricName, threshold) => {
+    // A condition that persists: 2 of 3 five-minute periods, so one slow period raises nothing.
+    ['GetRecords.IteratorAgeMilliseconds', 600_000, 3, 2],
+    ['DeliveryToS3.DataFreshness', 900, 3, 2],
+    // An event that needs a person each time: a single failure fills a single period.
+    ['Errors', 1, 1, 1],
+    ['ExecutionsFailed', 1, 1, 1],
+    ['ApproximateNumberOfMessagesVisible', 1, 1, 1],
+  ])('alarms on %s at %p (%p periods, %p to fire), to the alarm topic', (metricName, threshold, periods, toFire) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: metricName,
       Threshold: threshold,
+      EvaluationPeriods: periods,
+      DatapointsToAlarm: toFire,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') }],
+    });
+  });
+
+  it('alarms when an approved model waits in the deployer dead-letter queue', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Statistic: 'Maximum',
+      Dimensions: [{ Name: 'QueueName', Value: Match.anyValue() }],
+      AlarmDescription: Match.stringLikeRegexp('could not be deployed'),
     });
   });
 
