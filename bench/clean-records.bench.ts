@@ -1,12 +1,16 @@
 /**
  * Benchmark of the Firehose record cleaner against its floor.
  *
- * Run with `npx tsx bench/clean-records.bench.ts`. Builds a Firehose transformation event of about
- * 6 MB from realistic, somewhat dirty churn records, then times, on that same event:
+ * Builds a Firehose transformation event of about 6 MB from realistic, somewhat dirty churn
+ * records, then times, on that same event:
  * - the floor: base64 decode + JSON.parse + JSON.stringify + base64 encode of every record, the
  *   least any cleaner must do;
  * - `transformEvent`, the cleaner.
  * The goal is cleaner/floor <= 2. Both are warmed up, then timed in alternation; the medians count.
+ * The same is done again with the records' keys sorted by name, as some producers send them.
+ *
+ * `measureCleaner` returns the figures (bench/run.ts, `npm run bench`, puts them in one table with
+ * the other benchmarks); `npx tsx bench/clean-records.bench.ts` runs this one alone and prints them.
  */
 import { Buffer } from 'node:buffer';
 import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord } from 'aws-lambda';
@@ -197,8 +201,47 @@ function timePair(a: () => unknown, b: () => unknown): { a: number; b: number } 
   return { a: median(as), b: median(bs) };
 }
 
-/** Times the floor and the cleaner on `event`, prints them, and says whether the goal is met. */
-function run(title: string, event: FirehoseTransformationEvent): boolean {
+/** What one event measured: the cleaner against the floor, both timed on that event. */
+export interface CleanerCase {
+  /** What the event's records are, e.g. `Records as generated (keys in schema order)`. */
+  readonly title: string;
+  /** The same, short, for a table row. */
+  readonly label: string;
+  readonly records: number;
+  /** Size of the event as JSON. */
+  readonly eventBytes: number;
+  /** Records the cleaner returned `Ok` and `ProcessingFailed`, and the size of its response. */
+  readonly ok: number;
+  readonly processingFailed: number;
+  readonly responseBytes: number;
+  /** Failed records by reason, most frequent first, as `reason count`. */
+  readonly reasons: readonly string[];
+  /** Median milliseconds of the floor and of the cleaner. */
+  readonly floorMs: number;
+  readonly cleanerMs: number;
+  /** MB (MiB) of event per second, of the floor and of the cleaner. */
+  readonly floorMBps: number;
+  readonly cleanerMBps: number;
+  /** cleaner/floor, in time. */
+  readonly ratio: number;
+  /** Whether `ratio` is within {@link CleanerFigures.goalRatio}. */
+  readonly meets: boolean;
+}
+
+/** Everything `measureCleaner` measured. */
+export interface CleanerFigures {
+  /** Where the records come from. */
+  readonly source: string;
+  readonly warmupRuns: number;
+  readonly timedRuns: number;
+  /** The ratio cleaner/floor the cleaner must stay within. */
+  readonly goalRatio: number;
+  /** Keys in schema order, then keys sorted by name. */
+  readonly cases: readonly CleanerCase[];
+}
+
+/** Times the floor and the cleaner on `event`. */
+function measureCase(title: string, label: string, event: FirehoseTransformationEvent): CleanerCase {
   const eventBytes = Buffer.byteLength(JSON.stringify(event));
   const now = new Date();
   const { summary } = transformEvent(event, now);
@@ -208,24 +251,41 @@ function run(title: string, event: FirehoseTransformationEvent): boolean {
   );
   const mb = eventBytes / (1024 * 1024);
   const ratio = timed.b / timed.a;
-  const meets = ratio <= GOAL_RATIO;
   const reasons = Object.entries(summary.reasons)
     .sort(([, a], [, b]) => b - a)
     .map(([reason, count]) => `${reason} ${String(count)}`);
-  console.log(`\n${title}`);
-  console.log(
-    `  event:   ${String(event.records.length)} records, ${String(eventBytes)} bytes of JSON (${mb.toFixed(2)} MB)`,
+  return {
+    title,
+    label,
+    records: event.records.length,
+    eventBytes,
+    ok: summary.ok,
+    processingFailed: summary.processingFailed,
+    responseBytes: summary.responseBytes,
+    reasons,
+    floorMs: timed.a,
+    cleanerMs: timed.b,
+    floorMBps: mb / (timed.a / 1000),
+    cleanerMBps: mb / (timed.b / 1000),
+    ratio,
+    meets: ratio <= GOAL_RATIO,
+  };
+}
+
+/** Prints one case, line by line, and whether it meets the goal. */
+function printCase(c: CleanerCase, log: (line: string) => void): void {
+  const mb = c.eventBytes / (1024 * 1024);
+  log(`\n${c.title}`);
+  log(`  event:   ${String(c.records)} records, ${String(c.eventBytes)} bytes of JSON (${mb.toFixed(2)} MB)`);
+  log(
+    `  result:  ${String(c.ok)} Ok, ${String(c.processingFailed)} ProcessingFailed; response ${String(c.responseBytes)} bytes`,
   );
-  console.log(
-    `  result:  ${String(summary.ok)} Ok, ${String(summary.processingFailed)} ProcessingFailed; response ${String(summary.responseBytes)} bytes`,
+  log(`  reasons: ${c.reasons.join(', ') || 'none'}`);
+  log(`  floor:   ${c.floorMs.toFixed(1)} ms median, ${c.floorMBps.toFixed(1)} MB/s of event`);
+  log(`  cleaner: ${c.cleanerMs.toFixed(1)} ms median, ${c.cleanerMBps.toFixed(1)} MB/s of event`);
+  log(
+    `  ratio:   ${c.ratio.toFixed(2)} cleaner/floor (goal <= ${String(GOAL_RATIO)}): ${c.meets ? 'meets' : 'MISSES'} the goal`,
   );
-  console.log(`  reasons: ${reasons.join(', ') || 'none'}`);
-  console.log(`  floor:   ${timed.a.toFixed(1)} ms median, ${(mb / (timed.a / 1000)).toFixed(1)} MB/s of event`);
-  console.log(`  cleaner: ${timed.b.toFixed(1)} ms median, ${(mb / (timed.b / 1000)).toFixed(1)} MB/s of event`);
-  console.log(
-    `  ratio:   ${ratio.toFixed(2)} cleaner/floor (goal <= ${String(GOAL_RATIO)}): ${meets ? 'meets' : 'MISSES'} the goal`,
-  );
-  return meets;
 }
 
 /** The same records with their keys sorted, as a producer serialising with sorted keys sends them. */
@@ -243,21 +303,40 @@ function withSortedKeys(texts: readonly string[]): string[] {
   });
 }
 
-async function main(): Promise<void> {
+/**
+ * Times the floor and the cleaner on a 6 MB event, with the keys of its records in schema order,
+ * then sorted by name; `log` receives each line of the figures as they come.
+ */
+export async function measureCleaner(log: (line: string) => void = () => undefined): Promise<CleanerFigures> {
   const { texts, source } = await wireRecords(10_000);
-  console.log(
+  log(
     `Firehose record cleaner vs floor; records from ${source}; ${String(TIMED_RUNS)} timed rounds after ${String(WARMUP_RUNS)} warm-up`,
   );
-  const meets = [
-    run('Records as generated (keys in schema order)', buildEvent(texts)),
-    run('Same records, keys sorted by name (e.g. a producer with sort_keys)', buildEvent(withSortedKeys(texts))),
-  ];
-  if (!meets.every(Boolean)) {
-    process.exitCode = 1;
-  }
+  const asGenerated = measureCase(
+    'Records as generated (keys in schema order)',
+    'keys in schema order',
+    buildEvent(texts),
+  );
+  printCase(asGenerated, log);
+  const sorted = measureCase(
+    'Same records, keys sorted by name (e.g. a producer with sort_keys)',
+    'keys sorted by name',
+    buildEvent(withSortedKeys(texts)),
+  );
+  printCase(sorted, log);
+  const cases = [asGenerated, sorted];
+  return { source, warmupRuns: WARMUP_RUNS, timedRuns: TIMED_RUNS, goalRatio: GOAL_RATIO, cases };
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  measureCleaner((line) => console.log(line))
+    .then((figures) => {
+      if (!figures.cases.every((c) => c.meets)) {
+        process.exitCode = 1;
+      }
+    })
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    });
+}

@@ -2,10 +2,15 @@
  * How long the whole app takes to synthesize, against a baseline measured in the same run: an app
  * of one stack with one S3 bucket. Both are synthesized as `cdk synth` does (cdk.json's context,
  * into a temporary cloud assembly); the project's app also bundles its Lambda functions with esbuild
- * and runs the compliance gate (three cdk-nag packs). Run with `npm run bench`.
+ * and runs the compliance gate, every validation plugin that `addComplianceChecks` registers (the
+ * cdk-nag packs and the rest).
  *
  * Each is synthesized once to warm up (module loading, esbuild's first start), then timed over
- * three rounds; the median is reported.
+ * several rounds; the median is reported. The baseline takes a few tens of milliseconds, so a
+ * stray pause on a shared machine moves it by half: it gets 31 rounds (about a second in all),
+ * the app 3. `measureSynth` returns the figures (bench/run.ts, `npm run
+ * bench`, puts them in one table with the other benchmarks); `npx tsx bench/synth-time.bench.ts`
+ * runs this one alone and prints them.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,6 +23,7 @@ import { addComplianceChecks } from '../lib/compliance';
 import { loadStageConfig } from '../lib/config';
 
 const ROUNDS = 3;
+const BASELINE_ROUNDS = 31;
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as {
   context: Record<string, unknown>;
 };
@@ -36,22 +42,51 @@ function timeSynth(build: (app: App) => void): number {
   }
 }
 
-/** The median of the timed rounds, after one warm-up. */
-function median(build: (app: App) => void): number {
+/** The median of `rounds` timed rounds, after one warm-up. */
+function median(build: (app: App) => void, rounds: number): number {
   timeSynth(build);
-  const times = Array.from({ length: ROUNDS }, () => timeSynth(build)).sort((a, b) => a - b);
-  return times[Math.floor(ROUNDS / 2)] ?? Number.NaN;
+  const times = Array.from({ length: rounds }, () => timeSynth(build)).sort((a, b) => a - b);
+  return times[Math.floor(rounds / 2)] ?? Number.NaN;
 }
 
-const baseline = median((app) => {
-  new s3.Bucket(new Stack(app, 'OneBucket'), 'Bucket');
-});
-const project = median((app) => {
-  addStacks(app, loadStageConfig());
-  addComplianceChecks(app);
-});
-console.log(`Synth time, median of ${String(ROUNDS)} rounds after a warm-up`);
-console.log(`  one-bucket app (baseline): ${baseline.toFixed(0)} ms`);
-console.log(
-  `  this app (6 stacks, Lambda bundling, 3 cdk-nag packs): ${project.toFixed(0)} ms, ratio ${(project / baseline).toFixed(1)}`,
-);
+/** Everything `measureSynth` measured, in milliseconds. */
+export interface SynthFigures {
+  readonly rounds: number;
+  readonly baselineRounds: number;
+  /** Median synth time of the one-bucket app. */
+  readonly baselineMs: number;
+  /** Median synth time of this app. */
+  readonly appMs: number;
+  /** appMs/baselineMs. */
+  readonly ratio: number;
+}
+
+/**
+ * Times the synthesis of the one-bucket app, then of this app; `log` receives each line of the
+ * figures. Synchronous, as synthesis is.
+ */
+export function measureSynth(log: (line: string) => void = () => undefined): SynthFigures {
+  const baseline = median((app) => {
+    new s3.Bucket(new Stack(app, 'OneBucket'), 'Bucket');
+  }, BASELINE_ROUNDS);
+  const project = median((app) => {
+    addStacks(app, loadStageConfig());
+    addComplianceChecks(app);
+  }, ROUNDS);
+  log('Synth time, median of the rounds after a warm-up');
+  log(`  one-bucket app (baseline, ${String(BASELINE_ROUNDS)} rounds): ${baseline.toFixed(0)} ms`);
+  log(
+    `  this app (6 stacks, Lambda bundling, compliance gate, ${String(ROUNDS)} rounds): ${project.toFixed(0)} ms, ratio ${(project / baseline).toFixed(1)}`,
+  );
+  return {
+    rounds: ROUNDS,
+    baselineRounds: BASELINE_ROUNDS,
+    baselineMs: baseline,
+    appMs: project,
+    ratio: project / baseline,
+  };
+}
+
+if (require.main === module) {
+  measureSynth((line) => console.log(line));
+}
