@@ -99,6 +99,7 @@ export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
       deliveryStreamName: ingestion.streaming.deliveryStream.ref,
       cleaner: ingestion.streaming.cleaner.function,
       glueJobNames: [etl.etl.curateJob.jobName, etl.etl.featuresJob.jobName],
+      glueRuns: etl.runs,
       pipeline: training.pipeline.stateMachine,
       endpointName: serving.endpoint.endpointName,
       violations: serving.monitor?.violations,

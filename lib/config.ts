@@ -134,6 +134,8 @@ export interface EtlConfig {
   readonly trainFraction: number;
   /** Share of labelled customers in the validation split; the rest is the test split. */
   readonly validationFraction: number;
+  /** Days the log of job runs (what the run-count metrics are made from) is kept. */
+  readonly logRetentionDays: number;
 }
 
 /** Training pipeline tunables. */
@@ -266,6 +268,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       schedule: 'off',
       trainFraction: 0.7,
       validationFraction: 0.15,
+      logRetentionDays: 365,
     },
     training: {
       trainingInstanceType: 'ml.m5.large',
@@ -337,6 +340,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       schedule: 'cron(0 * * * ? *)',
       trainFraction: 0.7,
       validationFraction: 0.15,
+      logRetentionDays: 365,
     },
     training: {
       trainingInstanceType: 'ml.m5.xlarge',
@@ -476,6 +480,7 @@ export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
   },
   'etl.trainFraction': number(0.5, 0.9),
   'etl.validationFraction': number(0.05, 0.3),
+  'etl.logRetentionDays': LOG_RETENTION,
   'training.trainingInstanceType': INSTANCE_TYPE,
   'training.maxTuningJobs': integer(1, 500),
   'training.maxParallelTuningJobs': integer(1, 100),

@@ -9,6 +9,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { RULES, acknowledgeFindings, wildcardFindingsOf } from '../compliance';
 import { CURATED_PREFIXES } from '../lake-layout';
+import { GLUE_RUN_FAILED_STATES } from './job-run-metrics';
 
 const GLUE_DIR = path.join(__dirname, '..', '..', 'glue');
 
@@ -191,7 +192,7 @@ export class ChurnEtl extends Construct {
       detailType: ['Glue Job State Change'],
       detail: {
         jobName: [this.curateJob.jobName, this.featuresJob.jobName],
-        state: ['FAILED', 'TIMEOUT', 'STOPPED', 'ERROR'],
+        state: GLUE_RUN_FAILED_STATES,
       },
     };
   }

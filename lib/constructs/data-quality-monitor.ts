@@ -1,7 +1,6 @@
 import { type CfnCondition, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -9,7 +8,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import type { RemovalMode } from '../config';
 import { ARTIFACT_PREFIXES } from '../lake-layout';
-import { removalPolicyOf } from '../removal';
+import { EventLog } from './event-log';
 
 /** The schedule expressions Model Monitor accepts for each cadence. */
 export const MONITORING_SCHEDULES = {
@@ -126,27 +125,13 @@ export class DataQualityMonitor extends Construct {
       resource.cfnOptions.condition = props.hasModel;
     }
 
-    this.violationsLog = new logs.LogGroup(this, 'Violations', {
-      encryptionKey: props.key,
+    const violationsLog = new EventLog(this, 'Violations', {
+      key: props.key,
       retention: props.logRetention,
-      removalPolicy: removalPolicyOf(props.removal),
+      removal: props.removal,
     });
-    // EventBridge may write to the log group (the resource policy the CDK's CloudWatchLogGroup target
-    // would install through a custom resource, declared here as the native resource it is).
-    new logs.ResourcePolicy(this, 'EventsMayWrite', {
-      policyStatements: [
-        new iam.PolicyStatement({
-          principals: [
-            new iam.ServicePrincipal('events.amazonaws.com'),
-            new iam.ServicePrincipal('delivery.logs.amazonaws.com'),
-          ],
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [this.violationsLog.logGroupArn],
-        }),
-      ],
-    });
-    const toLog: events.IRuleTarget = { bind: () => ({ arn: this.violationsLog.logGroupArn }) };
-    new events.Rule(this, 'RunEnded', {
+    this.violationsLog = violationsLog.logGroup;
+    violationsLog.record('RunEnded', {
       description: `A data-quality monitoring run of ${props.endpointName} found violations`,
       eventPattern: {
         source: ['aws.sagemaker'],
@@ -162,7 +147,6 @@ export class DataQualityMonitor extends Construct {
           ExitMessage: [{ prefix: 'CompletedWithViolations' }],
         },
       },
-      targets: [toLog],
     });
     const metric = (this.violations = new logs.MetricFilter(this, 'ViolationCount', {
       logGroup: this.violationsLog,

@@ -19,6 +19,11 @@ export interface WatchedResources {
   readonly cleaner: lambda.IFunction;
   /** The curate and features Glue jobs' names. */
   readonly glueJobNames: readonly string[];
+  /** Their runs, succeeded and failed (Glue publishes no run counts of its own). */
+  readonly glueRuns: {
+    metricSucceeded(jobName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+    metricFailed(jobName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+  };
   readonly pipeline: sfn.IStateMachine;
   /** The endpoint's (fixed) name; its metrics exist only while a model is deployed. */
   readonly endpointName: string;
@@ -151,7 +156,14 @@ export class LifecycleMonitoring extends Construct {
     this.dashboard.addWidgets(header('## ETL: Glue curate → features'));
     this.dashboard.addWidgets(
       graph(
-        'Glue: completed and failed tasks',
+        'Job runs: succeeded, failed',
+        w.glueJobNames.flatMap((job) => [
+          w.glueRuns.metricSucceeded(job, { period, label: `${job} succeeded` }),
+          w.glueRuns.metricFailed(job, { period, label: `${job} failed` }),
+        ]),
+      ),
+      graph(
+        'Glue: completed and failed Spark tasks',
         w.glueJobNames.flatMap((job) => [
           glue(job, 'glue.driver.aggregate.numCompletedTasks', 'Sum'),
           glue(job, 'glue.driver.aggregate.numFailedTasks', 'Sum'),

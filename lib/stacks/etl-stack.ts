@@ -8,6 +8,7 @@ import type { StageConfig } from '../config';
 import { ChurnEtl } from '../constructs/churn-etl';
 import { CuratedTables } from '../constructs/curated-tables';
 import { EtlAlerts } from '../constructs/etl-alerts';
+import { JobRunMetrics } from '../constructs/job-run-metrics';
 import { LakeAnalysis } from '../constructs/lake-analysis';
 import { CURATED_PREFIXES } from '../lake-layout';
 
@@ -44,6 +45,8 @@ export class EtlStack extends Stack {
   readonly tables: CuratedTables;
   readonly etl: ChurnEtl;
   readonly alerts: EtlAlerts;
+  /** Runs of the two jobs, succeeded and failed, as metrics (for the dashboard). */
+  readonly runs: JobRunMetrics;
   readonly analysis: LakeAnalysis;
 
   constructor(scope: Construct, id: string, props: EtlStackProps) {
@@ -72,6 +75,14 @@ export class EtlStack extends Stack {
       validationFraction: etl.validationFraction,
     });
     this.alerts = new EtlAlerts(this, 'Alerts', { failures: this.etl.jobsFailed, key: props.key });
+    this.runs = new JobRunMetrics(this, 'Runs', {
+      jobNames: [this.etl.curateJob.jobName, this.etl.featuresJob.jobName],
+      metricNamespace: `ml-lifecycle-cdk/${this.stackName}`,
+      key: props.key,
+      // The config accepts only the periods CloudWatch Logs offers, which are RetentionDays' values.
+      retention: etl.logRetentionDays,
+      removal: props.config.removal,
+    });
     this.analysis = new LakeAnalysis(this, 'Analysis', {
       workGroupName: props.workGroupName,
       databaseName: props.curatedDatabaseName,

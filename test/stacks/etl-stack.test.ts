@@ -10,6 +10,16 @@ function synth(context = {}) {
 
 const jobNamed = (id: string) => ({ Ref: Match.stringLikeRegexp(`^Jobs${id}`) });
 
+/** A rule on the curate and features jobs' runs ending in one of `states`, sent to `target`. */
+const runsOfBothJobsEndingIn = (states: string[], target: unknown) => ({
+  EventPattern: {
+    source: ['aws.glue'],
+    'detail-type': ['Glue Job State Change'],
+    detail: { jobName: [jobNamed('CurateJob'), jobNamed('FeaturesJob')], state: states },
+  },
+  Targets: [Match.objectLike({ Arn: target })],
+});
+
 describe('EtlStack (sandbox)', () => {
   const { stacks, template } = synth();
   const { etl, dataLake } = stacks;
@@ -127,18 +137,49 @@ describe('EtlStack (sandbox)', () => {
     });
 
     it('publishes every failed, timed-out or stopped run to an encrypted topic', () => {
-      template.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: {
-          source: ['aws.glue'],
-          'detail-type': ['Glue Job State Change'],
-          detail: {
-            jobName: [jobNamed('CurateJob'), jobNamed('FeaturesJob')],
-            state: ['FAILED', 'TIMEOUT', 'STOPPED', 'ERROR'],
-          },
-        },
-        Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^AlertsTopic') } })],
-      });
+      template.hasResourceProperties(
+        'AWS::Events::Rule',
+        runsOfBothJobsEndingIn(['FAILED', 'TIMEOUT', 'STOPPED', 'ERROR'], {
+          Ref: Match.stringLikeRegexp('^AlertsTopic'),
+        }),
+      );
       template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: dataKeyArn });
+    });
+  });
+
+  describe('job run metrics', () => {
+    it('logs the end of every curate and features run, however it ended, to a KMS-encrypted log kept a year', () => {
+      template.hasResourceProperties(
+        'AWS::Events::Rule',
+        runsOfBothJobsEndingIn(['SUCCEEDED', 'FAILED', 'TIMEOUT', 'STOPPED', 'ERROR'], {
+          'Fn::GetAtt': [Match.stringLikeRegexp('^RunsLog'), 'Arn'],
+        }),
+      );
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        KmsKeyId: Match.anyValue(),
+        RetentionInDays: 365,
+      });
+      // The policy document is a Fn::Join around the log group's ARN: read it as text.
+      const policy = JSON.stringify(template.findResources('AWS::Logs::ResourcePolicy'));
+      expect(policy).toContain('events.amazonaws.com');
+      expect(policy).toContain('logs:PutLogEvents');
+    });
+
+    it.each([
+      ['JobRunsSucceeded', '{ $.detail.state = "SUCCEEDED" }'],
+      ['JobRunsFailed', '{ $.detail.state != "SUCCEEDED" }'],
+    ])('counts %s per job, with the job name as dimension', (metricName, filterPattern) => {
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        FilterPattern: filterPattern,
+        MetricTransformations: [
+          {
+            MetricNamespace: 'ml-lifecycle-cdk/ml-lifecycle-sandbox-etl',
+            MetricName: metricName,
+            MetricValue: '1',
+            Dimensions: [{ Key: 'JobName', Value: '$.detail.jobName' }],
+          },
+        ],
+      });
     });
   });
 

@@ -58,6 +58,11 @@ describe('ObservabilityStack (sandbox)', () => {
       ],
     ],
     [
+      'Glue job runs: succeeded, failed',
+      'ml-lifecycle-cdk/ml-lifecycle-sandbox-etl',
+      ['JobRunsSucceeded', 'JobRunsFailed'],
+    ],
+    [
       'the pipeline: succeeded, failed, run time',
       'AWS/States',
       ['ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionTime'],
