@@ -8,13 +8,10 @@ import type {
   PolicyValidationPluginReportBeta1,
 } from 'aws-cdk-lib';
 
+const PLUGIN_PACKAGE_JSON = require.resolve('@cdklabs/cdk-validator-cfnguard/package.json');
+
 /** The directory of the AWS Control Tower proactive-control Guard rules shipped with the plugin. */
-const CONTROL_TOWER_RULES = path.join(
-  path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')),
-  'rules',
-  'control-tower',
-  'cfn-guard',
-);
+const CONTROL_TOWER_RULES = path.join(path.dirname(PLUGIN_PACKAGE_JSON), 'rules', 'control-tower', 'cfn-guard');
 
 /** A resource type as a Guard rule names it, in single or double quotes. */
 const RESOURCE_TYPE_IN_RULE = /["'](AWS::[A-Za-z0-9]+::[A-Za-z0-9]+)["']/g;
@@ -57,15 +54,8 @@ interface Template {
  */
 export class ControlTowerChecks implements IPolicyValidationPluginBeta1 {
   public readonly name = 'ControlTower';
-  public readonly version: string;
-
-  constructor() {
-    this.version = (
-      JSON.parse(fs.readFileSync(path.join(CONTROL_TOWER_RULES, '..', '..', '..', 'package.json'), 'utf8')) as {
-        version: string;
-      }
-    ).version;
-  }
+  /** The version of the package that ships the rules. */
+  public readonly version = (JSON.parse(fs.readFileSync(PLUGIN_PACKAGE_JSON, 'utf8')) as { version: string }).version;
 
   public validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'control-tower-'));

@@ -28,7 +28,7 @@ export class JobRunMetrics extends Construct {
     this.namespace = props.metricNamespace;
     this.log = new EventLog(this, 'Log', props);
     this.log.record('RunEnded', {
-      description: `A run of ${props.jobNames.length === 1 ? 'the Glue job' : 'a Glue job'} ended, successfully or not`,
+      description: 'A run of one of the counted Glue jobs ended, successfully or not',
       eventPattern: {
         source: ['aws.glue'],
         detailType: ['Glue Job State Change'],
