@@ -21,7 +21,15 @@ import {
 } from '@aws-sdk/client-s3';
 import { numberFromEnv } from '../shared/env';
 import { parseS3Url, s3Url, type S3Location } from '../shared/s3-url';
-import { evaluate, EvaluationInputError, parseLabels, parseScores, type Costs, type Evaluation } from './metrics';
+import {
+  evaluate,
+  EvaluationInputError,
+  parseLabels,
+  parseScores,
+  withoutTrailingBlankLines,
+  type Costs,
+  type Evaluation,
+} from './metrics';
 import { modelQualityStatistics } from './model-quality';
 import { renderReport } from './report';
 
@@ -161,11 +169,14 @@ async function listTestFiles(prefix: S3Location): Promise<string[]> {
   return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The object's text, UTF-8 without a byte order mark, ending in a newline unless it is empty. */
+/**
+ * The object's text, UTF-8 without a byte order mark or blank lines at the end, ending in a
+ * newline unless it is empty: so that the files of a split can be joined without a blank line
+ * between them.
+ */
 async function readText(location: S3Location): Promise<string> {
   const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
-  const text = ((await response.Body?.transformToString('utf-8')) ?? '').replace(/^\uFEFF/, '');
-  return text === '' || text.endsWith('\n') ? text : `${text}\n`;
+  return withoutTrailingBlankLines(((await response.Body?.transformToString('utf-8')) ?? '').replace(/^\uFEFF/, ''));
 }
 
 function isNoSuchKey(error: unknown): boolean {

@@ -177,18 +177,26 @@ function quote(text: string): string {
 }
 
 /**
- * The lines of `text`, split on `\n` or `\r\n`, with one trailing line ending allowed. Throws on
- * empty input, an empty line, or a lone `\r`.
+ * `text` without the blank lines at its end, ending in one newline (or empty, if nothing else is
+ * left). Batch transform with `AssembleWith: Line` may end its output with an empty line: it
+ * ends each record with a newline, and a record that already ends in one leaves a blank line.
+ */
+export function withoutTrailingBlankLines(text: string): string {
+  const trimmed = text.replace(/(\r?\n[ \t]*)+$/, '');
+  return trimmed.trim() === '' ? '' : `${trimmed}\n`;
+}
+
+/**
+ * The lines of `text`, split on `\n` or `\r\n`; blank lines at the end are dropped (see
+ * {@link withoutTrailingBlankLines}). Throws on input with no line, a blank line before the last
+ * one, or a lone `\r`.
  */
 function splitLines(text: string, what: string): string[] {
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  if (body === '' || body === '\n' || body === '\r\n') {
+  const body = withoutTrailingBlankLines(text.startsWith('\uFEFF') ? text.slice(1) : text);
+  if (body === '') {
     throw new EvaluationInputError(`${what} is empty`);
   }
-  const lines = body.split(/\r?\n/);
-  if (lines[lines.length - 1] === '') {
-    lines.pop();
-  }
+  const lines = body.slice(0, -1).split(/\r?\n/);
   lines.forEach((line, i) => {
     if (line.trim() === '') {
       throw new EvaluationInputError(`${what} line ${i + 1} is empty`, i + 1);

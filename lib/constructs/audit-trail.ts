@@ -63,6 +63,11 @@ export class AuditTrail extends Construct {
       appendOnly: true,
       // CloudTrail writes a file every few minutes in every region; nobody acts on one of them.
       publishEvents: false,
+      // "Enabling server-side encryption encrypts the log files but not the digest files with
+      // SSE-KMS. Digest files are encrypted with Amazon S3-managed encryption keys (SSE-S3)."
+      // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html).
+      // Refused, they would leave nothing to validate the log files against.
+      sseS3Prefixes: [`AWSLogs/${Aws.ACCOUNT_ID}/CloudTrail-Digest/`],
       removal: props.removal,
       lifecycle: {
         expiration: props.objectExpiration,

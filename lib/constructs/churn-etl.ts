@@ -9,6 +9,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { RULES, acknowledgeFindings, wildcardFindingsOf } from '../compliance';
 import { CURATED_PREFIXES } from '../lake-layout';
+import { DEFINITIONS_REMOVAL_POLICY } from '../removal';
 import { GLUE_RUN_FAILED_STATES } from './job-run-metrics';
 
 const GLUE_DIR = path.join(__dirname, '..', '..', 'glue');
@@ -76,6 +77,9 @@ export class ChurnEtl extends Construct {
       cloudWatchEncryption: glue.CloudWatchEncryption.kms(props.key),
       jobBookmarksEncryption: glue.JobBookmarksEncryption.clientSideKms(props.key),
     });
+    // Glue requires the configuration's name, and the L2 retains it by default: retained, it would
+    // make the next deploy of the stack fail with AlreadyExistsException.
+    this.securityConfiguration.applyRemovalPolicy(DEFINITIONS_REMOVAL_POLICY);
 
     const sql = (file: string) => new s3assets.Asset(this, pascal(file), { path: path.join(GLUE_DIR, 'sql', file) });
     const curateSql = {

@@ -7,6 +7,7 @@ import type { RemovalMode } from '../config';
 import { removalPolicyOf } from '../removal';
 import {
   allowCloudWatchLogsToEncrypt,
+  allowCloudWatchAlarmsToUseForTopics,
   allowEventBridgeToUseForTopics,
   denyGrantsExceptThroughAwsServices,
 } from './key-policies';
@@ -62,6 +63,7 @@ export class DataLakeStorage extends Construct {
     });
     allowCloudWatchLogsToEncrypt(this.key);
     allowEventBridgeToUseForTopics(this.key);
+    allowCloudWatchAlarmsToUseForTopics(this.key);
     denyGrantsExceptThroughAwsServices(this.key);
 
     this.accessLogsBucket = SecureBucket.forAccessLogs(this, 'AccessLogsBucket', {

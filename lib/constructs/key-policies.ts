@@ -29,8 +29,16 @@ export function allowCloudWatchLogsToEncrypt(key: kms.Key): void {
 }
 
 /**
- * Lets EventBridge deliver to SNS topics encrypted with the key: publishing to an encrypted
- * topic needs a data key, which EventBridge can only get if the key policy allows it.
+ * Lets EventBridge deliver to SNS topics (and SQS dead-letter queues) encrypted with the key:
+ * publishing to an encrypted topic needs a data key, which EventBridge can only get if the key
+ * policy allows it.
+ *
+ * No `aws:SourceAccount` or `aws:SourceArn` condition: the SNS developer guide says adding them
+ * to a KMS key policy "is not supported for EventBridge-to-encrypted topics"
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services),
+ * so such a condition silently drops every delivery. What bounds the statement instead: the two
+ * actions only make and open data keys, and EventBridge uses them only for targets of this
+ * account's rules that are encrypted with this key.
  */
 export function allowEventBridgeToUseForTopics(key: kms.Key): void {
   key.addToResourcePolicy(
@@ -39,7 +47,37 @@ export function allowEventBridgeToUseForTopics(key: kms.Key): void {
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  );
+}
+
+/**
+ * Lets CloudWatch alarms of the key's account and region publish to SNS topics encrypted with the
+ * key. Without it an alarm's action fails and nobody is told (SNS developer guide, "Enable
+ * compatibility between event sources from AWS services and encrypted topics":
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ * `aws:SourceAccount` and `aws:SourceArn`, which CloudWatch sends, keep another account's alarms
+ * (the confused deputy) from using the key.
+ */
+export function allowCloudWatchAlarmsToUseForTopics(key: kms.Key): void {
+  const stack = Stack.of(key);
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
     }),
   );
 }

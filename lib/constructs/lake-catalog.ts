@@ -4,8 +4,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { RemovalMode } from '../config';
-import { removalPolicyOf } from '../removal';
+import { DEFINITIONS_REMOVAL_POLICY } from '../removal';
 
 export interface LakeCatalogProps {
   /**
@@ -25,8 +24,6 @@ export interface LakeCatalogProps {
   readonly resultsExpiration: Duration;
   /** The most one query may scan before Athena cancels it. */
   readonly queryScanLimit: Size;
-  /** `destroy`: the databases (with their tables) and the workgroup (with its saved queries) go with the stack. */
-  readonly removal: RemovalMode;
 }
 
 /**
@@ -35,6 +32,8 @@ export interface LakeCatalogProps {
  * artifacts bucket, a bytes-scanned cutoff per query, and CloudWatch metrics.
  *
  * Tables arrive with the stages that write the data (ingestion's raw table, ETL's curated tables).
+ * The databases and the workgroup hold definitions, not data, and have fixed names, so they are
+ * deleted with the stack in every stage (see {@link DEFINITIONS_REMOVAL_POLICY}).
  */
 export class LakeCatalog extends Construct {
   /** Where in the results bucket Athena writes query results. */
@@ -59,7 +58,6 @@ export class LakeCatalog extends Construct {
         `LakeCatalog namePrefix "${props.namePrefix}" must be lower-case letters, digits and underscores, starting with a letter`,
       );
     }
-    const removalPolicy = removalPolicyOf(props.removal);
     this.rawDatabaseName = `${props.namePrefix}_raw`;
     this.curatedDatabaseName = `${props.namePrefix}_curated`;
 
@@ -79,8 +77,9 @@ export class LakeCatalog extends Construct {
         locationUri: props.curatedBucket.s3UrlForObject(),
       },
     });
-    this.rawDatabase.applyRemovalPolicy(removalPolicy);
-    this.curatedDatabase.applyRemovalPolicy(removalPolicy);
+    // Definitions, not data: deleted with the stack in every stage (see DEFINITIONS_REMOVAL_POLICY).
+    this.rawDatabase.applyRemovalPolicy(DEFINITIONS_REMOVAL_POLICY);
+    this.curatedDatabase.applyRemovalPolicy(DEFINITIONS_REMOVAL_POLICY);
 
     props.resultsBucket.addLifecycleRule({
       id: 'AthenaQueryResults',
@@ -91,7 +90,8 @@ export class LakeCatalog extends Construct {
       name: props.namePrefix.replace(/_/g, '-'),
       description: 'Queries over the ml-lifecycle-cdk data lake, with enforced encryption and a scan limit',
       state: 'ENABLED',
-      recursiveDeleteOption: props.removal === 'destroy',
+      // Deleted with its saved queries and history; results stay in the artifacts bucket.
+      recursiveDeleteOption: true,
       workGroupConfiguration: {
         enforceWorkGroupConfiguration: true,
         publishCloudWatchMetricsEnabled: true,
@@ -105,6 +105,6 @@ export class LakeCatalog extends Construct {
         },
       },
     });
-    this.workGroup.applyRemovalPolicy(removalPolicy);
+    this.workGroup.applyRemovalPolicy(DEFINITIONS_REMOVAL_POLICY);
   }
 }

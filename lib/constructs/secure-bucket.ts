@@ -66,6 +66,13 @@ export interface SecureBucketProps {
    * @default true
    */
   readonly publishEvents?: boolean;
+  /**
+   * Key prefixes under which an AWS service writes objects with SSE-S3 whatever the bucket's
+   * default, and which the bucket must therefore accept with SSE-S3 (`AES256`): CloudTrail's
+   * digest files, say. Every other upload that names an encryption must name SSE-KMS.
+   * @default - none: only SSE-KMS uploads
+   */
+  readonly sseS3Prefixes?: string[];
 }
 
 /** The actions an append-only bucket denies. Overwrites stay possible but keep the old version. */
@@ -106,7 +113,7 @@ export class SecureBucket extends s3.Bucket {
       serverAccessLogsPrefix: props.accessLogs.prefix,
       targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
     });
-    this.denyOtherEncryption();
+    this.denyOtherEncryption(props.sseS3Prefixes ?? []);
     if (props.publishEvents ?? true) {
       // On the CloudFormation resource itself: the L2's `eventBridgeEnabled` does the same through
       // a custom resource and a Lambda function, which the stack would then have to secure too.
@@ -123,21 +130,37 @@ export class SecureBucket extends s3.Bucket {
    * Default encryption covers uploads that name no encryption; this refuses those that name
    * another kind (SSE-S3, say), which would leave an object readable without the key's grant.
    */
-  private denyOtherEncryption(): void {
+  private denyOtherEncryption(sseS3Prefixes: string[]): void {
+    // Both must hold: the header is present (Null: false), and it names something else.
+    const namesAnotherThan = (allowed: string | string[]) => ({
+      Null: { 's3:x-amz-server-side-encryption': 'false' },
+      StringNotEquals: { 's3:x-amz-server-side-encryption': allowed },
+    });
+    const exempt = sseS3Prefixes.map((prefix) => this.arnForObjects(`${prefix}*`));
     this.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'DenyEncryptionOtherThanKms',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions: ['s3:PutObject'],
-        resources: [this.arnForObjects('*')],
-        // Both must hold: the header is present (Null: false), and it names something else.
-        conditions: {
-          Null: { 's3:x-amz-server-side-encryption': 'false' },
-          StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
-        },
+        // With exempt prefixes: every object key but theirs (NotResource), so the two statements
+        // together cover every key once.
+        ...(exempt.length > 0 ? { notResources: exempt } : { resources: [this.arnForObjects('*')] }),
+        conditions: namesAnotherThan('aws:kms'),
       }),
     );
+    if (exempt.length > 0) {
+      this.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyEncryptionOtherThanKmsOrS3',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:PutObject'],
+          resources: exempt,
+          conditions: namesAnotherThan(['aws:kms', 'AES256']),
+        }),
+      );
+    }
   }
 
   private denyDeletes(removal: RemovalMode): void {

@@ -570,6 +570,18 @@ export class TrainingPipeline extends Construct {
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
     this.grantJobs(stack, prefix, jobRoleArn);
+    // The Report steps grant only sns:Publish. Publishing to a topic encrypted with a customer
+    // managed key also needs the key's data keys: SNS asks KMS for them as the publisher (SNS
+    // developer guide, https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html). Without
+    // them every report, the failure report included, would fail after the model was registered.
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishToEncryptedTopic',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sns.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
 
     /** Retries on throttling, and for jobs named by attempt, on a failed job (such as no capacity). */
     function retryingJob(state: sfn.CustomState, retryFailedJob: boolean): sfn.CustomState {

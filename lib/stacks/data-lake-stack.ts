@@ -64,7 +64,6 @@ export class DataLakeStack extends Stack {
       resultsKey: this.storage.key,
       resultsExpiration: Duration.days(dataLake.athenaResultExpirationDays),
       queryScanLimit: Size.mebibytes(dataLake.athenaQueryScanLimitMiB),
-      removal,
     });
 
     const { rawBucket, curatedBucket, artifactsBucket, key } = this.storage;

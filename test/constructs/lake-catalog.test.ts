@@ -23,7 +23,6 @@ describe('LakeCatalog', () => {
           resultsKey: new kms.Key(stack, 'Key'),
           resultsExpiration: Duration.days(1),
           queryScanLimit: Size.mebibytes(10),
-          removal: 'retain',
         }),
     ).toThrow('LakeCatalog namePrefix "ML-Lifecycle" must be lower-case letters, digits and underscores');
   });

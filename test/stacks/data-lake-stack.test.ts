@@ -83,6 +83,54 @@ describe('DataLakeStack (sandbox)', () => {
     });
   });
 
+  describe('data key policy for the services that publish to encrypted topics', () => {
+    const statement = (sid: string) =>
+      (
+        template.toJSON().Resources[logicalId(storage.key)] as {
+          Properties: { KeyPolicy: { Statement: { Sid?: string }[] } };
+        }
+      ).Properties.KeyPolicy.Statement.find((s) => s.Sid === sid);
+
+    it('lets CloudWatch alarms of this account and region use the key for the alarm topics', () => {
+      expect(statement('AllowCloudWatchAlarmsToPublishToEncryptedTopics')).toEqual({
+        Sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':cloudwatch:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':alarm:*',
+                ],
+              ],
+            },
+          },
+        },
+      });
+    });
+
+    it('lets EventBridge use the key for topics and queues without aws:Source* conditions, which SNS does not support for EventBridge', () => {
+      expect(statement('AllowEventBridgeToPublishToEncryptedTopics')).toEqual({
+        Sid: 'AllowEventBridgeToPublishToEncryptedTopics',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+      });
+    });
+  });
+
   describe.each(Object.entries(allBuckets))('every bucket: %s', (_name, bucket) => {
     const props = () => propertiesOf(template, bucket);
 
@@ -164,7 +212,7 @@ describe('DataLakeStack (sandbox)', () => {
       expect(propertiesOf(template, bucket).BucketEncryption).toEqual(encryption(storage.key));
     });
 
-    it.each(Object.entries({ ...lakeBuckets, trail: audit.bucket }))(
+    it.each(Object.entries(lakeBuckets))(
       'refuses uploads to %s that ask for an encryption other than SSE-KMS',
       (_name, bucket) => {
         expect(policyStatements(template, bucket)).toContainEqual({
@@ -180,6 +228,33 @@ describe('DataLakeStack (sandbox)', () => {
         });
       },
     );
+
+    it("refuses uploads to the trail bucket that ask for another encryption than SSE-KMS, except SSE-S3 for CloudTrail's digest files", () => {
+      const digests = {
+        'Fn::Join': ['', [arnOf(audit.bucket), '/AWSLogs/', { Ref: 'AWS::AccountId' }, '/CloudTrail-Digest/*']],
+      };
+      const statements = policyStatements(template, audit.bucket);
+      const condition = (allowed: string | string[]) => ({
+        Null: { 's3:x-amz-server-side-encryption': 'false' },
+        StringNotEquals: { 's3:x-amz-server-side-encryption': allowed },
+      });
+      expect(statements).toContainEqual({
+        Sid: 'DenyEncryptionOtherThanKms',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:PutObject',
+        NotResource: digests,
+        Condition: condition('aws:kms'),
+      });
+      expect(statements).toContainEqual({
+        Sid: 'DenyEncryptionOtherThanKmsOrS3',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:PutObject',
+        Resource: digests,
+        Condition: condition(['aws:kms', 'AES256']),
+      });
+    });
 
     it('encrypts the trail bucket with the audit key', () => {
       expect(propertiesOf(template, audit.bucket).BucketEncryption).toEqual(encryption(audit.key));
@@ -593,10 +668,10 @@ describe('DataLakeStack (production)', () => {
     }
   });
 
-  it('keeps the workgroup saved queries on deletion', () => {
+  it('names the workgroup after the stage, and deletes it with its saved queries (its results stay in the lake)', () => {
     template.hasResourceProperties('AWS::Athena::WorkGroup', {
       Name: 'ml-lifecycle-production',
-      RecursiveDeleteOption: false,
+      RecursiveDeleteOption: true,
     });
   });
 
@@ -644,9 +719,6 @@ describe('DataLakeStack stateful resources', () => {
     StorageRawBucketBBD9BDC5: 'AWS::S3::Bucket',
     StorageCuratedBucket1413FA2D: 'AWS::S3::Bucket',
     StorageArtifactsBucketB19151BF: 'AWS::S3::Bucket',
-    CatalogRawDatabaseCC29CEE7: 'AWS::Glue::Database',
-    CatalogCuratedDatabaseBB03A401: 'AWS::Glue::Database',
-    CatalogWorkGroup50D8CFB1: 'AWS::Athena::WorkGroup',
     AuditAuditKeyEEA33DF6: 'AWS::KMS::Key',
     AuditTrailBucket1FC98696: 'AWS::S3::Bucket',
     AuditLogGroup4CD660E1: 'AWS::Logs::LogGroup',
@@ -676,4 +748,30 @@ describe('DataLakeStack stateful resources', () => {
       });
     }
   });
+
+  /** Definitions with fixed names: retained, they would make the next deploy fail with AlreadyExists. */
+  const DEFINITIONS = {
+    CatalogRawDatabaseCC29CEE7: 'AWS::Glue::Database',
+    CatalogCuratedDatabaseBB03A401: 'AWS::Glue::Database',
+    CatalogWorkGroup50D8CFB1: 'AWS::Athena::WorkGroup',
+  };
+
+  it.each([
+    ['sandbox', {}],
+    ['production', PRODUCTION_CONTEXT],
+  ])(
+    'deletes the catalog databases and the workgroup with the stack (%s), and pins their logical IDs',
+    (_stage, context) => {
+      const { template } = synth(context);
+      const resources = template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>;
+      for (const [id, type] of Object.entries(DEFINITIONS)) {
+        expect({ id, type: resources[id]?.Type, deletion: resources[id]?.DeletionPolicy }).toEqual({
+          id,
+          type,
+          deletion: 'Delete',
+        });
+      }
+      template.hasResourceProperties('AWS::Athena::WorkGroup', { RecursiveDeleteOption: true });
+    },
+  );
 });

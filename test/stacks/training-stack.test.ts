@@ -602,6 +602,33 @@ describe('TrainingStack (sandbox)', () => {
       });
     });
 
+    it('lets the state machine publish to the encrypted topic: sns:Publish, and the topic key’s data keys', () => {
+      const roleId = stacks.training.resolve(
+        (stacks.training.pipeline.stateMachine.role.node.defaultChild as { ref: string } | undefined)?.ref,
+      ) as unknown;
+      const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([roleId]))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+      const allowing = (action: string) =>
+        statements.filter((st) => ([] as string[]).concat(st.Action).includes(action)).map((st) => st.Resource);
+      expect(allowing('sns:Publish')).toEqual([{ Ref: expect.stringMatching(/^Notifications/) as unknown }]);
+      // SNS encrypts each published message with a data key it asks KMS for as the publisher.
+      const topicKey = stacks.training.resolve(stacks.training.topic.masterKey?.keyArn) as unknown;
+      expect(topicKey).toBeDefined();
+      const keyStatement = statements.find((st) => st.Sid === 'PublishToEncryptedTopic');
+      expect(keyStatement).toEqual({
+        Sid: 'PublishToEncryptedTopic',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: topicKey,
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Join': ['', ['sns.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+          },
+        },
+      });
+    });
+
     it('starts on the features job’s success, passing the job run id, with retries', () => {
       template.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: {

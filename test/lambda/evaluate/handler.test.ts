@@ -180,6 +180,27 @@ describe('evaluate handler', () => {
     expect(EXPECTED.counts).toEqual({ rows: 6, positives: 3, negatives: 3 });
   });
 
+  it('accepts transform outputs that end in an empty line, as batch transform with AssembleWith Line may write them', async () => {
+    givenS3(
+      Object.fromEntries(
+        Object.entries(OBJECTS).map(([url, text]) => [url, url.endsWith('.out') ? `${text.trimEnd()}\n\n` : text]),
+      ),
+      LISTING,
+    );
+    await handler(EVENT);
+    expect(JSON.parse(written('runs/run-2024-05-01/evaluation/evaluation.json'))).toEqual(EXPECTED);
+  });
+
+  it('still rejects a transform output a score short, even when it ends in blank lines', async () => {
+    givenS3({ ...OBJECTS, [`s3://churn-artifacts/${OUT_KEY_1}`]: `${OUT_1.trimEnd().split('\n')[0]}\n\n\n` }, LISTING);
+    const error = await rejection(handler(EVENT));
+    expect(error).toBeInstanceOf(EvaluationInputError);
+    expect(error.message).toBe(
+      `test file s3://churn-features/${PART_1} has 2 rows but its transform output s3://churn-artifacts/${OUT_KEY_1} has 1 scores`,
+    );
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
   it('follows ListObjectsV2 continuation tokens to the last page', async () => {
     givenS3(OBJECTS, [LISTING[0] ?? {}, { Key: PART_2, Size: 1 }], [{ Key: PART_1, Size: 1 }]);
     const result = await handler(EVENT);

@@ -101,6 +101,7 @@ describe('parseLabels', () => {
     ['no trailing newline', '1,2\n0,3', [1, 0]],
     ['labels written as floats, padded', ' 1.0 ,2\n0.0,3', [1, 0]],
     ['a byte order mark', '\uFEFF0,2\n1,3\n', [0, 1]],
+    ['blank lines at the end', '1,5\n0,5\n\n \r\n', [1, 0]],
   ])('accepts %s', (_, csv, expected) => {
     expect(parseLabels(csv)).toEqual(expected);
   });
@@ -113,7 +114,7 @@ describe('parseLabels', () => {
     ['a header row', 'churn,age\n1,5\n', /line 1: label "churn" is not 0 or 1/, 1],
     ['a label of 0.5', '0.5,5\n', /line 1: label "0.5"/, 1],
     ['an empty line in the middle', '1,5\n\n0,5\n', /test split line 2 is empty/, 2],
-    ['two trailing newlines', '1,5\n0,5\n\n', /test split line 3 is empty/, 3],
+    ['only blank lines', '\n\r\n \n', /test split is empty/, undefined],
     ['a row without features', '1,5\n0\n', /line 2 has no feature columns/, 2],
     ['a short row', '1,5,6\n0,5\n', /line 2 has 2 columns; line 1 has 3/, 2],
     ['a lone carriage return', '1,5\r0,5\n', /line 1 holds a carriage return/, 1],
@@ -134,6 +135,9 @@ describe('parseScores', () => {
     ['no trailing newline', '0.25\n0.75', [0.25, 0.75]],
     ['exponents, as XGBoost writes tiny probabilities', '1.5e-05\n9.9E-1\n', [1.5e-5, 0.99]],
     ['the bounds and surrounding spaces', ' 0 \n1\n1.0\n', [0, 1, 1]],
+    // Batch transform with AssembleWith: Line may end its output with an empty line.
+    ['an empty line at the end, as batch transform may write', '0.25\n0.75\n\n', [0.25, 0.75]],
+    ['several blank lines at the end, Windows endings', '0.25\r\n0.75\r\n\r\n\r\n', [0.25, 0.75]],
   ])('accepts %s', (_, text, expected) => {
     expect(parseScores(text)).toEqual(expected);
   });
