@@ -64,6 +64,12 @@ export class ChurnEndpoint extends Construct {
   readonly errorsAlarm: cloudwatch.Alarm;
   readonly latencyAlarm: cloudwatch.Alarm;
   readonly invocationErrorsAlarm: cloudwatch.Alarm;
+  /**
+   * The alarms the endpoint's deployment guardrails watch while a new model bakes: any of them in
+   * alarm rolls the update back. Whoever creates or updates the endpoint must be allowed to
+   * describe them.
+   */
+  readonly rollbackAlarms: readonly cloudwatch.IAlarm[];
 
   constructor(scope: Construct, id: string, props: ChurnEndpointProps) {
     super(scope, id);
@@ -138,6 +144,8 @@ export class ChurnEndpoint extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    this.rollbackAlarms = [this.errorsAlarm, this.latencyAlarm];
+
     const bake = props.bake.toSeconds();
     this.endpoint = new sagemaker.CfnEndpoint(this, 'Resource', {
       endpointName: props.name,
@@ -152,7 +160,7 @@ export class ChurnEndpoint extends Construct {
           maximumExecutionTimeoutInSeconds: Duration.hours(1).toSeconds(),
         },
         autoRollbackConfiguration: {
-          alarms: [this.errorsAlarm, this.latencyAlarm].map((a) => ({ alarmName: a.alarmName })),
+          alarms: this.rollbackAlarms.map((a) => ({ alarmName: a.alarmName })),
         },
       },
     });

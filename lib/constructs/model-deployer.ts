@@ -1,4 +1,5 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -24,6 +25,24 @@ export interface ModelDeployerProps {
   /** How long the function's logs are kept. */
   readonly logRetention: logs.RetentionDays;
   readonly removal: RemovalMode;
+  /**
+   * The alarms the endpoint's deployment guardrails watch (its auto-rollback configuration).
+   * SageMaker reads them with the permissions of whoever calls CreateEndpoint or UpdateEndpoint,
+   * which during a model deployment is the deploy role.
+   */
+  readonly rollbackAlarms: readonly cloudwatch.IAlarm[];
+  /**
+   * The stacks whose outputs this stack's template reads (weak cross-stack references,
+   * `Fn::GetStackOutput`). CloudFormation describes them with the stack's execution role on every
+   * update, so the deploy role must be allowed to. This stack itself, if listed, and duplicates are
+   * ignored.
+   */
+  readonly referencedStacks: readonly Stack[];
+  /**
+   * Whether the stack has Model Monitor's data-quality job definition and schedule, which a model
+   * deployment replaces and updates; only then may the deploy role manage them.
+   */
+  readonly modelMonitor: boolean;
 }
 
 /**
@@ -31,9 +50,10 @@ export interface ModelDeployerProps {
  * changes (approved, in this group) invokes `lambda/deploy-model/`, which updates this stack's
  * parameters (the package and its baseline) on the stack's current template. CloudFormation makes
  * the change with `DeployRole`, a service role allowed exactly what such an update does: create,
- * update and delete this endpoint's SageMaker resources and their scaling, and pass the serving
- * role to SageMaker. A later `cdk deploy` keeps the deployed model, as the CDK reuses a stack's
- * previous parameter values.
+ * update and delete this endpoint's SageMaker resources (and its monitor's, when there is one) and
+ * their scaling, pass the serving role to SageMaker, let SageMaker read the rollback alarms, and read
+ * the outputs of the stacks this one references. A later `cdk deploy` keeps the deployed model, as
+ * the CDK reuses a stack's previous parameter values.
  *
  * An event whose deployment still fails after Lambda's two retries (a stack busy for too long,
  * say) is kept in an encrypted dead-letter queue, from which it can be sent again.
@@ -59,13 +79,25 @@ export class ModelDeployer extends Construct {
       assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com'),
       description: `ml-lifecycle-cdk: CloudFormation deploys approved churn models to ${props.servingName}`,
     });
-    const sagemakerResources = [
-      named('model'),
-      named('endpoint-config'),
-      named('endpoint'),
-      named('data-quality-job-definition'),
-      named('monitoring-schedule'),
-    ];
+    // What CloudFormation calls to create, update and delete each resource that a change of the
+    // model parameters touches: the create/update/delete (and read) handler permissions of each
+    // type's registry schema, listed per type in test/stacks/serving-stack.test.ts with their source.
+    const servingResources = [named('model'), named('endpoint-config'), named('endpoint')];
+    const monitorResources = props.modelMonitor
+      ? [named('data-quality-job-definition'), named('monitoring-schedule')]
+      : [];
+    const targetTrackingAlarms = stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: `TargetTracking-endpoint/${props.servingName}/*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    // Fn::GetStackOutput reads a producer's outputs with DescribeStacks, as the stack's execution
+    // role unless the reference names another role (CDK names none within one account and region).
+    const producerStacks = [...new Set(props.referencedStacks)].filter((s) => s !== stack);
+    const producers = producerStacks.map((producer) =>
+      producer.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${producer.stackName}/*` }),
+    );
     const deployPolicy = new iam.ManagedPolicy(this, 'DeployPolicy', {
       description: `What CloudFormation does to deploy a model to ${props.servingName}, and nothing else`,
       roles: [this.deployRole],
@@ -83,19 +115,12 @@ export class ModelDeployer extends Construct {
             'sagemaker:UpdateEndpoint',
             'sagemaker:DescribeEndpoint',
             'sagemaker:DeleteEndpoint',
-            'sagemaker:UpdateEndpointWeightsAndCapacities',
-            'sagemaker:CreateDataQualityJobDefinition',
-            'sagemaker:DescribeDataQualityJobDefinition',
-            'sagemaker:DeleteDataQualityJobDefinition',
-            'sagemaker:CreateMonitoringSchedule',
-            'sagemaker:UpdateMonitoringSchedule',
-            'sagemaker:DescribeMonitoringSchedule',
-            'sagemaker:DeleteMonitoringSchedule',
+            // The app tags every resource, so each is created with tags and may have them changed.
             'sagemaker:AddTags',
             'sagemaker:DeleteTags',
             'sagemaker:ListTags',
           ],
-          resources: sagemakerResources,
+          resources: servingResources,
         }),
         new iam.PolicyStatement({
           sid: 'ReadApprovedPackages',
@@ -114,23 +139,35 @@ export class ModelDeployer extends Construct {
             'application-autoscaling:RegisterScalableTarget',
             'application-autoscaling:DeregisterScalableTarget',
             'application-autoscaling:DescribeScalableTargets',
+            'application-autoscaling:DescribeScheduledActions',
+            'application-autoscaling:PutScheduledAction',
+            'application-autoscaling:DeleteScheduledAction',
             'application-autoscaling:PutScalingPolicy',
             'application-autoscaling:DeleteScalingPolicy',
             'application-autoscaling:DescribeScalingPolicies',
+            // The scalable target carries the app's tags, which RegisterScalableTarget applies.
+            'application-autoscaling:TagResource',
+            'application-autoscaling:UntagResource',
+            'application-autoscaling:ListTagsForResource',
           ],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          // The scaling policy's create and update handlers read the metric it tracks.
+          sid: 'ReadScalingMetrics',
+          actions: ['cloudwatch:GetMetricData'],
           resources: ['*'],
         }),
         new iam.PolicyStatement({
           sid: 'TargetTrackingAlarms',
           actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
-          resources: [
-            stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: `TargetTracking-endpoint/${props.servingName}/*`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          ],
+          resources: [targetTrackingAlarms],
+        }),
+        new iam.PolicyStatement({
+          // Deployment guardrails: SageMaker describes the rollback alarms as the endpoint's caller.
+          sid: 'ReadRollbackAlarms',
+          actions: ['cloudwatch:DescribeAlarms'],
+          resources: props.rollbackAlarms.map((alarm) => alarm.alarmArn),
         }),
         new iam.PolicyStatement({
           sid: 'ScalingServiceLinkedRole',
@@ -152,29 +189,54 @@ export class ModelDeployer extends Construct {
           resources: [props.key.keyArn],
           conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
         }),
+        ...(producers.length > 0
+          ? [
+              new iam.PolicyStatement({
+                sid: 'ReadProducerOutputs',
+                actions: ['cloudformation:DescribeStacks'],
+                resources: producers,
+              }),
+            ]
+          : []),
+        ...(props.modelMonitor
+          ? [
+              new iam.PolicyStatement({
+                sid: 'MonitorResources',
+                actions: [
+                  'sagemaker:CreateDataQualityJobDefinition',
+                  'sagemaker:DescribeDataQualityJobDefinition',
+                  'sagemaker:DeleteDataQualityJobDefinition',
+                  'sagemaker:CreateMonitoringSchedule',
+                  'sagemaker:UpdateMonitoringSchedule',
+                  'sagemaker:DescribeMonitoringSchedule',
+                  'sagemaker:DeleteMonitoringSchedule',
+                  'sagemaker:AddTags',
+                  'sagemaker:DeleteTags',
+                  'sagemaker:ListTags',
+                ],
+                resources: monitorResources,
+              }),
+            ]
+          : []),
       ],
     });
     acknowledgeFindings(
       deployPolicy,
-      [...sagemakerResources, packageVersions].map((arn) => wildcardResourceFinding(this, arn)),
-      `Each approved version gets its own model, endpoint config and monitoring job definition, named "${props.servingName}-v<version>" at deploy time, and versions are numbered by SageMaker, so CloudFormation's permissions are scoped to that name prefix and this one package group.`,
+      [...servingResources, ...monitorResources, packageVersions].map((arn) => wildcardResourceFinding(this, arn)),
+      `Each approved version gets its own model and endpoint config${props.modelMonitor ? ' and monitoring job definition' : ''}, named "${props.servingName}-v<version>" at deploy time, and versions are numbered by SageMaker, so CloudFormation's permissions are scoped to that name prefix and this one package group.`,
     );
     acknowledgeFindings(
       deployPolicy,
-      [
-        'AwsSolutions-IAM5[Resource::*]',
-        wildcardResourceFinding(
-          this,
-          stack.formatArn({
-            service: 'cloudwatch',
-            resource: 'alarm',
-            resourceName: `TargetTracking-endpoint/${props.servingName}/*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ),
-      ],
-      'Application Auto Scaling grants no resource-level permissions for scalable targets and policies, and names the target-tracking alarms it creates itself (TargetTracking-endpoint/<endpoint>/...), so those grants name every target and that alarm prefix.',
+      ['AwsSolutions-IAM5[Resource::*]', wildcardResourceFinding(this, targetTrackingAlarms)],
+      "Application Auto Scaling's Describe actions and CloudWatch's GetMetricData (read by the scaling policy's handlers) take no resource-level permissions, a scalable target's ARN carries an ID that Application Auto Scaling assigns at registration, and the service names the target-tracking alarms it creates itself (TargetTracking-endpoint/<endpoint>/...), so those grants name every target and that alarm prefix.",
     );
+    if (producers.length > 0) {
+      acknowledgeFindings(
+        deployPolicy,
+        producers.map((arn) => wildcardResourceFinding(this, arn)),
+        `CloudFormation reads the outputs of ${producerStacks.map((p) => p.stackName).join(', ')} (weak cross-stack references) on every update; a stack's ARN ends in an ID that CloudFormation assigns at creation, so the grant names each stack by its fixed name and any ID.`,
+      );
+    }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
       encryptionMasterKey: props.key,
@@ -220,6 +282,18 @@ export class ModelDeployer extends Construct {
         actions: ['iam:PassRole'],
         resources: [this.deployRole.roleArn],
         conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+      }),
+    );
+    // Lambda sends an event that failed all its attempts to the dead-letter queue with the function's
+    // own role; the queue is encrypted with the lake key, so SQS needs a data key for the message,
+    // asked for as this role. Without these the event would be dropped, and the alarm on the queue
+    // would never fire.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptDeadLetters',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
       }),
     );
     // The stack's BootstrapVersion parameter is read from Parameter Store again on every update.

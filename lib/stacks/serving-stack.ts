@@ -149,6 +149,10 @@ export class ServingStack extends Stack {
       // The config accepts only the periods CloudWatch Logs offers, which are RetentionDays' values.
       logRetention: serving.logRetentionDays,
       removal,
+      rollbackAlarms: this.endpoint.rollbackAlarms,
+      // The lake's bucket, key and policy reach this stack as outputs of the DataLake stack.
+      referencedStacks: [props.artifactsBucket, props.key, props.lakeAccess].map((r) => Stack.of(r)),
+      modelMonitor: serving.monitoring,
     });
 
     const endpointName = new CfnOutput(this, 'EndpointName', {

@@ -63,6 +63,211 @@ const CONDITIONAL = [
   'AWS::SageMaker::MonitoringSchedule',
 ];
 
+/** An IAM policy statement as the template holds it. */
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** The statements of the deploy role's policy: everything CloudFormation may do in a model update. */
+function deployStatements(template: Template): Statement[] {
+  const policies = Object.values(resources(template, 'AWS::IAM::ManagedPolicy')).filter((p) =>
+    JSON.stringify(p.Properties.Roles).includes('DeployerDeployRole'),
+  );
+  expect(policies).toHaveLength(1);
+  return policies[0]?.Properties.PolicyDocument?.Statement as Statement[];
+}
+
+/** The actions the statements allow, each with the resources it is allowed on. */
+function allowed(statements: Statement[]): Map<string, unknown[]> {
+  const actions = new Map<string, unknown[]>();
+  for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+    for (const action of [statement.Action].flat()) {
+      actions.set(action, [...(actions.get(action) ?? []), ...[statement.Resource].flat()]);
+    }
+  }
+  return actions;
+}
+
+/** A documented permission that the deploy role deliberately does not get, and why. */
+type NotNeeded = Readonly<Record<string, string>>;
+
+/**
+ * What CloudFormation needs to create, update, delete and read each resource type that a change of
+ * the model parameters touches: the `handlers.<create|update|delete|read>.permissions` and
+ * `tagging.permissions` of the type's CloudFormation registry schema (`aws cloudformation
+ * describe-type --type RESOURCE --type-name <type>`, or the region's CloudformationSchema.zip at
+ * https://schema.cloudformation.us-east-1.amazonaws.com/CloudformationSchema.zip). The lists are
+ * copied from the schemas, not from the construct, so that this test checks the construct against
+ * the documentation rather than against itself. Keep them in schema order when refreshing them.
+ */
+const HANDLER_PERMISSIONS: Readonly<
+  Record<string, { readonly source: string; readonly permissions: readonly string[]; readonly notNeeded?: NotNeeded }>
+> = {
+  'AWS::SageMaker::Model': {
+    source: 'registry schema AWS::SageMaker::Model: create, update, delete, read, tagging',
+    permissions: [
+      ...['iam:PassRole', 'sagemaker:AddTags', 'sagemaker:CreateModel'],
+      ...['sagemaker:AddTags', 'sagemaker:DeleteTags'],
+      ...['sagemaker:DeleteModel'],
+      ...['sagemaker:DescribeModel', 'sagemaker:ListTags'],
+      ...['sagemaker:ListTags', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+    ],
+  },
+  'AWS::SageMaker::EndpointConfig': {
+    // Its registry schema has no handlers section (a type CloudFormation still provisions itself),
+    // so the list is the SageMaker API actions the type maps to (API reference: CreateEndpointConfig,
+    // DescribeEndpointConfig, DeleteEndpointConfig, AddTags: the app tags every resource).
+    source: 'SageMaker API reference: CreateEndpointConfig, DescribeEndpointConfig, DeleteEndpointConfig, AddTags',
+    permissions: [
+      'sagemaker:CreateEndpointConfig',
+      'sagemaker:DescribeEndpointConfig',
+      'sagemaker:DeleteEndpointConfig',
+      'sagemaker:AddTags',
+      'sagemaker:ListTags',
+    ],
+  },
+  'AWS::SageMaker::Endpoint': {
+    source: 'registry schema AWS::SageMaker::Endpoint: create, update, delete, read, tagging',
+    permissions: [
+      ...['sagemaker:CreateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:AddTags'],
+      ...['sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+      ...['sagemaker:DeleteEndpoint', 'sagemaker:DescribeEndpoint'],
+      ...['sagemaker:DescribeEndpoint', 'sagemaker:ListTags'],
+      ...['sagemaker:AddTags', 'sagemaker:DeleteTags', 'sagemaker:ListTags'],
+    ],
+  },
+  'AWS::ApplicationAutoScaling::ScalableTarget': {
+    source: 'registry schema AWS::ApplicationAutoScaling::ScalableTarget: create, update, delete, read',
+    permissions: [
+      ...[
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:RegisterScalableTarget',
+        'application-autoscaling:DescribeScheduledActions',
+        'application-autoscaling:PutScheduledAction',
+        'iam:PassRole',
+        'iam:CreateServiceLinkedRole',
+        'cloudwatch:PutMetricAlarm',
+        'cloudwatch:DeleteAlarms',
+        'cloudwatch:DescribeAlarms',
+        'lambda:GetProvisionedConcurrencyConfig',
+        'lambda:PutProvisionedConcurrencyConfig',
+        'lambda:DeleteProvisionedConcurrencyConfig',
+      ],
+      ...[
+        'application-autoscaling:RegisterScalableTarget',
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScheduledActions',
+        'application-autoscaling:DeleteScheduledAction',
+        'application-autoscaling:PutScheduledAction',
+        'cloudwatch:PutMetricAlarm',
+        'cloudwatch:DeleteAlarms',
+        'cloudwatch:DescribeAlarms',
+        'lambda:GetProvisionedConcurrencyConfig',
+        'lambda:PutProvisionedConcurrencyConfig',
+        'lambda:DeleteProvisionedConcurrencyConfig',
+      ],
+      ...['application-autoscaling:DeregisterScalableTarget'],
+      ...['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScheduledActions'],
+    ],
+    notNeeded: {
+      'lambda:GetProvisionedConcurrencyConfig': 'only for targets in the lambda namespace; this one is sagemaker',
+      'lambda:PutProvisionedConcurrencyConfig': 'only for targets in the lambda namespace; this one is sagemaker',
+      'lambda:DeleteProvisionedConcurrencyConfig': 'only for targets in the lambda namespace; this one is sagemaker',
+    },
+  },
+  'AWS::ApplicationAutoScaling::ScalingPolicy': {
+    source: 'registry schema AWS::ApplicationAutoScaling::ScalingPolicy: create, update, delete, read',
+    permissions: [
+      ...[
+        'application-autoscaling:DescribeScalingPolicies',
+        'application-autoscaling:PutScalingPolicy',
+        'cloudwatch:GetMetricData',
+      ],
+      ...[
+        'application-autoscaling:DescribeScalingPolicies',
+        'application-autoscaling:PutScalingPolicy',
+        'cloudwatch:GetMetricData',
+      ],
+      ...['application-autoscaling:DescribeScalingPolicies', 'application-autoscaling:DeleteScalingPolicy'],
+      ...['application-autoscaling:DescribeScalingPolicies'],
+    ],
+  },
+  'AWS::SageMaker::DataQualityJobDefinition': {
+    source: 'registry schema AWS::SageMaker::DataQualityJobDefinition: create, delete, read, tagging (no update)',
+    permissions: [
+      ...[
+        'sagemaker:CreateDataQualityJobDefinition',
+        'sagemaker:DescribeDataQualityJobDefinition',
+        'sagemaker:AddTags',
+        'sagemaker:ListTags',
+        'iam:PassRole',
+      ],
+      ...['sagemaker:DeleteDataQualityJobDefinition'],
+      ...['sagemaker:DescribeDataQualityJobDefinition', 'sagemaker:ListTags'],
+      ...['sagemaker:AddTags', 'sagemaker:ListTags'],
+    ],
+  },
+  'AWS::SageMaker::MonitoringSchedule': {
+    source: 'registry schema AWS::SageMaker::MonitoringSchedule: create, update, delete, read',
+    permissions: [
+      ...['sagemaker:CreateMonitoringSchedule', 'sagemaker:DescribeMonitoringSchedule', 'iam:PassRole'],
+      ...['sagemaker:UpdateMonitoringSchedule', 'sagemaker:DescribeMonitoringSchedule'],
+      ...['sagemaker:DeleteMonitoringSchedule', 'sagemaker:DescribeMonitoringSchedule'],
+      ...['sagemaker:DescribeMonitoringSchedule'],
+    ],
+  },
+};
+
+/** The names of the stacks whose outputs a template reads with `Fn::GetStackOutput`. */
+function stackOutputsRead(node: unknown): string[] {
+  if (Array.isArray(node)) {
+    return node.flatMap(stackOutputsRead);
+  }
+  if (typeof node !== 'object' || node === null) {
+    return [];
+  }
+  const reference = (node as Record<string, { StackName?: unknown }>)['Fn::GetStackOutput'];
+  if (reference !== undefined) {
+    return [String(reference.StackName)];
+  }
+  return Object.values(node).flatMap(stackOutputsRead);
+}
+
+/** The monitor's resource types, whose permissions the deploy role has only with Model Monitor. */
+const MONITOR_TYPES = ['AWS::SageMaker::DataQualityJobDefinition', 'AWS::SageMaker::MonitoringSchedule'];
+
+/**
+ * The types of the resources that a change of the model parameters creates, updates or deletes:
+ * those with a condition on them or a reference to them, and those that refer to such a resource.
+ */
+function typesChangedByTheModel(template: Template): string[] {
+  const json = template.toJSON() as {
+    Parameters: Record<string, unknown>;
+    Resources: Record<string, { Type: string; Condition?: string; Properties?: unknown }>;
+  };
+  const model = new Set(['ModelPackageArn', 'BaselineStatisticsUri', 'BaselineConstraintsUri']);
+  const changed = new Set<string>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [id, resource] of Object.entries(json.Resources)) {
+      const refs = JSON.stringify(resource.Properties ?? {});
+      const touched =
+        resource.Condition === 'HasModel' ||
+        [...model, ...changed].some((name) => refs.includes(`"Ref":"${name}"`) || refs.includes(`"${name}","`));
+      if (touched && !changed.has(id)) {
+        changed.add(id);
+        grew = true;
+      }
+    }
+  }
+  return [...new Set([...changed].map((id) => json.Resources[id]?.Type ?? ''))].sort();
+}
+
 describe('ServingStack (sandbox)', () => {
   const { template } = synth();
 
@@ -330,19 +535,16 @@ describe('ServingStack (sandbox)', () => {
         Action: string[];
         Resource: unknown;
       }[];
-      const serving = statements.find((s) => s.Sid === 'ServingResources');
-      const kinds = ([] as unknown[])
-        .concat(serving?.Resource)
-        .map((r) => /:([a-z-]+)\/ml-lifecycle-sandbox-churn\*"\]\]\}$/.exec(JSON.stringify(r))?.[1])
-        .sort();
-      expect(kinds).toEqual([
-        'data-quality-job-definition',
-        'endpoint',
-        'endpoint-config',
-        'model',
-        'monitoring-schedule',
-      ]);
-      expect(serving?.Action).not.toContain('sagemaker:*');
+      const kinds = (sid: string) =>
+        ([] as unknown[])
+          .concat(statements.find((s) => s.Sid === sid)?.Resource)
+          .map((r) => /:([a-z-]+)\/ml-lifecycle-sandbox-churn\*"\]\]\}$/.exec(JSON.stringify(r))?.[1])
+          .sort();
+      expect(kinds('ServingResources')).toEqual(['endpoint', 'endpoint-config', 'model']);
+      expect(kinds('MonitorResources')).toEqual(['data-quality-job-definition', 'monitoring-schedule']);
+      for (const statement of statements) {
+        expect([statement.Action].flat().filter((a) => a.endsWith('*'))).toEqual([]);
+      }
       expect(statements.find((s) => s.Sid === 'PassServingRole')).toMatchObject({
         Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
       });
@@ -350,6 +552,102 @@ describe('ServingStack (sandbox)', () => {
         AssumeRolePolicyDocument: Match.objectLike({
           Statement: [Match.objectLike({ Principal: { Service: 'cloudformation.amazonaws.com' } })],
         }),
+      });
+    });
+
+    it('lists the handler permissions of exactly the resource types a model deployment touches', () => {
+      expect(typesChangedByTheModel(template)).toEqual(Object.keys(HANDLER_PERMISSIONS).sort());
+    });
+
+    it.each(Object.entries(HANDLER_PERMISSIONS))(
+      'lets CloudFormation create, update and delete %s as its documented handlers do',
+      (type, { source, permissions, notNeeded }) => {
+        const actions = allowed(deployStatements(template));
+        const missing = [...new Set(permissions)].filter((p) => notNeeded?.[p] === undefined && !actions.has(p));
+        expect({ type, source, missing }).toEqual({ type, source, missing: [] });
+        // What is documented but left out is left out for good: granting it would be a mistake.
+        for (const permission of Object.keys(notNeeded ?? {})) {
+          expect({ type, permission, allowed: actions.has(permission) }).toEqual({ type, permission, allowed: false });
+        }
+      },
+    );
+
+    it('changes no alarm with the model, so the deploy role needs no alarm handler permissions', () => {
+      expect(typesChangedByTheModel(template)).not.toContain('AWS::CloudWatch::Alarm');
+    });
+
+    it('lets CloudFormation tag the scalable target, which carries the app tags', () => {
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        Tags: Match.arrayWith([{ Key: 'project', Value: 'ml-lifecycle-cdk' }]),
+      });
+      const actions = allowed(deployStatements(template));
+      for (const action of [
+        'application-autoscaling:TagResource',
+        'application-autoscaling:UntagResource',
+        'application-autoscaling:ListTagsForResource',
+      ]) {
+        expect({ action, allowed: actions.has(action) }).toEqual({ action, allowed: true });
+      }
+    });
+
+    it('lets CloudFormation read the outputs of every stack the template reads them from, by stack', () => {
+      const producers = [...new Set(stackOutputsRead(template.toJSON()))];
+      expect(producers).toEqual(['ml-lifecycle-sandbox-data-lake']);
+      const describe = allowed(deployStatements(template)).get('cloudformation:DescribeStacks') ?? [];
+      for (const producer of producers) {
+        expect(describe).toContainEqual({
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudformation:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              `:stack/${producer}/*`,
+            ],
+          ],
+        });
+      }
+      expect(describe).toHaveLength(producers.length);
+    });
+
+    it("lets SageMaker describe the endpoint's rollback alarms, and no other alarm, as the deploy role", () => {
+      const [endpoint] = Object.values(resources(template, 'AWS::SageMaker::Endpoint'));
+      const rollback = (
+        endpoint?.Properties as {
+          DeploymentConfig: { AutoRollbackConfiguration: { Alarms: { AlarmName: { Ref: string } }[] } };
+        }
+      ).DeploymentConfig.AutoRollbackConfiguration.Alarms.map((a) => a.AlarmName.Ref);
+      expect(rollback).toHaveLength(2);
+      const statement = deployStatements(template).find((s) => s.Sid === 'ReadRollbackAlarms');
+      expect(statement).toMatchObject({ Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms' });
+      expect([statement?.Resource].flat()).toEqual(
+        expect.arrayContaining(rollback.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))),
+      );
+      expect([statement?.Resource].flat()).toHaveLength(rollback.length);
+    });
+
+    it('lets the function encrypt what it sends to its dead-letter queue, through SQS only', () => {
+      const [queue] = Object.values(resources(template, 'AWS::SQS::Queue'));
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^DeployerFunctionRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Sid: 'EncryptDeadLetters',
+              Effect: 'Allow',
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              Resource: queue?.Properties.KmsMasterKeyId,
+              Condition: {
+                StringEquals: {
+                  'kms:ViaService': { 'Fn::Join': ['', ['sqs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+                },
+              },
+            },
+          ]),
+        },
       });
     });
 
@@ -403,5 +701,12 @@ describe('ServingStack without monitoring', () => {
     template.resourceCountIs('AWS::SageMaker::DataQualityJobDefinition', 0);
     template.resourceCountIs('AWS::SageMaker::Endpoint', 1);
     template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  });
+  it('gives CloudFormation no power over monitoring job definitions or schedules', () => {
+    const statements = deployStatements(template);
+    const actions = [...allowed(statements).keys()];
+    expect(actions.filter((a) => /DataQualityJobDefinition|MonitoringSchedule/.test(a))).toEqual([]);
+    expect(JSON.stringify(statements)).not.toMatch(/data-quality-job-definition|monitoring-schedule/);
+    expect(typesChangedByTheModel(template).filter((t) => MONITOR_TYPES.includes(t))).toEqual([]);
   });
 });
