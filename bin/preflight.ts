@@ -334,7 +334,14 @@ export async function main(argv: readonly string[], deps: PreflightDeps = {}): P
       config,
       region,
       toolkitStackName: options.toolkitStackName,
-      bootstrapRequirement: () => (deps.bootstrapRequirement ?? synthesizedRequirement)(config, context),
+      bootstrapRequirement: () => {
+        if (deps.bootstrapRequirement !== undefined) {
+          return deps.bootstrapRequirement(config, context);
+        }
+        // Synthesis takes seconds: say why the run pauses.
+        stderr.write('synthesizing the app to read the bootstrap version it requires...\n');
+        return synthesizedRequirement(config, context);
+      },
     });
     stdout.write(formatReport(report.results, { stage: config.stage, account: report.account, region }));
     return exitCodeOf(report.results);
