@@ -1,0 +1,61 @@
+import { loadStageConfig } from '../../lib/config';
+import { modelMonitorEnabled, quotaName, quotaRequirements } from '../../lib/preflight/requirements';
+
+const sandbox = (overrides: Record<string, unknown> = {}) =>
+  loadStageConfig({ stage: 'sandbox', config: { sandbox: overrides } });
+const byName = (overrides: Record<string, unknown> = {}) =>
+  new Map(quotaRequirements(sandbox(overrides)).map((r) => [r.quotaName, r]));
+
+describe('modelMonitorEnabled', () => {
+  it('reads serving.monitoring', () => {
+    expect(modelMonitorEnabled(sandbox({ serving: { monitoring: true } }))).toBe(true);
+    expect(modelMonitorEnabled(sandbox({ serving: { monitoring: false } }))).toBe(false);
+  });
+});
+
+describe('quotaRequirements', () => {
+  it('names quotas as Service Quotas does', () => {
+    expect(quotaName('ml.m5.large', 'spot training job usage')).toBe('ml.m5.large for spot training job usage');
+  });
+
+  it('with spot training, needs the spot quota for the parallel tuning jobs and reports on-demand as unused', () => {
+    const quotas = byName({ training: { spotTraining: true, maxParallelTuningJobs: 3, maxTuningJobs: 6 } });
+    expect(quotas.get('ml.m5.large for spot training job usage')).toMatchObject({ needed: 3 });
+    expect(quotas.get('ml.m5.large for spot training job usage')?.used).toBeUndefined();
+    expect(quotas.get('ml.m5.large for training job usage')).toMatchObject({ needed: 3, used: false });
+  });
+
+  it('without spot training, needs no spot quota', () => {
+    const quotas = byName({ training: { spotTraining: false, maxParallelTuningJobs: 2 } });
+    expect(quotas.has('ml.m5.large for spot training job usage')).toBe(false);
+    expect(quotas.get('ml.m5.large for training job usage')).toMatchObject({ needed: 2 });
+    expect(quotas.get('ml.m5.large for training job usage')?.used).toBeUndefined();
+  });
+
+  it('adds the baseline and the monitoring runs when they share a processing instance type', () => {
+    const quotas = byName({
+      training: { processingInstanceType: 'ml.m5.large' },
+      serving: { monitoring: true, monitoringInstanceType: 'ml.m5.large' },
+    });
+    expect(quotas.get('ml.m5.large for processing job usage')).toMatchObject({ needed: 2 });
+  });
+
+  it('needs no processing quota for monitoring when Model Monitor is off (the baseline still runs)', () => {
+    const quotas = byName({
+      training: { processingInstanceType: 'ml.m5.large' },
+      serving: { monitoring: false, monitoringInstanceType: 'ml.m5.xlarge' },
+    });
+    expect(quotas.get('ml.m5.large for processing job usage')).toMatchObject({ needed: 1 });
+    expect(quotas.has('ml.m5.xlarge for processing job usage')).toBe(false);
+  });
+
+  it('needs maxInstances of the endpoint type, and twice that to deploy blue/green at the top of the scale', () => {
+    const quotas = byName({ serving: { instanceType: 'ml.c5.large', minInstances: 1, maxInstances: 3 } });
+    expect(quotas.get('ml.c5.large for endpoint usage')).toMatchObject({ needed: 3, comfortable: 6 });
+  });
+
+  it('needs one transform instance', () => {
+    const quotas = byName({ training: { transformInstanceType: 'ml.c5.xlarge' } });
+    expect(quotas.get('ml.c5.xlarge for transform job usage')).toMatchObject({ needed: 1 });
+  });
+});
