@@ -241,8 +241,11 @@ export function architectureGraph(app: App): ArchitectureGraph {
   }
 
   // Units drawn as their parts: those of which two or more parts holding more than plumbing are
-  // referenced from outside the unit.
-  const shownParts = new Set([...resources.values()].filter((r) => !r.plumbing).map((r) => r.part));
+  // referenced from outside the unit. An alarm is part of what it watches: a reference to one (a
+  // deploy role allowed to read an endpoint's rollback alarms, say) does not take its unit apart.
+  const shownParts = new Set(
+    [...resources.values()].filter((r) => !r.plumbing && r.type !== 'AWS::CloudWatch::Alarm').map((r) => r.part),
+  );
   const usedParts = new Map<string, Set<string>>();
   for (const [from, targets] of uses) {
     for (const to of targets.map((t) => resources.get(t))) {
