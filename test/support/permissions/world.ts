@@ -45,15 +45,20 @@ export type ParameterValues = Readonly<Record<string, Readonly<Record<string, st
 /**
  * One stage of the app as CloudFormation would deploy it: every stack's template with its
  * intrinsics resolved for a fixed account and region, and its resources findable by construct
- * path. Parameters keep their defaults unless `parameters` gives a value (an SSM-typed parameter,
- * such as the bootstrap version, resolves to a stand-in).
+ * path. Parameters keep their defaults unless `parameters` gives a value, whose placeholders
+ * `expand` fills in when it is first read (an SSM-typed parameter, such as the bootstrap version,
+ * resolves to a stand-in).
  */
 export class DeployedApp {
   /**
    * Synthesizes `app` and deploys it, on paper. The account and region are the stacks' own where
    * the stage config pins them, else {@link TEST_ACCOUNT} and {@link TEST_REGION}.
    */
-  static synthesize(app: App, parameters: ParameterValues = {}): DeployedApp {
+  static synthesize(
+    app: App,
+    parameters: ParameterValues = {},
+    expand: (template: string) => string = (t) => t,
+  ): DeployedApp {
     const assembly = app.synth();
     const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c));
     const templates = new Map<string, { stack: Stack; template: RawTemplate }>();
@@ -61,7 +66,7 @@ export class DeployedApp {
       const artifact = assembly.getStackArtifact(stack.artifactId);
       templates.set(stack.stackName, { stack, template: artifact.template as RawTemplate });
     }
-    return new DeployedApp(app, templates, parameters);
+    return new DeployedApp(app, templates, parameters, expand);
   }
 
   private readonly stackTemplates: Map<string, StackTemplate>;
@@ -70,6 +75,7 @@ export class DeployedApp {
     private readonly app: App,
     templates: Map<string, { stack: Stack; template: RawTemplate }>,
     parameters: ParameterValues,
+    expand: (template: string) => string,
   ) {
     this.stackTemplates = new Map();
     for (const [stackName, { stack, template }] of templates) {
@@ -81,7 +87,7 @@ export class DeployedApp {
       };
       this.stackTemplates.set(
         stackName,
-        new StackTemplate(stackName, stack.node.id, template, env, parameters[stack.node.id] ?? {}, this),
+        new StackTemplate(stackName, stack.node.id, template, env, parameters[stack.node.id] ?? {}, expand, this),
       );
     }
   }
@@ -166,6 +172,8 @@ export class StackTemplate {
     readonly template: RawTemplate,
     readonly env: DeployEnv,
     private readonly parameterValues: Readonly<Record<string, string>>,
+    /** Expands the placeholders of a given parameter value, when it is first read. */
+    private readonly expand: (template: string) => string,
     private readonly app: DeployedApp,
   ) {
     this.stackId = `arn:${env.partition}:cloudformation:${env.region}:${env.account}:stack/${stackName}/${uuidOf(stackName)}`;
@@ -307,7 +315,7 @@ export class StackTemplate {
     if (parameter !== undefined) {
       const given = this.parameterValues[name];
       if (given !== undefined) {
-        return given;
+        return this.expand(given);
       }
       if (parameter.Type.startsWith('AWS::SSM::Parameter::Value')) {
         // The bootstrap version, read from Parameter Store at deploy time.
