@@ -1,0 +1,1637 @@
+/**
+ * THE PERMISSION CONTRACT: every runtime call the system makes, and every call AWS services make
+ * on its behalf, with what IAM must answer. `test/permissions/` evaluates each row against the
+ * synthesized templates of each stage with a real policy evaluator, so a grant that is missing (or
+ * one too many) shows up before anything is deployed.
+ *
+ * How to read a row: `caller` calls `action` on `resource` with `context`, and AWS must answer
+ * `expect`; `doc` is the page that says the call is made that way. Context keys marked
+ * "(sent by the service)" are the ones the AWS service puts in the request itself: the row states
+ * them because that is what the real request carries, not because they make the row pass.
+ *
+ * What the rows cannot prove: SCPs and RCPs of an organisation (none are modelled), quotas,
+ * eventual consistency, service-side checks that are not IAM policies (an ECR image the service
+ * pulls with its own credentials, an S3 Block Public Access setting), and calls made under
+ * service-linked roles, whose policies AWS owns.
+ *
+ * Built-in SageMaker images (XGBoost, the Model Monitor analyzer) live in ECR repositories of AWS
+ * accounts, which SageMaker pulls from with its own credentials; the job and model roles need no
+ * ECR permission for them, so the contract has no ECR rows. A model image of this account's own
+ * registry would need `ecr:BatchGetImage` and `ecr:GetDownloadUrlForLayer` on the role.
+ */
+import type { StageName } from '../config';
+import type { PermissionRow, StageFacts } from './types';
+
+export type { Caller, Expectation, PermissionRow, StageFacts } from './types';
+
+/** The training pipeline's job name prefixes (TrainingStack's JOB_NAME_PREFIXES), stated here on purpose. */
+export const STAGE_FACTS: Readonly<Record<StageName, StageFacts>> = {
+  sandbox: { jobPrefix: 'churn-sbx' },
+  production: { jobPrefix: 'churn-prd' },
+};
+
+/** One training run, for the names and keys of the rows: the pipeline names everything after it. */
+const RUN = '20261126-152458-ab12';
+
+/**
+ * The Serving stack's parameters once a model version is approved, as the deploy function sets
+ * them: the rows are about the endpoint that exists then (with the defaults, it does not).
+ */
+export const SERVING_WITH_A_MODEL = {
+  Serving: {
+    ModelPackageArn: 'arn:{partition}:sagemaker:{region}:{account}:model-package/ml-lifecycle-{stage}-churn/3',
+    BaselineStatisticsUri: `s3://{ref:DataLake/Storage/ArtifactsBucket}/training-runs/${RUN}/baseline/statistics.json`,
+    BaselineConstraintsUri: `s3://{ref:DataLake/Storage/ArtifactsBucket}/training-runs/${RUN}/baseline/constraints.json`,
+  },
+} as const;
+
+/** The pages the rows come from. */
+const DOC = {
+  firehoseAccess: 'https://docs.amazonaws.cn/firehose/latest/dev/controlling-access.html',
+  snsKeys: 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html',
+  sqsKeys: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html',
+  logsKms: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html',
+  sfnSageMaker: 'https://docs.aws.amazon.com/step-functions/latest/dg/sagemaker-iam.html',
+  trailBucket: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html',
+  trailKey: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.md',
+  lambdaAsync: 'https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html',
+  eventsDlq: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/rule-dlq.html',
+  sagemakerApi: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html',
+  sagemakerOutputKey:
+    'https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/sagemaker/aws.sdk.kotlin.services.sagemaker.model/-output-data-config/-builder/kms-key-id.html',
+  sagemakerVolumeKey:
+    'https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/sagemaker/aws.sdk.kotlin.services.sagemaker.model/-recommendation-job-input-config/volume-kms-key-id.html',
+  sagemakerEndpointKey:
+    'https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/sagemaker/aws.sdk.kotlin.services.sagemaker.model/-create-inference-experiment-request/kms-key.html',
+  endpointScaling:
+    'https://docs.aws.amazon.com/autoscaling/application/userguide/services-that-can-integrate-sagemaker.html',
+  scalingPrerequisites: 'https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-prerequisites.html',
+  dataQualitySchema:
+    'https://github.com/aws-cloudformation/aws-cloudformation-resource-providers-sagemaker/blob/main/aws-sagemaker-dataqualityjobdefinition/aws-sagemaker-dataqualityjobdefinition.json',
+  monitoringScheduleSchema:
+    'https://github.com/aws-cloudformation/aws-cloudformation-resource-providers-sagemaker/blob/main/aws-sagemaker-monitoringschedule/aws-sagemaker-monitoringschedule.json',
+  s3Kms: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-UsingKMSEncryption.html',
+  s3MultipartKms: 'https://www.repost.aws/knowledge-center/s3-large-file-encryption-kms-key',
+  glueRoles: 'https://docs.aws.amazon.com/glue/latest/dg/create-service-policy.html',
+  dataCapture: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DataCaptureConfig.html',
+  cfnServiceRole: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html',
+  guardrails: 'https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html',
+  trailDigest:
+    'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html',
+  trailLogs:
+    'https://docs.aws.amazon.com/en_us/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html',
+  s3Tls: 'https://aws.amazon.com/blogs/storage/enforcing-encryption-in-transit-with-tls1-2-or-higher-with-amazon-s3/',
+  crossAccount:
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html',
+  sagemakerRoles: 'https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html',
+  sfnLambda: 'https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html',
+  sfnLogs: 'https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html',
+  passRole: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
+  eventsIdentityPolicies: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html',
+  glueEncryption: 'https://docs.aws.amazon.com/glue/latest/dg/data-protection.html',
+  glueCatalog: 'https://docs.aws.amazon.com/glue/latest/dg/key-management.html',
+  eventsResourcePolicies: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html',
+} as const;
+
+// ---- Construct paths of the principals and resources the rows name.
+
+const LAKE = {
+  key: 'DataLake/Storage/DataKey',
+  raw: 'DataLake/Storage/RawBucket',
+  curated: 'DataLake/Storage/CuratedBucket',
+  artifacts: 'DataLake/Storage/ArtifactsBucket',
+  trailBucket: 'DataLake/Audit/TrailBucket',
+  auditKey: 'DataLake/Audit/AuditKey',
+  trail: 'DataLake/Audit/Trail',
+  trailLogs: 'DataLake/Audit/LogGroup',
+  trailLogsRole: 'DataLake/Audit/Trail/LogsRole',
+  rawDatabase: 'DataLake/Catalog/RawDatabase',
+  curatedDatabase: 'DataLake/Catalog/CuratedDatabase',
+} as const;
+
+const INGESTION = {
+  stream: 'Ingestion/Streaming/Stream',
+  deliveryRole: 'Ingestion/Streaming/DeliveryRole',
+  cleaner: 'Ingestion/Streaming/Cleaner/Function',
+  cleanerRole: 'Ingestion/Streaming/Cleaner/Role',
+  cleanerLogs: 'Ingestion/Streaming/Cleaner/LogGroup',
+  deliveryLogs: 'Ingestion/Streaming/DeliveryLogGroup',
+  deliveryLogStream: 'Ingestion/Streaming/DeliveryLogStream',
+} as const;
+
+const ETL = {
+  curateRole: 'Etl/Jobs/CurateRole',
+  featuresRole: 'Etl/Jobs/FeaturesRole',
+  securityConfiguration: 'Etl/Jobs/SecurityConfiguration',
+  alerts: 'Etl/Alerts/Topic',
+  jobFailed: 'Etl/Alerts/JobFailed',
+  runsLog: 'Etl/Runs/Log/Resource',
+  runEnded: 'Etl/Runs/Log/RunEnded',
+} as const;
+
+const TRAINING = {
+  stateMachine: 'Training/Pipeline/Resource',
+  stateMachineRole: 'Training/Pipeline/Resource/Role',
+  stateMachineLogs: 'Training/Pipeline/LogGroup',
+  jobRole: 'Training/Pipeline/JobRole/Resource',
+  evaluate: 'Training/Pipeline/EvaluateFunction/Function',
+  evaluateRole: 'Training/Pipeline/EvaluateFunction/Role',
+  evaluateLogs: 'Training/Pipeline/EvaluateFunction/LogGroup',
+  register: 'Training/Pipeline/RegisterFunction/Function',
+  registerRole: 'Training/Pipeline/RegisterFunction/Role',
+  registerLogs: 'Training/Pipeline/RegisterFunction/LogGroup',
+  gate: 'Training/Pipeline/GateFunction/Function',
+  gateRole: 'Training/Pipeline/GateFunction/Role',
+  gateLogs: 'Training/Pipeline/GateFunction/LogGroup',
+  emptierRole: 'Training/Registry/EmptierFunction/Role',
+  emptierLogs: 'Training/Registry/EmptierFunction/LogGroup',
+  topic: 'Training/Notifications',
+  triggerRole: 'Training/TriggerRole',
+  featuresReady: 'Training/FeaturesReady',
+} as const;
+
+const SERVING = {
+  stack: 'Serving',
+  role: 'Serving/ServingRole/Resource',
+  alerts: 'Serving/Alerts',
+  serverErrors: 'Serving/Endpoint/ServerErrors',
+  modelLatency: 'Serving/Endpoint/ModelLatency',
+  invocationErrors: 'Serving/Endpoint/InvocationErrors',
+  violationsAlarm: 'Serving/Monitor/ViolationsAlarm',
+  violationsLog: 'Serving/Monitor/Violations/Resource',
+  violationsRule: 'Serving/Monitor/Violations/RunEnded',
+  deployRole: 'Serving/Deployer/DeployRole',
+  deadLetters: 'Serving/Deployer/DeadLetters',
+  deployer: 'Serving/Deployer/Function/Function',
+  deployerRole: 'Serving/Deployer/Function/Role',
+  deployerLogs: 'Serving/Deployer/Function/LogGroup',
+  approved: 'Serving/Deployer/Approved',
+} as const;
+
+const OBSERVABILITY = {
+  topic: 'Observability/Monitoring/AlarmTopic',
+  alarms: [
+    'Observability/Monitoring/StreamBehind',
+    'Observability/Monitoring/DeliveryLate',
+    'Observability/Monitoring/CleanerFailing',
+    'Observability/Monitoring/TrainingFailed',
+    'Observability/Monitoring/DeploymentFailed',
+  ],
+} as const;
+
+// ---- Small builders, so that the rows below read as a table.
+
+const role = (path: string) => ({ role: path }) as const;
+const service = (principal: string) => ({ service: principal }) as const;
+const OUTSIDER = { otherAccount: 'anyone-there' } as const;
+
+/** An object of a bucket: `{arn:PATH}/key`. */
+const object = (bucket: string, key: string) => `{arn:${bucket}}/${key}`;
+/** A log stream of a log group. */
+const logStream = (logGroup: string, stream: string) => `{arn:${logGroup}}:log-stream:${stream}`;
+/** A SageMaker resource of the stage's account and region. */
+const sagemaker = (type: string, name: string) => `arn:{partition}:sagemaker:{region}:{account}:${type}/${name}`;
+
+/** What S3 sends KMS when it encrypts or decrypts an object of `bucket` for the caller (sent by the service). */
+const viaS3 = (bucket: string) => ({
+  'kms:ViaService': 's3.{region}.amazonaws.com',
+  // The bucket ARN, because the lake's buckets use S3 Bucket Keys.
+  'kms:EncryptionContext:aws:s3:arn': `{arn:${bucket}}`,
+});
+
+/** The headers of a PutObject that names the lake key (what Firehose, Glue and SageMaker send). */
+const withLakeKey = {
+  's3:x-amz-server-side-encryption': 'aws:kms',
+  's3:x-amz-server-side-encryption-aws-kms-key-id': `{arn:${LAKE.key}}`,
+};
+
+/** What an AWS service adds when it acts for a resource of this account (sent by the service). */
+const from = (sourceArn: string) => ({ 'aws:SourceArn': sourceArn, 'aws:SourceAccount': '{account}' });
+
+/** What SNS sends KMS when it encrypts a message published to `topic` (sent by the service). */
+const viaSns = (topic: string) => ({
+  'kms:ViaService': 'sns.{region}.amazonaws.com',
+  'kms:EncryptionContext:aws:sns:topicArn': `{arn:${topic}}`,
+});
+
+/** What SQS sends KMS when it encrypts a message sent to `queue` (sent by the service). */
+const viaSqs = (queue: string) => ({
+  'kms:ViaService': 'sqs.{region}.amazonaws.com',
+  'kms:EncryptionContext:aws:sqs:arn': `{arn:${queue}}`,
+});
+
+/** The rows, grouped by stage of the lifecycle. */
+export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
+  // ==== Ingestion: Kinesis → Firehose (cleaner) → raw zone
+  {
+    id: 'firehose-assumes-delivery-role',
+    call: 'Firehose assumes its delivery role',
+    caller: service('firehose.amazonaws.com'),
+    action: 'sts:AssumeRole',
+    resource: `{arn:${INGESTION.deliveryRole}}`,
+    context: { 'aws:SourceAccount': '{account}' },
+    expect: 'allowed',
+    doc: DOC.firehoseAccess,
+  },
+  ...['kinesis:DescribeStream', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'].map(
+    (action): PermissionRow => ({
+      id: `firehose-reads-stream-${action.split(':')[1]?.toLowerCase()}`,
+      call: 'Firehose reads the Kinesis stream it is fed from',
+      caller: role(INGESTION.deliveryRole),
+      action,
+      resource: `{arn:${INGESTION.stream}}`,
+      expect: 'allowed',
+      doc: DOC.firehoseAccess,
+    }),
+  ),
+  {
+    id: 'firehose-decrypts-stream',
+    call: 'Firehose decrypts the records of the KMS-encrypted stream',
+    caller: role(INGESTION.deliveryRole),
+    action: 'kms:Decrypt',
+    resource: `{arn:${LAKE.key}}`,
+    // Sent by Kinesis, which decrypts with the reader's credentials.
+    context: {
+      'kms:ViaService': 'kinesis.{region}.amazonaws.com',
+      'kms:EncryptionContext:aws:kinesis:arn': `{arn:${INGESTION.stream}}`,
+    },
+    expect: 'allowed',
+    doc: DOC.firehoseAccess,
+  },
+  ...['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'].map((action): PermissionRow => ({
+    id: `firehose-runs-cleaner-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'Firehose hands each batch to the cleaner',
+    caller: role(INGESTION.deliveryRole),
+    action,
+    resource: `{arn:${INGESTION.cleaner}}`,
+    expect: 'allowed',
+    doc: DOC.firehoseAccess,
+  })),
+  ...['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'].map((action): PermissionRow => ({
+    id: `firehose-lists-raw-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'Firehose looks at the raw bucket before it writes',
+    caller: role(INGESTION.deliveryRole),
+    action,
+    resource: `{arn:${LAKE.raw}}`,
+    expect: 'allowed',
+    doc: DOC.firehoseAccess,
+  })),
+  ...['stream/event_date=2026-11-26/batch-1.gz', 'stream-errors/processing-failed/2026-11-26/batch-2.gz'].map(
+    (key): PermissionRow => ({
+      id: `firehose-writes-raw-${key.split('/')[0]}`,
+      call: 'Firehose writes a batch to the raw zone with the lake key',
+      caller: role(INGESTION.deliveryRole),
+      action: 's3:PutObject',
+      resource: object(LAKE.raw, key),
+      context: withLakeKey,
+      expect: 'allowed',
+      doc: DOC.firehoseAccess,
+    }),
+  ),
+  ...['s3:AbortMultipartUpload', 's3:GetObject'].map((action): PermissionRow => ({
+    id: `firehose-${action.split(':')[1]?.toLowerCase()}-raw`,
+    call: 'Firehose manages its uploads to the raw zone',
+    caller: role(INGESTION.deliveryRole),
+    action,
+    resource: object(LAKE.raw, 'stream/event_date=2026-11-26/batch-1.gz'),
+    expect: 'allowed',
+    doc: DOC.firehoseAccess,
+  })),
+  ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action): PermissionRow => ({
+    id: `firehose-raw-key-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'S3 encrypts the batch with the lake key for Firehose (Decrypt: multipart parts)',
+    caller: role(INGESTION.deliveryRole),
+    action,
+    resource: `{arn:${LAKE.key}}`,
+    context: viaS3(LAKE.raw),
+    expect: 'allowed',
+    doc: DOC.firehoseAccess,
+  })),
+  ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): PermissionRow => ({
+    id: `firehose-logs-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'Firehose logs delivery errors to its log stream',
+    caller: role(INGESTION.deliveryRole),
+    action,
+    resource: logStream(INGESTION.deliveryLogs, `{ref:${INGESTION.deliveryLogStream}}`),
+    expect: 'allowed',
+    doc: DOC.firehoseAccess,
+  })),
+  ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): PermissionRow => ({
+    id: `cleaner-logs-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'The cleaner writes its own logs (it makes no other call)',
+    caller: role(INGESTION.cleanerRole),
+    action,
+    resource: logStream(INGESTION.cleanerLogs, '2026/11/26/[$LATEST]0123456789abcdef'),
+    expect: 'allowed',
+    doc: DOC.lambdaAsync,
+  })),
+  // Denied: the raw zone is an append-only log, and each writer writes only its own place.
+  ...['s3:DeleteObject', 's3:DeleteObjectVersion'].map((action): PermissionRow => ({
+    id: `firehose-cannot-${action.split(':')[1]?.toLowerCase()}-raw`,
+    call: 'The stream writer (Firehose) deletes a raw object',
+    caller: role(INGESTION.deliveryRole),
+    action,
+    resource: object(LAKE.raw, 'stream/event_date=2026-11-26/batch-1.gz'),
+    expect: 'denied',
+    doc: DOC.firehoseAccess,
+  })),
+  {
+    id: 'firehose-cannot-write-curated',
+    call: 'The stream writer writes to the curated zone',
+    caller: role(INGESTION.deliveryRole),
+    action: 's3:PutObject',
+    resource: object(LAKE.curated, 'customers/part-0.parquet'),
+    context: withLakeKey,
+    expect: 'denied',
+    doc: DOC.firehoseAccess,
+  },
+  {
+    id: 'firehose-cannot-write-raw-with-sse-s3',
+    call: 'A raw write that asks for SSE-S3 instead of the lake key',
+    caller: role(INGESTION.deliveryRole),
+    action: 's3:PutObject',
+    resource: object(LAKE.raw, 'stream/event_date=2026-11-26/batch-1.gz'),
+    context: { 's3:x-amz-server-side-encryption': 'AES256' },
+    expect: 'denied',
+    doc: DOC.s3Kms,
+  },
+  {
+    id: 'cleaner-cannot-read-raw',
+    call: 'The cleaner reads the raw zone',
+    caller: role(INGESTION.cleanerRole),
+    action: 's3:GetObject',
+    resource: object(LAKE.raw, 'stream/event_date=2026-11-26/batch-1.gz'),
+    expect: 'denied',
+    doc: DOC.lambdaAsync,
+  },
+
+  // ==== ETL: the Glue jobs, their catalog, logs and bookmarks
+  ...[ETL.curateRole, ETL.featuresRole].map((jobRole): PermissionRow => ({
+    id: `glue-assumes-${jobRole.split('/')[2]?.toLowerCase()}`,
+    call: 'Glue assumes the job role',
+    caller: service('glue.amazonaws.com'),
+    action: 'sts:AssumeRole',
+    resource: `{arn:${jobRole}}`,
+    expect: 'allowed',
+    doc: DOC.glueRoles,
+  })),
+  ...['stream/event_date=2026-11-26/batch-1.gz', 'batch/churn-2026-11-26.csv'].map((key): PermissionRow => ({
+    id: `curate-reads-raw-${key.split('/')[0]}`,
+    call: 'The curate job reads raw records',
+    caller: role(ETL.curateRole),
+    action: 's3:GetObject',
+    resource: object(LAKE.raw, key),
+    expect: 'allowed',
+    doc: DOC.glueRoles,
+  })),
+  {
+    id: 'curate-lists-raw',
+    call: 'The curate job lists the raw stream prefix',
+    caller: role(ETL.curateRole),
+    action: 's3:ListBucket',
+    resource: `{arn:${LAKE.raw}}`,
+    context: { 's3:prefix': 'stream/' },
+    expect: 'allowed',
+    doc: DOC.glueRoles,
+  },
+  {
+    id: 'curate-decrypts-raw',
+    call: 'S3 decrypts raw objects with the lake key for the curate job',
+    caller: role(ETL.curateRole),
+    action: 'kms:Decrypt',
+    resource: `{arn:${LAKE.key}}`,
+    context: viaS3(LAKE.raw),
+    expect: 'allowed',
+    doc: DOC.s3Kms,
+  },
+  ...['customers/snapshot_month=2026-11/part-0.parquet', 'quarantine/run-1/part-0.json'].flatMap(
+    (key): PermissionRow[] => [
+      {
+        id: `curate-writes-${key.split('/')[0]}`,
+        call: 'The curate job writes curated Parquet with the lake key (security configuration: SSE-KMS)',
+        caller: role(ETL.curateRole),
+        action: 's3:PutObject',
+        resource: object(LAKE.curated, key),
+        context: withLakeKey,
+        expect: 'allowed',
+        doc: DOC.glueEncryption,
+      },
+      {
+        id: `curate-replaces-${key.split('/')[0]}`,
+        call: 'The curate job rebuilds its curated view (deletes what it replaces)',
+        caller: role(ETL.curateRole),
+        action: 's3:DeleteObject',
+        resource: object(LAKE.curated, key),
+        expect: 'allowed',
+        doc: DOC.glueRoles,
+      },
+    ],
+  ),
+  ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action): PermissionRow => ({
+    id: `curate-curated-key-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'S3 encrypts the curated output with the lake key for the curate job',
+    caller: role(ETL.curateRole),
+    action,
+    resource: `{arn:${LAKE.key}}`,
+    context: viaS3(LAKE.curated),
+    expect: 'allowed',
+    doc: DOC.s3Kms,
+  })),
+  {
+    id: 'features-reads-customers',
+    call: 'The features job reads the curated customers',
+    caller: role(ETL.featuresRole),
+    action: 's3:GetObject',
+    resource: object(LAKE.curated, 'customers/snapshot_month=2026-11/part-0.parquet'),
+    expect: 'allowed',
+    doc: DOC.glueRoles,
+  },
+  ...['features/train/part-0.csv', 'features/baseline/baseline.csv', 'features/manifest.json'].map(
+    (key): PermissionRow => ({
+      id: `features-writes-${key.split('/')[1]?.split('.')[0]}`,
+      call: 'The features job writes a split, the baseline or the manifest with the lake key',
+      caller: role(ETL.featuresRole),
+      action: 's3:PutObject',
+      resource: object(LAKE.curated, key),
+      context: withLakeKey,
+      expect: 'allowed',
+      doc: DOC.glueEncryption,
+    }),
+  ),
+  ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action): PermissionRow => ({
+    id: `features-curated-key-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'S3 uses the lake key on curated objects for the features job',
+    caller: role(ETL.featuresRole),
+    action,
+    resource: `{arn:${LAKE.key}}`,
+    context: viaS3(LAKE.curated),
+    expect: 'allowed',
+    doc: DOC.s3Kms,
+  })),
+  // The catalog: Glue authorizes a table call on the catalog, the database and the table.
+  ...[
+    'arn:{partition}:glue:{region}:{account}:catalog',
+    `arn:{partition}:glue:{region}:{account}:database/{ref:${LAKE.rawDatabase}}`,
+    `arn:{partition}:glue:{region}:{account}:table/{ref:${LAKE.rawDatabase}}/churn_stream`,
+    `arn:{partition}:glue:{region}:{account}:database/{ref:${LAKE.curatedDatabase}}`,
+    `arn:{partition}:glue:{region}:{account}:table/{ref:${LAKE.curatedDatabase}}/customers`,
+    'arn:{partition}:glue:{region}:{account}:database/default',
+  ].flatMap((resource, i): PermissionRow[] =>
+    ['glue:GetTable', 'glue:GetPartitions', 'glue:BatchCreatePartition'].map((action) => ({
+      id: `curate-catalog-${i}-${action.split(':')[1]?.toLowerCase()}`,
+      call: 'The curate job reads and adds to the tables of the raw and curated databases',
+      caller: role(ETL.curateRole),
+      action,
+      resource,
+      expect: 'allowed',
+      doc: DOC.glueCatalog,
+    })),
+  ),
+  ...[
+    'arn:{partition}:glue:{region}:{account}:catalog',
+    `arn:{partition}:glue:{region}:{account}:database/{ref:${LAKE.curatedDatabase}}`,
+    `arn:{partition}:glue:{region}:{account}:table/{ref:${LAKE.curatedDatabase}}/customers`,
+  ].map((resource, i): PermissionRow => ({
+    id: `features-catalog-${i}`,
+    call: 'The features job reads the curated customers table',
+    caller: role(ETL.featuresRole),
+    action: 'glue:GetTable',
+    resource,
+    expect: 'allowed',
+    doc: DOC.glueCatalog,
+  })),
+  ...[ETL.curateRole, ETL.featuresRole].flatMap((jobRole): PermissionRow[] => {
+    const job = jobRole.split('/')[2]?.toLowerCase() ?? '';
+    // With a security configuration, Glue names the job's log groups after it and the role.
+    const group = `/aws-glue/jobs/{ref:${ETL.securityConfiguration}}-role/{ref:${jobRole}}/output`;
+    const groupArn = `arn:{partition}:logs:{region}:{account}:log-group:${group}`;
+    return [
+      ...['logs:CreateLogGroup', 'logs:AssociateKmsKey'].map((action) => ({
+        id: `${job}-log-group-${action.split(':')[1]?.toLowerCase()}`,
+        call: 'Glue creates the job log group and associates the lake key (security configuration)',
+        caller: role(jobRole),
+        action,
+        resource: groupArn,
+        expect: 'allowed' as const,
+        doc: DOC.glueEncryption,
+      })),
+      ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) => ({
+        id: `${job}-log-stream-${action.split(':')[1]?.toLowerCase()}`,
+        call: 'The job writes its logs',
+        caller: role(jobRole),
+        action,
+        resource: `${groupArn}:log-stream:jr_0123456789abcdef`,
+        expect: 'allowed' as const,
+        doc: DOC.glueEncryption,
+      })),
+      {
+        id: `logs-encrypts-${job}-logs`,
+        call: "CloudWatch Logs encrypts the job's log group with the lake key",
+        caller: service('logs.{region}.amazonaws.com'),
+        action: 'kms:GenerateDataKey',
+        resource: `{arn:${LAKE.key}}`,
+        // Sent by CloudWatch Logs.
+        context: { 'kms:EncryptionContext:aws:logs:arn': groupArn },
+        expect: 'allowed',
+        doc: DOC.logsKms,
+      },
+      ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action) => ({
+        id: `${job}-bookmark-key-${action.split(':')[1]?.toLowerCase()}`,
+        call: 'Glue encrypts the job bookmark with the lake key (client-side, with the job role)',
+        caller: role(jobRole),
+        action,
+        resource: `{arn:${LAKE.key}}`,
+        context: { 'kms:ViaService': 'glue.{region}.amazonaws.com' },
+        expect: 'allowed' as const,
+        doc: DOC.glueEncryption,
+      })),
+      {
+        id: `${job}-metrics`,
+        call: 'The job publishes its metrics in the Glue namespace',
+        caller: role(jobRole),
+        action: 'cloudwatch:PutMetricData',
+        resource: '*',
+        context: { 'cloudwatch:namespace': 'Glue' },
+        expect: 'allowed',
+        doc: DOC.glueRoles,
+      },
+    ];
+  }),
+  // Denied: each job reads and writes only its own prefixes.
+  {
+    id: 'features-cannot-read-raw',
+    call: 'The features job reads the raw zone',
+    caller: role(ETL.featuresRole),
+    action: 's3:GetObject',
+    resource: object(LAKE.raw, 'stream/event_date=2026-11-26/batch-1.gz'),
+    expect: 'denied',
+    doc: DOC.glueRoles,
+  },
+  {
+    id: 'curate-cannot-write-features',
+    call: 'The curate job writes the features',
+    caller: role(ETL.curateRole),
+    action: 's3:PutObject',
+    resource: object(LAKE.curated, 'features/train/part-0.csv'),
+    context: withLakeKey,
+    expect: 'denied',
+    doc: DOC.glueRoles,
+  },
+  {
+    id: 'curate-cannot-delete-raw',
+    call: 'The curate job deletes what it read from raw',
+    caller: role(ETL.curateRole),
+    action: 's3:DeleteObject',
+    resource: object(LAKE.raw, 'batch/churn-2026-11-26.csv'),
+    expect: 'denied',
+    doc: DOC.glueRoles,
+  },
+  {
+    id: 'etl-alerts-topic',
+    call: 'EventBridge publishes a failed job run to the ETL alert topic',
+    caller: service('events.amazonaws.com'),
+    action: 'sns:Publish',
+    resource: `{arn:${ETL.alerts}}`,
+    context: from(`{arn:${ETL.jobFailed}}`),
+    expect: 'allowed',
+    doc: DOC.eventsResourcePolicies,
+  },
+  ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action): PermissionRow => ({
+    id: `etl-alerts-key-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'EventBridge uses the lake key to publish to the encrypted ETL alert topic',
+    caller: service('events.amazonaws.com'),
+    action,
+    resource: `{arn:${LAKE.key}}`,
+    context: { ...from(`{arn:${ETL.jobFailed}}`), ...viaSns(ETL.alerts) },
+    expect: 'allowed',
+    doc: DOC.snsKeys,
+  })),
+  ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): PermissionRow => ({
+    id: `etl-run-log-${action.split(':')[1]?.toLowerCase()}`,
+    call: "EventBridge writes each job run's end to the run log",
+    caller: service('events.amazonaws.com'),
+    action,
+    resource: logStream(ETL.runsLog, '0123456789abcdef'),
+    context: from(`{arn:${ETL.runEnded}}`),
+    expect: 'allowed',
+    doc: DOC.eventsResourcePolicies,
+  })),
+
+  // ==== Training: the SageMaker jobs and the model of a run (the pipeline's job role)
+  {
+    id: 'sagemaker-assumes-job-role',
+    call: 'SageMaker assumes the job role for a job or model',
+    caller: service('sagemaker.amazonaws.com'),
+    action: 'sts:AssumeRole',
+    resource: `{arn:${TRAINING.jobRole}}`,
+    context: { 'aws:SourceAccount': '{account}' },
+    expect: 'allowed',
+    doc: DOC.sagemakerRoles,
+  },
+  ...[
+    'features/train/part-0.csv',
+    'features/validation/part-0.csv',
+    'features/test/part-0.csv',
+    'features/baseline/baseline.csv',
+  ].map((key): PermissionRow => ({
+    id: `job-reads-${key.split('/')[1]}`,
+    call: 'A tuning, transform or baseline job reads its split',
+    caller: role(TRAINING.jobRole),
+    action: 's3:GetObject',
+    resource: object(LAKE.curated, key),
+    expect: 'allowed',
+    doc: DOC.sagemakerRoles,
+  })),
+  {
+    id: 'job-lists-features',
+    call: 'SageMaker lists the S3 prefix of a channel',
+    caller: role(TRAINING.jobRole),
+    action: 's3:ListBucket',
+    resource: `{arn:${LAKE.curated}}`,
+    context: { 's3:prefix': 'features/train/' },
+    expect: 'allowed',
+    doc: DOC.sagemakerRoles,
+  },
+  {
+    id: 'job-decrypts-features',
+    call: 'S3 decrypts the features with the lake key for the job',
+    caller: role(TRAINING.jobRole),
+    action: 'kms:Decrypt',
+    resource: `{arn:${LAKE.key}}`,
+    context: viaS3(LAKE.curated),
+    expect: 'allowed',
+    doc: DOC.s3Kms,
+  },
+  ...[
+    `training-runs/${RUN}/tuning/{jobPrefix}-${RUN}-0-001-1a2b3c4d/output/model.tar.gz`,
+    `training-runs/${RUN}/checkpoints/checkpoint-10.json`,
+    `training-runs/${RUN}/baseline/statistics.json`,
+    `training-runs/${RUN}/transform/part-0.csv.out`,
+  ].map((key): PermissionRow => ({
+    id: `job-writes-${key.split('/')[2]}`,
+    call: 'A job writes its output under the run, with the lake key (KmsKeyId of the output)',
+    caller: role(TRAINING.jobRole),
+    action: 's3:PutObject',
+    resource: object(LAKE.artifacts, key),
+    context: withLakeKey,
+    expect: 'allowed',
+    doc: DOC.sagemakerOutputKey,
+  })),
+  ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action): PermissionRow => ({
+    id: `job-artifacts-key-${action.split(':')[1]?.toLowerCase()}`,
+    call: "S3 encrypts a job's output with the lake key for the job",
+    caller: role(TRAINING.jobRole),
+    action,
+    resource: `{arn:${LAKE.key}}`,
+    context: viaS3(LAKE.artifacts),
+    expect: 'allowed',
+    doc: DOC.sagemakerOutputKey,
+  })),
+  {
+    id: 'model-reads-artifact',
+    call: 'The model of the run (for the batch transform) loads its artifact',
+    caller: role(TRAINING.jobRole),
+    action: 's3:GetObject',
+    resource: object(
+      LAKE.artifacts,
+      `training-runs/${RUN}/tuning/{jobPrefix}-${RUN}-0-001-1a2b3c4d/output/model.tar.gz`,
+    ),
+    expect: 'allowed',
+    doc: DOC.sagemakerRoles,
+  },
+  {
+    id: 'job-grants-volume-key',
+    call: 'SageMaker creates a grant on the lake key for the encrypted ML volume',
+    caller: role(TRAINING.jobRole),
+    action: 'kms:CreateGrant',
+    resource: `{arn:${LAKE.key}}`,
+    // Sent by the service that asks for the grant for its resource.
+    context: { 'kms:GrantIsForAWSResource': 'true', 'kms:ViaService': 'sagemaker.{region}.amazonaws.com' },
+    expect: 'allowed',
+    doc: DOC.sagemakerVolumeKey,
+  },
+  {
+    id: 'job-cannot-grant-by-hand',
+    call: 'The job role creates a grant on the lake key itself, not through a service',
+    caller: role(TRAINING.jobRole),
+    action: 'kms:CreateGrant',
+    resource: `{arn:${LAKE.key}}`,
+    context: { 'kms:GrantIsForAWSResource': 'false' },
+    expect: 'denied',
+    doc: DOC.sagemakerVolumeKey,
+  },
+  ...['TrainingJobs', 'ProcessingJobs', 'TransformJobs'].flatMap((kind): PermissionRow[] => [
+    ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) => ({
+      id: `job-logs-${kind.toLowerCase()}-${action.split(':')[1]?.toLowerCase()}`,
+      call: `SageMaker writes the ${kind} logs with the job role`,
+      caller: role(TRAINING.jobRole),
+      action,
+      resource: `arn:{partition}:logs:{region}:{account}:log-group:/aws/sagemaker/${kind}:log-stream:{jobPrefix}-${RUN}-0/algo-1`,
+      expect: 'allowed' as const,
+      doc: DOC.sagemakerRoles,
+    })),
+    {
+      id: `job-metrics-${kind.toLowerCase()}`,
+      call: `SageMaker publishes the ${kind} metrics with the job role`,
+      caller: role(TRAINING.jobRole),
+      action: 'cloudwatch:PutMetricData',
+      resource: '*',
+      context: { 'cloudwatch:namespace': `/aws/sagemaker/${kind}` },
+      expect: 'allowed',
+      doc: DOC.sagemakerRoles,
+    },
+  ]),
+  {
+    id: 'job-cannot-read-raw',
+    call: 'A pipeline job reads the raw zone',
+    caller: role(TRAINING.jobRole),
+    action: 's3:GetObject',
+    resource: object(LAKE.raw, 'stream/event_date=2026-11-26/batch-1.gz'),
+    expect: 'denied',
+    doc: DOC.sagemakerRoles,
+  },
+  {
+    id: 'job-cannot-delete-run',
+    call: 'A pipeline job deletes from a run (training-runs/ is append-only for it)',
+    caller: role(TRAINING.jobRole),
+    action: 's3:DeleteObject',
+    resource: object(LAKE.artifacts, `training-runs/${RUN}/evaluation/evaluation.json`),
+    expect: 'denied',
+    doc: DOC.sagemakerRoles,
+  },
+  {
+    id: 'job-cannot-write-curated',
+    call: 'A pipeline job writes the curated zone',
+    caller: role(TRAINING.jobRole),
+    action: 's3:PutObject',
+    resource: object(LAKE.curated, 'features/train/part-0.csv'),
+    context: withLakeKey,
+    expect: 'denied',
+    doc: DOC.sagemakerRoles,
+  },
+
+  // ==== Training: the state machine
+  {
+    id: 'states-assumes-role',
+    call: 'Step Functions assumes the state machine role',
+    caller: service('states.amazonaws.com'),
+    action: 'sts:AssumeRole',
+    resource: `{arn:${TRAINING.stateMachineRole}}`,
+    context: from(`{arn:${TRAINING.stateMachine}}`),
+    expect: 'allowed',
+    doc: DOC.sfnSageMaker,
+  },
+  ...(
+    [
+      [
+        'processing-job',
+        `{jobPrefix}-baseline-${RUN}-0`,
+        ['CreateProcessingJob', 'DescribeProcessingJob', 'StopProcessingJob', 'AddTags'],
+      ],
+      [
+        'hyper-parameter-tuning-job',
+        `{jobPrefix}-${RUN}-0`,
+        [
+          'CreateHyperParameterTuningJob',
+          'DescribeHyperParameterTuningJob',
+          'StopHyperParameterTuningJob',
+          'AddTags',
+          'ListTags',
+        ],
+      ],
+      ['training-job', `{jobPrefix}-${RUN}-0-001-1a2b3c4d`, ['DescribeTrainingJob']],
+      ['model', `{jobPrefix}-${RUN}`, ['CreateModel', 'DeleteModel', 'AddTags']],
+      [
+        'transform-job',
+        `{jobPrefix}-score-${RUN}-0`,
+        ['CreateTransformJob', 'DescribeTransformJob', 'StopTransformJob', 'AddTags'],
+      ],
+    ] as const
+  ).flatMap(([type, name, actions]) =>
+    actions.map((action): PermissionRow => ({
+      id: `pipeline-${type}-${action.toLowerCase()}`,
+      call: `The pipeline calls ${action} on its ${type}`,
+      caller: role(TRAINING.stateMachineRole),
+      action: `sagemaker:${action}`,
+      resource: sagemaker(type, name),
+      expect: 'allowed',
+      doc: DOC.sfnSageMaker,
+    })),
+  ),
+  {
+    id: 'pipeline-passes-job-role',
+    call: 'The pipeline passes the job role to SageMaker (every job and the model)',
+    caller: role(TRAINING.stateMachineRole),
+    action: 'iam:PassRole',
+    resource: `{arn:${TRAINING.jobRole}}`,
+    context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+    expect: 'allowed',
+    doc: DOC.sfnSageMaker,
+  },
+  ...['Processing', 'Tuning', 'Transform'].flatMap((jobs) =>
+    ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'].map((action): PermissionRow => ({
+      id: `pipeline-sync-rule-${jobs.toLowerCase()}-${action.split(':')[1]?.toLowerCase()}`,
+      call: `The .sync integration manages the rule that reports ${jobs.toLowerCase()} jobs ending`,
+      caller: role(TRAINING.stateMachineRole),
+      action,
+      resource: `arn:{partition}:events:{region}:{account}:rule/StepFunctionsGetEventsForSageMaker${jobs}JobsRule`,
+      expect: 'allowed',
+      doc: DOC.sfnSageMaker,
+    })),
+  ),
+  ...[TRAINING.evaluate, TRAINING.register, TRAINING.gate].map((fn): PermissionRow => ({
+    id: `pipeline-invokes-${fn.split('/')[2]?.toLowerCase()}`,
+    call: 'The pipeline invokes its step function',
+    caller: role(TRAINING.stateMachineRole),
+    action: 'lambda:InvokeFunction',
+    resource: `{arn:${fn}}`,
+    expect: 'allowed',
+    doc: DOC.sfnLambda,
+  })),
+  {
+    id: 'pipeline-publishes-result',
+    call: "The pipeline publishes a run's result (or failure) to its topic",
+    caller: role(TRAINING.stateMachineRole),
+    action: 'sns:Publish',
+    resource: `{arn:${TRAINING.topic}}`,
+    expect: 'allowed',
+    doc: DOC.snsKeys,
+  },
+  ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action): PermissionRow => ({
+    id: `pipeline-topic-key-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'SNS encrypts the published message with the lake key, with the publisher’s permissions',
+    caller: role(TRAINING.stateMachineRole),
+    action,
+    resource: `{arn:${LAKE.key}}`,
+    context: viaSns(TRAINING.topic),
+    expect: 'allowed',
+    doc: DOC.snsKeys,
+    gap: 'the state machine role has sns:Publish on the topic but no kms:GenerateDataKey*/kms:Decrypt on the lake key, which a publisher to a KMS-encrypted topic needs (the key policy defers to IAM)',
+  })),
+  ...[
+    'logs:CreateLogDelivery',
+    'logs:GetLogDelivery',
+    'logs:UpdateLogDelivery',
+    'logs:ListLogDeliveries',
+    'logs:PutResourcePolicy',
+    'logs:DescribeResourcePolicies',
+    'logs:DescribeLogGroups',
+  ].map((action): PermissionRow => ({
+    id: `pipeline-log-delivery-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'Step Functions sets up the delivery of execution logs',
+    caller: role(TRAINING.stateMachineRole),
+    action,
+    resource: '*',
+    expect: 'allowed',
+    doc: DOC.sfnLogs,
+  })),
+  {
+    id: 'pipeline-traces',
+    call: 'The pipeline sends X-Ray traces',
+    caller: role(TRAINING.stateMachineRole),
+    action: 'xray:PutTraceSegments',
+    resource: '*',
+    expect: 'allowed',
+    doc: DOC.sfnLogs,
+  },
+  {
+    id: 'pipeline-cannot-read-raw',
+    call: 'The state machine role reads the raw zone',
+    caller: role(TRAINING.stateMachineRole),
+    action: 's3:GetObject',
+    resource: object(LAKE.raw, 'stream/event_date=2026-11-26/batch-1.gz'),
+    expect: 'denied',
+    doc: DOC.sfnSageMaker,
+  },
+  {
+    id: 'pipeline-cannot-pass-job-role-elsewhere',
+    call: 'The pipeline passes the job role to another service',
+    caller: role(TRAINING.stateMachineRole),
+    action: 'iam:PassRole',
+    resource: `{arn:${TRAINING.jobRole}}`,
+    context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+    expect: 'denied',
+    doc: DOC.passRole,
+  },
+  {
+    id: 'pipeline-cannot-start-foreign-job',
+    call: 'The pipeline starts a job outside its name prefix',
+    caller: role(TRAINING.stateMachineRole),
+    action: 'sagemaker:CreateHyperParameterTuningJob',
+    resource: sagemaker('hyper-parameter-tuning-job', `someone-else-${RUN}`),
+    expect: 'denied',
+    doc: DOC.sfnSageMaker,
+  },
+  {
+    id: 'trigger-assumed-by-events',
+    call: 'EventBridge assumes the trigger role',
+    caller: service('events.amazonaws.com'),
+    action: 'sts:AssumeRole',
+    resource: `{arn:${TRAINING.triggerRole}}`,
+    context: from(`{arn:${TRAINING.featuresReady}}`),
+    expect: 'allowed',
+    doc: DOC.eventsIdentityPolicies,
+  },
+  {
+    id: 'trigger-starts-pipeline',
+    call: 'EventBridge starts the pipeline when the features are ready',
+    caller: role(TRAINING.triggerRole),
+    action: 'states:StartExecution',
+    resource: `{arn:${TRAINING.stateMachine}}`,
+    expect: 'allowed',
+    doc: DOC.eventsIdentityPolicies,
+  },
+
+  // ==== Training: the step functions (Lambda)
+  ...[`features/test/part-0.csv`].map((key): PermissionRow => ({
+    id: 'evaluate-reads-test-split',
+    call: 'The evaluate function reads the test split (labels)',
+    caller: role(TRAINING.evaluateRole),
+    action: 's3:GetObject',
+    resource: object(LAKE.curated, key),
+    expect: 'allowed',
+    doc: DOC.s3Kms,
+  })),
+  {
+    id: 'evaluate-reads-scores',
+    call: 'The evaluate function reads the batch transform output',
+    caller: role(TRAINING.evaluateRole),
+    action: 's3:GetObject',
+    resource: object(LAKE.artifacts, `training-runs/${RUN}/transform/part-0.csv.out`),
+    expect: 'allowed',
+    doc: DOC.s3Kms,
+  },
+  ...[LAKE.curated, LAKE.artifacts].map((bucket): PermissionRow => ({
+    id: `evaluate-decrypts-${bucket.split('/')[2]?.toLowerCase()}`,
+    call: 'S3 decrypts what the evaluate function reads',
+    caller: role(TRAINING.evaluateRole),
+    action: 'kms:Decrypt',
+    resource: `{arn:${LAKE.key}}`,
+    context: viaS3(bucket),
+    expect: 'allowed',
+    doc: DOC.s3Kms,
+  })),
+  ...['evaluation.json', 'report.html', 'model-quality.json'].map((file): PermissionRow => ({
+    id: `evaluate-writes-${file.split('.')[0]}`,
+    call: 'The evaluate function writes its results (bucket default encryption: no header)',
+    caller: role(TRAINING.evaluateRole),
+    action: 's3:PutObject',
+    resource: object(LAKE.artifacts, `training-runs/${RUN}/evaluation/${file}`),
+    expect: 'allowed',
+    doc: DOC.s3Kms,
+  })),
+  {
+    id: 'evaluate-encrypts-results',
+    call: "S3 encrypts the evaluation with the lake key (the bucket's default) for the function",
+    caller: role(TRAINING.evaluateRole),
+    action: 'kms:GenerateDataKey',
+    resource: `{arn:${LAKE.key}}`,
+    context: viaS3(LAKE.artifacts),
+    expect: 'allowed',
+    doc: DOC.s3Kms,
+  },
+  {
+    id: 'register-creates-package',
+    call: 'The register function adds a model package version to the group',
+    caller: role(TRAINING.registerRole),
+    action: 'sagemaker:CreateModelPackage',
+    resource: sagemaker('model-package', 'ml-lifecycle-{stage}-churn/3'),
+    expect: 'allowed',
+    doc: DOC.sagemakerApi,
+  },
+  {
+    id: 'gate-updates-package',
+    call: 'The quality gate approves or rejects the version',
+    caller: role(TRAINING.gateRole),
+    action: 'sagemaker:UpdateModelPackage',
+    resource: sagemaker('model-package', 'ml-lifecycle-{stage}-churn/3'),
+    expect: 'allowed',
+    doc: DOC.sagemakerApi,
+  },
+  {
+    id: 'emptier-lists-packages',
+    call: 'On teardown, the registry emptier lists the versions',
+    caller: role(TRAINING.emptierRole),
+    action: 'sagemaker:ListModelPackages',
+    resource: '*',
+    expect: 'allowed',
+    doc: DOC.sagemakerApi,
+    stages: ['sandbox'],
+  },
+  {
+    id: 'emptier-deletes-packages',
+    call: 'On teardown, the registry emptier deletes each version',
+    caller: role(TRAINING.emptierRole),
+    action: 'sagemaker:DeleteModelPackage',
+    resource: sagemaker('model-package', 'ml-lifecycle-{stage}-churn/3'),
+    expect: 'allowed',
+    doc: DOC.sagemakerApi,
+    stages: ['sandbox'],
+  },
+  {
+    id: 'gate-cannot-delete-package',
+    call: 'The quality gate deletes a version',
+    caller: role(TRAINING.gateRole),
+    action: 'sagemaker:DeleteModelPackage',
+    resource: sagemaker('model-package', 'ml-lifecycle-{stage}-churn/3'),
+    expect: 'denied',
+    doc: DOC.sagemakerApi,
+  },
+
+  // ==== Serving: the endpoint's model, data capture and monitor (the serving role)
+  {
+    id: 'sagemaker-assumes-serving-role',
+    call: 'SageMaker assumes the serving role for the model and the monitoring jobs',
+    caller: service('sagemaker.amazonaws.com'),
+    action: 'sts:AssumeRole',
+    resource: `{arn:${SERVING.role}}`,
+    context: { 'aws:SourceAccount': '{account}' },
+    expect: 'allowed',
+    doc: DOC.sagemakerRoles,
+  },
+  ...[
+    `training-runs/${RUN}/tuning/{jobPrefix}-${RUN}-0-001-1a2b3c4d/output/model.tar.gz`,
+    `training-runs/${RUN}/baseline/statistics.json`,
+    `training-runs/${RUN}/baseline/constraints.json`,
+    'data-capture/ml-lifecycle-{stage}-churn/AllTraffic/2026/11/26/15/capture.jsonl',
+  ].map((key): PermissionRow => ({
+    id: `serving-reads-${key.split('/').slice(-1)[0]?.split('.')[0]}`,
+    call: 'The model loads its artifact; the monitor reads the baseline and the captured requests',
+    caller: role(SERVING.role),
+    action: 's3:GetObject',
+    resource: object(LAKE.artifacts, key),
+    expect: 'allowed',
+    doc: DOC.sagemakerRoles,
+  })),
+  ...[
+    'data-capture/ml-lifecycle-{stage}-churn/AllTraffic/2026/11/26/15/capture.jsonl',
+    'monitoring/ml-lifecycle-{stage}-churn/2026/11/26/15/constraint_violations.json',
+  ].map((key): PermissionRow => ({
+    id: `serving-writes-${key.split('/')[0]}`,
+    call: 'Data capture writes requests and responses; the monitor writes its report, with the lake key',
+    caller: role(SERVING.role),
+    action: 's3:PutObject',
+    resource: object(LAKE.artifacts, key),
+    context: withLakeKey,
+    expect: 'allowed',
+    doc: DOC.dataCapture,
+  })),
+  ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action): PermissionRow => ({
+    id: `serving-artifacts-key-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'S3 uses the lake key on artifacts for the serving role',
+    caller: role(SERVING.role),
+    action,
+    resource: `{arn:${LAKE.key}}`,
+    context: viaS3(LAKE.artifacts),
+    expect: 'allowed',
+    doc: DOC.dataCapture,
+  })),
+  {
+    id: 'serving-grants-volume-key',
+    call: "SageMaker creates a grant on the lake key for the monitoring job's volume",
+    caller: role(SERVING.role),
+    action: 'kms:CreateGrant',
+    resource: `{arn:${LAKE.key}}`,
+    context: { 'kms:GrantIsForAWSResource': 'true', 'kms:ViaService': 'sagemaker.{region}.amazonaws.com' },
+    expect: 'allowed',
+    doc: DOC.sagemakerVolumeKey,
+  },
+  ...['Endpoints', 'ProcessingJobs'].map((kind): PermissionRow => ({
+    id: `serving-logs-${kind.toLowerCase()}`,
+    call: `SageMaker writes the ${kind} logs with the serving role`,
+    caller: role(SERVING.role),
+    action: 'logs:PutLogEvents',
+    resource: `arn:{partition}:logs:{region}:{account}:log-group:/aws/sagemaker/${kind}/ml-lifecycle-{stage}-churn:log-stream:AllTraffic/i-0123456789abcdef0`,
+    expect: 'allowed',
+    doc: DOC.sagemakerRoles,
+  })),
+  {
+    id: 'serving-cannot-read-features',
+    call: 'The serving role reads the curated features',
+    caller: role(SERVING.role),
+    action: 's3:GetObject',
+    resource: object(LAKE.curated, 'features/train/part-0.csv'),
+    expect: 'denied',
+    doc: DOC.sagemakerRoles,
+  },
+  {
+    id: 'serving-cannot-overwrite-model',
+    call: 'The serving role writes into a training run (the model it serves)',
+    caller: role(SERVING.role),
+    action: 's3:PutObject',
+    resource: object(LAKE.artifacts, `training-runs/${RUN}/tuning/model.tar.gz`),
+    context: withLakeKey,
+    expect: 'denied',
+    doc: DOC.sagemakerRoles,
+  },
+
+  // ==== Serving: the deploy function
+  {
+    id: 'events-invokes-deployer',
+    call: 'EventBridge invokes the deploy function on an approval',
+    caller: service('events.amazonaws.com'),
+    action: 'lambda:InvokeFunction',
+    resource: `{arn:${SERVING.deployer}}`,
+    context: from(`{arn:${SERVING.approved}}`),
+    expect: 'allowed',
+    doc: DOC.eventsResourcePolicies,
+  },
+  {
+    id: 'deployer-reads-package',
+    call: 'The deploy function reads the approved version (its baseline)',
+    caller: role(SERVING.deployerRole),
+    action: 'sagemaker:DescribeModelPackage',
+    resource: sagemaker('model-package', 'ml-lifecycle-{stage}-churn/3'),
+    expect: 'allowed',
+    doc: DOC.sagemakerApi,
+  },
+  ...['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'].map((action): PermissionRow => ({
+    id: `deployer-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'The deploy function updates the serving stack’s parameters',
+    caller: role(SERVING.deployerRole),
+    action,
+    resource: `{arn:${SERVING.stack}}`,
+    expect: 'allowed',
+    doc: DOC.cfnServiceRole,
+  })),
+  {
+    id: 'deployer-passes-deploy-role',
+    call: 'The deploy function hands CloudFormation its service role',
+    caller: role(SERVING.deployerRole),
+    action: 'iam:PassRole',
+    resource: `{arn:${SERVING.deployRole}}`,
+    context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+    expect: 'allowed',
+    doc: DOC.cfnServiceRole,
+  },
+  {
+    id: 'deployer-dead-letter',
+    call: 'Lambda sends an event the deploy function could not handle to its dead-letter queue',
+    caller: role(SERVING.deployerRole),
+    action: 'sqs:SendMessage',
+    resource: `{arn:${SERVING.deadLetters}}`,
+    expect: 'allowed',
+    doc: DOC.lambdaAsync,
+  },
+  ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action): PermissionRow => ({
+    id: `deployer-dead-letter-key-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'SQS encrypts the dead letter with the lake key, with the sender’s permissions',
+    caller: role(SERVING.deployerRole),
+    action,
+    resource: `{arn:${LAKE.key}}`,
+    context: viaSqs(SERVING.deadLetters),
+    expect: 'allowed',
+    doc: DOC.sqsKeys,
+    gap: "the deploy function's role has no kms:GenerateDataKey/kms:Decrypt on the lake key, which a producer to a KMS-encrypted queue needs",
+  })),
+  {
+    id: 'events-dead-letter',
+    call: 'EventBridge sends an approval it could not deliver to the dead-letter queue',
+    caller: service('events.amazonaws.com'),
+    action: 'sqs:SendMessage',
+    resource: `{arn:${SERVING.deadLetters}}`,
+    context: from(`{arn:${SERVING.approved}}`),
+    expect: 'allowed',
+    doc: DOC.eventsDlq,
+  },
+  ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action): PermissionRow => ({
+    id: `events-dead-letter-key-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'EventBridge uses the lake key for the encrypted dead-letter queue',
+    caller: service('events.amazonaws.com'),
+    action,
+    resource: `{arn:${LAKE.key}}`,
+    context: { ...from(`{arn:${SERVING.approved}}`), ...viaSqs(SERVING.deadLetters) },
+    expect: 'allowed',
+    doc: DOC.eventsDlq,
+  })),
+
+  // ==== Serving: what CloudFormation does with the deploy role
+  {
+    id: 'cloudformation-assumes-deploy-role',
+    call: 'CloudFormation assumes the deploy role',
+    caller: service('cloudformation.amazonaws.com'),
+    action: 'sts:AssumeRole',
+    resource: `{arn:${SERVING.deployRole}}`,
+    expect: 'allowed',
+    doc: DOC.cfnServiceRole,
+  },
+  {
+    id: 'deploy-role-reads-lake-outputs',
+    call: "CloudFormation resolves the Serving template's Fn::GetStackOutput (weak references) from the DataLake stack",
+    caller: role(SERVING.deployRole),
+    action: 'cloudformation:DescribeStacks',
+    resource: '{arn:DataLake}',
+    expect: 'allowed',
+    doc: DOC.cfnServiceRole,
+    gap: 'the deploy role may not cloudformation:DescribeStacks the DataLake stack, whose outputs the Serving template reads with Fn::GetStackOutput',
+  },
+  ...(
+    [
+      ['model', 'ml-lifecycle-{stage}-churn-v3', ['CreateModel', 'DescribeModel', 'DeleteModel', 'AddTags']],
+      [
+        'endpoint-config',
+        'ml-lifecycle-{stage}-churn-v3',
+        ['CreateEndpointConfig', 'DescribeEndpointConfig', 'DeleteEndpointConfig', 'AddTags'],
+      ],
+      [
+        'endpoint',
+        'ml-lifecycle-{stage}-churn',
+        [
+          'CreateEndpoint',
+          'UpdateEndpoint',
+          'DescribeEndpoint',
+          'DeleteEndpoint',
+          'AddTags',
+          'ListTags',
+          'DeleteTags',
+          'UpdateEndpointWeightsAndCapacities',
+        ],
+      ],
+      [
+        'data-quality-job-definition',
+        'ml-lifecycle-{stage}-churn-data-quality-v3',
+        ['CreateDataQualityJobDefinition', 'DescribeDataQualityJobDefinition', 'DeleteDataQualityJobDefinition'],
+      ],
+      [
+        'monitoring-schedule',
+        'ml-lifecycle-{stage}-churn-data-quality',
+        [
+          'CreateMonitoringSchedule',
+          'DescribeMonitoringSchedule',
+          'UpdateMonitoringSchedule',
+          'DeleteMonitoringSchedule',
+        ],
+      ],
+    ] as const
+  ).flatMap(([type, name, actions]) =>
+    actions.map((action): PermissionRow => ({
+      id: `deploy-role-${type}-${action.toLowerCase()}`,
+      call: `CloudFormation calls ${action} for the serving ${type}`,
+      caller: role(SERVING.deployRole),
+      action: `sagemaker:${action}`,
+      resource: sagemaker(type, name),
+      expect: 'allowed',
+      doc:
+        type === 'data-quality-job-definition'
+          ? DOC.dataQualitySchema
+          : type === 'monitoring-schedule'
+            ? DOC.monitoringScheduleSchema
+            : DOC.sagemakerApi,
+    })),
+  ),
+  {
+    id: 'deploy-role-model-reads-package',
+    call: 'Creating a model from a model package reads the package',
+    caller: role(SERVING.deployRole),
+    action: 'sagemaker:DescribeModelPackage',
+    resource: sagemaker('model-package', 'ml-lifecycle-{stage}-churn/3'),
+    expect: 'allowed',
+    doc: DOC.sagemakerApi,
+  },
+  {
+    id: 'deploy-role-passes-serving-role',
+    call: 'CloudFormation passes the serving role to SageMaker (model, job definition, schedule)',
+    caller: role(SERVING.deployRole),
+    action: 'iam:PassRole',
+    resource: `{arn:${SERVING.role}}`,
+    context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+    expect: 'allowed',
+    doc: DOC.dataQualitySchema,
+  },
+  {
+    id: 'deploy-role-endpoint-key-grant',
+    call: "SageMaker creates a grant on the lake key for the endpoint's volumes, for the caller",
+    caller: role(SERVING.deployRole),
+    action: 'kms:CreateGrant',
+    resource: `{arn:${LAKE.key}}`,
+    context: { 'kms:GrantIsForAWSResource': 'true', 'kms:ViaService': 'sagemaker.{region}.amazonaws.com' },
+    expect: 'allowed',
+    doc: DOC.sagemakerEndpointKey,
+  },
+  {
+    id: 'deploy-role-endpoint-key-describe',
+    call: 'SageMaker checks the lake key of the endpoint config and data capture',
+    caller: role(SERVING.deployRole),
+    action: 'kms:DescribeKey',
+    resource: `{arn:${LAKE.key}}`,
+    context: { 'kms:ViaService': 'sagemaker.{region}.amazonaws.com' },
+    expect: 'allowed',
+    doc: DOC.sagemakerEndpointKey,
+    gap: 'the deploy policy grants kms:DescribeKey only in the statement that requires kms:GrantIsForAWSResource, a key that DescribeKey requests never carry',
+  },
+  ...[SERVING.serverErrors, SERVING.modelLatency].map((alarm): PermissionRow => ({
+    id: `deploy-role-rollback-alarm-${alarm.split('/')[2]?.toLowerCase()}`,
+    call: 'A blue/green update with auto-rollback reads the rollback alarms (deployment guardrails)',
+    caller: role(SERVING.deployRole),
+    action: 'cloudwatch:DescribeAlarms',
+    resource: `{arn:${alarm}}`,
+    expect: 'allowed',
+    doc: DOC.guardrails,
+    gap: 'the deploy role may cloudwatch:DescribeAlarms only on TargetTracking-endpoint/... alarms, not on the endpoint’s rollback alarms',
+  })),
+  ...[
+    'application-autoscaling:RegisterScalableTarget',
+    'application-autoscaling:DescribeScalableTargets',
+    'application-autoscaling:PutScalingPolicy',
+    'application-autoscaling:DescribeScalingPolicies',
+    'application-autoscaling:DeleteScalingPolicy',
+    'application-autoscaling:DeregisterScalableTarget',
+  ].map((action): PermissionRow => ({
+    id: `deploy-role-scaling-${action.split(':')[1]?.toLowerCase()}`,
+    call: "CloudFormation registers the variant's scaling and its target-tracking policy",
+    caller: role(SERVING.deployRole),
+    action,
+    // Application Auto Scaling's Describe actions take no resource.
+    resource: action.includes(':Describe')
+      ? '*'
+      : 'arn:{partition}:application-autoscaling:{region}:{account}:scalable-target/0123456789abcdef0123456789abcdef',
+    expect: 'allowed',
+    doc: DOC.scalingPrerequisites,
+  })),
+  ...['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'].map(
+    (action): PermissionRow => ({
+      id: `deploy-role-target-tracking-${action.split(':')[1]?.toLowerCase()}`,
+      call: 'The target-tracking policy creates and removes its alarms',
+      caller: role(SERVING.deployRole),
+      action,
+      resource:
+        'arn:{partition}:cloudwatch:{region}:{account}:alarm:TargetTracking-endpoint/ml-lifecycle-{stage}-churn/variant/AllTraffic-AlarmHigh-0123',
+      expect: 'allowed',
+      doc: DOC.scalingPrerequisites,
+    }),
+  ),
+  {
+    id: 'deploy-role-scaling-linked-role',
+    call: "Registering the first SageMaker scalable target creates Application Auto Scaling's service-linked role",
+    caller: role(SERVING.deployRole),
+    action: 'iam:CreateServiceLinkedRole',
+    resource:
+      'arn:{partition}:iam::{account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
+    context: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' },
+    expect: 'allowed',
+    doc: DOC.endpointScaling,
+  },
+  {
+    id: 'deploy-role-cannot-touch-pipeline',
+    call: 'The deploy role creates a training job',
+    caller: role(SERVING.deployRole),
+    action: 'sagemaker:CreateTrainingJob',
+    resource: sagemaker('training-job', 'ml-lifecycle-{stage}-churn-v3'),
+    expect: 'denied',
+    doc: DOC.cfnServiceRole,
+  },
+
+  // ==== Audit: CloudTrail to its bucket, its key and its log group
+  {
+    id: 'cloudtrail-checks-bucket-acl',
+    call: "CloudTrail checks the trail bucket's ACL",
+    caller: service('cloudtrail.amazonaws.com'),
+    action: 's3:GetBucketAcl',
+    resource: `{arn:${LAKE.trailBucket}}`,
+    context: { 'aws:SourceArn': `{arn:${LAKE.trail}}`, 'aws:SourceAccount': '{account}' },
+    expect: 'allowed',
+    doc: DOC.trailBucket,
+  },
+  {
+    id: 'cloudtrail-writes-log-file',
+    call: 'CloudTrail delivers a log file, encrypted with the audit key',
+    caller: service('cloudtrail.amazonaws.com'),
+    action: 's3:PutObject',
+    resource: object(
+      LAKE.trailBucket,
+      'AWSLogs/{account}/CloudTrail/{region}/2026/11/26/{account}_CloudTrail_{region}_20261126T1525Z_abc.json.gz',
+    ),
+    context: {
+      's3:x-amz-acl': 'bucket-owner-full-control',
+      's3:x-amz-server-side-encryption': 'aws:kms',
+      's3:x-amz-server-side-encryption-aws-kms-key-id': `{arn:${LAKE.auditKey}}`,
+      'aws:SourceArn': `{arn:${LAKE.trail}}`,
+      'aws:SourceAccount': '{account}',
+    },
+    expect: 'allowed',
+    doc: DOC.trailBucket,
+  },
+  {
+    id: 'cloudtrail-writes-digest-file',
+    call: 'CloudTrail delivers a digest file, which it always encrypts with SSE-S3',
+    caller: service('cloudtrail.amazonaws.com'),
+    action: 's3:PutObject',
+    resource: object(
+      LAKE.trailBucket,
+      'AWSLogs/{account}/CloudTrail-Digest/{region}/2026/11/26/{account}_CloudTrail-Digest_{region}_trail_{region}_20261126T1525Z.json.gz',
+    ),
+    context: {
+      's3:x-amz-acl': 'bucket-owner-full-control',
+      's3:x-amz-server-side-encryption': 'AES256',
+      'aws:SourceArn': `{arn:${LAKE.trail}}`,
+      'aws:SourceAccount': '{account}',
+    },
+    expect: 'allowed',
+    doc: DOC.trailDigest,
+    gap: "the trail bucket's DenyEncryptionOtherThanKms statement denies every PutObject whose x-amz-server-side-encryption is not aws:kms, and CloudTrail writes digest files with AES256 (SSE-S3)",
+  },
+  {
+    id: 'cloudtrail-encrypts-log-file',
+    call: 'CloudTrail gets a data key from the audit key for a log file',
+    caller: service('cloudtrail.amazonaws.com'),
+    action: 'kms:GenerateDataKey',
+    resource: `{arn:${LAKE.auditKey}}`,
+    context: {
+      'kms:EncryptionContext:aws:cloudtrail:arn': `{arn:${LAKE.trail}}`,
+      'aws:SourceArn': `{arn:${LAKE.trail}}`,
+      'aws:SourceAccount': '{account}',
+    },
+    expect: 'allowed',
+    doc: DOC.trailKey,
+  },
+  {
+    id: 'cloudtrail-describes-key',
+    call: 'CloudTrail describes the audit key',
+    caller: service('cloudtrail.amazonaws.com'),
+    action: 'kms:DescribeKey',
+    resource: `{arn:${LAKE.auditKey}}`,
+    context: { 'aws:SourceArn': `{arn:${LAKE.trail}}`, 'aws:SourceAccount': '{account}' },
+    expect: 'allowed',
+    doc: DOC.trailKey,
+  },
+  {
+    id: 'cloudtrail-assumes-logs-role',
+    call: 'CloudTrail assumes its role to deliver to CloudWatch Logs',
+    caller: service('cloudtrail.amazonaws.com'),
+    action: 'sts:AssumeRole',
+    resource: `{arn:${LAKE.trailLogsRole}}`,
+    expect: 'allowed',
+    doc: DOC.trailLogs,
+  },
+  ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): PermissionRow => ({
+    id: `cloudtrail-logs-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'CloudTrail delivers events to its log group',
+    caller: role(LAKE.trailLogsRole),
+    action,
+    resource: logStream(LAKE.trailLogs, '{account}_CloudTrail_{region}'),
+    expect: 'allowed',
+    doc: DOC.trailLogs,
+  })),
+  {
+    id: 'lake-key-cannot-decrypt-audit',
+    call: 'A lake consumer (the curate job) decrypts an audit log file',
+    caller: role(ETL.curateRole),
+    action: 'kms:Decrypt',
+    resource: `{arn:${LAKE.auditKey}}`,
+    context: viaS3(LAKE.trailBucket),
+    expect: 'denied',
+    doc: DOC.trailKey,
+  },
+
+  // ==== CloudWatch Logs encrypting every KMS-encrypted log group (sent by the service)
+  ...[
+    [LAKE.auditKey, LAKE.trailLogs],
+    [LAKE.key, INGESTION.cleanerLogs],
+    [LAKE.key, INGESTION.deliveryLogs],
+    [LAKE.key, ETL.runsLog],
+    [LAKE.key, TRAINING.stateMachineLogs],
+    [LAKE.key, TRAINING.evaluateLogs],
+    [LAKE.key, TRAINING.registerLogs],
+    [LAKE.key, TRAINING.gateLogs],
+    [LAKE.key, SERVING.violationsLog],
+    [LAKE.key, SERVING.deployerLogs],
+  ].flatMap(([key, group]) =>
+    ['kms:GenerateDataKey', 'kms:Decrypt'].map((action): PermissionRow => ({
+      id: `logs-encrypts-${group?.split('/').slice(0, -1).join('-').toLowerCase()}-${action.split(':')[1]?.toLowerCase()}`,
+      call: 'CloudWatch Logs uses the key of a KMS-encrypted log group',
+      caller: service('logs.{region}.amazonaws.com'),
+      action,
+      resource: `{arn:${key}}`,
+      context: { 'kms:EncryptionContext:aws:logs:arn': `{arn:${group}}` },
+      expect: 'allowed',
+      doc: DOC.logsKms,
+    })),
+  ),
+  {
+    id: 'logs-encrypts-emptier-logs',
+    call: 'CloudWatch Logs uses the lake key for the registry emptier’s log group',
+    caller: service('logs.{region}.amazonaws.com'),
+    action: 'kms:GenerateDataKey',
+    resource: `{arn:${LAKE.key}}`,
+    context: { 'kms:EncryptionContext:aws:logs:arn': `{arn:${TRAINING.emptierLogs}}` },
+    expect: 'allowed',
+    doc: DOC.logsKms,
+    stages: ['sandbox'],
+  },
+  {
+    id: 'logs-cannot-use-key-for-other-account',
+    call: "CloudWatch Logs uses the lake key for another account's log group",
+    caller: service('logs.{region}.amazonaws.com'),
+    action: 'kms:GenerateDataKey',
+    resource: `{arn:${LAKE.key}}`,
+    context: { 'kms:EncryptionContext:aws:logs:arn': 'arn:{partition}:logs:{region}:444455556666:log-group:theirs' },
+    expect: 'denied',
+    doc: DOC.logsKms,
+  },
+
+  // ==== Alarms → topics (CloudWatch publishes as itself, sent with the alarm as source)
+  ...[
+    ...[SERVING.serverErrors, SERVING.modelLatency, SERVING.invocationErrors, SERVING.violationsAlarm].map(
+      (a) => [a, SERVING.alerts] as const,
+    ),
+    ...OBSERVABILITY.alarms.map((a) => [a, OBSERVABILITY.topic] as const),
+  ].flatMap(([alarm, topic]): PermissionRow[] => {
+    const name = alarm.split('/').slice(-1)[0]?.toLowerCase() ?? '';
+    return [
+      {
+        id: `alarm-${name}-publishes`,
+        call: 'CloudWatch publishes an alarm state change to the alarm topic',
+        caller: service('cloudwatch.amazonaws.com'),
+        action: 'sns:Publish',
+        resource: `{arn:${topic}}`,
+        context: from(`{arn:${alarm}}`),
+        expect: 'allowed',
+        doc: DOC.snsKeys,
+        gap: 'the topic policy (only the TLS deny) allows nothing to cloudwatch.amazonaws.com',
+      },
+      ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action) => ({
+        id: `alarm-${name}-key-${action.split(':')[1]?.toLowerCase()}`,
+        call: 'CloudWatch uses the lake key to publish to the encrypted alarm topic',
+        caller: service('cloudwatch.amazonaws.com'),
+        action,
+        resource: `{arn:${LAKE.key}}`,
+        context: { ...from(`{arn:${alarm}}`), ...viaSns(topic) },
+        expect: 'allowed' as const,
+        doc: DOC.snsKeys,
+        gap: 'the lake key policy lets events.amazonaws.com, not cloudwatch.amazonaws.com, use the key for encrypted topics',
+      })),
+    ];
+  }),
+
+  // ==== EventBridge → the monitoring violations log
+  ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): PermissionRow => ({
+    id: `violations-log-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'EventBridge writes a monitoring run with violations to the violations log',
+    caller: service('events.amazonaws.com'),
+    action,
+    resource: logStream(SERVING.violationsLog, '0123456789abcdef'),
+    context: from(`{arn:${SERVING.violationsRule}}`),
+    expect: 'allowed',
+    doc: DOC.eventsResourcePolicies,
+  })),
+
+  // ==== Never: TLS, other accounts, unencrypted writes
+  ...[LAKE.raw, LAKE.curated, LAKE.artifacts, LAKE.trailBucket].map((bucket): PermissionRow => ({
+    id: `no-tls-${bucket.split('/').slice(-1)[0]?.toLowerCase()}`,
+    call: 'A request to a lake bucket without TLS (the writer of raw, for example)',
+    caller: role(INGESTION.deliveryRole),
+    action: 's3:GetObject',
+    resource: object(bucket, 'stream/event_date=2026-11-26/batch-1.gz'),
+    context: { 'aws:SecureTransport': 'false' },
+    expect: 'denied',
+    doc: DOC.s3Tls,
+  })),
+  ...[LAKE.raw, LAKE.curated, LAKE.artifacts, LAKE.trailBucket].map((bucket): PermissionRow => ({
+    id: `outsider-reads-${bucket.split('/').slice(-1)[0]?.toLowerCase()}`,
+    call: 'A principal of another account reads the lake',
+    caller: OUTSIDER,
+    action: 's3:GetObject',
+    resource: object(bucket, 'customers/part-0.parquet'),
+    expect: 'denied',
+    doc: DOC.crossAccount,
+  })),
+  ...[LAKE.key, LAKE.auditKey].flatMap((key) =>
+    ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:CreateGrant'].map((action): PermissionRow => ({
+      id: `outsider-uses-${key.split('/').slice(-1)[0]?.toLowerCase()}-${action.split(':')[1]?.toLowerCase()}`,
+      call: 'A principal of another account uses a lake key',
+      caller: OUTSIDER,
+      action,
+      resource: `{arn:${key}}`,
+      expect: 'denied',
+      doc: DOC.crossAccount,
+    })),
+  ),
+  ...[TRAINING.topic, SERVING.alerts, OBSERVABILITY.topic, ETL.alerts].map((topic): PermissionRow => ({
+    id: `outsider-publishes-${topic.split('/').slice(0, -1).join('-').toLowerCase() || topic.toLowerCase()}`,
+    call: 'A principal of another account publishes to a topic',
+    caller: OUTSIDER,
+    action: 'sns:Publish',
+    resource: `{arn:${topic}}`,
+    expect: 'denied',
+    doc: DOC.crossAccount,
+  })),
+  {
+    id: 'outsider-sends-dead-letter',
+    call: 'A principal of another account sends to the deploy dead-letter queue',
+    caller: OUTSIDER,
+    action: 'sqs:SendMessage',
+    resource: `{arn:${SERVING.deadLetters}}`,
+    expect: 'denied',
+    doc: DOC.crossAccount,
+  },
+  ...[LAKE.raw, LAKE.curated, LAKE.artifacts].map((bucket): PermissionRow => ({
+    id: `unencrypted-put-${bucket.split('/').slice(-1)[0]?.toLowerCase()}`,
+    call: 'A PutObject to a lake bucket that asks for SSE-S3, not the lake key',
+    caller: role(TRAINING.evaluateRole),
+    action: 's3:PutObject',
+    resource: object(bucket, `training-runs/${RUN}/evaluation/evaluation.json`),
+    context: { 's3:x-amz-server-side-encryption': 'AES256' },
+    expect: 'denied',
+    doc: DOC.s3Kms,
+  })),
+];

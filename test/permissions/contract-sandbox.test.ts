@@ -1,0 +1,3 @@
+import { describeContract } from '../support/permissions/contract-suite';
+
+describeContract('sandbox', {});
