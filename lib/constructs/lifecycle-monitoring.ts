@@ -4,11 +4,12 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic';
 import { VARIANT_NAME } from './churn-endpoint';
 
 /** What is watched: the resources of each stage, by reference or by name. */
@@ -68,11 +69,7 @@ export class LifecycleMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: LifecycleMonitoringProps) {
     super(scope, id);
     const w = props.watched;
-    this.topic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: 'ml-lifecycle-cdk alarms',
-      masterKey: props.key,
-      enforceSSL: true,
-    });
+    this.topic = new AlarmTopic(this, 'AlarmTopic', { displayName: 'ml-lifecycle-cdk alarms', key: props.key });
     if (props.alarmEmail !== undefined) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     }

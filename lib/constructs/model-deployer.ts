@@ -185,9 +185,16 @@ export class ModelDeployer extends Construct {
         }),
         new iam.PolicyStatement({
           sid: 'EncryptEndpointVolumes',
-          actions: ['kms:CreateGrant', 'kms:DescribeKey'],
+          actions: ['kms:CreateGrant'],
           resources: [props.key.keyArn],
           conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        }),
+        // Apart from CreateGrant: a DescribeKey request never carries kms:GrantIsForAWSResource, so
+        // under that condition it would always be refused.
+        new iam.PolicyStatement({
+          sid: 'DescribeEndpointKey',
+          actions: ['kms:DescribeKey'],
+          resources: [props.key.keyArn],
         }),
         ...(producers.length > 0
           ? [

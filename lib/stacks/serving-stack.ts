@@ -3,10 +3,11 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { ChurnEndpoint } from '../constructs/churn-endpoint';
+import { AlarmTopic } from '../constructs/alarm-topic';
 import { DataQualityMonitor } from '../constructs/data-quality-monitor';
 import { ModelDeployer } from '../constructs/model-deployer';
 import { SageMakerJobRole } from '../constructs/sagemaker-job-role';
@@ -94,11 +95,7 @@ export class ServingStack extends Stack {
       description: 'ml-lifecycle-cdk serving: the churn model, its data capture and its data-quality monitor',
       usedBy: "the endpoint's model and its data-quality monitoring jobs",
     });
-    this.alerts = new sns.Topic(this, 'Alerts', {
-      displayName: 'ml-lifecycle-cdk serving alarms',
-      masterKey: props.key,
-      enforceSSL: true,
-    });
+    this.alerts = new AlarmTopic(this, 'Alerts', { displayName: 'ml-lifecycle-cdk serving alarms', key: props.key });
 
     this.endpoint = new ChurnEndpoint(this, 'Endpoint', {
       name,
