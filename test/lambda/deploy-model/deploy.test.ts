@@ -327,19 +327,37 @@ describe('approvedPackage', () => {
     },
   );
 
-  it.each<[string, Partial<DescribeModelPackageCommandOutput>, string]>([
-    ['no drift baselines', { DriftCheckBaselines: undefined }, 'DriftCheckBaselines.ModelDataQuality.Statistics.S3Uri'],
+  it.each<[string, Partial<DescribeModelPackageCommandOutput>]>([
+    ['no drift-check baselines (registered without Model Monitor)', { DriftCheckBaselines: undefined }],
+    ['drift-check baselines without data quality', { DriftCheckBaselines: {} }],
     [
-      'no data quality constraints',
+      'empty data quality URLs',
+      {
+        DriftCheckBaselines: {
+          ModelDataQuality: {
+            Statistics: { ContentType: 'application/json', S3Uri: '' },
+            Constraints: { ContentType: 'application/json', S3Uri: ' ' },
+          },
+        },
+      },
+    ],
+  ])('deploys an approved package with %s, without a baseline', (_, change) => {
+    expect(approvedPackage(PACKAGE_ARN, described(change))).toEqual({ deploy: true });
+  });
+
+  it.each<[string, Partial<DescribeModelPackageCommandOutput>, string, string]>([
+    [
+      'statistics without constraints',
       {
         DriftCheckBaselines: {
           ModelDataQuality: { Statistics: { ContentType: 'application/json', S3Uri: STATISTICS } },
         },
       },
-      'DriftCheckBaselines.ModelDataQuality.Constraints.S3Uri',
+      'Statistics',
+      'Constraints',
     ],
     [
-      'an empty statistics URL',
+      'constraints and an empty statistics URL',
       {
         DriftCheckBaselines: {
           ModelDataQuality: {
@@ -348,13 +366,17 @@ describe('approvedPackage', () => {
           },
         },
       },
-      'DriftCheckBaselines.ModelDataQuality.Statistics.S3Uri',
+      'Constraints',
+      'Statistics',
     ],
-  ])('throws a DeployInputError naming what is missing when the package has %s', (_, change, missing) => {
+  ])('throws a DeployInputError naming what is missing when the package has %s', (_, change, has, lacks) => {
     const error = thrownBy(() => approvedPackage(PACKAGE_ARN, described(change)));
     expect(error).toBeInstanceOf(DeployInputError);
     expect(error).toMatchObject({
-      message: `model package ${PACKAGE_ARN} has no ${missing}; the serving stack needs its data quality drift baseline`,
+      message:
+        `model package ${PACKAGE_ARN} has DriftCheckBaselines.ModelDataQuality.${has}.S3Uri but no ` +
+        `DriftCheckBaselines.ModelDataQuality.${lacks}.S3Uri; a data quality drift baseline needs both ` +
+        '(or neither, for a package served unmonitored)',
     });
   });
 
@@ -519,6 +541,20 @@ describe('updateStackInput', () => {
       TOKEN,
     );
     expect(input).toEqual(EXPECTED_UPDATE);
+  });
+
+  it('empties both baseline parameters for a package without a baseline, so no earlier baseline stays', () => {
+    const input = updateStackInput(stack(), SETTINGS, PACKAGE_ARN, undefined, TOKEN);
+    expect(input).toEqual({
+      ...EXPECTED_UPDATE,
+      Parameters: [
+        { ParameterKey: 'ModelPackageArn', ParameterValue: PACKAGE_ARN },
+        { ParameterKey: 'BaselineStatisticsUri', ParameterValue: '' },
+        { ParameterKey: 'BaselineConstraintsUri', ParameterValue: '' },
+        { ParameterKey: 'BootstrapVersion', UsePreviousValue: true },
+        { ParameterKey: 'AlarmEmail', UsePreviousValue: true },
+      ],
+    });
   });
 
   it('names the stack by name when it has no ID', () => {
@@ -698,8 +734,33 @@ describe('deployModel', () => {
     await expect(deployModel(stateChange(), SETTINGS, new FakeIo({ packages: [throttled] }))).rejects.toBe(throttled);
   });
 
-  it('throws a DeployInputError when the package has no baseline, without touching the stack', async () => {
-    const io = new FakeIo({ packages: [described({ DriftCheckBaselines: {} })] });
+  it('deploys a package without a baseline (no Model Monitor), emptying the baseline parameters', async () => {
+    const io = new FakeIo({
+      packages: [described({ DriftCheckBaselines: undefined })],
+      stacks: [stack()],
+      updates: [STACK_ID],
+    });
+    await expect(deployModel(stateChange(), SETTINGS, io)).resolves.toEqual({
+      action: 'deploying',
+      modelPackageArn: PACKAGE_ARN,
+      stackId: STACK_ID,
+    });
+    expect(io.updateCalls).toEqual([updateStackInput(stack(), SETTINGS, PACKAGE_ARN, undefined, TOKEN)]);
+    expect(io.updateCalls[0]?.Parameters).toEqual(
+      expect.arrayContaining([
+        { ParameterKey: 'BaselineStatisticsUri', ParameterValue: '' },
+        { ParameterKey: 'BaselineConstraintsUri', ParameterValue: '' },
+      ]),
+    );
+  });
+
+  it('throws a DeployInputError when the package has half a baseline, without touching the stack', async () => {
+    const half = {
+      DriftCheckBaselines: {
+        ModelDataQuality: { Constraints: { ContentType: 'application/json', S3Uri: CONSTRAINTS } },
+      },
+    };
+    const io = new FakeIo({ packages: [described(half)] });
     await expect(deployModel(stateChange(), SETTINGS, io)).rejects.toThrow(DeployInputError);
     expect(io.stackCalls).toEqual([]);
   });
