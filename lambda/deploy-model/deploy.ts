@@ -45,7 +45,10 @@ import { shown } from '../shared/show';
 // ---------------------------------------------------------------------------------------------
 // Names shared with the CDK app.
 
-/** The serving stack's parameters this function sets (the CDK's serving stack declares them). */
+/**
+ * The serving stack's parameters this function sets (the CDK's serving stack declares them): the
+ * package always; the baseline only when the stack has the opt-in Model Monitor, which alone uses it.
+ */
 export const SERVING_PARAMETERS = {
   /** The ARN of the model package version to serve. */
   modelPackageArn: 'ModelPackageArn',
@@ -372,8 +375,9 @@ function parameterValue(stack: Stack, key: string): string | undefined {
  * - `update` when it is in a stable state that can be updated (`CREATE_COMPLETE`,
  *   `UPDATE_COMPLETE`, `UPDATE_ROLLBACK_COMPLETE`, `IMPORT_COMPLETE`, `IMPORT_ROLLBACK_COMPLETE`).
  * @throws ServingStackError when it cannot be updated without a person: `ROLLBACK_COMPLETE` (a
- *   failed creation), any `*_FAILED`, being deleted, an unknown status, or without one of the
- *   {@link SERVING_PARAMETERS}
+ *   failed creation), any `*_FAILED`, being deleted, an unknown status, without the
+ *   `ModelPackageArn` parameter, or with one baseline parameter and not the other (a stack without
+ *   Model Monitor has neither)
  */
 export function stackStep(stack: Stack, modelPackageArn: string): StackStep {
   const name = stack.StackName ?? stack.StackId ?? 'the serving stack';
@@ -394,7 +398,10 @@ export function stackStep(stack: Stack, modelPackageArn: string): StackStep {
     throw new ServingStackError(`stack ${name} is ${status}; expected a *_COMPLETE or *_IN_PROGRESS status`);
   }
   const keys = (stack.Parameters ?? []).map((p) => p.ParameterKey);
-  const missing = Object.values(SERVING_PARAMETERS).filter((key) => !keys.includes(key));
+  const baselineKeys = [SERVING_PARAMETERS.baselineStatisticsUri, SERVING_PARAMETERS.baselineConstraintsUri];
+  const hasBaselineKeys = baselineKeys.some((key) => keys.includes(key));
+  const required = [SERVING_PARAMETERS.modelPackageArn, ...(hasBaselineKeys ? baselineKeys : [])];
+  const missing = required.filter((key) => !keys.includes(key));
   if (missing.length > 0) {
     throw new ServingStackError(
       `stack ${name} has no parameter ${missing.join(', ')} (it has ${keys.length === 0 ? 'none' : keys.join(', ')}); ` +
@@ -426,9 +433,10 @@ export function clientRequestToken(modelPackageArn: string, eventId: string): st
 }
 
 /**
- * The UpdateStack request: the stack's current template, the {@link SERVING_PARAMETERS} set to the
- * package and its baseline (both baseline parameters empty when it has none, so that no earlier
- * package's baseline stays), every other parameter of the stack at its previous value, the
+ * The UpdateStack request: the stack's current template, the {@link SERVING_PARAMETERS} it has set
+ * to the package and its baseline (both baseline parameters empty when the package has none, so
+ * that no earlier package's baseline stays; a stack without Model Monitor has no baseline
+ * parameters, and gets none), every other parameter of the stack at its previous value, the
  * CloudFormation service role, and the idempotency token. Tags, notifications and the rollback
  * configuration are left out, so CloudFormation keeps them.
  */

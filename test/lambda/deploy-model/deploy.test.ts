@@ -131,6 +131,14 @@ function stack(change: Partial<Stack> = {}): Stack {
 
 const TOKEN = clientRequestToken(PACKAGE_ARN, EVENT_ID);
 
+/** The serving stack without the opt-in Model Monitor: no baseline parameters. */
+const WITHOUT_MONITOR = stack({
+  Parameters: [
+    { ParameterKey: 'ModelPackageArn', ParameterValue: OLD_PACKAGE_ARN },
+    { ParameterKey: 'BootstrapVersion', ParameterValue: '/cdk-bootstrap/hnb659fds/version', ResolvedValue: '21' },
+  ],
+});
+
 /** The request that deploys version 7 on {@link stack}. */
 const EXPECTED_UPDATE: UpdateStackCommandInput = {
   StackName: STACK_ID,
@@ -487,8 +495,24 @@ describe('stackStep', () => {
       Parameters: [{ ParameterKey: 'BootstrapVersion', ParameterValue: '/cdk-bootstrap/x/version' }],
     });
     expect(() => stackStep(other, PACKAGE_ARN)).toThrow(
-      'stack ChurnServing has no parameter ModelPackageArn, BaselineStatisticsUri, BaselineConstraintsUri ' +
-        '(it has BootstrapVersion); is it the serving stack?',
+      'stack ChurnServing has no parameter ModelPackageArn (it has BootstrapVersion); is it the serving stack?',
+    );
+  });
+
+  it('updates a stack without baseline parameters (no Model Monitor)', () => {
+    expect(stackStep(WITHOUT_MONITOR, PACKAGE_ARN)).toEqual({ step: 'update' });
+  });
+
+  it('throws a ServingStackError for a stack with one baseline parameter and not the other', () => {
+    const half = stack({
+      Parameters: [
+        { ParameterKey: 'ModelPackageArn', ParameterValue: OLD_PACKAGE_ARN },
+        { ParameterKey: 'BaselineStatisticsUri', ParameterValue: '' },
+      ],
+    });
+    expect(() => stackStep(half, PACKAGE_ARN)).toThrow(
+      'stack ChurnServing has no parameter BaselineConstraintsUri (it has ModelPackageArn, BaselineStatisticsUri); ' +
+        'is it the serving stack?',
     );
   });
 
@@ -555,6 +579,20 @@ describe('updateStackInput', () => {
         { ParameterKey: 'AlarmEmail', UsePreviousValue: true },
       ],
     });
+  });
+
+  it('sets no baseline on a stack without baseline parameters (no Model Monitor), even for a package with one', () => {
+    const input = updateStackInput(
+      WITHOUT_MONITOR,
+      SETTINGS,
+      PACKAGE_ARN,
+      { statistics: STATISTICS, constraints: CONSTRAINTS },
+      TOKEN,
+    );
+    expect(input.Parameters).toEqual([
+      { ParameterKey: 'ModelPackageArn', ParameterValue: PACKAGE_ARN },
+      { ParameterKey: 'BootstrapVersion', UsePreviousValue: true },
+    ]);
   });
 
   it('names the stack by name when it has no ID', () => {
@@ -752,6 +790,17 @@ describe('deployModel', () => {
         { ParameterKey: 'BaselineConstraintsUri', ParameterValue: '' },
       ]),
     );
+  });
+
+  it('deploys a package with a baseline on a stack without Model Monitor, setting only the package', async () => {
+    const io = new FakeIo({ packages: [described()], stacks: [WITHOUT_MONITOR], updates: [STACK_ID] });
+    await expect(deployModel(stateChange(), SETTINGS, io)).resolves.toMatchObject({ action: 'deploying' });
+    expect(io.updateCalls.map((input) => input.Parameters)).toEqual([
+      [
+        { ParameterKey: 'ModelPackageArn', ParameterValue: PACKAGE_ARN },
+        { ParameterKey: 'BootstrapVersion', UsePreviousValue: true },
+      ],
+    ]);
   });
 
   it('throws a DeployInputError when the package has half a baseline, without touching the stack', async () => {
