@@ -68,7 +68,7 @@ export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
   const training = new TrainingStack(app, 'Training', {
     ...common,
     stackName: `ml-lifecycle-${config.stage}-training`,
-    description: `ml-lifecycle-cdk (${config.stage}): SageMaker training pipeline (Step Functions), evaluation, model registry and quality gate`,
+    description: `ml-lifecycle-cdk (${config.stage}): SageMaker training pipeline (Step Functions)${config.modelMonitor.enabled ? ' with a Model Monitor baseline' : ''}, evaluation, model registry and quality gate`,
     config,
     curatedBucket: dataLake.storage.curatedBucket,
     artifactsBucket: dataLake.storage.artifactsBucket,
@@ -79,7 +79,7 @@ export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
   const serving = new ServingStack(app, 'Serving', {
     ...common,
     stackName: `ml-lifecycle-${config.stage}-serving`,
-    description: `ml-lifecycle-cdk (${config.stage}): endpoint of the approved churn model, data capture, Model Monitor, alarms, automatic deployment`,
+    description: `ml-lifecycle-cdk (${config.stage}): endpoint of the approved churn model, data capture, ${config.modelMonitor.enabled ? 'Model Monitor, ' : ''}alarms, automatic deployment`,
     config,
     artifactsBucket: dataLake.storage.artifactsBucket,
     key: dataLake.storage.key,

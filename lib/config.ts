@@ -66,8 +66,10 @@ export interface StageConfig {
   readonly etl: EtlConfig;
   /** The training pipeline: tuning, evaluation costs and the quality gate. */
   readonly training: TrainingConfig;
-  /** The endpoint of the approved model, its scaling, data capture and monitoring. */
+  /** The endpoint of the approved model, its scaling, data capture and alarms. */
   readonly serving: ServingConfig;
+  /** SageMaker Model Monitor: opt-in, off by default (closed to new AWS customers since 2026-07-30). */
+  readonly modelMonitor: ModelMonitorConfig;
   /** The dashboard and the alarms over every stage. */
   readonly observability: ObservabilityConfig;
 }
@@ -153,8 +155,6 @@ export interface TrainingConfig {
   readonly spotTraining: boolean;
   /** Minutes one training job may run before SageMaker stops it (a spot job may wait as long again). */
   readonly maxTrainingMinutes: number;
-  /** Instance type of the Model Monitor baseline job. */
-  readonly processingInstanceType: string;
   /** Instance type of the batch transform that scores the test split. */
   readonly transformInstanceType: string;
   /** The lowest test AUC the quality gate accepts. */
@@ -193,19 +193,33 @@ export interface ServingConfig {
   readonly trafficShifting: 'all-at-once' | 'canary';
   /** Minutes a new model serves before the old fleet is removed; an alarm in that time rolls it back. */
   readonly bakeMinutes: number;
-  /**
-   * Model Monitor data-quality monitoring of the captured requests. SageMaker no longer opens Model
-   * Monitor to new customers: in an account that has never used it, set false.
-   */
-  readonly monitoring: boolean;
-  /** How often the data-quality monitor runs. */
-  readonly monitoringCadence: 'hourly' | 'daily';
-  /** Instance type of the monitoring jobs. */
-  readonly monitoringInstanceType: string;
   /** Model latency (90th percentile, milliseconds) above which the latency alarm fires. */
   readonly latencyAlarmMs: number;
   /** Days the deploy function's logs are kept: one of the retention periods CloudWatch Logs offers. */
   readonly logRetentionDays: number;
+}
+
+/**
+ * SageMaker Model Monitor, opt-in. Amazon SageMaker Model Monitor is closed to new customers since
+ * 2026-07-30: an account that has never used it can create no monitoring schedule, and the
+ * analyzer image that computes the baseline belongs to the same service. So it is off by default
+ * in every stage, and the defaults deploy and run in a brand-new account.
+ */
+export interface ModelMonitorConfig {
+  /**
+   * Opt-in: `true` adds the Model Monitor baseline step to the training pipeline (its statistics
+   * and constraints are registered with each model package as drift-check baselines) and a
+   * data-quality monitoring schedule, with a violations alarm, to the endpoint. Only for accounts
+   * that already use Model Monitor: it is closed to new AWS customers since 2026-07-30, and in any
+   * other account the first pipeline run and deployment would fail.
+   */
+  readonly enabled: boolean;
+  /** How often the data-quality monitor runs. Used only when enabled. */
+  readonly cadence: 'hourly' | 'daily';
+  /** Instance type of the data-quality monitoring jobs. Used only when enabled. */
+  readonly instanceType: string;
+  /** Instance type of the pipeline's baseline job (the Model Monitor analyzer). Used only when enabled. */
+  readonly baselineInstanceType: string;
 }
 
 /** Observability tunables. */
@@ -276,7 +290,6 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       maxParallelTuningJobs: 2,
       spotTraining: true,
       maxTrainingMinutes: 30,
-      processingInstanceType: 'ml.m5.large',
       transformInstanceType: 'ml.m5.large',
       minAuc: 0.75,
       missedChurnerCost: 500,
@@ -293,11 +306,14 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       dataCapturePercent: 100,
       trafficShifting: 'all-at-once',
       bakeMinutes: 5,
-      monitoring: true,
-      monitoringCadence: 'daily',
-      monitoringInstanceType: 'ml.m5.large',
       latencyAlarmMs: 500,
       logRetentionDays: 365,
+    },
+    modelMonitor: {
+      enabled: false,
+      cadence: 'daily',
+      instanceType: 'ml.m5.large',
+      baselineInstanceType: 'ml.m5.large',
     },
     observability: {
       maxIteratorAgeSeconds: 600,
@@ -348,7 +364,6 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       maxParallelTuningJobs: 5,
       spotTraining: false,
       maxTrainingMinutes: 60,
-      processingInstanceType: 'ml.m5.xlarge',
       transformInstanceType: 'ml.m5.large',
       minAuc: 0.8,
       missedChurnerCost: 500,
@@ -365,11 +380,14 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       dataCapturePercent: 20,
       trafficShifting: 'canary',
       bakeMinutes: 10,
-      monitoring: true,
-      monitoringCadence: 'hourly',
-      monitoringInstanceType: 'ml.m5.xlarge',
       latencyAlarmMs: 250,
       logRetentionDays: 365,
+    },
+    modelMonitor: {
+      enabled: false,
+      cadence: 'hourly',
+      instanceType: 'ml.m5.xlarge',
+      baselineInstanceType: 'ml.m5.xlarge',
     },
     observability: {
       maxIteratorAgeSeconds: 300,
@@ -434,6 +452,7 @@ const INSTANCE_TYPE: KeyRule = {
   allowed: 'a SageMaker ML instance type such as "ml.m5.large"',
   accepts: (v) => typeof v === 'string' && /^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(v),
 };
+const MONITOR_CADENCE = oneOf(['hourly', 'daily']);
 const BOOLEAN: KeyRule = { allowed: 'true or false', accepts: (v) => typeof v === 'boolean' };
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -486,7 +505,6 @@ export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
   'training.maxParallelTuningJobs': integer(1, 100),
   'training.spotTraining': BOOLEAN,
   'training.maxTrainingMinutes': integer(5, 1440),
-  'training.processingInstanceType': INSTANCE_TYPE,
   'training.transformInstanceType': INSTANCE_TYPE,
   'training.minAuc': number(0.5, 1),
   'training.missedChurnerCost': number(0, 1e9),
@@ -501,14 +519,27 @@ export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
   'serving.dataCapturePercent': integer(0, 100),
   'serving.trafficShifting': oneOf(['all-at-once', 'canary']),
   'serving.bakeMinutes': integer(0, 60),
-  'serving.monitoring': BOOLEAN,
-  'serving.monitoringCadence': oneOf(['hourly', 'daily']),
-  'serving.monitoringInstanceType': INSTANCE_TYPE,
   'serving.latencyAlarmMs': integer(1, 60000),
   'serving.logRetentionDays': LOG_RETENTION,
+  'modelMonitor.enabled': BOOLEAN,
+  'modelMonitor.cadence': MONITOR_CADENCE,
+  'modelMonitor.instanceType': INSTANCE_TYPE,
+  'modelMonitor.baselineInstanceType': INSTANCE_TYPE,
   'observability.alarmEmail': matching(EMAIL, 'an e-mail address such as "on-call@example.com"'),
   'observability.maxIteratorAgeSeconds': integer(60, 86400),
   'observability.maxDeliveryDelaySeconds': integer(60, 86400),
+};
+
+/**
+ * Keys that existed once, by dotted path, and what to write instead. A config that still has one
+ * stops synth with this advice rather than a bare "not a configuration key".
+ */
+export const RETIRED_KEYS: Readonly<Record<string, string>> = {
+  'serving.monitoring':
+    'Model Monitor is opt-in now: use modelMonitor.enabled (closed to new AWS customers since 2026-07-30)',
+  'serving.monitoringCadence': `it moved to the opt-in Model Monitor section: use modelMonitor.cadence (${MONITOR_CADENCE.allowed})`,
+  'serving.monitoringInstanceType': `it moved to the opt-in Model Monitor section: use modelMonitor.instanceType (${INSTANCE_TYPE.allowed})`,
+  'training.processingInstanceType': `the baseline job is Model Monitor's, which is opt-in now: use modelMonitor.baselineInstanceType (${INSTANCE_TYPE.allowed})`,
 };
 
 /** What `bin/app.ts` reads from CDK context. */
@@ -524,6 +555,8 @@ export interface ConfigContext {
 
 /** The rules by key, as a Map so that keys such as `constructor` or `__proto__` are never mistaken for rules. */
 const RULES = new Map(Object.entries(CONFIG_RULES));
+/** The retired keys, as a Map for the same reason. */
+const RETIRED = new Map(Object.entries(RETIRED_KEYS));
 /** Section name → the full keys in it (`dataLake` → `dataLake.rawInfrequentAccessAfterDays`, ...). */
 const SECTIONS = new Map<string, string[]>();
 for (const key of RULES.keys()) {
@@ -647,6 +680,8 @@ function leavesOf(value: object, at: string, prefix = ''): { leaves: [string, un
       problems.push(`${at}${key} is ${show(inner)}; expected an object with the keys ${sectionKeys.join(', ')}`);
     } else if (RULES.has(key)) {
       leaves.push([key, inner]);
+    } else if (RETIRED.has(key)) {
+      problems.push(`${at}${key} is not a configuration key; ${RETIRED.get(key) ?? ''}`);
     } else {
       problems.push(`${at}${key} is not a configuration key; known keys: ${knownKeysNear(prefix)}`);
     }

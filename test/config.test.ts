@@ -511,18 +511,99 @@ describe('serving rules', () => {
     ]);
   });
 
-  it('accepts a sandbox canary on two instances, and monitoring turned off', () => {
+  it('accepts a sandbox canary on two instances', () => {
     const config = loadStageConfig({
-      config: {
-        sandbox: { serving: { minInstances: 2, maxInstances: 2, trafficShifting: 'canary', monitoring: false } },
-      },
+      config: { sandbox: { serving: { minInstances: 2, maxInstances: 2, trafficShifting: 'canary' } } },
     });
-    expect(config.serving).toMatchObject({ minInstances: 2, trafficShifting: 'canary', monitoring: false });
+    expect(config.serving).toMatchObject({ minInstances: 2, trafficShifting: 'canary' });
+  });
+});
+
+describe('Model Monitor (opt-in: closed to new AWS customers since 2026-07-30)', () => {
+  it.each(STAGE_NAMES)('is off by default in %s, so the defaults deploy in an account that never used it', (stage) => {
+    expect(STAGE_DEFAULTS[stage].modelMonitor.enabled).toBe(false);
   });
 
-  it('rejects a monitoring cadence Model Monitor does not offer', () => {
-    expect(sandboxProblems({ serving: { monitoringCadence: 'weekly' } })).toEqual([
-      'config.sandbox.serving.monitoringCadence is "weekly" (a string); expected one of "hourly", "daily"',
+  it('is turned on with modelMonitor.enabled, keeping the other defaults of the section', () => {
+    const config = loadStageConfig({ config: { sandbox: { modelMonitor: { enabled: true } } } });
+    expect(config.modelMonitor).toEqual({
+      enabled: true,
+      cadence: 'daily',
+      instanceType: 'ml.m5.large',
+      baselineInstanceType: 'ml.m5.large',
+    });
+  });
+
+  it('monitors hourly on larger instances in production, once enabled', () => {
+    const config = loadStageConfig({
+      stage: 'production',
+      config: { production: { ...PRODUCTION_ENV, modelMonitor: { enabled: true } } },
+    });
+    expect(config.modelMonitor).toEqual({
+      enabled: true,
+      cadence: 'hourly',
+      instanceType: 'ml.m5.xlarge',
+      baselineInstanceType: 'ml.m5.xlarge',
+    });
+  });
+
+  it('rejects a cadence Model Monitor does not offer', () => {
+    expect(sandboxProblems({ modelMonitor: { cadence: 'weekly' } })).toEqual([
+      'config.sandbox.modelMonitor.cadence is "weekly" (a string); expected one of "hourly", "daily"',
+    ]);
+  });
+
+  it('rejects enabled given as a string', () => {
+    expect(sandboxProblems({ modelMonitor: { enabled: 'true' } })).toEqual([
+      'config.sandbox.modelMonitor.enabled is "true" (a string); expected true or false',
+    ]);
+  });
+
+  it('rejects serving.monitoring, saying Model Monitor is opt-in now, why, and the key to use', () => {
+    expect(sandboxProblems({ serving: { monitoring: true } })).toEqual([
+      'config.sandbox.serving.monitoring is not a configuration key; Model Monitor is opt-in now: use modelMonitor.enabled (closed to new AWS customers since 2026-07-30)',
+    ]);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'serving.monitoringCadence',
+      { serving: { monitoringCadence: 'hourly' } },
+      'config.sandbox.serving.monitoringCadence is not a configuration key; it moved to the opt-in Model Monitor section: use modelMonitor.cadence (one of "hourly", "daily")',
+    ],
+    [
+      'serving.monitoringInstanceType',
+      { serving: { monitoringInstanceType: 'ml.m5.xlarge' } },
+      'config.sandbox.serving.monitoringInstanceType is not a configuration key; it moved to the opt-in Model Monitor section: use modelMonitor.instanceType (a SageMaker ML instance type such as "ml.m5.large")',
+    ],
+    [
+      'training.processingInstanceType',
+      { training: { processingInstanceType: 'ml.m5.xlarge' } },
+      'config.sandbox.training.processingInstanceType is not a configuration key; the baseline job is Model Monitor\'s, which is opt-in now: use modelMonitor.baselineInstanceType (a SageMaker ML instance type such as "ml.m5.large")',
+    ],
+  ])('rejects the moved key %s, naming the key that replaced it and what it allows', (_key, overrides, message) => {
+    expect(sandboxProblems(overrides)).toEqual([message]);
+  });
+
+  it('names the new key for an old one whatever its value, and in the flat dotted form', () => {
+    expect(sandboxProblems({ serving: { monitoring: {} } })).toEqual([
+      expect.stringContaining('config.sandbox.serving.monitoring is not a configuration key; Model Monitor is opt-in'),
+    ]);
+    expect(sandboxProblems({ 'serving.monitoring': false })).toEqual([
+      expect.stringContaining('config.sandbox.serving.monitoring is not a configuration key; Model Monitor is opt-in'),
+    ]);
+  });
+
+  it('names the new key for an old one in a stage that is not being synthesized too', () => {
+    expect(problemsOf(() => loadStageConfig({ config: { production: { serving: { monitoring: true } } } }))).toEqual([
+      expect.stringContaining('config.production.serving.monitoring is not a configuration key'),
+    ]);
+  });
+
+  it('still lists the section keys for a plain misspelling in serving', () => {
+    const problems = sandboxProblems({ serving: { monitorring: true } });
+    expect(problems).toEqual([
+      expect.stringContaining('config.sandbox.serving.monitorring is not a configuration key; known keys:'),
     ]);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The logic of the function that deploys an approved churn model: on SageMaker's "Model Package
  * State Change" event, it updates the serving stack so that the stack's parameters name the
- * approved model package and its drift baseline. CloudFormation does the deployment; this only
- * changes parameter values, on the stack's current template.
+ * approved model package and its drift baseline, if it has one. CloudFormation does the
+ * deployment; this only changes parameter values, on the stack's current template.
  *
  * The decisions are pure functions ({@link parseStateChange}, {@link ignoredReason},
  * {@link approvedPackage}, {@link stackStep}, {@link updateStackInput}, {@link clientRequestToken},
@@ -13,7 +13,9 @@
  * What happens to an event:
  * 1. one that is not `Approved`, or is about another group, is ignored (nothing is called);
  * 2. the package is described: no longer `Approved` (a person changed their mind since) → ignored;
- *    gone, or without its data quality drift baseline → {@link DeployInputError};
+ *    gone, or with half a data quality drift baseline (statistics without constraints, or the
+ *    reverse) → {@link DeployInputError}. A package without a baseline (registered without the
+ *    opt-in Model Monitor) is deployed with empty baseline parameters: served, not monitored;
  * 3. the stack is described: already serving the package → unchanged; busy (`*_IN_PROGRESS`) → wait
  *    and describe again, with exponential backoff, for at most the maximum wait, then
  *    {@link StackBusyError}; missing, failed or being deleted → {@link ServingStackError};
@@ -43,13 +45,16 @@ import { shown } from '../shared/show';
 // ---------------------------------------------------------------------------------------------
 // Names shared with the CDK app.
 
-/** The serving stack's parameters this function sets (the CDK's serving stack declares them). */
+/**
+ * The serving stack's parameters this function sets (the CDK's serving stack declares them): the
+ * package always; the baseline only when the stack has the opt-in Model Monitor, which alone uses it.
+ */
 export const SERVING_PARAMETERS = {
   /** The ARN of the model package version to serve. */
   modelPackageArn: 'ModelPackageArn',
-  /** `s3://` URL of the package's data quality baseline statistics, for drift monitoring. */
+  /** `s3://` URL of the package's data quality baseline statistics, for drift monitoring; empty: none. */
   baselineStatisticsUri: 'BaselineStatisticsUri',
-  /** `s3://` URL of the package's data quality baseline constraints, for drift monitoring. */
+  /** `s3://` URL of the package's data quality baseline constraints, for drift monitoring; empty: none. */
   baselineConstraintsUri: 'BaselineConstraintsUri',
 } as const;
 
@@ -87,7 +92,8 @@ export function backoffMs(attempt: number): number {
 
 /**
  * Thrown when the event or the package it names cannot be deployed, whatever is retried: the event
- * is malformed, the package does not exist, or it has no data quality drift baseline.
+ * is malformed, the package does not exist, or its data quality drift baseline is half there or
+ * not in S3.
  */
 export class DeployInputError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -286,16 +292,19 @@ export interface Baseline {
   readonly constraints: string;
 }
 
-/** What DescribeModelPackage says about deploying the package. */
+/**
+ * What DescribeModelPackage says about deploying the package: to deploy, with its baseline when it
+ * has one (no `baseline`: the package was registered without the opt-in Model Monitor, and is
+ * served unmonitored), or not, with the reason.
+ */
 export type PackageVerdict =
-  { readonly deploy: true; readonly baseline: Baseline } | { readonly deploy: false; readonly reason: string };
+  { readonly deploy: true; readonly baseline?: Baseline } | { readonly deploy: false; readonly reason: string };
 
-function baselineUrl(value: string | undefined, field: string, arn: string): string {
-  if (value === undefined || value.trim() === '') {
-    throw new DeployInputError(
-      `model package ${arn} has no ${field}; the serving stack needs its data quality drift baseline`,
-    );
-  }
+function isBlank(value: string | undefined): value is undefined {
+  return value === undefined || value.trim() === '';
+}
+
+function baselineUrl(value: string, field: string, arn: string): string {
   try {
     parseS3Url(value, field);
   } catch (e) {
@@ -306,9 +315,10 @@ function baselineUrl(value: string | undefined, field: string, arn: string): str
 
 /**
  * Whether the described package is to be deployed, and with which baseline: it must still be
- * `Approved` (else it is not deployed, with the reason), and must have its data quality drift
- * baseline.
- * @throws DeployInputError naming what is missing, when the approved package has no baseline
+ * `Approved` (else it is not deployed, with the reason). Its data quality drift baseline is used
+ * when it has one, both statistics and constraints; a package with neither is deployed without.
+ * @throws DeployInputError when the approved package has one half of a baseline and not the other
+ *   (naming what is missing), or a baseline URL that is not an `s3://bucket/key` URL
  */
 export function approvedPackage(arn: string, described: DescribeModelPackageCommandOutput): PackageVerdict {
   const status = described.ModelApprovalStatus;
@@ -317,11 +327,23 @@ export function approvedPackage(arn: string, described: DescribeModelPackageComm
   }
   const quality = described.DriftCheckBaselines?.ModelDataQuality;
   const field = 'DriftCheckBaselines.ModelDataQuality';
+  const statistics = quality?.Statistics?.S3Uri;
+  const constraints = quality?.Constraints?.S3Uri;
+  if (isBlank(statistics) && isBlank(constraints)) {
+    return { deploy: true };
+  }
+  if (isBlank(statistics) || isBlank(constraints)) {
+    const [has, lacks] = isBlank(statistics) ? ['Constraints', 'Statistics'] : ['Statistics', 'Constraints'];
+    throw new DeployInputError(
+      `model package ${arn} has ${field}.${has}.S3Uri but no ${field}.${lacks}.S3Uri; ` +
+        'a data quality drift baseline needs both (or neither, for a package served unmonitored)',
+    );
+  }
   return {
     deploy: true,
     baseline: {
-      statistics: baselineUrl(quality?.Statistics?.S3Uri, `${field}.Statistics.S3Uri`, arn),
-      constraints: baselineUrl(quality?.Constraints?.S3Uri, `${field}.Constraints.S3Uri`, arn),
+      statistics: baselineUrl(statistics, `${field}.Statistics.S3Uri`, arn),
+      constraints: baselineUrl(constraints, `${field}.Constraints.S3Uri`, arn),
     },
   };
 }
@@ -353,8 +375,9 @@ function parameterValue(stack: Stack, key: string): string | undefined {
  * - `update` when it is in a stable state that can be updated (`CREATE_COMPLETE`,
  *   `UPDATE_COMPLETE`, `UPDATE_ROLLBACK_COMPLETE`, `IMPORT_COMPLETE`, `IMPORT_ROLLBACK_COMPLETE`).
  * @throws ServingStackError when it cannot be updated without a person: `ROLLBACK_COMPLETE` (a
- *   failed creation), any `*_FAILED`, being deleted, an unknown status, or without one of the
- *   {@link SERVING_PARAMETERS}
+ *   failed creation), any `*_FAILED`, being deleted, an unknown status, without the
+ *   `ModelPackageArn` parameter, or with one baseline parameter and not the other (a stack without
+ *   Model Monitor has neither)
  */
 export function stackStep(stack: Stack, modelPackageArn: string): StackStep {
   const name = stack.StackName ?? stack.StackId ?? 'the serving stack';
@@ -375,7 +398,10 @@ export function stackStep(stack: Stack, modelPackageArn: string): StackStep {
     throw new ServingStackError(`stack ${name} is ${status}; expected a *_COMPLETE or *_IN_PROGRESS status`);
   }
   const keys = (stack.Parameters ?? []).map((p) => p.ParameterKey);
-  const missing = Object.values(SERVING_PARAMETERS).filter((key) => !keys.includes(key));
+  const baselineKeys = [SERVING_PARAMETERS.baselineStatisticsUri, SERVING_PARAMETERS.baselineConstraintsUri];
+  const hasBaselineKeys = baselineKeys.some((key) => keys.includes(key));
+  const required = [SERVING_PARAMETERS.modelPackageArn, ...(hasBaselineKeys ? baselineKeys : [])];
+  const missing = required.filter((key) => !keys.includes(key));
   if (missing.length > 0) {
     throw new ServingStackError(
       `stack ${name} has no parameter ${missing.join(', ')} (it has ${keys.length === 0 ? 'none' : keys.join(', ')}); ` +
@@ -407,8 +433,10 @@ export function clientRequestToken(modelPackageArn: string, eventId: string): st
 }
 
 /**
- * The UpdateStack request: the stack's current template, the {@link SERVING_PARAMETERS} set to the
- * package and its baseline, every other parameter of the stack at its previous value, the
+ * The UpdateStack request: the stack's current template, the {@link SERVING_PARAMETERS} it has set
+ * to the package and its baseline (both baseline parameters empty when the package has none, so
+ * that no earlier package's baseline stays; a stack without Model Monitor has no baseline
+ * parameters, and gets none), every other parameter of the stack at its previous value, the
  * CloudFormation service role, and the idempotency token. Tags, notifications and the rollback
  * configuration are left out, so CloudFormation keeps them.
  */
@@ -416,13 +444,13 @@ export function updateStackInput(
   stack: Stack,
   settings: DeploySettings,
   modelPackageArn: string,
-  baseline: Baseline,
+  baseline: Baseline | undefined,
   token: string,
 ): UpdateStackCommandInput {
   const values: Readonly<Record<string, string>> = {
     [SERVING_PARAMETERS.modelPackageArn]: modelPackageArn,
-    [SERVING_PARAMETERS.baselineStatisticsUri]: baseline.statistics,
-    [SERVING_PARAMETERS.baselineConstraintsUri]: baseline.constraints,
+    [SERVING_PARAMETERS.baselineStatisticsUri]: baseline?.statistics ?? '',
+    [SERVING_PARAMETERS.baselineConstraintsUri]: baseline?.constraints ?? '',
   };
   const parameters: Parameter[] = (stack.Parameters ?? []).flatMap((p): Parameter[] => {
     const key = p.ParameterKey;

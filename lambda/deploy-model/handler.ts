@@ -1,9 +1,10 @@
 /**
  * Deploys an approved churn model: EventBridge invokes this function, asynchronously, on SageMaker's
  * "SageMaker Model Package State Change" event, and it updates the serving stack's parameters to
- * the approved package and its drift baseline (CloudFormation, with the stack's current template
- * and a least-privilege service role, does the rest). Thin by design: every decision is made by
- * `deploy.ts`, tested without mocks; this wires it to the SDK clients and the clock.
+ * the approved package and its drift baseline, if it has one (CloudFormation, with the stack's
+ * current template and a least-privilege service role, does the rest). Thin by design: every
+ * decision is made by `deploy.ts`, tested without mocks; this wires it to the SDK clients and the
+ * clock.
  *
  * The settings are read from the environment when the module loads (`STACK_NAME`,
  * `CLOUDFORMATION_ROLE_ARN`, `MODEL_PACKAGE_GROUP_NAME`), so a bad variable fails the first

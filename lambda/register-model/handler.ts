@@ -1,7 +1,8 @@
 /**
  * Training-pipeline step: registers the tuned churn model as a new version of the model package
- * group, pending manual approval, with its model quality metrics and drift baselines. Thin by
- * design: the request is built by `package.ts`, pure and tested without mocks.
+ * group, pending manual approval, with its model quality metrics and, when the pipeline computed
+ * them (the opt-in Model Monitor baseline step), its drift baselines. Thin by design: the request
+ * is built by `package.ts`, pure and tested without mocks.
  *
  * The settings are read from the environment when the module loads, so a bad variable fails the
  * first invocation with an EnvironmentError naming it. Errors are not caught: the state machine

@@ -33,7 +33,7 @@ export class RegisterInputError extends Error {
   }
 }
 
-/** What the training pipeline passes: the run, the tuned model, its evaluation and the drift baselines. */
+/** What the training pipeline passes: the run, the tuned model, its evaluation and, if any, the drift baseline. */
 export interface RegisterEvent {
   /**
    * The pipeline run (the state machine's execution name). Stored as package metadata, so 1 to 256
@@ -59,13 +59,17 @@ export interface RegisterEvent {
     /** `s3://` URL of the HTML report. */
     readonly report: string;
   };
-  /** The data quality baseline of the training data, for drift checks. */
+  /**
+   * The data quality baseline of the training data, for drift checks, or `null` when the pipeline
+   * has no baseline step (Model Monitor, which computes it, is opt-in): the package is then
+   * registered without drift-check baselines. Absent is not `null`: it is missing.
+   */
   readonly baseline: {
     /** `s3://` URL of the baseline statistics (JSON). */
     readonly statistics: string;
     /** `s3://` URL of the baseline constraints (JSON). */
     readonly constraints: string;
-  };
+  } | null;
 }
 
 /** The function's configuration, from its environment (see {@link settingsFromEnv}). */
@@ -251,7 +255,13 @@ function cutoffOrNull(value: unknown, field: string): number | null {
 export function parseRegisterEvent(event: unknown): RegisterEvent {
   const e = object(event, 'event');
   const evaluation = object(e.evaluation, 'evaluation');
-  const baseline = object(e.baseline, 'baseline');
+  // null: no baseline step. Anything else must be the baseline (undefined is a missing field).
+  if (e.baseline !== null && !isObject(e.baseline)) {
+    throw new RegisterInputError(
+      `baseline is ${shown(e.baseline)}; expected an object (statistics, constraints), or null when there is no baseline`,
+    );
+  }
+  const baseline = e.baseline;
   return {
     runId: metadataValue(e.runId, 'runId'),
     tuningJobName: matching(
@@ -274,10 +284,13 @@ export function parseRegisterEvent(event: unknown): RegisterEvent {
       modelQuality: objectUrl(evaluation.modelQuality, 'evaluation.modelQuality'),
       report: objectUrlInMetadata(evaluation.report, 'evaluation.report'),
     },
-    baseline: {
-      statistics: objectUrl(baseline.statistics, 'baseline.statistics'),
-      constraints: objectUrl(baseline.constraints, 'baseline.constraints'),
-    },
+    baseline:
+      baseline === null
+        ? null
+        : {
+            statistics: objectUrl(baseline.statistics, 'baseline.statistics'),
+            constraints: objectUrl(baseline.constraints, 'baseline.constraints'),
+          },
   };
 }
 
@@ -309,7 +322,8 @@ function metadataNumber(n: number): string {
 
 /**
  * The CreateModelPackage request that registers the model of `event` as a new version of the
- * settings' group, pending manual approval (the quality gate decides what happens next).
+ * settings' group, pending manual approval (the quality gate decides what happens next), with the
+ * event's baseline as its data quality drift-check baselines, or none when the baseline is `null`.
  * @param event the event as received from the state machine; checked first, whatever its type says
  * @throws RegisterInputError naming the field, when the event is malformed
  */
@@ -330,12 +344,16 @@ export function modelPackageInput(event: RegisterEvent, settings: RegisterSettin
     ModelMetrics: {
       ModelQuality: { Statistics: { ContentType: json, S3Uri: e.evaluation.modelQuality } },
     },
-    DriftCheckBaselines: {
-      ModelDataQuality: {
-        Statistics: { ContentType: json, S3Uri: e.baseline.statistics },
-        Constraints: { ContentType: json, S3Uri: e.baseline.constraints },
-      },
-    },
+    ...(e.baseline === null
+      ? {}
+      : {
+          DriftCheckBaselines: {
+            ModelDataQuality: {
+              Statistics: { ContentType: json, S3Uri: e.baseline.statistics },
+              Constraints: { ContentType: json, S3Uri: e.baseline.constraints },
+            },
+          },
+        }),
     ModelApprovalStatus: 'PendingManualApproval',
     ClientToken: clientToken(e.runId),
     CustomerMetadataProperties: {

@@ -30,8 +30,11 @@ export interface DataQualityMonitorProps {
   readonly baselineConstraintsUri: string;
   /** A version of the served model, so that a new model gets a new job definition. */
   readonly modelVersion: string;
-  /** Whether a model is deployed: the job definition and schedule exist only then. */
-  readonly hasModel: CfnCondition;
+  /**
+   * Whether a model with a baseline is deployed: the job definition and schedule exist only then
+   * (a package registered without a baseline is served unmonitored).
+   */
+  readonly hasModelAndBaseline: CfnCondition;
   /** The role the monitoring jobs run with. */
   readonly role: iam.IRole;
   /** The analyzer image (region mapping). */
@@ -122,7 +125,7 @@ export class DataQualityMonitor extends Construct {
     });
     this.schedule.node.addDependency(this.jobDefinition);
     for (const resource of [this.jobDefinition, this.schedule]) {
-      resource.cfnOptions.condition = props.hasModel;
+      resource.cfnOptions.condition = props.hasModelAndBaseline;
     }
 
     const violationsLog = new EventLog(this, 'Violations', {

@@ -28,7 +28,10 @@ export interface WatchedResources {
   readonly pipeline: sfn.IStateMachine;
   /** The endpoint's (fixed) name; its metrics exist only while a model is deployed. */
   readonly endpointName: string;
-  /** The data-quality monitor's violations metric, when monitoring is on. */
+  /**
+   * The data-quality monitor's violations metric, graphed when given.
+   * @default - no Model Monitor (it is opt-in): no graph of its runs
+   */
   readonly violations?: cloudwatch.IMetric;
   /** The deploy function, and its dead-letter queue: approvals it could not deploy. */
   readonly deployer: lambda.IFunction;
@@ -176,7 +179,10 @@ export class LifecycleMonitoring extends Construct {
       graph('Pipeline runs: succeeded, failed', [w.pipeline.metricSucceeded({ period }), executionsFailed]),
       graph('Pipeline run time (ms)', [w.pipeline.metricTime({ period, statistic: 'Maximum' })]),
     );
-    this.dashboard.addWidgets(header('## Serving: endpoint and Model Monitor'));
+    const monitored = w.violations === undefined ? [] : [graph('Monitoring runs with violations', [w.violations])];
+    this.dashboard.addWidgets(
+      header(`## Serving: endpoint, ${monitored.length === 0 ? '' : 'Model Monitor, '}deployments`),
+    );
     this.dashboard.addWidgets(
       graph(
         'Invocations; 4xx and 5xx',
@@ -188,7 +194,7 @@ export class LifecycleMonitoring extends Construct {
         endpoint('CPUUtilization', 'Average', '/aws/sagemaker/Endpoints'),
         endpoint('MemoryUtilization', 'Average', '/aws/sagemaker/Endpoints'),
       ]),
-      graph('Monitoring runs with violations', w.violations === undefined ? [] : [w.violations]),
+      ...monitored,
       graph('Deployments: deploy function errors, approvals not deployed', [
         w.deployer.metricErrors({ period }),
         undeployed,

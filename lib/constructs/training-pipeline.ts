@@ -47,6 +47,12 @@ export interface QualityGateProps {
   readonly approval: 'automatic' | 'manual';
 }
 
+/** The Model Monitor baseline step: opt-in, as Model Monitor is closed to new AWS customers since 2026-07-30. */
+export interface BaselineProps {
+  /** Instance type of the baseline job (the Model Monitor analyzer; 1 instance, 20 GB volume, 1 hour at most). */
+  readonly instanceType: string;
+}
+
 export interface TrainingPipelineProps {
   /**
    * Starts every SageMaker job and model name of the pipeline, and scopes the pipeline's
@@ -62,13 +68,20 @@ export interface TrainingPipelineProps {
   readonly lakeAccess: iam.IManagedPolicy;
   /** The lake key: job volumes and outputs, logs. */
   readonly key: kms.IKey;
-  /** The region's SageMaker images. */
+  /** The region's SageMaker images: the analyzer among them when there is a baseline step. */
   readonly images: SageMakerImages;
   /** The model package group each run registers its model in. */
   readonly modelPackageGroupName: string;
   readonly tuning: TuningProps;
-  /** Instance type of the Model Monitor baseline job. */
-  readonly processingInstanceType: string;
+  /**
+   * The Model Monitor baseline step, run beside the tuning: the analyzer computes statistics and
+   * constraints of the training data, which the package is registered with as drift-check
+   * baselines. Only for accounts that already use Model Monitor (closed to new AWS customers since
+   * 2026-07-30); needs `images.modelMonitorAnalyzer`.
+   * @default - no baseline step: a run goes straight to tuning, packages are registered without
+   *   drift-check baselines, and the state machine may start no processing job
+   */
+  readonly baseline?: BaselineProps;
   /** Instance type of the batch transform that scores the test split (also offered for real-time inference). */
   readonly transformInstanceType: string;
   readonly costs: EvaluationCosts;
@@ -127,19 +140,21 @@ const ANALYZER_OUTPUT = '/opt/ml/processing/output';
  *
  * 1. **Name the run**: a run id from the start time (`20261126-152458-ab12`); every job name and
  *    every S3 location of the run derives from it.
- * 2. **Baseline and tuning**, in parallel: the Model Monitor analyzer computes `statistics.json`
- *    and `constraints.json` on the headed training data; a hyper-parameter tuning job trains the
- *    built-in XGBoost and keeps the training job with the best validation AUC.
+ * 2. **Tune hyper-parameters**: a hyper-parameter tuning job trains the built-in XGBoost and keeps
+ *    the training job with the best validation AUC. With the opt-in Model Monitor `baseline`, it runs
+ *    in parallel with **Suggest baseline** (**Baseline and tuning**): the analyzer computes
+ *    `statistics.json` and `constraints.json` on the headed training data.
  * 3. **Find the best model** → **Create the model** → **Score the test split** (batch transform,
  *    label column filtered out, one score per line in input order) → **Delete the model** (the
  *    serving stage creates its own from the registered package).
  * 4. **Evaluate** (Lambda): confusion matrix, metrics, ROC AUC, cost-optimal cutoff, report.
- * 5. **Register the model** (Lambda): a package version with its metrics and drift baselines.
+ * 5. **Register the model** (Lambda): a package version with its metrics (and the drift baselines,
+ *    when there is a baseline step).
  * 6. **Quality gate** (Lambda): approve, leave pending, or reject, with the reason recorded.
  * 7. **Report the result** to the topic. Any failure is caught, reported to the topic with its
  *    cause, and ends the run as failed.
  *
- * The three SageMaker jobs use Step Functions' optimised `.sync` integrations (the state waits for
+ * The SageMaker jobs use Step Functions' optimised `.sync` integrations (the state waits for
  * the job). They are written as `CustomState`s: aws-cdk-lib has no task for tuning or processing
  * jobs, and its transform task cannot filter the label column out of the input (`DataProcessing`)
  * and grants `sagemaker:ListTags` on every resource; written by hand, every SageMaker permission
@@ -160,8 +175,15 @@ export class TrainingPipeline extends Construct {
         `jobNamePrefix ${JSON.stringify(props.jobNamePrefix)} must be 1 to 9 lower-case letters, digits or dashes`,
       );
     }
+    const analyzerImage = props.images.modelMonitorAnalyzer;
+    if (props.baseline !== undefined && analyzerImage === undefined) {
+      throw new Error(
+        'a baseline step needs the Model Monitor analyzer image: SageMakerImages with modelMonitorAnalyzer',
+      );
+    }
     const stack = Stack.of(this);
     const prefix = props.jobNamePrefix;
+    const withBaseline = props.baseline !== undefined;
     const keyArn = props.key.keyArn;
     const features = props.curatedBucket.s3UrlForObject(CURATED_PREFIXES.features);
     const runs = props.artifactsBucket.s3UrlForObject(ARTIFACT_PREFIXES.trainingRuns);
@@ -180,8 +202,8 @@ export class TrainingPipeline extends Construct {
     this.jobRole = new SageMakerJobRole(this, 'JobRole', {
       lakeAccess: props.lakeAccess,
       key: props.key,
-      description: 'ml-lifecycle-cdk training pipeline: SageMaker baseline, training and transform jobs, and models',
-      usedBy: "the training pipeline's processing, training and transform jobs",
+      description: `ml-lifecycle-cdk training pipeline: SageMaker ${withBaseline ? 'baseline, ' : ''}training and transform jobs, and models`,
+      usedBy: `the training pipeline's ${withBaseline ? 'processing, ' : ''}training and transform jobs`,
     });
     const jobRoleArn = this.jobRole.role.roleArn;
     const functionDefaults = { logKey: props.key, logRetention: props.logRetention, removal: props.removal };
@@ -203,7 +225,7 @@ export class TrainingPipeline extends Construct {
     this.registerFunction = new PipelineFunction(this, 'RegisterFunction', {
       ...functionDefaults,
       folder: 'register-model',
-      description: 'Registers the tuned churn model as a model package, with its metrics and drift baselines',
+      description: `Registers the tuned churn model as a model package, with its metrics${withBaseline ? ' and drift baselines' : ''}`,
       environment: {
         MODEL_PACKAGE_GROUP_NAME: props.modelPackageGroupName,
         IMAGE_URI: props.images.xgboost,
@@ -265,63 +287,70 @@ export class TrainingPipeline extends Construct {
       },
     });
 
-    const baseline = new sfn.CustomState(this, 'Suggest baseline', {
-      stateJson: {
-        Type: 'Task',
-        Comment: 'Model Monitor analyzer: statistics.json and constraints.json of the training data',
-        Resource: integration('createProcessingJob.sync'),
-        Arguments: {
-          ProcessingJobName: jobName('-baseline', true),
-          RoleArn: jobRoleArn,
-          AppSpecification: { ImageUri: props.images.modelMonitorAnalyzer },
-          Environment: {
-            dataset_format: JSON.stringify({ csv: { header: true, output_columns_position: 'START' } }),
-            dataset_source: ANALYZER_INPUT,
-            output_path: ANALYZER_OUTPUT,
-            publish_cloudwatch_metrics: 'Disabled',
-          },
-          ProcessingInputs: [
-            {
-              InputName: 'baseline_dataset_input',
-              S3Input: {
-                S3Uri: `${features}baseline/`,
-                LocalPath: ANALYZER_INPUT,
-                S3DataType: 'S3Prefix',
-                S3InputMode: 'File',
-                S3DataDistributionType: 'FullyReplicated',
-              },
+    const suggestBaseline = (baseline: BaselineProps, imageUri: string) =>
+      new sfn.CustomState(this, 'Suggest baseline', {
+        stateJson: {
+          Type: 'Task',
+          Comment: 'Model Monitor analyzer: statistics.json and constraints.json of the training data',
+          Resource: integration('createProcessingJob.sync'),
+          Arguments: {
+            ProcessingJobName: jobName('-baseline', true),
+            RoleArn: jobRoleArn,
+            AppSpecification: { ImageUri: imageUri },
+            Environment: {
+              dataset_format: JSON.stringify({ csv: { header: true, output_columns_position: 'START' } }),
+              dataset_source: ANALYZER_INPUT,
+              output_path: ANALYZER_OUTPUT,
+              publish_cloudwatch_metrics: 'Disabled',
             },
-          ],
-          ProcessingOutputConfig: {
-            KmsKeyId: keyArn,
-            Outputs: [
+            ProcessingInputs: [
               {
-                OutputName: 'monitoring_output',
-                S3Output: { S3Uri: inRun('baseline'), LocalPath: ANALYZER_OUTPUT, S3UploadMode: 'EndOfJob' },
+                InputName: 'baseline_dataset_input',
+                S3Input: {
+                  S3Uri: `${features}baseline/`,
+                  LocalPath: ANALYZER_INPUT,
+                  S3DataType: 'S3Prefix',
+                  S3InputMode: 'File',
+                  S3DataDistributionType: 'FullyReplicated',
+                },
               },
             ],
-          },
-          ProcessingResources: {
-            ClusterConfig: {
-              InstanceCount: 1,
-              InstanceType: props.processingInstanceType,
-              VolumeSizeInGB: 20,
-              VolumeKmsKeyId: keyArn,
+            ProcessingOutputConfig: {
+              KmsKeyId: keyArn,
+              Outputs: [
+                {
+                  OutputName: 'monitoring_output',
+                  S3Output: { S3Uri: inRun('baseline'), LocalPath: ANALYZER_OUTPUT, S3UploadMode: 'EndOfJob' },
+                },
+              ],
             },
+            ProcessingResources: {
+              ClusterConfig: {
+                InstanceCount: 1,
+                InstanceType: baseline.instanceType,
+                VolumeSizeInGB: 20,
+                VolumeKmsKeyId: keyArn,
+              },
+            },
+            NetworkConfig: { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true },
+            StoppingCondition: { MaxRuntimeInSeconds: Duration.hours(1).toSeconds() },
+            Tags: tags,
           },
-          NetworkConfig: { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true },
-          StoppingCondition: { MaxRuntimeInSeconds: Duration.hours(1).toSeconds() },
-          Tags: tags,
+          Output: {
+            statistics: inRun('baseline/statistics.json'),
+            constraints: inRun('baseline/constraints.json'),
+          },
         },
-        Output: {
-          statistics: inRun('baseline/statistics.json'),
-          constraints: inRun('baseline/constraints.json'),
-        },
-      },
-    });
+      });
 
     const { tuning } = props;
     const maxRuntime = tuning.maxRuntime.toSeconds();
+    /** What the rest of the run needs of the tuning. */
+    const tuningResult = {
+      tuningJobName: '{% $states.result.HyperParameterTuningJobName %}',
+      bestTrainingJobName: '{% $states.result.BestTrainingJob.TrainingJobName %}',
+      validationAuc: '{% $states.result.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value %}',
+    };
     const tune = new sfn.CustomState(this, 'Tune hyper-parameters', {
       stateJson: {
         Type: 'Task',
@@ -379,19 +408,24 @@ export class TrainingPipeline extends Construct {
           },
           Tags: tags,
         },
-        Output: {
-          tuningJobName: '{% $states.result.HyperParameterTuningJobName %}',
-          bestTrainingJobName: '{% $states.result.BestTrainingJob.TrainingJobName %}',
-          validationAuc: '{% $states.result.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value %}',
-        },
+        Output: tuningResult,
+        // Without a baseline step the tuning is a step of the main path, which keeps its result.
+        ...(withBaseline ? {} : { Assign: { tuning: tuningResult } }),
       },
     });
+    retryingJob(tune, false);
 
-    const baselineAndTuning = sfn.Parallel.jsonata(this, 'Baseline and tuning', {
-      comment: 'Both read the features; neither needs the other',
-      assign: { baseline: '{% $states.result[0] %}', tuning: '{% $states.result[1] %}' },
-    });
-    baselineAndTuning.branch(retryingJob(baseline, true)).branch(retryingJob(tune, false));
+    // The Model Monitor baseline, when opted in, runs beside the tuning: both read the features and
+    // neither needs the other. Without it the package is registered with no drift-check baselines.
+    let trainStep: sfn.Parallel | sfn.CustomState = tune;
+    if (props.baseline !== undefined && analyzerImage !== undefined) {
+      const baselineAndTuning = sfn.Parallel.jsonata(this, 'Baseline and tuning', {
+        comment: 'Both read the features; neither needs the other',
+        assign: { baseline: '{% $states.result[0] %}', tuning: '{% $states.result[1] %}' },
+      });
+      baselineAndTuning.branch(retryingJob(suggestBaseline(props.baseline, analyzerImage), true)).branch(tune);
+      trainStep = baselineAndTuning;
+    }
 
     const findBest = tasks.CallAwsService.jsonata(this, 'Find the best model', {
       comment: 'The model artifacts of the tuning’s best training job',
@@ -474,7 +508,7 @@ export class TrainingPipeline extends Construct {
     });
 
     const register = tasks.LambdaInvoke.jsonata(this, 'Register the model', {
-      comment: 'A new version in the model package group, pending approval, with metrics and drift baselines',
+      comment: `A new version in the model package group, pending approval, with metrics${withBaseline ? ' and drift baselines' : ''}`,
       lambdaFunction: this.registerFunction.function,
       payload: sfn.TaskInput.fromObject({
         runId: '{% $runId %}',
@@ -482,7 +516,8 @@ export class TrainingPipeline extends Construct {
         trainingJobName: '{% $tuning.bestTrainingJobName %}',
         modelDataUrl: '{% $modelDataUrl %}',
         evaluation: '{% $evaluation %}',
-        baseline: '{% $baseline %}',
+        // null: no Model Monitor baseline, so the package has no drift-check baselines.
+        baseline: withBaseline ? '{% $baseline %}' : null,
       }),
       assign: { modelPackageArn: '{% $states.result.Payload.modelPackageArn %}' },
     });
@@ -531,7 +566,7 @@ export class TrainingPipeline extends Construct {
     // Every step that can fail is caught and reported (a catcher's output is the error: its name
     // and cause). The SageMaker steps retry throttling first; the Lambda steps retry Lambda's own
     // transient errors (the task's default).
-    baselineAndTuning.addCatch(reportFailure);
+    trainStep.addCatch(reportFailure);
     for (const task of [findBest, deleteModel]) {
       task.addRetry(throttlingRetry(Duration.seconds(5))).addCatch(reportFailure);
     }
@@ -542,7 +577,7 @@ export class TrainingPipeline extends Construct {
     }
 
     const definition = nameRun
-      .next(baselineAndTuning)
+      .next(trainStep)
       .next(findBest)
       .next(createModel)
       .next(score)
@@ -562,14 +597,14 @@ export class TrainingPipeline extends Construct {
     const rounds = Math.ceil(tuning.maxJobs / tuning.maxParallelJobs);
     const timeout = Duration.seconds(rounds * maxRuntime * (tuning.spot ? 2 : 1) + Duration.hours(3).toSeconds());
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
-      comment: 'ml-lifecycle-cdk: baseline and tune, score and evaluate, register and gate the churn model',
+      comment: `ml-lifecycle-cdk: ${withBaseline ? 'baseline and tune' : 'tune'}, score and evaluate, register and gate the churn model`,
       queryLanguage: sfn.QueryLanguage.JSONATA,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       timeout,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
-    this.grantJobs(stack, prefix, jobRoleArn);
+    this.grantJobs(stack, prefix, jobRoleArn, withBaseline);
     // The Report steps grant only sns:Publish. Publishing to a topic encrypted with a customer
     // managed key also needs the key's data keys: SNS asks KMS for them as the publisher (SNS
     // developer guide, https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html). Without
@@ -600,7 +635,7 @@ export class TrainingPipeline extends Construct {
   }
 
   /** What the state machine's role needs for the jobs it starts and waits for, scoped to their names. */
-  private grantJobs(stack: Stack, prefix: string, jobRoleArn: string): void {
+  private grantJobs(stack: Stack, prefix: string, jobRoleArn: string, withBaseline: boolean): void {
     const arn = (resource: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName: `${prefix}*` });
     const rule = (name: string) =>
       stack.formatArn({
@@ -610,7 +645,7 @@ export class TrainingPipeline extends Construct {
         arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
       });
     const jobs = {
-      processing: arn('processing-job'),
+      ...(withBaseline ? { processing: arn('processing-job') } : {}),
       tuning: arn('hyper-parameter-tuning-job'),
       transform: arn('transform-job'),
       model: arn('model'),
@@ -620,9 +655,9 @@ export class TrainingPipeline extends Construct {
       new iam.PolicyStatement({
         sid: 'RunPipelineJobs',
         actions: [
-          'sagemaker:CreateProcessingJob',
-          'sagemaker:DescribeProcessingJob',
-          'sagemaker:StopProcessingJob',
+          ...(withBaseline
+            ? ['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob']
+            : []),
           'sagemaker:CreateHyperParameterTuningJob',
           'sagemaker:DescribeHyperParameterTuningJob',
           'sagemaker:StopHyperParameterTuningJob',
@@ -647,7 +682,7 @@ export class TrainingPipeline extends Construct {
     // The .sync integrations learn that a job ended from EventBridge rules that Step Functions
     // manages in the account, one per job type.
     const managedRules = [
-      rule('StepFunctionsGetEventsForSageMakerProcessingJobsRule'),
+      ...(withBaseline ? [rule('StepFunctionsGetEventsForSageMakerProcessingJobsRule')] : []),
       rule('StepFunctionsGetEventsForSageMakerTuningJobsRule'),
       rule('StepFunctionsGetEventsForSageMakerTransformJobsRule'),
     ];

@@ -40,9 +40,13 @@ const RUN = '20261126-152458-ab12';
 export const SERVING_WITH_A_MODEL = {
   Serving: {
     ModelPackageArn: 'arn:{partition}:sagemaker:{region}:{account}:model-package/ml-lifecycle-{stage}-churn/3',
-    BaselineStatisticsUri: `s3://{ref:DataLake/Storage/ArtifactsBucket}/training-runs/${RUN}/baseline/statistics.json`,
-    BaselineConstraintsUri: `s3://{ref:DataLake/Storage/ArtifactsBucket}/training-runs/${RUN}/baseline/constraints.json`,
   },
+} as const;
+
+/** The Serving stack's baseline parameters, which exist only with Model Monitor, as a deployed package with a baseline sets them. */
+export const SERVING_BASELINE = {
+  BaselineStatisticsUri: `s3://{ref:DataLake/Storage/ArtifactsBucket}/training-runs/${RUN}/baseline/statistics.json`,
+  BaselineConstraintsUri: `s3://{ref:DataLake/Storage/ArtifactsBucket}/training-runs/${RUN}/baseline/constraints.json`,
 } as const;
 
 /** The pages the rows come from. */
@@ -818,6 +822,8 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
       resource: sagemaker(type, name),
       expect: 'allowed',
       doc: DOC.sfnSageMaker,
+      // The processing job is Model Monitor's baseline, which runs only when the stage opts in.
+      ...(type === 'processing-job' ? { modelMonitor: true } : {}),
     })),
   ),
   {
@@ -839,6 +845,7 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
       resource: `arn:{partition}:events:{region}:{account}:rule/StepFunctionsGetEventsForSageMaker${jobs}JobsRule`,
       expect: 'allowed',
       doc: DOC.sfnSageMaker,
+      ...(jobs === 'Processing' ? { modelMonitor: true } : {}),
     })),
   ),
   ...[TRAINING.evaluate, TRAINING.register, TRAINING.gate].map((fn): PermissionRow => ({
@@ -1267,6 +1274,7 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
           : type === 'monitoring-schedule'
             ? DOC.monitoringScheduleSchema
             : DOC.sagemakerApi,
+      ...(type === 'data-quality-job-definition' || type === 'monitoring-schedule' ? { modelMonitor: true } : {}),
     })),
   ),
   {
@@ -1492,6 +1500,7 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
       context: { 'kms:EncryptionContext:aws:logs:arn': `{arn:${group}}` },
       expect: 'allowed',
       doc: DOC.logsKms,
+      ...(group === SERVING.violationsLog ? { modelMonitor: true } : {}),
     })),
   ),
   {
@@ -1524,6 +1533,7 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     ...OBSERVABILITY.alarms.map((a) => [a, OBSERVABILITY.topic] as const),
   ].flatMap(([alarm, topic]): PermissionRow[] => {
     const name = alarm.split('/').slice(-1)[0]?.toLowerCase() ?? '';
+    const only = alarm === SERVING.violationsAlarm ? { modelMonitor: true } : {};
     return [
       {
         id: `alarm-${name}-publishes`,
@@ -1534,6 +1544,7 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
         context: from(`{arn:${alarm}}`),
         expect: 'allowed',
         doc: DOC.snsKeys,
+        ...only,
       },
       ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action) => ({
         id: `alarm-${name}-key-${action.split(':')[1]?.toLowerCase()}`,
@@ -1544,6 +1555,7 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
         context: { ...from(`{arn:${alarm}}`), ...viaSns(topic) },
         expect: 'allowed' as const,
         doc: DOC.snsKeys,
+        ...only,
       })),
     ];
   }),
@@ -1558,7 +1570,30 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     context: from(`{arn:${SERVING.violationsRule}}`),
     expect: 'allowed',
     doc: DOC.eventsResourcePolicies,
+    modelMonitor: true,
   })),
+
+  // ==== Without Model Monitor (the default), nothing may start it
+  {
+    id: 'pipeline-cannot-start-processing-without-model-monitor',
+    call: 'The pipeline starts a processing job (Model Monitor’s baseline) in a stage that did not opt in',
+    caller: role(TRAINING.stateMachineRole),
+    action: 'sagemaker:CreateProcessingJob',
+    resource: sagemaker('processing-job', `{jobPrefix}-baseline-${RUN}-0`),
+    expect: 'denied',
+    doc: DOC.sfnSageMaker,
+    modelMonitor: false,
+  },
+  {
+    id: 'deploy-role-cannot-schedule-monitoring-without-model-monitor',
+    call: 'CloudFormation creates a monitoring schedule in a stage that did not opt in to Model Monitor',
+    caller: role(SERVING.deployRole),
+    action: 'sagemaker:CreateMonitoringSchedule',
+    resource: sagemaker('monitoring-schedule', 'ml-lifecycle-{stage}-churn-data-quality'),
+    expect: 'denied',
+    doc: DOC.monitoringScheduleSchema,
+    modelMonitor: false,
+  },
 
   // ==== Never: TLS, other accounts, unencrypted writes
   ...[LAKE.raw, LAKE.curated, LAKE.artifacts, LAKE.trailBucket].map((bucket): PermissionRow => ({

@@ -55,6 +55,12 @@ export interface PermissionRow {
    */
   readonly stages?: readonly StageName[];
   /**
+   * `true`: the row applies only where the stage opts in to SageMaker Model Monitor
+   * (`modelMonitor.enabled`), whose resources exist only then; `false`: only where it is off.
+   * @default - with and without Model Monitor
+   */
+  readonly modelMonitor?: boolean;
+  /**
    * Why the deployed system does not yet do what the row says, when that is known: the statement
    * that is missing. The row keeps its expectation; its test is marked as failing until the
    * constructs are fixed, and then fails, to say the note can go.

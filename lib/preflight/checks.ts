@@ -19,7 +19,7 @@ import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { StageConfig } from '../config';
 import { MODEL_MONITOR_REGISTRIES, XGBOOST_REGISTRIES, XGBOOST_VERSION } from '../sagemaker/images';
 import { couldNotCheck } from './errors';
-import { modelMonitorBaselineRuns, modelMonitorEnabled, type QuotaRequirement } from './requirements';
+import { modelMonitorEnabled, type QuotaRequirement } from './requirements';
 import type { CheckResult } from './result';
 
 // ---------------------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ export function checkImages(config: StageConfig, region: string): CheckResult[] 
           message: `sagemaker-xgboost:${XGBOOST_VERSION} from registry ${XGBOOST_REGISTRIES[region]} in ${region}`,
         },
   );
-  if (modelMonitorBaselineRuns(config) || modelMonitorEnabled(config)) {
+  if (modelMonitorEnabled(config)) {
     results.push(
       MODEL_MONITOR_REGISTRIES[region] === undefined
         ? {
@@ -390,7 +390,7 @@ export async function checkModelMonitor(
     return {
       check,
       status: 'ok',
-      message: `not used (config.${config.stage}.serving.monitoring is false): not checked`,
+      message: `not used (config.${config.stage}.modelMonitor.enabled is false, the default): not checked`,
     };
   }
   try {
@@ -417,10 +417,10 @@ export async function checkModelMonitor(
     check,
     status: 'warn',
     message:
-      `config.${config.stage}.serving.monitoring is on, but the account has no monitoring schedule or data-quality job ` +
+      `config.${config.stage}.modelMonitor.enabled is true, but the account has no monitoring schedule or data-quality job ` +
       `definition in ${region}. Model Monitor is closed to new customers since ${MODEL_MONITOR_CLOSED_SINCE}: an account ` +
-      'that never used it cannot create monitoring schedules, and the serving stack would fail to create its monitor ' +
+      'that never used it cannot create monitoring schedules, and the serving stack would fail to create its monitor, the pipeline its baseline job ' +
       '(this looks at existing resources in this region only, so an account that used it elsewhere may still be allowed)',
-    fix: `set config.${config.stage}.serving.monitoring to false (for example --config '{"${config.stage}":{"serving":{"monitoring":false}}}'), unless you know the account has used Model Monitor`,
+    fix: `set config.${config.stage}.modelMonitor.enabled to false (for example --config '{"${config.stage}":{"modelMonitor":{"enabled":false}}}'), unless you know the account has used Model Monitor`,
   };
 }

@@ -6,24 +6,12 @@
 import type { StageConfig } from '../config';
 
 /**
- * Whether the stage opts in to SageMaker Model Monitor (the data-quality monitoring schedule of
- * the endpoint). Every Model Monitor check reads this one function, so renaming the config key
- * touches only this line.
+ * Whether the stage opts in to SageMaker Model Monitor: the baseline job of each pipeline run and
+ * the endpoint's data-quality monitoring schedule (`modelMonitor.enabled`, off by default, as
+ * Model Monitor is closed to new AWS customers since 2026-07-30).
  */
 export function modelMonitorEnabled(config: StageConfig): boolean {
-  return config.serving.monitoring;
-}
-
-/**
- * Whether the training pipeline runs the Model Monitor baseline job (a SageMaker processing job with
- * the Model Monitor analyzer image). Today it runs on every pipeline run, whatever the monitoring
- * option says (`lib/constructs/training-pipeline.ts`, state "Suggest baseline"), so its quota and
- * image are needed either way; when the baseline becomes opt-in, return
- * `modelMonitorEnabled(config)` here.
- */
-export function modelMonitorBaselineRuns(config: StageConfig): boolean {
-  void config;
-  return true;
+  return config.modelMonitor.enabled;
 }
 
 /** The SageMaker quota kinds the project uses, by the suffix of their Service Quotas name. */
@@ -75,9 +63,9 @@ export interface QuotaRequirement {
  *   instance each at once; with `training.spotTraining` they are spot jobs, which draw on the
  *   separate spot quota. The on-demand quota is then still reported, as a warning only, because
  *   turning spot off moves the tuning onto it.
- * - Processing: the Model Monitor baseline job (one `training.processingInstanceType`) and, with
- *   Model Monitor on, each monitoring run (one `serving.monitoringInstanceType`; monitoring runs are
- *   processing jobs).
+ * - Processing: only with Model Monitor on (`modelMonitor.enabled`): the baseline job of each
+ *   pipeline run (one `modelMonitor.baselineInstanceType`) and each monitoring run (one
+ *   `modelMonitor.instanceType`; monitoring runs are processing jobs).
  * - Transform: the batch transform that scores the test split (one `training.transformInstanceType`).
  * - Endpoint: up to `serving.maxInstances` of `serving.instanceType` when auto scaling is at its top.
  *   Deploying a new model is a blue/green update: SageMaker starts the new fleet beside the old one,
@@ -115,16 +103,15 @@ export function quotaRequirements(config: StageConfig): QuotaRequirement[] {
   } else {
     add(quotaName(training.trainingInstanceType, 'training job usage'), tuning);
   }
-  if (modelMonitorBaselineRuns(config)) {
-    add(quotaName(training.processingInstanceType, 'processing job usage'), {
-      instances: 1,
-      because: 'the Model Monitor baseline job of each pipeline run (training.processingInstanceType)',
-    });
-  }
   if (modelMonitorEnabled(config)) {
-    add(quotaName(serving.monitoringInstanceType, 'processing job usage'), {
+    const { modelMonitor } = config;
+    add(quotaName(modelMonitor.baselineInstanceType, 'processing job usage'), {
       instances: 1,
-      because: 'each Model Monitor data-quality run (serving.monitoringInstanceType)',
+      because: 'the Model Monitor baseline job of each pipeline run (modelMonitor.baselineInstanceType)',
+    });
+    add(quotaName(modelMonitor.instanceType, 'processing job usage'), {
+      instances: 1,
+      because: 'each Model Monitor data-quality run (modelMonitor.instanceType)',
     });
   }
   add(quotaName(training.transformInstanceType, 'transform job usage'), {

@@ -69,29 +69,42 @@ export const MODEL_MONITOR_REGISTRIES: Readonly<Record<string, string>> = {
   'us-west-2': '159807026194',
 };
 
+export interface SageMakerImagesProps {
+  /**
+   * Whether the Model Monitor analyzer image is needed (Model Monitor is opt-in: closed to new AWS
+   * customers since 2026-07-30). Only then does the mapping hold its registries.
+   * @default false
+   */
+  readonly modelMonitorAnalyzer?: boolean;
+}
+
 /**
- * The SageMaker images the pipeline uses, resolved per region at deploy time from a
- * `CfnMapping` keyed by `AWS::Region`, so the stacks stay environment-agnostic.
+ * The SageMaker images a stack uses, resolved per region at deploy time from a `CfnMapping` keyed
+ * by `AWS::Region`, so the stacks stay environment-agnostic. The mapping holds only the columns
+ * asked for: without the analyzer, a region is a row exactly when it has the XGBoost image.
  */
 export class SageMakerImages extends Construct {
   readonly mapping: CfnMapping;
   /** `<account>.dkr.ecr.<region>.<url suffix>/sagemaker-xgboost:1.7-1` */
   readonly xgboost: string;
-  /** `<account>.dkr.ecr.<region>.<url suffix>/sagemaker-model-monitor-analyzer` */
-  readonly modelMonitorAnalyzer: string;
+  /**
+   * `<account>.dkr.ecr.<region>.<url suffix>/sagemaker-model-monitor-analyzer`, when asked for.
+   * @default - undefined unless `modelMonitorAnalyzer` is true
+   */
+  readonly modelMonitorAnalyzer?: string;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: SageMakerImagesProps = {}) {
     super(scope, id);
-    const regions = [...new Set([...Object.keys(XGBOOST_REGISTRIES), ...Object.keys(MODEL_MONITOR_REGISTRIES)])].sort();
+    const withAnalyzer = props.modelMonitorAnalyzer ?? false;
+    const analyzerRegistries: Readonly<Record<string, string>> = withAnalyzer ? MODEL_MONITOR_REGISTRIES : {};
+    const regions = [...new Set([...Object.keys(XGBOOST_REGISTRIES), ...Object.keys(analyzerRegistries)])].sort();
     this.mapping = new CfnMapping(this, 'Registries', {
       mapping: Object.fromEntries(
         regions.map((region) => [
           region,
           {
             ...(XGBOOST_REGISTRIES[region] === undefined ? {} : { xgboost: XGBOOST_REGISTRIES[region] }),
-            ...(MODEL_MONITOR_REGISTRIES[region] === undefined
-              ? {}
-              : { modelMonitor: MODEL_MONITOR_REGISTRIES[region] }),
+            ...(analyzerRegistries[region] === undefined ? {} : { modelMonitor: analyzerRegistries[region] }),
           },
         ]),
       ),
@@ -99,6 +112,8 @@ export class SageMakerImages extends Construct {
     const registry = (key: string) =>
       `${this.mapping.findInMap(Aws.REGION, key)}.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}`;
     this.xgboost = `${registry('xgboost')}/sagemaker-xgboost:${XGBOOST_VERSION}`;
-    this.modelMonitorAnalyzer = `${registry('modelMonitor')}/sagemaker-model-monitor-analyzer`;
+    if (withAnalyzer) {
+      this.modelMonitorAnalyzer = `${registry('modelMonitor')}/sagemaker-model-monitor-analyzer`;
+    }
   }
 }

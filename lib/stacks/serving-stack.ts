@@ -36,13 +36,15 @@ export interface ServingStackProps extends StackProps {
 
 /**
  * DEPLOY and MONITOR: the endpoint of the approved churn model with data capture, blue/green
- * updates with alarm rollback and auto scaling, Model Monitor data-quality monitoring, the alarms,
- * and the deployer that updates this stack when a model is approved.
+ * updates with alarm rollback and auto scaling, the alarms, and the deployer that updates this
+ * stack when a model is approved; with the opt-in `modelMonitor.enabled` (Model Monitor is closed
+ * to new AWS customers since 2026-07-30), Model Monitor data-quality monitoring too.
  *
- * The model reaches the stack as deploy-time parameters (the package and its baseline), never as
- * code. With no package (the default, before any model is approved) the stack deploys without an
- * endpoint and fails nothing; `cdk synth` shows every serving resource all the same, each with the
- * `HasModel` condition.
+ * The model reaches the stack as deploy-time parameters (the package and, with Model Monitor, its
+ * baseline), never as code. With no package (the default, before any model is approved) the stack
+ * deploys without an endpoint and fails nothing; `cdk synth` shows every serving resource all the
+ * same, each with the `HasModel` condition. The monitor needs a baseline as well
+ * (`HasModelAndBaseline`): a package registered without Model Monitor is served, unmonitored.
  */
 export class ServingStack extends Stack {
   readonly endpoint: ChurnEndpoint;
@@ -51,10 +53,15 @@ export class ServingStack extends Stack {
   readonly alerts: sns.Topic;
   readonly role: SageMakerJobRole;
   readonly hasModel: CfnCondition;
+  /**
+   * True when the package and its baseline are given: the monitor's condition.
+   * @default - undefined without the opt-in Model Monitor
+   */
+  readonly hasModelAndBaseline?: CfnCondition;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
-    const { stage, serving, removal } = props.config;
+    const { stage, serving, modelMonitor, removal } = props.config;
     const name = `ml-lifecycle-${stage}-churn`;
 
     const modelPackageArn = new CfnParameter(this, SERVING_PARAMETER_NAMES.modelPackageArn, {
@@ -63,37 +70,56 @@ export class ServingStack extends Stack {
       description: 'The approved model package version to serve; empty: no endpoint. Set by the deploy function.',
       allowedPattern: '^$|^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/[a-zA-Z0-9-]+/[0-9]+$',
     });
-    const statistics = new CfnParameter(this, SERVING_PARAMETER_NAMES.baselineStatisticsUri, {
-      type: 'String',
-      default: '',
-      description: "The package's data-quality baseline statistics (statistics.json). Set by the deploy function.",
-      allowedPattern: '^$|^s3://.+$',
-    });
-    const constraints = new CfnParameter(this, SERVING_PARAMETER_NAMES.baselineConstraintsUri, {
-      type: 'String',
-      default: '',
-      description: "The package's data-quality baseline constraints (constraints.json). Set by the deploy function.",
-      allowedPattern: '^$|^s3://.+$',
-    });
     this.hasModel = new CfnCondition(this, 'HasModel', {
       expression: Fn.conditionNot(Fn.conditionEquals(modelPackageArn.valueAsString, '')),
     });
     // The template check that CDK runs at synth (cfn-lint) reads each parameter's default ('') into
     // the properties that use it, and warns that '' is no package ARN or S3 URL. Those resources
-    // carry HasModel, which is false exactly when the defaults are in effect, so they are never
+    // carry a condition that is false whenever the parameters they use are empty, so they are never
     // created with them. The finding is about the stack's parameters, so the stack is its scope.
     Validations.of(this).acknowledge({
       id: 'CloudFormation-Validate::W1030',
-      reason:
-        'The empty defaults of ModelPackageArn, BaselineStatisticsUri and BaselineConstraintsUri mean "no model"; every resource that uses them has the HasModel condition, false exactly when they are empty, so CloudFormation never creates one with them.',
+      reason: modelMonitor.enabled
+        ? 'The empty defaults of ModelPackageArn ("no model") and of BaselineStatisticsUri and BaselineConstraintsUri ("no baseline") are never used: the resources that use the package have the HasModel condition, false exactly when it is empty, and those that use the baseline have HasModelAndBaseline, false whenever either of them is.'
+        : 'The empty default of ModelPackageArn means "no model": every resource that uses it has the HasModel condition, false exactly when it is empty, so CloudFormation never creates one with it.',
     });
+    // The baseline is only the monitor's: without Model Monitor the stack takes none (an unused
+    // parameter is a template warning), and the deploy function sets only the package.
+    let baseline: { statistics: CfnParameter; constraints: CfnParameter } | undefined;
+    if (modelMonitor.enabled) {
+      const statistics = new CfnParameter(this, SERVING_PARAMETER_NAMES.baselineStatisticsUri, {
+        type: 'String',
+        default: '',
+        description:
+          "The package's data-quality baseline statistics (statistics.json); empty: no baseline. Set by the deploy function.",
+        allowedPattern: '^$|^s3://.+$',
+      });
+      const constraints = new CfnParameter(this, SERVING_PARAMETER_NAMES.baselineConstraintsUri, {
+        type: 'String',
+        default: '',
+        description:
+          "The package's data-quality baseline constraints (constraints.json); empty: no baseline. Set by the deploy function.",
+        allowedPattern: '^$|^s3://.+$',
+      });
+      baseline = { statistics, constraints };
+      this.hasModelAndBaseline = new CfnCondition(this, 'HasModelAndBaseline', {
+        expression: Fn.conditionAnd(
+          this.hasModel,
+          Fn.conditionNot(Fn.conditionEquals(statistics.valueAsString, '')),
+          Fn.conditionNot(Fn.conditionEquals(constraints.valueAsString, '')),
+        ),
+      });
+    }
 
-    const images = new SageMakerImages(this, 'Images');
     this.role = new SageMakerJobRole(this, 'ServingRole', {
       lakeAccess: props.lakeAccess,
       key: props.key,
-      description: 'ml-lifecycle-cdk serving: the churn model, its data capture and its data-quality monitor',
-      usedBy: "the endpoint's model and its data-quality monitoring jobs",
+      description: modelMonitor.enabled
+        ? 'ml-lifecycle-cdk serving: the churn model, its data capture and its data-quality monitor'
+        : 'ml-lifecycle-cdk serving: the churn model and its data capture',
+      usedBy: modelMonitor.enabled
+        ? "the endpoint's model and its data-quality monitoring jobs"
+        : "the endpoint's model",
     });
     this.alerts = new AlarmTopic(this, 'Alerts', { displayName: 'ml-lifecycle-cdk serving alarms', key: props.key });
 
@@ -115,24 +141,34 @@ export class ServingStack extends Stack {
     });
     const alarms = [this.endpoint.errorsAlarm, this.endpoint.latencyAlarm, this.endpoint.invocationErrorsAlarm];
 
-    if (serving.monitoring) {
+    // Model Monitor is opt-in: closed to new AWS customers since 2026-07-30.
+    if (this.hasModelAndBaseline !== undefined && baseline !== undefined) {
+      // Its analyzer image is the only image this stack needs.
+      const analyzerImage = new SageMakerImages(this, 'Images', { modelMonitorAnalyzer: true }).modelMonitorAnalyzer;
+      if (analyzerImage === undefined) {
+        throw new Error('SageMakerImages built with modelMonitorAnalyzer: true has no analyzer image');
+      }
       this.monitor = new DataQualityMonitor(this, 'Monitor', {
         endpointName: name,
         endpoint: this.endpoint.endpoint,
-        baselineStatisticsUri: statistics.valueAsString,
-        baselineConstraintsUri: constraints.valueAsString,
+        baselineStatisticsUri: baseline.statistics.valueAsString,
+        baselineConstraintsUri: baseline.constraints.valueAsString,
         modelVersion: Fn.select(2, Fn.split('/', modelPackageArn.valueAsString)),
-        hasModel: this.hasModel,
+        hasModelAndBaseline: this.hasModelAndBaseline,
         role: this.role.role,
-        analyzerImage: images.modelMonitorAnalyzer,
-        instanceType: serving.monitoringInstanceType,
-        cadence: serving.monitoringCadence,
+        analyzerImage,
+        instanceType: modelMonitor.instanceType,
+        cadence: modelMonitor.cadence,
         artifactsBucket: props.artifactsBucket,
         key: props.key,
         logRetention: serving.logRetentionDays,
         removal,
       });
       alarms.push(this.monitor.violationsAlarm);
+      new CfnOutput(this, 'MonitoringReportsLocation', {
+        value: props.artifactsBucket.s3UrlForObject(`${ARTIFACT_PREFIXES.monitoring}${name}`),
+        description: 'Data-quality reports: statistics.json, constraint_violations.json per run',
+      });
     }
     for (const alarm of alarms) {
       alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alerts));
@@ -149,7 +185,7 @@ export class ServingStack extends Stack {
       rollbackAlarms: this.endpoint.rollbackAlarms,
       // The lake's bucket, key and policy reach this stack as outputs of the DataLake stack.
       referencedStacks: [props.artifactsBucket, props.key, props.lakeAccess].map((r) => Stack.of(r)),
-      modelMonitor: serving.monitoring,
+      modelMonitor: props.config.modelMonitor.enabled,
     });
 
     const endpointName = new CfnOutput(this, 'EndpointName', {
@@ -159,15 +195,11 @@ export class ServingStack extends Stack {
     endpointName.condition = this.hasModel;
     new CfnOutput(this, 'AlertTopicArn', {
       value: this.alerts.topicArn,
-      description: 'Subscribe to hear the endpoint alarms: 5xx errors, latency, invocation errors, data drift',
+      description: `Subscribe to hear the endpoint alarms: 5xx errors, latency, invocation errors${this.monitor === undefined ? '' : ', data drift'}`,
     });
     new CfnOutput(this, 'DataCaptureLocation', {
       value: props.artifactsBucket.s3UrlForObject(ARTIFACT_PREFIXES.dataCapture),
       description: 'Captured requests and responses, by endpoint, variant and hour',
-    });
-    new CfnOutput(this, 'MonitoringReportsLocation', {
-      value: props.artifactsBucket.s3UrlForObject(`${ARTIFACT_PREFIXES.monitoring}${name}`),
-      description: 'Data-quality reports: statistics.json, constraint_violations.json per run',
     });
   }
 }

@@ -48,9 +48,9 @@ export class TrainingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: TrainingStackProps) {
     super(scope, id, props);
-    const { stage, training, removal } = props.config;
+    const { stage, training, modelMonitor, removal } = props.config;
 
-    this.images = new SageMakerImages(this, 'Images');
+    this.images = new SageMakerImages(this, 'Images', { modelMonitorAnalyzer: modelMonitor.enabled });
     this.registry = new ModelRegistry(this, 'Registry', {
       groupName: `ml-lifecycle-${stage}-churn`,
       description: 'Customer churn: XGBoost models trained by the ml-lifecycle-cdk pipeline, one version per run',
@@ -79,7 +79,8 @@ export class TrainingStack extends Stack {
         maxRuntime: Duration.minutes(training.maxTrainingMinutes),
         spot: training.spotTraining,
       },
-      processingInstanceType: training.processingInstanceType,
+      // Model Monitor is opt-in: closed to new AWS customers since 2026-07-30.
+      baseline: modelMonitor.enabled ? { instanceType: modelMonitor.baselineInstanceType } : undefined,
       transformInstanceType: training.transformInstanceType,
       costs: {
         missedChurner: training.missedChurnerCost,
@@ -131,7 +132,7 @@ export class TrainingStack extends Stack {
     });
     new CfnOutput(this, 'TrainingRunsLocation', {
       value: props.artifactsBucket.s3UrlForObject(ARTIFACT_PREFIXES.trainingRuns),
-      description: '<run id>/baseline/, tuning/, transform/, evaluation/ (evaluation.json, report.html)',
+      description: `<run id>/${modelMonitor.enabled ? 'baseline/, ' : ''}tuning/, transform/, evaluation/ (evaluation.json, report.html)`,
     });
     new CfnOutput(this, 'NotificationTopicArn', {
       value: this.topic.topicArn,

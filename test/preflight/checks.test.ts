@@ -62,8 +62,15 @@ describe('checkAccount', () => {
 });
 
 describe('checkImages', () => {
-  it('finds both images in a region the tables list', () => {
-    expect(checkImages(sandbox(), REGION).map((r) => r.status)).toEqual(['ok', 'ok']);
+  it('finds the XGBoost image in a region the tables list, and does not look for the analyzer when Model Monitor is off', () => {
+    expect(checkImages(sandbox(), REGION).map((r) => [r.check, r.status])).toEqual([['XGBoost image', 'ok']]);
+  });
+
+  it('finds both images with Model Monitor on', () => {
+    expect(checkImages(sandbox({ modelMonitor: { enabled: true } }), REGION).map((r) => r.status)).toEqual([
+      'ok',
+      'ok',
+    ]);
   });
 
   it('blocks on a region missing from the XGBoost registry map', () => {
@@ -72,13 +79,17 @@ describe('checkImages', () => {
     expect(xgboost?.fix).toContain('eu-west-1');
   });
 
-  it('blocks on a region with XGBoost but without the Model Monitor analyzer, which the baseline runs', () => {
+  it('with Model Monitor on, blocks on a region with XGBoost but without the Model Monitor analyzer', () => {
     // af-south-1 has an XGBoost registry but no analyzer registry in lib/sagemaker/images.ts.
-    const results = checkImages(sandbox({ serving: { monitoring: false } }), 'af-south-1');
+    const results = checkImages(sandbox({ modelMonitor: { enabled: true } }), 'af-south-1');
     expect(results.map((r) => [r.check, r.status])).toEqual([
       ['XGBoost image', 'ok'],
       ['Model Monitor image', 'blocker'],
     ]);
+  });
+
+  it('with Model Monitor off (the default), deploys to a region without the analyzer', () => {
+    expect(checkImages(sandbox(), 'af-south-1').map((r) => [r.check, r.status])).toEqual([['XGBoost image', 'ok']]);
   });
 });
 
@@ -153,11 +164,11 @@ describe('checkQuotas', () => {
   });
   const config = sandbox({
     training: { spotTraining: false, maxParallelTuningJobs: 2, trainingInstanceType: 'ml.m5.large' },
-    serving: { instanceType: 'ml.m5.large', minInstances: 1, maxInstances: 2, monitoring: false },
+    serving: { instanceType: 'ml.m5.large', minInstances: 1, maxInstances: 2 },
+    modelMonitor: { enabled: false },
   });
   const enough = [
     quota('ml.m5.large for training job usage', 2),
-    quota('ml.m5.large for processing job usage', 1),
     quota('ml.m5.large for transform job usage', 1),
     quota('ml.m5.large for endpoint usage', 4),
   ];
@@ -167,7 +178,7 @@ describe('checkQuotas', () => {
   it('is ok when every applied quota is enough, without reading defaults', async () => {
     quotas.on(ListServiceQuotasCommand).resolves({ Quotas: enough });
     const results = await run();
-    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
     expect(quotas).toHaveReceivedCommandWith(ListServiceQuotasCommand, { ServiceCode: 'sagemaker' });
     expect(quotas).not.toHaveReceivedCommand(ListAWSDefaultServiceQuotasCommand);
   });
@@ -224,7 +235,7 @@ describe('checkQuotas', () => {
       .resolves({ Quotas: [] });
     const c = sandbox({
       training: { spotTraining: false, transformInstanceType: 'ml.zz.large' },
-      serving: { monitoring: false },
+      modelMonitor: { enabled: false },
     });
     const result = await statusOf('ml.zz.large for transform job usage', c);
     expect(result?.status).toBe('warn');
@@ -238,7 +249,7 @@ describe('checkQuotas', () => {
       .on(ListServiceQuotasCommand, { NextToken: 'page2' })
       .resolves({ Quotas: enough.slice(2), NextToken: 'page3' });
     const results = await run();
-    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
     expect(quotas).toHaveReceivedCommandTimes(ListServiceQuotasCommand, 2);
   });
 
@@ -251,7 +262,7 @@ describe('checkQuotas', () => {
 
     const spot = sandbox({
       training: { spotTraining: true, maxParallelTuningJobs: 2 },
-      serving: { monitoring: false },
+      modelMonitor: { enabled: false },
     });
     const on = await run(spot);
     expect(on.find((r) => r.check.includes('spot training'))?.status).toBe('blocker');
@@ -267,7 +278,7 @@ describe('checkQuotas', () => {
     });
     const spot = sandbox({
       training: { spotTraining: true, maxParallelTuningJobs: 2 },
-      serving: { monitoring: false },
+      modelMonitor: { enabled: false },
     });
     const result = (await run(spot)).find((r) => r.check === 'quota "ml.m5.large for training job usage"');
     expect(result?.status).toBe('warn');
@@ -281,12 +292,12 @@ describe('checkQuotas', () => {
 });
 
 describe('checkModelMonitor', () => {
-  const on = sandbox({ serving: { monitoring: true } });
+  const on = sandbox({ modelMonitor: { enabled: true } });
 
   it('is not checked when the stage opts out', async () => {
     const result = await checkModelMonitor(
       client(SageMakerClient),
-      sandbox({ serving: { monitoring: false } }),
+      sandbox({ modelMonitor: { enabled: false } }),
       REGION,
     );
     expect(result.status).toBe('ok');
@@ -331,6 +342,6 @@ describe('checkModelMonitor', () => {
     const result = await checkModelMonitor(client(SageMakerClient), on, REGION);
     expect(result.status).toBe('warn');
     expect(result.message).toContain('closed to new customers');
-    expect(result.fix).toContain('serving.monitoring to false');
+    expect(result.fix).toContain('modelMonitor.enabled to false');
   });
 });

@@ -101,7 +101,7 @@ function healthyAccount(account = ACCOUNT) {
   sageMaker.on(ListDataQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: [] });
 }
 
-const MONITOR_OFF = ['--config', '{"sandbox":{"serving":{"monitoring":false}}}'];
+const MONITOR_OFF = ['--config', '{"sandbox":{"modelMonitor":{"enabled":false}}}'];
 
 describe('usage', () => {
   it('prints the help and exits 0 without calling AWS', async () => {
@@ -136,7 +136,7 @@ describe('region', () => {
   it("uses production's configured region", async () => {
     healthyAccount();
     const config = JSON.stringify({
-      production: { account: ACCOUNT, region: 'eu-central-1', serving: { monitoring: false } },
+      production: { account: ACCOUNT, region: 'eu-central-1', modelMonitor: { enabled: false } },
     });
     const result = await run(['--stage', 'production', '--config', config]);
     expect(result.regions).toEqual(['eu-central-1']);
@@ -212,7 +212,7 @@ describe('checks and exit codes', () => {
 
   it('exits 0 with warnings only (Model Monitor on without a signal)', async () => {
     healthyAccount();
-    const result = await run(['--config', '{"sandbox":{"serving":{"monitoring":true}}}']);
+    const result = await run(['--config', '{"sandbox":{"modelMonitor":{"enabled":true}}}']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^warn +Model Monitor: /m);
   });
@@ -232,7 +232,7 @@ describe('checks and exit codes', () => {
   it('takes the stage and config from the project context when not given', async () => {
     healthyAccount();
     const result = await run([], {
-      projectContext: () => [{ stage: 'sandbox', config: { sandbox: { serving: { monitoring: false } } } }],
+      projectContext: () => [{ stage: 'sandbox', config: { sandbox: { modelMonitor: { enabled: false } } } }],
     });
     expect(result.stdout).toContain('Model Monitor: not used');
   });

@@ -7,9 +7,10 @@ const byName = (overrides: Record<string, unknown> = {}) =>
   new Map(quotaRequirements(sandbox(overrides)).map((r) => [r.quotaName, r]));
 
 describe('modelMonitorEnabled', () => {
-  it('reads serving.monitoring', () => {
-    expect(modelMonitorEnabled(sandbox({ serving: { monitoring: true } }))).toBe(true);
-    expect(modelMonitorEnabled(sandbox({ serving: { monitoring: false } }))).toBe(false);
+  it('reads modelMonitor.enabled, off by default', () => {
+    expect(modelMonitorEnabled(sandbox({ modelMonitor: { enabled: true } }))).toBe(true);
+    expect(modelMonitorEnabled(sandbox({ modelMonitor: { enabled: false } }))).toBe(false);
+    expect(modelMonitorEnabled(sandbox())).toBe(false);
   });
 });
 
@@ -32,21 +33,24 @@ describe('quotaRequirements', () => {
     expect(quotas.get('ml.m5.large for training job usage')?.used).toBeUndefined();
   });
 
-  it('adds the baseline and the monitoring runs when they share a processing instance type', () => {
+  it('with Model Monitor on, adds the baseline and the monitoring runs when they share a processing instance type', () => {
     const quotas = byName({
-      training: { processingInstanceType: 'ml.m5.large' },
-      serving: { monitoring: true, monitoringInstanceType: 'ml.m5.large' },
+      modelMonitor: { enabled: true, baselineInstanceType: 'ml.m5.large', instanceType: 'ml.m5.large' },
     });
     expect(quotas.get('ml.m5.large for processing job usage')).toMatchObject({ needed: 2 });
   });
 
-  it('needs no processing quota for monitoring when Model Monitor is off (the baseline still runs)', () => {
+  it('with Model Monitor on, needs one processing instance of each type when they differ', () => {
     const quotas = byName({
-      training: { processingInstanceType: 'ml.m5.large' },
-      serving: { monitoring: false, monitoringInstanceType: 'ml.m5.xlarge' },
+      modelMonitor: { enabled: true, baselineInstanceType: 'ml.m5.large', instanceType: 'ml.m5.xlarge' },
     });
     expect(quotas.get('ml.m5.large for processing job usage')).toMatchObject({ needed: 1 });
-    expect(quotas.has('ml.m5.xlarge for processing job usage')).toBe(false);
+    expect(quotas.get('ml.m5.xlarge for processing job usage')).toMatchObject({ needed: 1 });
+  });
+
+  it('needs no processing quota when Model Monitor is off (the default): nothing runs a processing job', () => {
+    const quotas = byName();
+    expect([...quotas.keys()].filter((name) => name.endsWith('processing job usage'))).toEqual([]);
   });
 
   it('needs maxInstances of the endpoint type, and twice that to deploy blue/green at the top of the scale', () => {

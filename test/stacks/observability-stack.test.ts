@@ -74,11 +74,6 @@ describe('ObservabilityStack (sandbox)', () => {
     ],
     ['the endpoint instances: CPU, memory', '/aws/sagemaker/Endpoints', ['CPUUtilization', 'MemoryUtilization']],
     ['deployments: approvals not deployed', 'AWS/SQS', ['ApproximateNumberOfMessagesVisible']],
-    [
-      'the monitor: runs with violations',
-      'ml-lifecycle-cdk/ml-lifecycle-sandbox-churn',
-      ['DataQualityRunsWithViolations'],
-    ],
   ])('graphs %s', (_what, namespace, metrics) => {
     expect(graphed).toEqual(expect.arrayContaining(metrics.map((m) => `${namespace}/${m}`)));
   });
@@ -125,6 +120,28 @@ describe('ObservabilityStack (sandbox)', () => {
 
   it('matches the snapshot', () => {
     expect(normalizedTemplate(template)).toMatchSnapshot();
+  });
+});
+
+describe('ObservabilityStack without Model Monitor (the default: it is opt-in)', () => {
+  const { template } = synth();
+  const { metrics, headers } = dashboardContent(template);
+  const titles = dashboardWidgets(template).map((w) => w.properties.title);
+
+  it('draws no graph of monitoring runs, and does not name Model Monitor in the serving header', () => {
+    expect(metrics.filter((m) => m.endsWith('/DataQualityRunsWithViolations'))).toEqual([]);
+    expect(titles).not.toContain('Monitoring runs with violations');
+    expect(headers).toContain('## Serving: endpoint, deployments');
+  });
+});
+
+describe('ObservabilityStack with Model Monitor (opt-in)', () => {
+  const { template } = synth({ config: { sandbox: { modelMonitor: { enabled: true } } } });
+  const { metrics, headers } = dashboardContent(template);
+
+  it('graphs the monitor’s runs with violations, under a header that names it', () => {
+    expect(metrics).toContain('ml-lifecycle-cdk/ml-lifecycle-sandbox-churn/DataQualityRunsWithViolations');
+    expect(headers).toContain('## Serving: endpoint, Model Monitor, deployments');
   });
 });
 

@@ -5,6 +5,9 @@ import { PRODUCTION_CONTEXT, buildApp, normalizedTemplate } from '../support/app
 /** A partition for example ARNs (an ARN literal would trip the project's lint rule). */
 const PARTITION = 'aws';
 
+/** The sandbox with the opt-in Model Monitor turned on. */
+const MODEL_MONITOR_CONTEXT = { config: { sandbox: { modelMonitor: { enabled: true } } } };
+
 function synth(context = {}) {
   const { stacks } = buildApp(context);
   return { stacks, template: Template.fromStack(stacks.serving) };
@@ -39,6 +42,12 @@ function deployedWith(template: Template, parameters: Record<string, string>): s
     if (typeof e.Ref === 'string') {
       return parameters[e.Ref] ?? json.Parameters?.[e.Ref]?.Default;
     }
+    if (typeof e.Condition === 'string') {
+      return value(json.Conditions?.[e.Condition]);
+    }
+    if (Array.isArray(e['Fn::And'])) {
+      return e['Fn::And'].every((operand) => value(operand) === true);
+    }
     if (Array.isArray(e['Fn::Equals'])) {
       const [a, b] = e['Fn::Equals'];
       return value(a) === value(b);
@@ -53,14 +62,13 @@ function deployedWith(template: Template, parameters: Record<string, string>): s
     .map(([id]) => id);
 }
 
+/** The resource types that need a model (the `HasModel` condition). */
 const CONDITIONAL = [
   'AWS::SageMaker::Model',
   'AWS::SageMaker::EndpointConfig',
   'AWS::SageMaker::Endpoint',
   'AWS::ApplicationAutoScaling::ScalableTarget',
   'AWS::ApplicationAutoScaling::ScalingPolicy',
-  'AWS::SageMaker::DataQualityJobDefinition',
-  'AWS::SageMaker::MonitoringSchedule',
 ];
 
 /** An IAM policy statement as the template holds it. */
@@ -258,6 +266,7 @@ function typesChangedByTheModel(template: Template): string[] {
       const refs = JSON.stringify(resource.Properties ?? {});
       const touched =
         resource.Condition === 'HasModel' ||
+        resource.Condition === 'HasModelAndBaseline' ||
         [...model, ...changed].some((name) => refs.includes(`"Ref":"${name}"`) || refs.includes(`"${name}","`));
       if (touched && !changed.has(id)) {
         changed.add(id);
@@ -268,17 +277,35 @@ function typesChangedByTheModel(template: Template): string[] {
   return [...new Set([...changed].map((id) => json.Resources[id]?.Type ?? ''))].sort();
 }
 
+/** The Model Monitor resource types, which need a model and its baseline (`HasModelAndBaseline`). */
+const MONITOR = ['AWS::SageMaker::DataQualityJobDefinition', 'AWS::SageMaker::MonitoringSchedule'];
+
+/** Parameter values: a package version, and its baseline. */
+const PACKAGE = {
+  ModelPackageArn: `arn:${PARTITION}:sagemaker:eu-west-1:123456789012:model-package/ml-lifecycle-sandbox-churn/3`,
+};
+const BASELINE = {
+  BaselineStatisticsUri: 's3://artifacts/training-runs/r/baseline/statistics.json',
+  BaselineConstraintsUri: 's3://artifacts/training-runs/r/baseline/constraints.json',
+};
+
+/** The logical ids of the resources of some types. */
+function idsOf(template: Template, types: readonly string[]): string[] {
+  return types.flatMap((type) => Object.keys(resources(template, type)));
+}
+
 describe('ServingStack (sandbox)', () => {
   const { template } = synth();
 
   describe('the model reaches the stack as parameters', () => {
-    it('takes the approved package and its baseline as parameters, empty by default', () => {
-      for (const name of Object.values(SERVING_PARAMETER_NAMES)) {
-        template.hasParameter(name, { Type: 'String', Default: '' });
-      }
-      template.hasParameter('ModelPackageArn', {
+    it('takes the approved package as its one parameter, empty by default: no baseline without Model Monitor', () => {
+      template.hasParameter(SERVING_PARAMETER_NAMES.modelPackageArn, {
+        Type: 'String',
+        Default: '',
         AllowedPattern: Match.stringLikeRegexp('model-package'),
       });
+      const parameters = Object.keys(template.toJSON().Parameters as object);
+      expect(parameters.filter((name) => name !== 'BootstrapVersion')).toEqual(['ModelPackageArn']);
     });
 
     it('creates every model-dependent resource only when a package is given, yet shows them all in synth', () => {
@@ -302,16 +329,23 @@ describe('ServingStack (sandbox)', () => {
 
     it('deploys no endpoint without a package, and all of it with one', () => {
       const all = Object.keys(template.toJSON().Resources as object);
-      const conditional = CONDITIONAL.flatMap((type) => Object.keys(resources(template, type)));
+      const conditional = idsOf(template, CONDITIONAL);
       const without = deployedWith(template, {});
       expect(without.filter((id) => conditional.includes(id))).toEqual([]);
       expect(without).toEqual(all.filter((id) => !conditional.includes(id)));
-      const withPackage = deployedWith(template, {
-        ModelPackageArn: `arn:${PARTITION}:sagemaker:eu-west-1:123456789012:model-package/ml-lifecycle-sandbox-churn/3`,
-        BaselineStatisticsUri: 's3://artifacts/training-runs/r/baseline/statistics.json',
-        BaselineConstraintsUri: 's3://artifacts/training-runs/r/baseline/constraints.json',
-      });
-      expect(withPackage).toEqual(all);
+      expect(deployedWith(template, PACKAGE)).toEqual(all);
+    });
+
+    it('has no Model Monitor (opt-in): no monitor, no baseline condition, no analyzer image, no violations alarm', () => {
+      for (const type of MONITOR) {
+        template.resourceCountIs(type, 0);
+      }
+      expect(Object.keys(template.toJSON().Conditions as object)).toEqual(['HasModel']);
+      expect(template.toJSON()).not.toHaveProperty('Mappings');
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/model-monitor-analyzer|DataQualityRunsWithViolations/);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+      expect(Object.keys(template.findOutputs('*'))).not.toContain('MonitoringReportsLocation');
+      template.resourceCountIs('AWS::SageMaker::Endpoint', 1);
     });
 
     it('accepts a package version ARN or nothing as the package parameter, and no other text', () => {
@@ -424,59 +458,6 @@ describe('ServingStack (sandbox)', () => {
     });
   });
 
-  describe('data-quality monitoring', () => {
-    it('runs the analyzer on captured data against the package baseline, isolated and encrypted, daily', () => {
-      template.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', {
-        DataQualityAppSpecification: { ImageUri: Match.anyValue() },
-        DataQualityBaselineConfig: {
-          StatisticsResource: { S3Uri: { Ref: 'BaselineStatisticsUri' } },
-          ConstraintsResource: { S3Uri: { Ref: 'BaselineConstraintsUri' } },
-        },
-        DataQualityJobInput: { EndpointInput: Match.objectLike({ EndpointName: 'ml-lifecycle-sandbox-churn' }) },
-        DataQualityJobOutputConfig: { KmsKeyId: Match.anyValue(), MonitoringOutputs: [Match.anyValue()] },
-        JobResources: {
-          ClusterConfig: Match.objectLike({ InstanceType: 'ml.m5.large', VolumeKmsKeyId: Match.anyValue() }),
-        },
-        NetworkConfig: { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true },
-      });
-      template.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
-        MonitoringScheduleName: 'ml-lifecycle-sandbox-churn-data-quality',
-        MonitoringScheduleConfig: {
-          MonitoringType: 'DataQuality',
-          ScheduleConfig: { ScheduleExpression: 'cron(0 0 ? * * *)' },
-        },
-      });
-    });
-
-    it('alarms when a monitoring run ends with violations, counted from its end event', () => {
-      template.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: {
-          source: ['aws.sagemaker'],
-          'detail-type': ['SageMaker Processing Job State Change'],
-          detail: {
-            MonitoringScheduleArn: [Match.anyValue()],
-            ExitMessage: [{ prefix: 'CompletedWithViolations' }],
-          },
-        },
-        Targets: [Match.objectLike({ Arn: Match.anyValue() })],
-      });
-      template.hasResourceProperties('AWS::Logs::MetricFilter', {
-        MetricTransformations: [
-          Match.objectLike({
-            MetricNamespace: 'ml-lifecycle-cdk/ml-lifecycle-sandbox-churn',
-            MetricName: 'DataQualityRunsWithViolations',
-            MetricValue: '1',
-          }),
-        ],
-      });
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'DataQualityRunsWithViolations',
-        Threshold: 1,
-        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
-      });
-    });
-  });
-
   describe('automatic deployment', () => {
     it('deploys each approved version of the training registry', () => {
       template.hasResourceProperties('AWS::Events::Rule', {
@@ -541,7 +522,10 @@ describe('ServingStack (sandbox)', () => {
           .map((r) => /:([a-z-]+)\/ml-lifecycle-sandbox-churn\*"\]\]\}$/.exec(JSON.stringify(r))?.[1])
           .sort();
       expect(kinds('ServingResources')).toEqual(['endpoint', 'endpoint-config', 'model']);
-      expect(kinds('MonitorResources')).toEqual(['data-quality-job-definition', 'monitoring-schedule']);
+      // Model Monitor is opt-in: without it, no power over monitoring job definitions or schedules.
+      expect(statements.find((st) => st.Sid === 'MonitorResources')).toBeUndefined();
+      const actions = [...allowed(deployStatements(template)).keys()];
+      expect(actions.filter((a) => /DataQualityJobDefinition|MonitoringSchedule/.test(a))).toEqual([]);
       for (const statement of statements) {
         expect([statement.Action].flat().filter((a) => a.endsWith('*'))).toEqual([]);
       }
@@ -556,10 +540,14 @@ describe('ServingStack (sandbox)', () => {
     });
 
     it('lists the handler permissions of exactly the resource types a model deployment touches', () => {
-      expect(typesChangedByTheModel(template)).toEqual(Object.keys(HANDLER_PERMISSIONS).sort());
+      expect(typesChangedByTheModel(template)).toEqual(
+        Object.keys(HANDLER_PERMISSIONS)
+          .filter((type) => !MONITOR_TYPES.includes(type))
+          .sort(),
+      );
     });
 
-    it.each(Object.entries(HANDLER_PERMISSIONS))(
+    it.each(Object.entries(HANDLER_PERMISSIONS).filter(([type]) => !MONITOR_TYPES.includes(type)))(
       'lets CloudFormation create, update and delete %s as its documented handlers do',
       (type, { source, permissions, notNeeded }) => {
         const actions = allowed(deployStatements(template));
@@ -686,27 +674,142 @@ describe('ServingStack (production)', () => {
     });
   });
 
-  it('monitors hourly', () => {
-    template.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
+  it('has no Model Monitor by default either', () => {
+    template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
+  });
+
+  it('monitors hourly once Model Monitor is enabled', () => {
+    const monitored = synth({
+      ...PRODUCTION_CONTEXT,
+      config: {
+        production: {
+          ...(PRODUCTION_CONTEXT.config as { production: object }).production,
+          modelMonitor: { enabled: true },
+        },
+      },
+    }).template;
+    monitored.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
       MonitoringScheduleConfig: Match.objectLike({ ScheduleConfig: { ScheduleExpression: 'cron(0 * ? * * *)' } }),
+    });
+    monitored.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', {
+      JobResources: { ClusterConfig: Match.objectLike({ InstanceType: 'ml.m5.xlarge' }) },
     });
   });
 });
 
-describe('ServingStack without monitoring', () => {
-  const { template } = synth({ config: { sandbox: { serving: { monitoring: false } } } });
+describe('ServingStack with Model Monitor (opt-in)', () => {
+  const { template } = synth(MODEL_MONITOR_CONTEXT);
 
-  it('has no monitor, no violations alarm, and still the endpoint', () => {
-    template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
-    template.resourceCountIs('AWS::SageMaker::DataQualityJobDefinition', 0);
-    template.resourceCountIs('AWS::SageMaker::Endpoint', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  it('takes the package’s baseline as two more parameters, empty by default', () => {
+    for (const name of Object.values(SERVING_PARAMETER_NAMES)) {
+      template.hasParameter(name, { Type: 'String', Default: '' });
+    }
+    template.hasParameter('BaselineStatisticsUri', { AllowedPattern: '^$|^s3://.+$' });
   });
-  it('gives CloudFormation no power over monitoring job definitions or schedules', () => {
-    const statements = deployStatements(template);
-    const actions = [...allowed(statements).keys()];
-    expect(actions.filter((a) => /DataQualityJobDefinition|MonitoringSchedule/.test(a))).toEqual([]);
-    expect(JSON.stringify(statements)).not.toMatch(/data-quality-job-definition|monitoring-schedule/);
-    expect(typesChangedByTheModel(template).filter((t) => MONITOR_TYPES.includes(t))).toEqual([]);
+
+  it('monitors only when the package has a baseline: HasModelAndBaseline on the monitor, HasModel on the endpoint', () => {
+    template.hasCondition('HasModelAndBaseline', {
+      'Fn::And': [
+        { Condition: 'HasModel' },
+        { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'BaselineStatisticsUri' }, ''] }] },
+        { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'BaselineConstraintsUri' }, ''] }] },
+      ],
+    });
+    for (const [types, condition] of [
+      [CONDITIONAL, 'HasModel'],
+      [MONITOR, 'HasModelAndBaseline'],
+    ] as const) {
+      for (const type of types) {
+        const found = Object.values(resources(template, type));
+        expect({ type, conditions: found.map((r) => r.Condition) }).toEqual({ type, conditions: [condition] });
+      }
+    }
   });
+
+  it('deploys the endpoint with a package, and the monitor only with its baseline as well', () => {
+    const all = Object.keys(template.toJSON().Resources as object);
+    const endpoint = idsOf(template, CONDITIONAL);
+    const monitor = idsOf(template, MONITOR);
+    expect(monitor).toHaveLength(2);
+    const unconditional = all.filter((id) => !endpoint.includes(id) && !monitor.includes(id));
+    expect(deployedWith(template, {})).toEqual(unconditional);
+    expect(deployedWith(template, BASELINE)).toEqual(unconditional);
+    expect(deployedWith(template, PACKAGE)).toEqual(all.filter((id) => !monitor.includes(id)));
+    expect(deployedWith(template, { ...PACKAGE, BaselineStatisticsUri: BASELINE.BaselineStatisticsUri })).toEqual(
+      all.filter((id) => !monitor.includes(id)),
+    );
+    expect(deployedWith(template, { ...PACKAGE, ...BASELINE })).toEqual(all);
+  });
+
+  it('maps each region to its analyzer image registry, and outputs where the reports go', () => {
+    const [rows] = Object.values(template.toJSON().Mappings as Record<string, Record<string, object>>);
+    expect(rows?.['eu-west-1']).toMatchObject({ modelMonitor: '468650794304' });
+    template.hasOutput('MonitoringReportsLocation', {});
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  });
+
+  describe('data-quality monitoring', () => {
+    it('runs the analyzer on captured data against the package baseline, isolated and encrypted, daily', () => {
+      template.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', {
+        DataQualityAppSpecification: { ImageUri: Match.anyValue() },
+        DataQualityBaselineConfig: {
+          StatisticsResource: { S3Uri: { Ref: 'BaselineStatisticsUri' } },
+          ConstraintsResource: { S3Uri: { Ref: 'BaselineConstraintsUri' } },
+        },
+        DataQualityJobInput: { EndpointInput: Match.objectLike({ EndpointName: 'ml-lifecycle-sandbox-churn' }) },
+        DataQualityJobOutputConfig: { KmsKeyId: Match.anyValue(), MonitoringOutputs: [Match.anyValue()] },
+        JobResources: {
+          ClusterConfig: Match.objectLike({ InstanceType: 'ml.m5.large', VolumeKmsKeyId: Match.anyValue() }),
+        },
+        NetworkConfig: { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true },
+      });
+      template.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
+        MonitoringScheduleName: 'ml-lifecycle-sandbox-churn-data-quality',
+        MonitoringScheduleConfig: {
+          MonitoringType: 'DataQuality',
+          ScheduleConfig: { ScheduleExpression: 'cron(0 0 ? * * *)' },
+        },
+      });
+    });
+
+    it('alarms when a monitoring run ends with violations, counted from its end event', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.sagemaker'],
+          'detail-type': ['SageMaker Processing Job State Change'],
+          detail: {
+            MonitoringScheduleArn: [Match.anyValue()],
+            ExitMessage: [{ prefix: 'CompletedWithViolations' }],
+          },
+        },
+        Targets: [Match.objectLike({ Arn: Match.anyValue() })],
+      });
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        MetricTransformations: [
+          Match.objectLike({
+            MetricNamespace: 'ml-lifecycle-cdk/ml-lifecycle-sandbox-churn',
+            MetricName: 'DataQualityRunsWithViolations',
+            MetricValue: '1',
+          }),
+        ],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'DataQualityRunsWithViolations',
+        Threshold: 1,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+      });
+    });
+  });
+  it('lists the handler permissions of exactly the resource types a model deployment touches, the monitor’s too', () => {
+    expect(typesChangedByTheModel(template)).toEqual(Object.keys(HANDLER_PERMISSIONS).sort());
+  });
+
+  it.each(Object.entries(HANDLER_PERMISSIONS).filter(([type]) => MONITOR_TYPES.includes(type)))(
+    'lets CloudFormation create, update and delete %s as its documented handlers do',
+    (type, { source, permissions }) => {
+      const actions = allowed(deployStatements(template));
+      const missing = [...new Set(permissions)].filter((p) => !actions.has(p));
+      expect({ type, source, missing }).toEqual({ type, source, missing: [] });
+    },
+  );
 });

@@ -7,6 +7,9 @@ import {
 import { PRODUCTION_CONTEXT, buildApp, normalizedTemplate } from '../support/app';
 import { type Definition, type StateJson, definitionOf } from '../support/state-machine';
 
+/** The sandbox with the opt-in Model Monitor turned on. */
+const MODEL_MONITOR_CONTEXT = { config: { sandbox: { modelMonitor: { enabled: true } } } };
+
 function synth(context = {}) {
   const { stacks } = buildApp(context);
   const { training } = stacks;
@@ -54,6 +57,32 @@ const CURATED = '${StorageCuratedBucket1413FA2D}';
 const JOB_ROLE = '${PipelineJobRole9700A35A.Arn}';
 const runPath = (path: string) => `{% 's3://${ARTIFACTS}/training-runs/' & $runId & '/${path}' %}`;
 
+/** What the tuning step passes on. */
+const TUNING_RESULT = {
+  tuningJobName: '{% $states.result.HyperParameterTuningJobName %}',
+  bestTrainingJobName: '{% $states.result.BestTrainingJob.TrainingJobName %}',
+  validationAuc: '{% $states.result.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value %}',
+};
+
+/** What the register step sends its function, with a baseline. */
+const REGISTER_PAYLOAD = {
+  runId: '{% $runId %}',
+  tuningJobName: '{% $tuning.tuningJobName %}',
+  trainingJobName: '{% $tuning.bestTrainingJobName %}',
+  modelDataUrl: '{% $modelDataUrl %}',
+  evaluation: '{% $evaluation %}',
+  baseline: '{% $baseline %}',
+};
+
+/** The retry that starts a failed job again, under a new name (capacity and transient failures). */
+const FAILED_JOB_RETRY = {
+  ErrorEquals: ['States.TaskFailed'],
+  IntervalSeconds: 120,
+  MaxAttempts: 2,
+  BackoffRate: 2,
+  JitterStrategy: 'FULL',
+};
+
 describe('TrainingStack (sandbox)', () => {
   const { stacks, template, definition } = synth();
   const states = allStates(definition);
@@ -78,10 +107,10 @@ describe('TrainingStack (sandbox)', () => {
       });
     });
 
-    it('runs the steps in order: name, baseline ∥ tuning, model, score, evaluate, register, gate, report', () => {
+    it('runs the steps in order: name, tuning, model, score, evaluate, register, gate, report', () => {
       expect(mainPath(definition)).toEqual([
         'Name the run',
-        'Baseline and tuning',
+        'Tune hyper-parameters',
         'Find the best model',
         'Create the model',
         'Score the test split',
@@ -91,8 +120,12 @@ describe('TrainingStack (sandbox)', () => {
         'Quality gate',
         'Report the result',
       ]);
-      const branches = (definition.States['Baseline and tuning']?.Branches as Definition[]).map((b) => b.StartAt);
-      expect(branches).toEqual(['Suggest baseline', 'Tune hyper-parameters']);
+    });
+
+    it('has no Model Monitor baseline step and no parallel state (Model Monitor is opt-in)', () => {
+      expect(Object.keys(states)).not.toContain('Suggest baseline');
+      expect(Object.values(states).map((state) => state.Type)).not.toContain('Parallel');
+      expect(JSON.stringify(definition)).not.toMatch(/createProcessingJob|model-monitor-analyzer/);
     });
 
     it('names the run from its start time and a random suffix, once', () => {
@@ -110,10 +143,7 @@ describe('TrainingStack (sandbox)', () => {
       expect(definition.TimeoutSeconds).toBe(3 * 1800 * 2 + 3 * 3600);
     });
 
-    it('uses the optimised .sync integrations for the processing, tuning and transform jobs', () => {
-      expect(states['Suggest baseline']?.Resource).toBe(
-        'arn:${AWS::Partition}:states:::sagemaker:createProcessingJob.sync',
-      );
+    it('uses the optimised .sync integrations for the tuning and transform jobs', () => {
       expect(states['Tune hyper-parameters']?.Resource).toBe(
         'arn:${AWS::Partition}:states:::sagemaker:createHyperParameterTuningJob.sync',
       );
@@ -132,7 +162,7 @@ describe('TrainingStack (sandbox)', () => {
 
     it('catches every failure of every step, reports it to the topic and ends the run as failed', () => {
       const failing = [
-        'Baseline and tuning',
+        'Tune hyper-parameters',
         'Find the best model',
         'Create the model',
         'Score the test split',
@@ -171,7 +201,6 @@ describe('TrainingStack (sandbox)', () => {
         JitterStrategy: 'FULL',
       };
       for (const name of [
-        'Suggest baseline',
         'Tune hyper-parameters',
         'Find the best model',
         'Create the model',
@@ -185,19 +214,8 @@ describe('TrainingStack (sandbox)', () => {
       }
     });
 
-    it('starts a failed baseline or scoring job again, under a new name, for capacity and transient failures', () => {
-      for (const name of ['Suggest baseline', 'Score the test split']) {
-        expect(states[name]?.Retry).toContainEqual({
-          ErrorEquals: ['States.TaskFailed'],
-          IntervalSeconds: 120,
-          MaxAttempts: 2,
-          BackoffRate: 2,
-          JitterStrategy: 'FULL',
-        });
-      }
-      expect(args('Suggest baseline').ProcessingJobName).toBe(
-        "{% 'churn-sbx-baseline-' & $runId & '-' & $states.context.State.RetryCount %}",
-      );
+    it('starts a failed scoring job again, under a new name, for capacity and transient failures', () => {
+      expect(states['Score the test split']?.Retry).toContainEqual(FAILED_JOB_RETRY);
       expect(args('Score the test split').TransformJobName).toBe(
         "{% 'churn-sbx-score-' & $runId & '-' & $states.context.State.RetryCount %}",
       );
@@ -217,48 +235,6 @@ describe('TrainingStack (sandbox)', () => {
           expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException']) as unknown }),
         );
       }
-    });
-  });
-
-  describe('the baseline', () => {
-    it('runs the Model Monitor analyzer on the headed training data, writing under the run', () => {
-      expect(args('Suggest baseline')).toMatchObject({
-        RoleArn: JOB_ROLE,
-        AppSpecification: {
-          ImageUri:
-            '${FindInMap:modelMonitor}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/sagemaker-model-monitor-analyzer',
-        },
-        Environment: {
-          dataset_format: '{"csv":{"header":true,"output_columns_position":"START"}}',
-          dataset_source: '/opt/ml/processing/input/baseline_dataset_input',
-          output_path: '/opt/ml/processing/output',
-          publish_cloudwatch_metrics: 'Disabled',
-        },
-        ProcessingInputs: [
-          {
-            InputName: 'baseline_dataset_input',
-            S3Input: {
-              S3Uri: `s3://${CURATED}/features/baseline/`,
-              LocalPath: '/opt/ml/processing/input/baseline_dataset_input',
-            },
-          },
-        ],
-        ProcessingOutputConfig: {
-          KmsKeyId: KEY,
-          Outputs: [{ S3Output: { S3Uri: runPath('baseline'), LocalPath: '/opt/ml/processing/output' } }],
-        },
-      });
-      expect(states['Suggest baseline']?.Output).toEqual({
-        statistics: runPath('baseline/statistics.json'),
-        constraints: runPath('baseline/constraints.json'),
-      });
-    });
-
-    it('isolates the job from the network, encrypts traffic between containers and its volume with the lake key', () => {
-      expect(args('Suggest baseline')).toMatchObject({
-        NetworkConfig: { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true },
-        ProcessingResources: { ClusterConfig: { InstanceType: 'ml.m5.large', VolumeKmsKeyId: KEY } },
-      });
     });
   });
 
@@ -337,16 +313,9 @@ describe('TrainingStack (sandbox)', () => {
       });
     });
 
-    it('passes on the tuning job, the best training job and its validation AUC', () => {
-      expect(states['Tune hyper-parameters']?.Output).toEqual({
-        tuningJobName: '{% $states.result.HyperParameterTuningJobName %}',
-        bestTrainingJobName: '{% $states.result.BestTrainingJob.TrainingJobName %}',
-        validationAuc: '{% $states.result.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value %}',
-      });
-      expect(definition.States['Baseline and tuning']?.Assign).toEqual({
-        baseline: '{% $states.result[0] %}',
-        tuning: '{% $states.result[1] %}',
-      });
+    it('keeps the tuning job, the best training job and its validation AUC for the rest of the run', () => {
+      expect(states['Tune hyper-parameters']?.Output).toEqual(TUNING_RESULT);
+      expect(states['Tune hyper-parameters']?.Assign).toEqual({ tuning: TUNING_RESULT });
     });
   });
 
@@ -401,15 +370,8 @@ describe('TrainingStack (sandbox)', () => {
       expect(definition.States.Evaluate?.Assign).toEqual({ evaluation: '{% $states.result.Payload %}' });
     });
 
-    it('registers the best model with its evaluation and baseline', () => {
-      expect(args('Register the model').Payload).toEqual({
-        runId: '{% $runId %}',
-        tuningJobName: '{% $tuning.tuningJobName %}',
-        trainingJobName: '{% $tuning.bestTrainingJobName %}',
-        modelDataUrl: '{% $modelDataUrl %}',
-        evaluation: '{% $evaluation %}',
-        baseline: '{% $baseline %}',
-      });
+    it('registers the best model with its evaluation and no baseline (null: no drift-check baselines)', () => {
+      expect(args('Register the model').Payload).toEqual({ ...REGISTER_PAYLOAD, baseline: null });
     });
 
     it('gates the package on its AUC and costs, and reports the decision', () => {
@@ -500,7 +462,6 @@ describe('TrainingStack (sandbox)', () => {
       expect(resources.map((r) => /:([a-z-]+)\/churn-sbx\*"\]\]\}$/.exec(r)?.[1]).sort()).toEqual([
         'hyper-parameter-tuning-job',
         'model',
-        'processing-job',
         'transform-job',
       ]);
       expect(bySid.get('PassJobRole')).toMatchObject({
@@ -509,7 +470,7 @@ describe('TrainingStack (sandbox)', () => {
         Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
       });
       const rules = JSON.stringify(bySid.get('ManageJobEventRules')?.Resource);
-      for (const kind of ['Processing', 'Tuning', 'Transform']) {
+      for (const kind of ['Tuning', 'Transform']) {
         expect(rules).toContain(`:rule/StepFunctionsGetEventsForSageMaker${kind}JobsRule"`);
       }
       // No SageMaker wildcard action anywhere in the stack, and none on every resource but the one
@@ -523,6 +484,14 @@ describe('TrainingStack (sandbox)', () => {
           }
         }
       }
+    });
+
+    it('gives no role a processing-job permission: without Model Monitor the pipeline starts no processing job', () => {
+      const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+        (p.Properties.PolicyDocument.Statement as Statement[]).flatMap((st) => ([] as string[]).concat(st.Action)),
+      );
+      expect(actions.filter((a) => /ProcessingJob/.test(a))).toEqual([]);
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/processing-job|ProcessingJobsRule/);
     });
 
     it('lets the register function create versions of its one package group, the gate update them', () => {
@@ -662,6 +631,109 @@ describe('TrainingStack (sandbox)', () => {
 
   it('matches the snapshot', () => {
     expect(normalizedTemplate(template)).toMatchSnapshot();
+  });
+});
+
+describe('TrainingStack with Model Monitor (opt-in)', () => {
+  const { template, definition } = synth(MODEL_MONITOR_CONTEXT);
+  const states = allStates(definition);
+  const args = (name: string) => states[name]?.Arguments as Record<string, unknown>;
+
+  it('runs the baseline in parallel with the tuning, and keeps both results', () => {
+    expect(mainPath(definition).slice(0, 3)).toEqual(['Name the run', 'Baseline and tuning', 'Find the best model']);
+    const parallel = definition.States['Baseline and tuning'];
+    expect((parallel?.Branches as Definition[]).map((b) => b.StartAt)).toEqual([
+      'Suggest baseline',
+      'Tune hyper-parameters',
+    ]);
+    expect(parallel?.Assign).toEqual({ baseline: '{% $states.result[0] %}', tuning: '{% $states.result[1] %}' });
+    expect(states['Tune hyper-parameters']?.Output).toEqual(TUNING_RESULT);
+    // Inside a branch the tuning assigns nothing: the parallel state keeps its result.
+    expect(states['Tune hyper-parameters']).not.toHaveProperty('Assign');
+  });
+
+  it('catches a failure of the baseline or the tuning at the parallel state', () => {
+    expect(definition.States['Baseline and tuning']?.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], Next: 'Report the failure' },
+    ]);
+  });
+
+  it('retries throttling on the baseline, and starts a failed baseline job again under a new name', () => {
+    expect(states['Suggest baseline']?.Resource).toBe(
+      'arn:${AWS::Partition}:states:::sagemaker:createProcessingJob.sync',
+    );
+    expect(states['Suggest baseline']?.Retry).toEqual([
+      expect.objectContaining({ ErrorEquals: SAGEMAKER_THROTTLING_ERRORS, MaxAttempts: 5 }),
+      FAILED_JOB_RETRY,
+    ]);
+    expect(args('Suggest baseline').ProcessingJobName).toBe(
+      "{% 'churn-sbx-baseline-' & $runId & '-' & $states.context.State.RetryCount %}",
+    );
+  });
+
+  it('registers the best model with its evaluation and baseline', () => {
+    expect(args('Register the model').Payload).toEqual(REGISTER_PAYLOAD);
+  });
+
+  it('lets the state machine run the baseline processing job, scoped to this stage’s job names', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as Statement[],
+    );
+    const jobs = statements.find((st) => st.Sid === 'RunPipelineJobs');
+    expect(jobs?.Action).toEqual(
+      expect.arrayContaining(['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob']),
+    );
+    expect(JSON.stringify(jobs?.Resource)).toContain(':processing-job/churn-sbx*');
+    expect(JSON.stringify(statements.find((st) => st.Sid === 'ManageJobEventRules')?.Resource)).toContain(
+      ':rule/StepFunctionsGetEventsForSageMakerProcessingJobsRule"',
+    );
+  });
+
+  it('maps each region to its analyzer registry as well as its XGBoost one', () => {
+    const [rows] = Object.values(template.toJSON().Mappings as Record<string, Record<string, object>>);
+    expect(rows?.['eu-west-1']).toEqual({ xgboost: '141502667606', modelMonitor: '468650794304' });
+  });
+
+  describe('the baseline', () => {
+    it('runs the Model Monitor analyzer on the headed training data, writing under the run', () => {
+      expect(args('Suggest baseline')).toMatchObject({
+        RoleArn: JOB_ROLE,
+        AppSpecification: {
+          ImageUri:
+            '${FindInMap:modelMonitor}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/sagemaker-model-monitor-analyzer',
+        },
+        Environment: {
+          dataset_format: '{"csv":{"header":true,"output_columns_position":"START"}}',
+          dataset_source: '/opt/ml/processing/input/baseline_dataset_input',
+          output_path: '/opt/ml/processing/output',
+          publish_cloudwatch_metrics: 'Disabled',
+        },
+        ProcessingInputs: [
+          {
+            InputName: 'baseline_dataset_input',
+            S3Input: {
+              S3Uri: `s3://${CURATED}/features/baseline/`,
+              LocalPath: '/opt/ml/processing/input/baseline_dataset_input',
+            },
+          },
+        ],
+        ProcessingOutputConfig: {
+          KmsKeyId: KEY,
+          Outputs: [{ S3Output: { S3Uri: runPath('baseline'), LocalPath: '/opt/ml/processing/output' } }],
+        },
+      });
+      expect(states['Suggest baseline']?.Output).toEqual({
+        statistics: runPath('baseline/statistics.json'),
+        constraints: runPath('baseline/constraints.json'),
+      });
+    });
+
+    it('isolates the job from the network, encrypts traffic between containers and its volume with the lake key', () => {
+      expect(args('Suggest baseline')).toMatchObject({
+        NetworkConfig: { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true },
+        ProcessingResources: { ClusterConfig: { InstanceType: 'ml.m5.large', VolumeKmsKeyId: KEY } },
+      });
+    });
   });
 });
 

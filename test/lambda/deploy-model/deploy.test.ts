@@ -131,6 +131,14 @@ function stack(change: Partial<Stack> = {}): Stack {
 
 const TOKEN = clientRequestToken(PACKAGE_ARN, EVENT_ID);
 
+/** The serving stack without the opt-in Model Monitor: no baseline parameters. */
+const WITHOUT_MONITOR = stack({
+  Parameters: [
+    { ParameterKey: 'ModelPackageArn', ParameterValue: OLD_PACKAGE_ARN },
+    { ParameterKey: 'BootstrapVersion', ParameterValue: '/cdk-bootstrap/hnb659fds/version', ResolvedValue: '21' },
+  ],
+});
+
 /** The request that deploys version 7 on {@link stack}. */
 const EXPECTED_UPDATE: UpdateStackCommandInput = {
   StackName: STACK_ID,
@@ -327,19 +335,37 @@ describe('approvedPackage', () => {
     },
   );
 
-  it.each<[string, Partial<DescribeModelPackageCommandOutput>, string]>([
-    ['no drift baselines', { DriftCheckBaselines: undefined }, 'DriftCheckBaselines.ModelDataQuality.Statistics.S3Uri'],
+  it.each<[string, Partial<DescribeModelPackageCommandOutput>]>([
+    ['no drift-check baselines (registered without Model Monitor)', { DriftCheckBaselines: undefined }],
+    ['drift-check baselines without data quality', { DriftCheckBaselines: {} }],
     [
-      'no data quality constraints',
+      'empty data quality URLs',
+      {
+        DriftCheckBaselines: {
+          ModelDataQuality: {
+            Statistics: { ContentType: 'application/json', S3Uri: '' },
+            Constraints: { ContentType: 'application/json', S3Uri: ' ' },
+          },
+        },
+      },
+    ],
+  ])('deploys an approved package with %s, without a baseline', (_, change) => {
+    expect(approvedPackage(PACKAGE_ARN, described(change))).toEqual({ deploy: true });
+  });
+
+  it.each<[string, Partial<DescribeModelPackageCommandOutput>, string, string]>([
+    [
+      'statistics without constraints',
       {
         DriftCheckBaselines: {
           ModelDataQuality: { Statistics: { ContentType: 'application/json', S3Uri: STATISTICS } },
         },
       },
-      'DriftCheckBaselines.ModelDataQuality.Constraints.S3Uri',
+      'Statistics',
+      'Constraints',
     ],
     [
-      'an empty statistics URL',
+      'constraints and an empty statistics URL',
       {
         DriftCheckBaselines: {
           ModelDataQuality: {
@@ -348,13 +374,17 @@ describe('approvedPackage', () => {
           },
         },
       },
-      'DriftCheckBaselines.ModelDataQuality.Statistics.S3Uri',
+      'Constraints',
+      'Statistics',
     ],
-  ])('throws a DeployInputError naming what is missing when the package has %s', (_, change, missing) => {
+  ])('throws a DeployInputError naming what is missing when the package has %s', (_, change, has, lacks) => {
     const error = thrownBy(() => approvedPackage(PACKAGE_ARN, described(change)));
     expect(error).toBeInstanceOf(DeployInputError);
     expect(error).toMatchObject({
-      message: `model package ${PACKAGE_ARN} has no ${missing}; the serving stack needs its data quality drift baseline`,
+      message:
+        `model package ${PACKAGE_ARN} has DriftCheckBaselines.ModelDataQuality.${has}.S3Uri but no ` +
+        `DriftCheckBaselines.ModelDataQuality.${lacks}.S3Uri; a data quality drift baseline needs both ` +
+        '(or neither, for a package served unmonitored)',
     });
   });
 
@@ -465,8 +495,24 @@ describe('stackStep', () => {
       Parameters: [{ ParameterKey: 'BootstrapVersion', ParameterValue: '/cdk-bootstrap/x/version' }],
     });
     expect(() => stackStep(other, PACKAGE_ARN)).toThrow(
-      'stack ChurnServing has no parameter ModelPackageArn, BaselineStatisticsUri, BaselineConstraintsUri ' +
-        '(it has BootstrapVersion); is it the serving stack?',
+      'stack ChurnServing has no parameter ModelPackageArn (it has BootstrapVersion); is it the serving stack?',
+    );
+  });
+
+  it('updates a stack without baseline parameters (no Model Monitor)', () => {
+    expect(stackStep(WITHOUT_MONITOR, PACKAGE_ARN)).toEqual({ step: 'update' });
+  });
+
+  it('throws a ServingStackError for a stack with one baseline parameter and not the other', () => {
+    const half = stack({
+      Parameters: [
+        { ParameterKey: 'ModelPackageArn', ParameterValue: OLD_PACKAGE_ARN },
+        { ParameterKey: 'BaselineStatisticsUri', ParameterValue: '' },
+      ],
+    });
+    expect(() => stackStep(half, PACKAGE_ARN)).toThrow(
+      'stack ChurnServing has no parameter BaselineConstraintsUri (it has ModelPackageArn, BaselineStatisticsUri); ' +
+        'is it the serving stack?',
     );
   });
 
@@ -519,6 +565,34 @@ describe('updateStackInput', () => {
       TOKEN,
     );
     expect(input).toEqual(EXPECTED_UPDATE);
+  });
+
+  it('empties both baseline parameters for a package without a baseline, so no earlier baseline stays', () => {
+    const input = updateStackInput(stack(), SETTINGS, PACKAGE_ARN, undefined, TOKEN);
+    expect(input).toEqual({
+      ...EXPECTED_UPDATE,
+      Parameters: [
+        { ParameterKey: 'ModelPackageArn', ParameterValue: PACKAGE_ARN },
+        { ParameterKey: 'BaselineStatisticsUri', ParameterValue: '' },
+        { ParameterKey: 'BaselineConstraintsUri', ParameterValue: '' },
+        { ParameterKey: 'BootstrapVersion', UsePreviousValue: true },
+        { ParameterKey: 'AlarmEmail', UsePreviousValue: true },
+      ],
+    });
+  });
+
+  it('sets no baseline on a stack without baseline parameters (no Model Monitor), even for a package with one', () => {
+    const input = updateStackInput(
+      WITHOUT_MONITOR,
+      SETTINGS,
+      PACKAGE_ARN,
+      { statistics: STATISTICS, constraints: CONSTRAINTS },
+      TOKEN,
+    );
+    expect(input.Parameters).toEqual([
+      { ParameterKey: 'ModelPackageArn', ParameterValue: PACKAGE_ARN },
+      { ParameterKey: 'BootstrapVersion', UsePreviousValue: true },
+    ]);
   });
 
   it('names the stack by name when it has no ID', () => {
@@ -698,8 +772,44 @@ describe('deployModel', () => {
     await expect(deployModel(stateChange(), SETTINGS, new FakeIo({ packages: [throttled] }))).rejects.toBe(throttled);
   });
 
-  it('throws a DeployInputError when the package has no baseline, without touching the stack', async () => {
-    const io = new FakeIo({ packages: [described({ DriftCheckBaselines: {} })] });
+  it('deploys a package without a baseline (no Model Monitor), emptying the baseline parameters', async () => {
+    const io = new FakeIo({
+      packages: [described({ DriftCheckBaselines: undefined })],
+      stacks: [stack()],
+      updates: [STACK_ID],
+    });
+    await expect(deployModel(stateChange(), SETTINGS, io)).resolves.toEqual({
+      action: 'deploying',
+      modelPackageArn: PACKAGE_ARN,
+      stackId: STACK_ID,
+    });
+    expect(io.updateCalls).toEqual([updateStackInput(stack(), SETTINGS, PACKAGE_ARN, undefined, TOKEN)]);
+    expect(io.updateCalls[0]?.Parameters).toEqual(
+      expect.arrayContaining([
+        { ParameterKey: 'BaselineStatisticsUri', ParameterValue: '' },
+        { ParameterKey: 'BaselineConstraintsUri', ParameterValue: '' },
+      ]),
+    );
+  });
+
+  it('deploys a package with a baseline on a stack without Model Monitor, setting only the package', async () => {
+    const io = new FakeIo({ packages: [described()], stacks: [WITHOUT_MONITOR], updates: [STACK_ID] });
+    await expect(deployModel(stateChange(), SETTINGS, io)).resolves.toMatchObject({ action: 'deploying' });
+    expect(io.updateCalls.map((input) => input.Parameters)).toEqual([
+      [
+        { ParameterKey: 'ModelPackageArn', ParameterValue: PACKAGE_ARN },
+        { ParameterKey: 'BootstrapVersion', UsePreviousValue: true },
+      ],
+    ]);
+  });
+
+  it('throws a DeployInputError when the package has half a baseline, without touching the stack', async () => {
+    const half = {
+      DriftCheckBaselines: {
+        ModelDataQuality: { Constraints: { ContentType: 'application/json', S3Uri: CONSTRAINTS } },
+      },
+    };
+    const io = new FakeIo({ packages: [described(half)] });
     await expect(deployModel(stateChange(), SETTINGS, io)).rejects.toThrow(DeployInputError);
     expect(io.stackCalls).toEqual([]);
   });

@@ -294,7 +294,28 @@ describe('deploy-model handler', () => {
     ]);
   });
 
-  it('throws a DeployInputError naming the missing baseline, without touching the stack', async () => {
+  it('deploys an approved package without a baseline (no Model Monitor), with empty baseline parameters', async () => {
+    sagemaker.on(DescribeModelPackageCommand).resolves({ ...APPROVED_PACKAGE, DriftCheckBaselines: undefined });
+    cloudformation.on(DescribeStacksCommand).resolves({ Stacks: [serving()] });
+    cloudformation.on(UpdateStackCommand).resolves({ StackId: STACK_ID });
+    await expect(handler(stateChange(), CONTEXT)).resolves.toEqual({
+      action: 'deploying',
+      modelPackageArn: PACKAGE_ARN,
+      stackId: STACK_ID,
+    });
+    expect(cloudformation).toHaveReceivedCommandTimes(UpdateStackCommand, 1);
+    expect(cloudformation.commandCalls(UpdateStackCommand)[0]?.args[0].input).toEqual({
+      ...EXPECTED_UPDATE,
+      Parameters: [
+        { ParameterKey: 'BootstrapVersion', UsePreviousValue: true },
+        { ParameterKey: 'ModelPackageArn', ParameterValue: PACKAGE_ARN },
+        { ParameterKey: 'BaselineStatisticsUri', ParameterValue: '' },
+        { ParameterKey: 'BaselineConstraintsUri', ParameterValue: '' },
+      ],
+    });
+  });
+
+  it('throws a DeployInputError naming the missing half of a baseline, without touching the stack', async () => {
     sagemaker.on(DescribeModelPackageCommand).resolves({
       ...APPROVED_PACKAGE,
       DriftCheckBaselines: {
@@ -303,7 +324,7 @@ describe('deploy-model handler', () => {
     });
     await expect(handler(stateChange(), CONTEXT)).rejects.toMatchObject({
       name: 'DeployInputError',
-      message: expect.stringContaining('has no DriftCheckBaselines.ModelDataQuality.Constraints.S3Uri') as string,
+      message: expect.stringContaining('but no DriftCheckBaselines.ModelDataQuality.Constraints.S3Uri') as string,
     });
     expect(cloudformation).not.toHaveReceivedAnyCommand();
   });

@@ -155,6 +155,14 @@ describe('register-model handler', () => {
     expect(sagemaker.commandCalls(CreateModelPackageCommand)[0]?.args[0].input).toEqual(EXPECTED_INPUT);
   });
 
+  it('registers without drift-check baselines when the pipeline has no baseline step (baseline null)', async () => {
+    sagemaker.on(CreateModelPackageCommand).resolves({ ModelPackageArn: PACKAGE_ARN });
+    await expect(handler({ ...EVENT, baseline: null })).resolves.toEqual({ modelPackageArn: PACKAGE_ARN });
+    const { DriftCheckBaselines, ...withoutBaselines } = EXPECTED_INPUT;
+    expect(DriftCheckBaselines).toBeDefined();
+    expect(sagemaker.commandCalls(CreateModelPackageCommand)[0]?.args[0].input).toEqual(withoutBaselines);
+  });
+
   it('returns the new package version ARN', async () => {
     sagemaker.on(CreateModelPackageCommand).resolves({ ModelPackageArn: PACKAGE_ARN });
     await expect(handler(EVENT)).resolves.toEqual({ modelPackageArn: PACKAGE_ARN });

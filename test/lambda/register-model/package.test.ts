@@ -17,6 +17,11 @@ import {
 const BUCKET = 's3://ml-artifacts-123456789012';
 const RUN = `${BUCKET}/training/churn-run-2024-05-01`;
 
+const BASELINE = {
+  statistics: `${RUN}/baseline/statistics.json`,
+  constraints: `${RUN}/baseline/constraints.json`,
+};
+
 const EVENT: RegisterEvent = {
   runId: 'churn-run-2024-05-01',
   tuningJobName: 'churn-tune-20240501',
@@ -29,10 +34,7 @@ const EVENT: RegisterEvent = {
     modelQuality: `${RUN}/evaluation/model-quality.json`,
     report: `${RUN}/evaluation/report.html`,
   },
-  baseline: {
-    statistics: `${RUN}/baseline/statistics.json`,
-    constraints: `${RUN}/baseline/constraints.json`,
-  },
+  baseline: BASELINE,
 };
 
 const SETTINGS: RegisterSettings = {
@@ -86,8 +88,8 @@ describe('modelPackageInput', () => {
       },
       DriftCheckBaselines: {
         ModelDataQuality: {
-          Statistics: { ContentType: 'application/json', S3Uri: EVENT.baseline.statistics },
-          Constraints: { ContentType: 'application/json', S3Uri: EVENT.baseline.constraints },
+          Statistics: { ContentType: 'application/json', S3Uri: BASELINE.statistics },
+          Constraints: { ContentType: 'application/json', S3Uri: BASELINE.constraints },
         },
       },
       ModelApprovalStatus: 'PendingManualApproval',
@@ -103,6 +105,15 @@ describe('modelPackageInput', () => {
         report: EVENT.evaluation.report,
       },
     });
+  });
+
+  it('registers no drift-check baselines when the baseline is null (no Model Monitor), the rest unchanged', () => {
+    const withBaseline = modelPackageInput(EVENT, SETTINGS);
+    const without = modelPackageInput(withChange({ baseline: null }), SETTINGS);
+    expect(without).not.toHaveProperty('DriftCheckBaselines');
+    const { DriftCheckBaselines, ...rest } = withBaseline;
+    expect(DriftCheckBaselines).toBeDefined();
+    expect(without).toEqual(rest);
   });
 
   it('records a null cutoff as "none", so the serving stage knows there is no cutoff worth acting on', () => {
@@ -201,7 +212,16 @@ describe('modelPackageInput input checks', () => {
     ['the event is not an object', null as unknown as RegisterEvent, 'event is null; expected an object'],
     ['the event is an array', [] as unknown as RegisterEvent, 'event is []; expected an object'],
     ['evaluation is missing', withChange({ evaluation: undefined }), 'evaluation is missing; expected an object'],
-    ['baseline is a string', withChange({ baseline: 's3://b/x' }), 'baseline is "s3://b/x"; expected an object'],
+    [
+      'baseline is a string',
+      withChange({ baseline: 's3://b/x' }),
+      'baseline is "s3://b/x"; expected an object (statistics, constraints), or null when there is no baseline',
+    ],
+    [
+      'baseline is missing (null, not absence, means no baseline)',
+      withChange({ baseline: undefined }),
+      'baseline is missing; expected an object (statistics, constraints), or null when there is no baseline',
+    ],
     ['runId is missing', withChange({ runId: undefined }), 'runId is missing; expected a non-empty string'],
     ['runId is empty', withChange({ runId: '' }), 'runId is ""; expected a non-empty string'],
     ['runId is blank', withChange({ runId: '  ' }), 'runId is "  "; expected a non-empty string'],

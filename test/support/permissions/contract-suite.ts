@@ -1,6 +1,11 @@
 import type { StageName } from '../../../lib/config';
-import type { ConfigContext } from '../../../lib/config';
-import { PERMISSION_CONTRACT, SERVING_WITH_A_MODEL, STAGE_FACTS } from '../../../lib/permissions/contract';
+import { type ConfigContext, loadStageConfig } from '../../../lib/config';
+import {
+  PERMISSION_CONTRACT,
+  SERVING_BASELINE,
+  SERVING_WITH_A_MODEL,
+  STAGE_FACTS,
+} from '../../../lib/permissions/contract';
 import { buildApp } from '../app';
 import { ContractEvaluator, type Verdict } from './evaluate';
 
@@ -26,14 +31,21 @@ export function explain(verdict: Verdict): string {
  * and the note must go.
  */
 export function describeContract(stage: StageName, context: ConfigContext): void {
-  describe(`permission contract, ${stage}`, () => {
+  const modelMonitor = loadStageConfig(context).modelMonitor.enabled;
+  describe(`permission contract, ${stage}${modelMonitor ? ', with Model Monitor' : ''}`, () => {
     let evaluator: ContractEvaluator;
     beforeAll(() => {
       const { app } = buildApp(context);
-      evaluator = ContractEvaluator.forApp(app, stage, STAGE_FACTS[stage], SERVING_WITH_A_MODEL);
+      // Only with Model Monitor has the Serving stack baseline parameters.
+      const serving = { ...SERVING_WITH_A_MODEL.Serving, ...(modelMonitor ? SERVING_BASELINE : {}) };
+      evaluator = ContractEvaluator.forApp(app, stage, STAGE_FACTS[stage], { Serving: serving });
     });
 
-    const rows = PERMISSION_CONTRACT.filter((row) => row.stages === undefined || row.stages.includes(stage));
+    const rows = PERMISSION_CONTRACT.filter(
+      (row) =>
+        (row.stages === undefined || row.stages.includes(stage)) &&
+        (row.modelMonitor === undefined || row.modelMonitor === modelMonitor),
+    );
     for (const row of rows) {
       const name = `${row.id}: ${row.call} → ${row.expect}`;
       const check = async () => {
