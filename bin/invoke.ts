@@ -18,6 +18,7 @@ import { STAGE_NAMES } from '../lib/config';
 import { generateCustomers } from '../lib/data/generator';
 import { formatReport, scoreCustomers, type ServingClients, servingStackName } from '../lib/serving/invoke';
 import { parseOptionArgs, UsageError } from '../lib/cli/args';
+import { runMain } from '../lib/cli/run-main';
 
 export { UsageError };
 
@@ -180,15 +181,4 @@ export async function main(argv: readonly string[], deps: InvokeDeps = {}): Prom
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      // A bug rather than a usage or AWS problem: show everything.
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runMain(module, (argv) => main(argv));

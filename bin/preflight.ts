@@ -28,6 +28,7 @@ import { type HostFacts, type ImdsPolicy, imdsPolicy } from '../lib/preflight/cr
 import { CredentialsError, errorInfo, noCredentialsMessage } from '../lib/preflight/errors';
 import { exitCodeOf, formatReport } from '../lib/preflight/result';
 import { type PreflightClients, runPreflight } from '../lib/preflight/run';
+import { runMain } from '../lib/cli/run-main';
 
 export { UsageError };
 
@@ -358,15 +359,4 @@ export async function main(argv: readonly string[], deps: PreflightDeps = {}): P
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      // A bug rather than a usage or AWS problem: show everything.
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runMain(module, (argv) => main(argv));

@@ -23,6 +23,7 @@ import { ProducerError, isStreamName, parseStreamArn, sendRecords } from '../lib
 import type { ProducerRecord, ProducerReport, SendRecordsOptions } from '../lib/producer/kinesis-producer';
 import { createProgressBar } from '../lib/producer/progress';
 import { parseOptionArgs, UsageError } from '../lib/cli/args';
+import { runMain } from '../lib/cli/run-main';
 
 export { UsageError };
 
@@ -333,15 +334,4 @@ function failureSummary(report: ProducerReport): string {
   return `failed by error code: ${byCode}\n${examples}${more}`;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      // A bug rather than a usage or AWS problem: show everything.
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runMain(module, (argv) => main(argv));

@@ -1,6 +1,7 @@
 import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { IConstruct } from 'constructs';
 
 /**
  * Lets CloudWatch Logs in the key's region encrypt log groups of the key's account with it.
@@ -60,26 +61,33 @@ export function allowEventBridgeToUseForTopics(key: kms.Key): void {
  * (the confused deputy) from using the key.
  */
 export function allowCloudWatchAlarmsToUseForTopics(key: kms.Key): void {
-  const stack = Stack.of(key);
   key.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnLike: {
-          'aws:SourceArn': stack.formatArn({
-            service: 'cloudwatch',
-            resource: 'alarm',
-            resourceName: '*',
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        },
-      },
+      conditions: fromAlarmsOfThisAccount(key),
     }),
   );
+}
+
+/**
+ * The condition that a request comes from a CloudWatch alarm of this account and region: the
+ * `aws:SourceAccount` and `aws:SourceArn` that CloudWatch sends when an alarm acts.
+ */
+export function fromAlarmsOfThisAccount(scope: IConstruct): Record<string, Record<string, string>> {
+  return {
+    StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+    ArnLike: {
+      'aws:SourceArn': Stack.of(scope).formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: '*',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    },
+  };
 }
 
 /**

@@ -16,6 +16,7 @@ import { main } from '../../bin/invoke';
 import type { InvokeDeps } from '../../bin/invoke';
 import { generateCustomers } from '../../lib/data/generator';
 import { encodeFeatureLine } from '../../lib/serving/encode';
+import { output } from '../support/output';
 
 const ROOT = path.join(__dirname, '..', '..');
 const cloudFormation = mockClient(CloudFormationClient);
@@ -37,18 +38,6 @@ beforeEach(() => {
 afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
-
-/** An output that keeps what is written to it. */
-function output(): { text: string; write: (chunk: string) => boolean } {
-  const out = {
-    text: '',
-    write: (chunk: string) => {
-      out.text += chunk;
-      return true;
-    },
-  };
-  return out;
-}
 
 /** Runs `main` with captured output and clients in a fixed region; counts the clients made. */
 async function run(argv: string[], deps: Partial<InvokeDeps> = {}) {

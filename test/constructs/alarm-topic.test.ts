@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AlarmTopic } from '../../lib/constructs/alarm-topic';
 import { buildApp, CDK_JSON_CONTEXT } from '../support/app';
+import { FROM_ALARMS_OF_THIS_ACCOUNT } from '../support/conditions';
 
 /** The statements of the one topic policy in `template`. */
 function topicStatements(template: Template): Record<string, unknown>[] {
@@ -33,25 +34,7 @@ describe('AlarmTopic', () => {
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: 'sns:Publish',
       Resource: topic,
-      Condition: {
-        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-        ArnLike: {
-          'aws:SourceArn': {
-            'Fn::Join': [
-              '',
-              [
-                'arn:',
-                { Ref: 'AWS::Partition' },
-                ':cloudwatch:',
-                { Ref: 'AWS::Region' },
-                ':',
-                { Ref: 'AWS::AccountId' },
-                ':alarm:*',
-              ],
-            ],
-          },
-        },
-      },
+      Condition: FROM_ALARMS_OF_THIS_ACCOUNT,
     });
     expect(statements).toContainEqual(
       expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),

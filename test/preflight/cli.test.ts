@@ -13,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { applyImdsPolicy, defaultCredentials, main, type PreflightDeps, USAGE } from '../../bin/preflight';
 import { type HostFacts, imdsPolicy } from '../../lib/preflight/credentials';
+import { output } from '../support/output';
 
 const sts = mockClient(STSClient);
 const cloudFormation = mockClient(CloudFormationClient);
@@ -26,18 +27,6 @@ beforeEach(() => {
 });
 
 const ACCOUNT = '123456789012';
-
-/** An output that keeps what is written to it. */
-function output(): { text: string; write: (chunk: string) => boolean } {
-  const out = {
-    text: '',
-    write: (chunk: string) => {
-      out.text += chunk;
-      return true;
-    },
-  };
-  return out;
-}
 
 /** Runs `main` with captured output, fixed credentials, no project context and no synthesis; records the clients' region. */
 async function run(argv: string[], deps: Partial<PreflightDeps> = {}) {

@@ -4,6 +4,7 @@ import type { IConstruct } from 'constructs';
 import { APPEND_ONLY_DENIED_ACTIONS } from '../../lib/constructs/secure-bucket';
 import type { DataLakeStack } from '../../lib/stacks/data-lake-stack';
 import { PRODUCTION_CONTEXT, buildApp, normalizedTemplate } from '../support/app';
+import { FROM_ALARMS_OF_THIS_ACCOUNT } from '../support/conditions';
 
 const MiB = 1024 * 1024;
 
@@ -98,25 +99,7 @@ describe('DataLakeStack (sandbox)', () => {
         Principal: { Service: 'cloudwatch.amazonaws.com' },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         Resource: '*',
-        Condition: {
-          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-          ArnLike: {
-            'aws:SourceArn': {
-              'Fn::Join': [
-                '',
-                [
-                  'arn:',
-                  { Ref: 'AWS::Partition' },
-                  ':cloudwatch:',
-                  { Ref: 'AWS::Region' },
-                  ':',
-                  { Ref: 'AWS::AccountId' },
-                  ':alarm:*',
-                ],
-              ],
-            },
-          },
-        },
+        Condition: FROM_ALARMS_OF_THIS_ACCOUNT,
       });
     });
 
