@@ -94,11 +94,11 @@ function ownWireRecords(seed: number, count: number): string[] {
 }
 
 /**
- * The records of lib/data/generator.ts (seeded, DEFAULT_DIRT) when it is there with the expected
+ * The records of lib/schema/generator.ts (seeded, DEFAULT_DIRT) when it is there with the expected
  * shape, else the ones above. Imported at run time, so this script runs either way.
  */
 async function wireRecords(count: number): Promise<{ texts: readonly string[]; source: string }> {
-  const specifier = '../lib/data/generator';
+  const specifier = '../lib/schema/generator';
   try {
     const generator = (await import(specifier)) as {
       generateWireRecords?: (options: { seed: number; count: number; dirt: unknown }) => unknown;
@@ -108,7 +108,7 @@ async function wireRecords(count: number): Promise<{ texts: readonly string[]; s
       const records = generator.generateWireRecords({ seed: SEED, count, dirt: generator.DEFAULT_DIRT });
       const texts = isIterable(records) ? Array.from(records, (r) => (r as { text?: unknown }).text) : [];
       if (texts.length === count && texts.every((t): t is string => typeof t === 'string')) {
-        return { texts, source: 'lib/data/generator.ts with DEFAULT_DIRT' };
+        return { texts, source: 'lib/schema/generator.ts with DEFAULT_DIRT' };
       }
     }
   } catch {

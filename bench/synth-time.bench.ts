@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { addStacks } from '../lib/app';
-import { addComplianceChecks } from '../lib/compliance';
+import { addComplianceChecks } from '../lib/shared/compliance';
 import { loadStageConfig } from '../lib/config';
 
 const ROUNDS = 3;

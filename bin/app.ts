@@ -6,7 +6,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { addStacks } from '../lib/app';
-import { addComplianceChecks } from '../lib/compliance';
+import { addComplianceChecks } from '../lib/shared/compliance';
 import { ConfigError, loadStageConfig } from '../lib/config';
 
 const app = new App();

@@ -15,10 +15,10 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { STAGE_NAMES } from '../lib/config';
-import { generateCustomers } from '../lib/data/generator';
+import { generateCustomers } from '../lib/schema/generator';
 import { formatReport, scoreCustomers, type ServingClients, servingStackName } from '../lib/serving/invoke';
-import { parseOptionArgs, UsageError } from '../lib/cli/args';
-import { runMain } from '../lib/cli/run-main';
+import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
+import { runMain } from '../lib/shared/cli/run-main';
 
 export { UsageError };
 

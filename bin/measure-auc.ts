@@ -6,8 +6,8 @@
  *   npx tsx bin/measure-auc.ts [--count N] [--seed S]      (defaults: --count 50000 --seed 42)
  */
 import { parseArgs } from 'node:util';
-import { measureChurnSignal } from '../lib/data/auc';
-import { generateCustomers } from '../lib/data/generator';
+import { measureChurnSignal } from '../lib/shared/auc';
+import { generateCustomers } from '../lib/schema/generator';
 
 const TRAIN_SHARE = 0.75;
 

@@ -20,7 +20,7 @@ import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { parseOptionArgs, UsageError } from '../lib/cli/args';
+import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
 import { ConfigError, loadStageConfig, STAGE_NAMES, type StageConfig } from '../lib/config';
 import { DEFAULT_TOOLKIT_STACK_NAME, type BootstrapRequirement } from '../lib/preflight/bootstrap';
 import { globalInfrastructureQueryRegion } from '../lib/preflight/checks';
@@ -28,7 +28,7 @@ import { type HostFacts, type ImdsPolicy, imdsPolicy } from '../lib/preflight/cr
 import { CredentialsError, errorInfo, noCredentialsMessage } from '../lib/preflight/errors';
 import { exitCodeOf, formatReport } from '../lib/preflight/result';
 import { type PreflightClients, runPreflight } from '../lib/preflight/run';
-import { runMain } from '../lib/cli/run-main';
+import { runMain } from '../lib/shared/cli/run-main';
 
 export { UsageError };
 

@@ -17,13 +17,13 @@ import { Readable } from 'node:stream';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { DEFAULT_DIRT, NO_DIRT, generateWireRecords, toCsvLines } from '../lib/data/generator';
-import type { DirtOptions, WireRecord } from '../lib/data/generator';
-import { ProducerError, isStreamName, parseStreamArn, sendRecords } from '../lib/producer/kinesis-producer';
-import type { ProducerRecord, ProducerReport, SendRecordsOptions } from '../lib/producer/kinesis-producer';
-import { createProgressBar } from '../lib/producer/progress';
-import { parseOptionArgs, UsageError } from '../lib/cli/args';
-import { runMain } from '../lib/cli/run-main';
+import { DEFAULT_DIRT, NO_DIRT, generateWireRecords, toCsvLines } from '../lib/schema/generator';
+import type { DirtOptions, WireRecord } from '../lib/schema/generator';
+import { ProducerError, isStreamName, parseStreamArn, sendRecords } from '../lib/ingestion/kinesis-producer';
+import type { ProducerRecord, ProducerReport, SendRecordsOptions } from '../lib/ingestion/kinesis-producer';
+import { createProgressBar } from '../lib/ingestion/progress';
+import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
+import { runMain } from '../lib/shared/cli/run-main';
 
 export { UsageError };
 

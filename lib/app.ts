@@ -1,11 +1,11 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
 import type { StageConfig } from './config';
-import { DataLakeStack } from './stacks/data-lake-stack';
-import { EtlStack } from './stacks/etl-stack';
-import { IngestionStack } from './stacks/ingestion-stack';
-import { ObservabilityStack } from './stacks/observability-stack';
-import { ServingStack } from './stacks/serving-stack';
-import { TrainingStack } from './stacks/training-stack';
+import { DataLakeStack } from './lake/data-lake-stack';
+import { EtlStack } from './etl/etl-stack';
+import { IngestionStack } from './ingestion/ingestion-stack';
+import { ObservabilityStack } from './observability/observability-stack';
+import { ServingStack } from './serving/serving-stack';
+import { TrainingStack } from './training/training-stack';
 
 /** The stacks of one stage, for the app and for tests to reach into. */
 export interface MlLifecycleStacks {

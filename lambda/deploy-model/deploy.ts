@@ -8,7 +8,7 @@
  * {@link approvedPackage}, {@link stackStep}, {@link updateStackInput}, {@link clientRequestToken},
  * the error tests); {@link deployModel} runs them in order, with the AWS calls and the sleep passed
  * in ({@link DeployIo}), so that it is tested without mocks and without waiting. The module imports
- * the SDKs' types only: the CDK app imports {@link SERVING_PARAMETERS} from it.
+ * the SDKs' types only; the names it shares with the CDK app live in `lib/contracts/serving.ts`.
  *
  * What happens to an event:
  * 1. one that is not `Approved`, or is about another group, is ignored (nothing is called);
@@ -41,31 +41,10 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { EnvironmentError, stringFromEnv } from '../shared/env';
 import { parseS3Url } from '../shared/s3-url';
 import { shown } from '../shared/show';
+import { APPROVED, EVENT_DETAIL_TYPE, EVENT_SOURCE, SERVING_PARAMETERS } from '../../lib/contracts/serving';
 
 // ---------------------------------------------------------------------------------------------
-// Names shared with the CDK app.
-
-/**
- * The serving stack's parameters this function sets (the CDK's serving stack declares them): the
- * package always; the baseline only when the stack has the opt-in Model Monitor, which alone uses it.
- */
-export const SERVING_PARAMETERS = {
-  /** The ARN of the model package version to serve. */
-  modelPackageArn: 'ModelPackageArn',
-  /** `s3://` URL of the package's data quality baseline statistics, for drift monitoring; empty: none. */
-  baselineStatisticsUri: 'BaselineStatisticsUri',
-  /** `s3://` URL of the package's data quality baseline constraints, for drift monitoring; empty: none. */
-  baselineConstraintsUri: 'BaselineConstraintsUri',
-} as const;
-
-/** The event's `source`, for the EventBridge rule. */
-export const EVENT_SOURCE = 'aws.sagemaker';
-
-/** The event's `detail-type`, for the EventBridge rule. */
-export const EVENT_DETAIL_TYPE = 'SageMaker Model Package State Change';
-
-/** The approval status that is deployed. */
-export const APPROVED = 'Approved';
+// Names shared with the CDK app (lib/contracts/serving.ts), and this function's own.
 
 /** The capabilities the update acknowledges: the serving stack creates IAM roles (unnamed). */
 export const CAPABILITIES: readonly Capability[] = ['CAPABILITY_IAM'];

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-service-quotas';
 import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { StageConfig } from '../config';
-import { MODEL_MONITOR_REGISTRIES, XGBOOST_REGISTRIES, XGBOOST_VERSION } from '../sagemaker/images';
+import { MODEL_MONITOR_REGISTRIES, XGBOOST_REGISTRIES, XGBOOST_VERSION } from '../shared/sagemaker-images';
 import { couldNotCheck } from './errors';
 import { modelMonitorEnabled, type QuotaRequirement } from './requirements';
 import type { CheckResult } from './result';
@@ -55,7 +55,7 @@ export function checkAccount(config: StageConfig, callerAccount: string, callerA
 // Images
 
 /**
- * Whether `lib/sagemaker/images.ts` knows the region's registry of each SageMaker image the app
+ * Whether `lib/shared/sagemaker-images.ts` knows the region's registry of each SageMaker image the app
  * uses. The stacks look the registry up in a CloudFormation mapping keyed by region; a region
  * missing from it fails the deploy on that lookup. Pure: the tables are the project's own.
  */
@@ -67,7 +67,7 @@ export function checkImages(config: StageConfig, region: string): CheckResult[] 
       ? {
           check: 'XGBoost image',
           status: 'blocker',
-          message: `lib/sagemaker/images.ts has no registry of the built-in XGBoost ${XGBOOST_VERSION} image for ${region}, so the training stack fails on the mapping lookup`,
+          message: `lib/shared/sagemaker-images.ts has no registry of the built-in XGBoost ${XGBOOST_VERSION} image for ${region}, so the training stack fails on the mapping lookup`,
           fix: `deploy to a region it lists (${Object.keys(XGBOOST_REGISTRIES).join(', ')}), or add ${region}'s registry account from ${source}/xgboost.json`,
         }
       : {
@@ -82,7 +82,7 @@ export function checkImages(config: StageConfig, region: string): CheckResult[] 
         ? {
             check: 'Model Monitor image',
             status: 'blocker',
-            message: `lib/sagemaker/images.ts has no registry of the Model Monitor analyzer image for ${region}, which the baseline job (and monitoring) runs, so the deploy fails on the mapping lookup`,
+            message: `lib/shared/sagemaker-images.ts has no registry of the Model Monitor analyzer image for ${region}, which the baseline job (and monitoring) runs, so the deploy fails on the mapping lookup`,
             fix: `deploy to a region it lists (${Object.keys(MODEL_MONITOR_REGISTRIES).join(', ')}), or add ${region}'s registry account from ${source}/model-monitor.json`,
           }
         : {

@@ -3,7 +3,7 @@
  * later check would fail the same way), access denied or anything else makes that one check a
  * warning that says it could not be verified.
  */
-import { credentialsHelp, isCredentialError } from '../cli/aws-errors';
+import { credentialsHelp, isCredentialError } from '../shared/cli/aws-errors';
 import type { CheckResult } from './result';
 
 /** The credentials are missing, expired or not recognised: nothing can be checked. */

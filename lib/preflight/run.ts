@@ -12,7 +12,7 @@ import type { StageConfig } from '../config';
 import { type BootstrapRequirement, checkBootstrap } from './bootstrap';
 import { checkAccount, checkImages, checkModelMonitor, checkQuotas, checkRegionalServices } from './checks';
 import { CredentialsError, errorInfo, noCredentialsMessage } from './errors';
-import { isCredentialError } from '../cli/aws-errors';
+import { isCredentialError } from '../shared/cli/aws-errors';
 import { quotaRequirements } from './requirements';
 import type { CheckResult } from './result';
 

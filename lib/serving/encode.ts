@@ -16,7 +16,7 @@
  * table). Anything else throws a {@link FeatureEncodingError} naming the field and the value:
  * in particular an unknown category value is refused, never encoded as a silent row of zeros.
  */
-import { featureManifest, type FeatureColumn } from '../etl/feature-manifest';
+import { featureManifest, type FeatureColumn } from '../contracts/feature-manifest';
 import { FIELDS_BY_NAME, type FieldType } from '../schema/churn';
 
 /** A value of a record that cannot be encoded. The message names the field and the value. */

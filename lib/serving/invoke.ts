@@ -21,7 +21,7 @@ import { type CloudFormationClient, DescribeStacksCommand, type Stack } from '@a
 import { DescribeModelPackageCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { encodeFeatureLine } from './encode';
-import { credentialsHelp, isCredentialError } from '../cli/aws-errors';
+import { credentialsHelp, isCredentialError } from '../shared/cli/aws-errors';
 
 /** The serving stack's output that names its endpoint; absent while no model is approved. */
 export const ENDPOINT_OUTPUT = 'EndpointName';

@@ -14,7 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { main } from '../../bin/invoke';
 import type { InvokeDeps } from '../../bin/invoke';
-import { generateCustomers } from '../../lib/data/generator';
+import { generateCustomers } from '../../lib/schema/generator';
 import { encodeFeatureLine } from '../../lib/serving/encode';
 import { output } from '../support/output';
 

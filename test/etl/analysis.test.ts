@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { type DuckDBConnection, DuckDBInstance, DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
-import { generateCustomers } from '../../lib/data/generator';
+import { generateCustomers } from '../../lib/schema/generator';
 import { ANALYSIS_QUERIES, ANALYSIS_SQL_DIR, type AnalysisQuery, DUCKDB_SHIMS } from '../../lib/etl/analysis-queries';
 import { CHURN_FIELDS, type FieldSpec, LABEL_FIELD } from '../../lib/schema/churn';
 

@@ -12,7 +12,7 @@ import {
   generateCustomers,
   generateWireRecords,
   type WireRecord,
-} from '../../lib/data/generator';
+} from '../../lib/schema/generator';
 import { CHURN_FIELDS, MISSING_VALUE_SPELLINGS } from '../../lib/schema/churn';
 import {
   batchRows,

@@ -3,7 +3,7 @@
  * generated records (with their dirt) by the curate SQL: the column layout the training pipeline
  * relies on, the encodings, and a split by customer that Spark and DuckDB compute alike.
  */
-import { DEFAULT_DIRT } from '../../lib/data/generator';
+import { DEFAULT_DIRT } from '../../lib/schema/generator';
 import {
   CURATED_LINEAGE_COLUMNS,
   FEATURE_COLUMNS,
@@ -12,7 +12,7 @@ import {
   SPLIT_BUCKETS,
   splitBucket,
   splitOf,
-} from '../../lib/etl/feature-manifest';
+} from '../../lib/contracts/feature-manifest';
 import { CHURN_FIELDS, FIELDS_BY_NAME } from '../../lib/schema/churn';
 import { checkSqlFile, curateFirstRun, curateGenerated, Db, readSql, renderSql, type Row, runFeatures } from './sql';
 

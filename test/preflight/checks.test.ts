@@ -80,7 +80,7 @@ describe('checkImages', () => {
   });
 
   it('with Model Monitor on, blocks on a region with XGBoost but without the Model Monitor analyzer', () => {
-    // af-south-1 has an XGBoost registry but no analyzer registry in lib/sagemaker/images.ts.
+    // af-south-1 has an XGBoost registry but no analyzer registry in lib/shared/sagemaker-images.ts.
     const results = checkImages(sandbox({ modelMonitor: { enabled: true } }), 'af-south-1');
     expect(results.map((r) => [r.check, r.status])).toEqual([
       ['XGBoost image', 'ok'],

@@ -9,8 +9,8 @@
  * its customer's as well, so a join that slipped would show.
  */
 import fc from 'fast-check';
-import { generateCustomers, NO_DIRT } from '../../lib/data/generator';
-import { FEATURE_COLUMNS, featureManifest, LABEL_COLUMN } from '../../lib/etl/feature-manifest';
+import { generateCustomers, NO_DIRT } from '../../lib/schema/generator';
+import { FEATURE_COLUMNS, featureManifest, LABEL_COLUMN } from '../../lib/contracts/feature-manifest';
 import { CHURN_FIELDS, type FieldSpec } from '../../lib/schema/churn';
 import { encodeFeatureCells, encodeFeatureLine, FeatureEncodingError } from '../../lib/serving/encode';
 import { curateGenerated, Db, type Row, runFeatures } from '../etl/sql';

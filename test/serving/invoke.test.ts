@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sagemaker-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { generateCustomers } from '../../lib/data/generator';
+import { generateCustomers } from '../../lib/schema/generator';
 import { FeatureEncodingError } from '../../lib/serving/encode';
 import {
   cutoffFromMetadata,

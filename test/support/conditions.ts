@@ -1,6 +1,6 @@
 /**
  * The condition of a statement for CloudWatch alarms of this account and region, as the templates
- * hold it (`fromAlarmsOfThisAccount` in lib/constructs/key-policies.ts).
+ * hold it (`fromAlarmsOfThisAccount` in lib/shared/key-policies.ts).
  */
 export const FROM_ALARMS_OF_THIS_ACCOUNT = {
   StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },

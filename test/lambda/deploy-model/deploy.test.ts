@@ -16,11 +16,8 @@ import {
   DeployInputError,
   type DeployIo,
   type DeploySettings,
-  EVENT_DETAIL_TYPE,
-  EVENT_SOURCE,
   type ModelPackageStateChangeDetail,
   type ModelPackageStateChangeEvent,
-  SERVING_PARAMETERS,
   ServingStackError,
   StackBusyError,
   type StateChange,
@@ -38,6 +35,7 @@ import {
   updateStackInput,
 } from '../../../lambda/deploy-model/deploy';
 import { EnvironmentError } from '../../../lambda/shared/env';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE, SERVING_PARAMETERS } from '../../../lib/contracts/serving';
 
 /** Test data, in a partition other than `aws` (the lint rule keeps `arn:aws:` literals out of the code). */
 const ACCOUNT = '123456789012';

@@ -1,0 +1,43 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+import { LifecycleMonitoring, type WatchedResources } from './lifecycle-monitoring';
+
+export interface ObservabilityStackProps extends StackProps {
+  /** The validated configuration of the stage being deployed. */
+  readonly config: StageConfig;
+  /** What to watch, from the other stacks. */
+  readonly watched: WatchedResources;
+  /** The lake's key, for the alarm topic (DataLake stack). */
+  readonly key: kms.IKey;
+}
+
+/**
+ * OBSERVE: one dashboard over every stage and the alarms that need a person. Stateless; it only
+ * reads the other stacks' metrics.
+ */
+export class ObservabilityStack extends Stack {
+  readonly monitoring: LifecycleMonitoring;
+
+  constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
+    super(scope, id, props);
+    const { stage, observability } = props.config;
+    this.monitoring = new LifecycleMonitoring(this, 'Monitoring', {
+      watched: props.watched,
+      key: props.key,
+      alarmEmail: observability.alarmEmail,
+      maxIteratorAge: Duration.seconds(observability.maxIteratorAgeSeconds),
+      maxDeliveryDelay: Duration.seconds(observability.maxDeliveryDelaySeconds),
+      dashboardName: `ml-lifecycle-${stage}`,
+    });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.monitoring.dashboard.dashboardName,
+      description: 'CloudWatch console → Dashboards → this name',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.topic.topicArn,
+      description: 'Subscribe to hear every alarm that needs a person (observability.alarmEmail does it for you)',
+    });
+  }
+}

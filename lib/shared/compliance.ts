@@ -1,0 +1,86 @@
+import { type App, Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, type NagPack } from 'cdk-nag';
+// The function cdk-nag itself uses to name a wildcard resource in a finding id (cdk-nag is pinned).
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
+import { ControlTowerChecks } from './control-tower';
+
+/**
+ * Registers the cdk-nag rule packs and the AWS Control Tower proactive controls as synth-time
+ * validation plugins: `cdk synth` fails on any finding that is not acknowledged, with
+ * `Validations.of(resource).acknowledge(...)`, on the one resource it concerns. Returns the
+ * cdk-nag packs so tests can run them with `validateScope` (the Control Tower rules read the
+ * synthesized templates, so they run only in a synth).
+ */
+export function addComplianceChecks(app: App): NagPack[] {
+  const packs = [new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app)];
+  Validations.of(app).addPlugins(...packs, new ControlTowerChecks());
+  return packs;
+}
+
+/**
+ * Acknowledges findings on one construct (and what it contains) with one reason, for rules that
+ * several packs share: NIST 800-53 R5 and HIPAA both check, say, S3 replication. Each `id` is
+ * a plain rule id such as `NIST.800.53.R5-S3BucketReplicationEnabled`.
+ */
+export function acknowledgeFindings(scope: IConstruct, ids: readonly string[], reason: string): void {
+  for (const id of ids) {
+    Validations.of(scope).acknowledge({ id, reason });
+  }
+}
+
+/**
+ * The rule ids of findings this project acknowledges somewhere, by what they are about. Control
+ * Tower controls are named `ControlTower::CT.<SERVICE>.PR.<n>` (see lib/shared/control-tower.ts).
+ */
+export const RULES = {
+  s3Replication: ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled'],
+  s3DefaultKmsEncryption: [
+    'NIST.800.53.R5-S3DefaultEncryptionKMS',
+    'HIPAA.Security-S3DefaultEncryptionKMS',
+    'ControlTower::CT.S3.PR.10',
+  ],
+  s3AccessLogging: ['ControlTower::CT.S3.PR.2'],
+  s3EventNotifications: ['ControlTower::CT.S3.PR.4'],
+  s3ObjectLock: ['ControlTower::CT.S3.PR.9'],
+  sqsDlq: ['AwsSolutions-SQS3', 'ControlTower::CT.SQS.PR.1'],
+  iamInlinePolicy: ['NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy'],
+  lambdaDlq: ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'],
+  lambdaInVpc: ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'ControlTower::CT.LAMBDA.PR.3'],
+  lambdaConcurrency: ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency'],
+} as const;
+
+/**
+ * The id of the AwsSolutions-IAM5 finding that a policy in `scope` granting `resource` (an ARN
+ * that ends in a wildcard, usually a token) raises, spelled as cdk-nag spells it, so that one
+ * wildcard resource can be acknowledged and any other still fails.
+ */
+export function wildcardResourceFinding(scope: IConstruct, resource: string): string {
+  return `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(scope).resolve(resource))}]`;
+}
+
+/**
+ * The AwsSolutions-IAM5 findings a policy raises today (wildcard actions and resources), for
+ * acknowledging a grant made inside a construct we do not own. Call it once the grant is made.
+ */
+export function wildcardFindingsOf(policy: IConstruct & { readonly document: { toJSON(): unknown } }): string[] {
+  const document = Stack.of(policy).resolve(policy.document.toJSON()) as {
+    Statement?: { Effect?: string; Action?: string | string[]; Resource?: unknown }[];
+  };
+  const findings = new Set<string>();
+  for (const statement of document.Statement ?? []) {
+    if (statement.Effect !== 'Allow') {
+      continue;
+    }
+    for (const action of [statement.Action ?? []].flat().filter((a) => a.includes('*'))) {
+      findings.add(`AwsSolutions-IAM5[Action::${action}]`);
+    }
+    const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+    for (const resource of resources.map((r) => flattenCfnReference(r))) {
+      if (resource.includes('*')) {
+        findings.add(`AwsSolutions-IAM5[Resource::${resource}]`);
+      }
+    }
+  }
+  return [...findings];
+}

@@ -1,0 +1,149 @@
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { RULES, acknowledgeFindings } from './compliance';
+import type { RemovalMode } from '../config';
+import { removalPolicyOf } from './removal';
+
+export interface PipelineFunctionProps {
+  /** The function's folder under `lambda/`, holding its `handler.ts`. */
+  readonly folder: string;
+  /** What the function does, for the console. */
+  readonly description: string;
+  /** Its configuration, as environment variables (the handler checks them when it loads). */
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Memory of the function (CPU is allotted in proportion).
+   * @default 256
+   */
+  readonly memoryMiB?: number;
+  /**
+   * How long one invocation may run.
+   * @default Duration.minutes(1)
+   */
+  readonly timeout?: Duration;
+  /** The key that encrypts the function's log group. */
+  readonly logKey: kms.IKey;
+  /** How long the function's logs are kept. */
+  readonly logRetention: logs.RetentionDays;
+  /** `destroy`: the log group goes with the stack. */
+  readonly removal: RemovalMode;
+  /**
+   * Who invokes the function and how its failures surface, for the compliance acknowledgement of
+   * having no dead-letter queue.
+   * @default - a pipeline step: Step Functions invokes it synchronously and reports its failures
+   */
+  readonly failureHandling?: string;
+  /**
+   * What one invocation of the function answers to, for the acknowledgement of not reserving
+   * concurrency.
+   * @default 'pipeline run (a few runs a day at most)'
+   */
+  readonly invocationsPer?: string;
+  /**
+   * Where events of asynchronous invocations that still fail after Lambda's retries are kept.
+   * @default - none (see `failureHandling`)
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * What the role's grants on every resource (`*`) are for, besides X-Ray tracing.
+   * @default - nothing but tracing
+   */
+  readonly otherWildcardGrants?: string;
+}
+
+/**
+ * A Lambda function that does one step of the project's machinery (a step of the training
+ * pipeline, a custom resource) (`lambda/<folder>/handler.ts`): its own
+ * role, which starts with nothing but its own logs and traces (callers grant it the rest), a
+ * KMS-encrypted log group, JSON logs, X-Ray tracing, Node.js 24 on arm64, bundled by the local
+ * esbuild.
+ *
+ * The AWS SDK is not bundled: the functions use the SDK that the Lambda runtime provides, which
+ * keeps each bundle a few kilobytes and the cold start short. The tests exercise the handlers
+ * against the SDK version pinned in `package.json`.
+ */
+export class PipelineFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      encryptionKey: props.logKey,
+      retention: props.logRetention,
+      removalPolicy: removalPolicyOf(props.removal),
+    });
+    // Its own role: the managed AWSLambdaBasicExecutionRole would allow writing to any log group.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `ml-lifecycle-cdk ${props.folder}: ${props.description}`.slice(0, 1000),
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(__dirname, '..', '..', 'lambda', props.folder, 'handler.ts'),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memoryMiB ?? 256,
+      timeout: props.timeout ?? Duration.minutes(1),
+      role: this.role,
+      deadLetterQueue: props.deadLetterQueue,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        // The runtime's SDK (see the class comment); everything else is bundled.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    this.function.node.addDependency(this.role);
+
+    const policy = this.role.node.findChild('DefaultPolicy');
+    acknowledgeFindings(
+      policy,
+      RULES.iamInlinePolicy,
+      `Built by grants for the ${props.folder} function alone (its log group, its traces, and what its pipeline step grants it); a customer-managed policy would hold the same statements for the same single role.`,
+    );
+    acknowledgeFindings(
+      policy,
+      ['AwsSolutions-IAM5[Resource::*]'],
+      `X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions, so the ${props.folder} function's tracing grant names no resource` +
+        (props.otherWildcardGrants === undefined ? '.' : `; ${props.otherWildcardGrants}.`),
+    );
+    if (props.deadLetterQueue === undefined) {
+      acknowledgeFindings(
+        this.function,
+        RULES.lambdaDlq,
+        props.failureHandling ??
+          `Step Functions invokes the ${props.folder} function synchronously, retries it, and reports a failure to the pipeline's topic; a dead-letter queue only catches asynchronous invocations.`,
+      );
+    }
+    acknowledgeFindings(
+      this.function,
+      RULES.lambdaInVpc,
+      `The ${props.folder} function calls only AWS APIs (over TLS, authorised by its role); a VPC would add NAT or endpoint cost and protect no other traffic.`,
+    );
+    acknowledgeFindings(
+      this.function,
+      RULES.lambdaConcurrency,
+      `The ${props.folder} function runs once per ${props.invocationsPer ?? 'pipeline run (a few runs a day at most)'}, so reserving concurrency would only take it from the account's small default quota.`,
+    );
+  }
+}

@@ -1,0 +1,815 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SERVING_PARAMETER_NAMES } from '../../lib/serving/serving-stack';
+import { PRODUCTION_CONTEXT, buildApp, normalizedTemplate } from '../support/app';
+
+/** A partition for example ARNs (an ARN literal would trip the project's lint rule). */
+const PARTITION = 'aws';
+
+/** The sandbox with the opt-in Model Monitor turned on. */
+const MODEL_MONITOR_CONTEXT = { config: { sandbox: { modelMonitor: { enabled: true } } } };
+
+function synth(context = {}) {
+  const { stacks } = buildApp(context);
+  return { stacks, template: Template.fromStack(stacks.serving) };
+}
+
+/** A resource of the template, as much of it as the tests read. */
+interface TemplateResource {
+  Condition?: string;
+  Properties: Record<string, unknown> & { PolicyDocument?: { Statement: unknown[] } };
+}
+
+/** The resources of a type, by logical id. */
+function resources(template: Template, type: string): Record<string, TemplateResource> {
+  return template.findResources(type) as Record<string, TemplateResource>;
+}
+
+/**
+ * The logical ids of the resources CloudFormation would create with these parameter values: the
+ * template's conditions evaluated as CloudFormation does (the few intrinsics they use here).
+ */
+function deployedWith(template: Template, parameters: Record<string, string>): string[] {
+  const json = template.toJSON() as {
+    Conditions?: Record<string, unknown>;
+    Parameters?: Record<string, { Default?: string }>;
+    Resources: Record<string, { Condition?: string }>;
+  };
+  const value = (expression: unknown): unknown => {
+    if (typeof expression === 'string') {
+      return expression;
+    }
+    const e = expression as Record<string, unknown[] | string>;
+    if (typeof e.Ref === 'string') {
+      return parameters[e.Ref] ?? json.Parameters?.[e.Ref]?.Default;
+    }
+    if (typeof e.Condition === 'string') {
+      return value(json.Conditions?.[e.Condition]);
+    }
+    if (Array.isArray(e['Fn::And'])) {
+      return e['Fn::And'].every((operand) => value(operand) === true);
+    }
+    if (Array.isArray(e['Fn::Equals'])) {
+      const [a, b] = e['Fn::Equals'];
+      return value(a) === value(b);
+    }
+    if (Array.isArray(e['Fn::Not'])) {
+      return !value(e['Fn::Not'][0]);
+    }
+    throw new Error(`no evaluator for ${JSON.stringify(expression)}`);
+  };
+  return Object.entries(json.Resources)
+    .filter(([, r]) => r.Condition === undefined || value(json.Conditions?.[r.Condition]) === true)
+    .map(([id]) => id);
+}
+
+/** The resource types that need a model (the `HasModel` condition). */
+const CONDITIONAL = [
+  'AWS::SageMaker::Model',
+  'AWS::SageMaker::EndpointConfig',
+  'AWS::SageMaker::Endpoint',
+  'AWS::ApplicationAutoScaling::ScalableTarget',
+  'AWS::ApplicationAutoScaling::ScalingPolicy',
+];
+
+/** An IAM policy statement as the template holds it. */
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** The statements of the deploy role's policy: everything CloudFormation may do in a model update. */
+function deployStatements(template: Template): Statement[] {
+  const policies = Object.values(resources(template, 'AWS::IAM::ManagedPolicy')).filter((p) =>
+    JSON.stringify(p.Properties.Roles).includes('DeployerDeployRole'),
+  );
+  expect(policies).toHaveLength(1);
+  return policies[0]?.Properties.PolicyDocument?.Statement as Statement[];
+}
+
+/** The actions the statements allow, each with the resources it is allowed on. */
+function allowed(statements: Statement[]): Map<string, unknown[]> {
+  const actions = new Map<string, unknown[]>();
+  for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+    for (const action of [statement.Action].flat()) {
+      actions.set(action, [...(actions.get(action) ?? []), ...[statement.Resource].flat()]);
+    }
+  }
+  return actions;
+}
+
+/** A documented permission that the deploy role deliberately does not get, and why. */
+type NotNeeded = Readonly<Record<string, string>>;
+
+/**
+ * What CloudFormation needs to create, update, delete and read each resource type that a change of
+ * the model parameters touches: the `handlers.<create|update|delete|read>.permissions` and
+ * `tagging.permissions` of the type's CloudFormation registry schema (`aws cloudformation
+ * describe-type --type RESOURCE --type-name <type>`, or the region's CloudformationSchema.zip at
+ * https://schema.cloudformation.us-east-1.amazonaws.com/CloudformationSchema.zip). The lists are
+ * copied from the schemas, not from the construct, so that this test checks the construct against
+ * the documentation rather than against itself. Keep them in schema order when refreshing them.
+ */
+const HANDLER_PERMISSIONS: Readonly<
+  Record<string, { readonly source: string; readonly permissions: readonly string[]; readonly notNeeded?: NotNeeded }>
+> = {
+  'AWS::SageMaker::Model': {
+    source: 'registry schema AWS::SageMaker::Model: create, update, delete, read, tagging',
+    permissions: [
+      ...['iam:PassRole', 'sagemaker:AddTags', 'sagemaker:CreateModel'],
+      ...['sagemaker:AddTags', 'sagemaker:DeleteTags'],
+      ...['sagemaker:DeleteModel'],
+      ...['sagemaker:DescribeModel', 'sagemaker:ListTags'],
+      ...['sagemaker:ListTags', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+    ],
+  },
+  'AWS::SageMaker::EndpointConfig': {
+    // Its registry schema has no handlers section (a type CloudFormation still provisions itself),
+    // so the list is the SageMaker API actions the type maps to (API reference: CreateEndpointConfig,
+    // DescribeEndpointConfig, DeleteEndpointConfig, AddTags: the app tags every resource).
+    source: 'SageMaker API reference: CreateEndpointConfig, DescribeEndpointConfig, DeleteEndpointConfig, AddTags',
+    permissions: [
+      'sagemaker:CreateEndpointConfig',
+      'sagemaker:DescribeEndpointConfig',
+      'sagemaker:DeleteEndpointConfig',
+      'sagemaker:AddTags',
+      'sagemaker:ListTags',
+    ],
+  },
+  'AWS::SageMaker::Endpoint': {
+    source: 'registry schema AWS::SageMaker::Endpoint: create, update, delete, read, tagging',
+    permissions: [
+      ...['sagemaker:CreateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:AddTags'],
+      ...['sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
+      ...['sagemaker:DeleteEndpoint', 'sagemaker:DescribeEndpoint'],
+      ...['sagemaker:DescribeEndpoint', 'sagemaker:ListTags'],
+      ...['sagemaker:AddTags', 'sagemaker:DeleteTags', 'sagemaker:ListTags'],
+    ],
+  },
+  'AWS::ApplicationAutoScaling::ScalableTarget': {
+    source: 'registry schema AWS::ApplicationAutoScaling::ScalableTarget: create, update, delete, read',
+    permissions: [
+      ...[
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:RegisterScalableTarget',
+        'application-autoscaling:DescribeScheduledActions',
+        'application-autoscaling:PutScheduledAction',
+        'iam:PassRole',
+        'iam:CreateServiceLinkedRole',
+        'cloudwatch:PutMetricAlarm',
+        'cloudwatch:DeleteAlarms',
+        'cloudwatch:DescribeAlarms',
+        'lambda:GetProvisionedConcurrencyConfig',
+        'lambda:PutProvisionedConcurrencyConfig',
+        'lambda:DeleteProvisionedConcurrencyConfig',
+      ],
+      ...[
+        'application-autoscaling:RegisterScalableTarget',
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScheduledActions',
+        'application-autoscaling:DeleteScheduledAction',
+        'application-autoscaling:PutScheduledAction',
+        'cloudwatch:PutMetricAlarm',
+        'cloudwatch:DeleteAlarms',
+        'cloudwatch:DescribeAlarms',
+        'lambda:GetProvisionedConcurrencyConfig',
+        'lambda:PutProvisionedConcurrencyConfig',
+        'lambda:DeleteProvisionedConcurrencyConfig',
+      ],
+      ...['application-autoscaling:DeregisterScalableTarget'],
+      ...['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScheduledActions'],
+    ],
+    notNeeded: {
+      'lambda:GetProvisionedConcurrencyConfig': 'only for targets in the lambda namespace; this one is sagemaker',
+      'lambda:PutProvisionedConcurrencyConfig': 'only for targets in the lambda namespace; this one is sagemaker',
+      'lambda:DeleteProvisionedConcurrencyConfig': 'only for targets in the lambda namespace; this one is sagemaker',
+    },
+  },
+  'AWS::ApplicationAutoScaling::ScalingPolicy': {
+    source: 'registry schema AWS::ApplicationAutoScaling::ScalingPolicy: create, update, delete, read',
+    permissions: [
+      ...[
+        'application-autoscaling:DescribeScalingPolicies',
+        'application-autoscaling:PutScalingPolicy',
+        'cloudwatch:GetMetricData',
+      ],
+      ...[
+        'application-autoscaling:DescribeScalingPolicies',
+        'application-autoscaling:PutScalingPolicy',
+        'cloudwatch:GetMetricData',
+      ],
+      ...['application-autoscaling:DescribeScalingPolicies', 'application-autoscaling:DeleteScalingPolicy'],
+      ...['application-autoscaling:DescribeScalingPolicies'],
+    ],
+  },
+  'AWS::SageMaker::DataQualityJobDefinition': {
+    source: 'registry schema AWS::SageMaker::DataQualityJobDefinition: create, delete, read, tagging (no update)',
+    permissions: [
+      ...[
+        'sagemaker:CreateDataQualityJobDefinition',
+        'sagemaker:DescribeDataQualityJobDefinition',
+        'sagemaker:AddTags',
+        'sagemaker:ListTags',
+        'iam:PassRole',
+      ],
+      ...['sagemaker:DeleteDataQualityJobDefinition'],
+      ...['sagemaker:DescribeDataQualityJobDefinition', 'sagemaker:ListTags'],
+      ...['sagemaker:AddTags', 'sagemaker:ListTags'],
+    ],
+  },
+  'AWS::SageMaker::MonitoringSchedule': {
+    source: 'registry schema AWS::SageMaker::MonitoringSchedule: create, update, delete, read',
+    permissions: [
+      ...['sagemaker:CreateMonitoringSchedule', 'sagemaker:DescribeMonitoringSchedule', 'iam:PassRole'],
+      ...['sagemaker:UpdateMonitoringSchedule', 'sagemaker:DescribeMonitoringSchedule'],
+      ...['sagemaker:DeleteMonitoringSchedule', 'sagemaker:DescribeMonitoringSchedule'],
+      ...['sagemaker:DescribeMonitoringSchedule'],
+    ],
+  },
+};
+
+/** The names of the stacks whose outputs a template reads with `Fn::GetStackOutput`. */
+function stackOutputsRead(node: unknown): string[] {
+  if (Array.isArray(node)) {
+    return node.flatMap(stackOutputsRead);
+  }
+  if (typeof node !== 'object' || node === null) {
+    return [];
+  }
+  const reference = (node as Record<string, { StackName?: unknown }>)['Fn::GetStackOutput'];
+  if (reference !== undefined) {
+    return [String(reference.StackName)];
+  }
+  return Object.values(node).flatMap(stackOutputsRead);
+}
+
+/** The monitor's resource types, whose permissions the deploy role has only with Model Monitor. */
+const MONITOR_TYPES = ['AWS::SageMaker::DataQualityJobDefinition', 'AWS::SageMaker::MonitoringSchedule'];
+
+/**
+ * The types of the resources that a change of the model parameters creates, updates or deletes:
+ * those with a condition on them or a reference to them, and those that refer to such a resource.
+ */
+function typesChangedByTheModel(template: Template): string[] {
+  const json = template.toJSON() as {
+    Parameters: Record<string, unknown>;
+    Resources: Record<string, { Type: string; Condition?: string; Properties?: unknown }>;
+  };
+  const model = new Set(['ModelPackageArn', 'BaselineStatisticsUri', 'BaselineConstraintsUri']);
+  const changed = new Set<string>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [id, resource] of Object.entries(json.Resources)) {
+      const refs = JSON.stringify(resource.Properties ?? {});
+      const touched =
+        resource.Condition === 'HasModel' ||
+        resource.Condition === 'HasModelAndBaseline' ||
+        [...model, ...changed].some((name) => refs.includes(`"Ref":"${name}"`) || refs.includes(`"${name}","`));
+      if (touched && !changed.has(id)) {
+        changed.add(id);
+        grew = true;
+      }
+    }
+  }
+  return [...new Set([...changed].map((id) => json.Resources[id]?.Type ?? ''))].sort();
+}
+
+/** The Model Monitor resource types, which need a model and its baseline (`HasModelAndBaseline`). */
+const MONITOR = ['AWS::SageMaker::DataQualityJobDefinition', 'AWS::SageMaker::MonitoringSchedule'];
+
+/** Parameter values: a package version, and its baseline. */
+const PACKAGE = {
+  ModelPackageArn: `arn:${PARTITION}:sagemaker:eu-west-1:123456789012:model-package/ml-lifecycle-sandbox-churn/3`,
+};
+const BASELINE = {
+  BaselineStatisticsUri: 's3://artifacts/training-runs/r/baseline/statistics.json',
+  BaselineConstraintsUri: 's3://artifacts/training-runs/r/baseline/constraints.json',
+};
+
+/** The logical ids of the resources of some types. */
+function idsOf(template: Template, types: readonly string[]): string[] {
+  return types.flatMap((type) => Object.keys(resources(template, type)));
+}
+
+describe('ServingStack (sandbox)', () => {
+  const { template } = synth();
+
+  describe('the model reaches the stack as parameters', () => {
+    it('takes the approved package as its one parameter, empty by default: no baseline without Model Monitor', () => {
+      template.hasParameter(SERVING_PARAMETER_NAMES.modelPackageArn, {
+        Type: 'String',
+        Default: '',
+        AllowedPattern: Match.stringLikeRegexp('model-package'),
+      });
+      const parameters = Object.keys(template.toJSON().Parameters as object);
+      expect(parameters.filter((name) => name !== 'BootstrapVersion')).toEqual(['ModelPackageArn']);
+    });
+
+    it('creates every model-dependent resource only when a package is given, yet shows them all in synth', () => {
+      template.hasCondition('HasModel', {
+        'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ModelPackageArn' }, ''] }],
+      });
+      for (const type of CONDITIONAL) {
+        const found = Object.values(resources(template, type));
+        expect({ type, count: found.length }).toEqual({ type, count: 1 });
+        expect({ type, condition: found[0]?.Condition }).toEqual({ type, condition: 'HasModel' });
+      }
+    });
+
+    it('keeps the alarms, the deployer and the roles unconditional, so they exist before the first model', () => {
+      for (const type of ['AWS::CloudWatch::Alarm', 'AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::Events::Rule']) {
+        for (const [id, resource] of Object.entries(resources(template, type))) {
+          expect({ id, condition: resource.Condition }).toEqual({ id, condition: undefined });
+        }
+      }
+    });
+
+    it('deploys no endpoint without a package, and all of it with one', () => {
+      const all = Object.keys(template.toJSON().Resources as object);
+      const conditional = idsOf(template, CONDITIONAL);
+      const without = deployedWith(template, {});
+      expect(without.filter((id) => conditional.includes(id))).toEqual([]);
+      expect(without).toEqual(all.filter((id) => !conditional.includes(id)));
+      expect(deployedWith(template, PACKAGE)).toEqual(all);
+    });
+
+    it('has no Model Monitor (opt-in): no monitor, no baseline condition, no analyzer image, no violations alarm', () => {
+      for (const type of MONITOR) {
+        template.resourceCountIs(type, 0);
+      }
+      expect(Object.keys(template.toJSON().Conditions as object)).toEqual(['HasModel']);
+      expect(template.toJSON()).not.toHaveProperty('Mappings');
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/model-monitor-analyzer|DataQualityRunsWithViolations/);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+      expect(Object.keys(template.findOutputs('*'))).not.toContain('MonitoringReportsLocation');
+      template.resourceCountIs('AWS::SageMaker::Endpoint', 1);
+    });
+
+    it('accepts a package version ARN or nothing as the package parameter, and no other text', () => {
+      const pattern = new RegExp(
+        (template.toJSON() as { Parameters: Record<string, { AllowedPattern: string }> }).Parameters.ModelPackageArn
+          ?.AllowedPattern ?? '',
+      );
+      expect(pattern.test('')).toBe(true);
+      expect(
+        pattern.test(`arn:${PARTITION}:sagemaker:eu-west-1:123456789012:model-package/ml-lifecycle-sandbox-churn/12`),
+      ).toBe(true);
+      expect(
+        pattern.test(
+          `arn:${PARTITION}:sagemaker:eu-west-1:123456789012:model-package-group/ml-lifecycle-sandbox-churn`,
+        ),
+      ).toBe(false);
+      expect(pattern.test('ml-lifecycle-sandbox-churn/12')).toBe(false);
+    });
+
+    it('outputs the endpoint name only while a model is deployed', () => {
+      template.hasOutput('EndpointName', { Condition: 'HasModel', Value: 'ml-lifecycle-sandbox-churn' });
+    });
+  });
+
+  describe('model and endpoint config', () => {
+    it('serves the package in a network-isolated model named after its version', () => {
+      template.hasResourceProperties('AWS::SageMaker::Model', {
+        ModelName: {
+          'Fn::Join': [
+            '',
+            ['ml-lifecycle-sandbox-churn-v', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'ModelPackageArn' }] }] }],
+          ],
+        },
+        EnableNetworkIsolation: true,
+        PrimaryContainer: { ModelPackageName: { Ref: 'ModelPackageArn' } },
+        ExecutionRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServingRole'), 'Arn'] },
+      });
+    });
+
+    it('captures every request and response (sandbox), encrypted, into the artifacts bucket', () => {
+      template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+        KmsKeyId: Match.anyValue(),
+        ProductionVariants: [
+          Match.objectLike({ VariantName: 'AllTraffic', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }),
+        ],
+        DataCaptureConfig: {
+          EnableCapture: true,
+          InitialSamplingPercentage: 100,
+          DestinationS3Uri: { 'Fn::Join': ['', ['s3://', Match.anyValue(), '/data-capture/']] },
+          KmsKeyId: Match.anyValue(),
+          CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+          CaptureContentTypeHeader: { CsvContentTypes: ['text/csv'] },
+        },
+      });
+    });
+  });
+
+  describe('endpoint', () => {
+    it('updates blue/green, all at once with a 5-minute bake, rolling back on the error and latency alarms', () => {
+      const [endpoint] = Object.values(resources(template, 'AWS::SageMaker::Endpoint'));
+      expect(endpoint?.Properties).toMatchObject({
+        EndpointName: 'ml-lifecycle-sandbox-churn',
+        DeploymentConfig: {
+          BlueGreenUpdatePolicy: {
+            TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 300 },
+            TerminationWaitInSeconds: 300,
+            MaximumExecutionTimeoutInSeconds: 3600,
+          },
+          AutoRollbackConfiguration: {
+            Alarms: [
+              { AlarmName: { Ref: expect.stringMatching(/^EndpointServerErrors/) } },
+              { AlarmName: { Ref: expect.stringMatching(/^EndpointModelLatency/) } },
+            ],
+          },
+        },
+      });
+    });
+
+    it('scales between the configured bounds on invocations per instance', () => {
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        ServiceNamespace: 'sagemaker',
+        ResourceId: 'endpoint/ml-lifecycle-sandbox-churn/variant/AllTraffic',
+        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+        MinCapacity: 1,
+        MaxCapacity: 2,
+      });
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+          PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+          TargetValue: 300,
+        }),
+      });
+    });
+
+    it.each([
+      ['5xx errors', 'Invocation5XXErrors', 'Sum', 1],
+      ['model latency (p90, microseconds)', 'ModelLatency', 'p90', 500_000],
+      ['invocation (4xx) errors', 'Invocation4XXErrors', 'Sum', 5],
+    ])('alarms on %s to the alert topic', (_what, metricName, statistic, threshold) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SageMaker',
+        MetricName: metricName,
+        Dimensions: Match.arrayWith([{ Name: 'EndpointName', Value: 'ml-lifecycle-sandbox-churn' }]),
+        ...(statistic === 'Sum' ? { Statistic: 'Sum' } : { ExtendedStatistic: statistic }),
+        Threshold: threshold,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+      });
+    });
+  });
+
+  describe('automatic deployment', () => {
+    it('deploys each approved version of the training registry', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.sagemaker'],
+          'detail-type': ['SageMaker Model Package State Change'],
+          detail: { ModelPackageGroupName: ['ml-lifecycle-sandbox-churn'], ModelApprovalStatus: ['Approved'] },
+        },
+        Targets: [
+          Match.objectLike({
+            RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21600 },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeployerDeadLetters'), 'Arn'] } },
+          }),
+        ],
+      });
+    });
+
+    it('tells the deploy function which stack to update, with which role, for which group', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            STACK_NAME: 'ml-lifecycle-sandbox-serving',
+            CLOUDFORMATION_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeployerDeployRole'), 'Arn'] },
+            MODEL_PACKAGE_GROUP_NAME: 'ml-lifecycle-sandbox-churn',
+          }),
+        },
+        DeadLetterConfig: { TargetArn: Match.anyValue() },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+    });
+
+    it('lets the function update only this stack, passing only the deploy role to CloudFormation', () => {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'UpdateThisStack',
+              Action: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'],
+              Resource: { Ref: 'AWS::StackId' },
+            }),
+            Match.objectLike({
+              Sid: 'PassDeployRole',
+              Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('gives CloudFormation exactly the serving resources, by name prefix, and the serving role for SageMaker', () => {
+      const [policy] = Object.values(resources(template, 'AWS::IAM::ManagedPolicy')).filter((p) =>
+        JSON.stringify(p.Properties.PolicyDocument).includes('ServingResources'),
+      );
+      const statements = policy?.Properties.PolicyDocument?.Statement as {
+        Sid: string;
+        Action: string[];
+        Resource: unknown;
+      }[];
+      const kinds = (sid: string) =>
+        ([] as unknown[])
+          .concat(statements.find((s) => s.Sid === sid)?.Resource)
+          .map((r) => /:([a-z-]+)\/ml-lifecycle-sandbox-churn\*"\]\]\}$/.exec(JSON.stringify(r))?.[1])
+          .sort();
+      expect(kinds('ServingResources')).toEqual(['endpoint', 'endpoint-config', 'model']);
+      // Model Monitor is opt-in: without it, no power over monitoring job definitions or schedules.
+      expect(statements.find((st) => st.Sid === 'MonitorResources')).toBeUndefined();
+      const actions = [...allowed(deployStatements(template)).keys()];
+      expect(actions.filter((a) => /DataQualityJobDefinition|MonitoringSchedule/.test(a))).toEqual([]);
+      for (const statement of statements) {
+        expect([statement.Action].flat().filter((a) => a.endsWith('*'))).toEqual([]);
+      }
+      expect(statements.find((s) => s.Sid === 'PassServingRole')).toMatchObject({
+        Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      });
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'cloudformation.amazonaws.com' } })],
+        }),
+      });
+    });
+
+    it('lists the handler permissions of exactly the resource types a model deployment touches', () => {
+      expect(typesChangedByTheModel(template)).toEqual(
+        Object.keys(HANDLER_PERMISSIONS)
+          .filter((type) => !MONITOR_TYPES.includes(type))
+          .sort(),
+      );
+    });
+
+    it.each(Object.entries(HANDLER_PERMISSIONS).filter(([type]) => !MONITOR_TYPES.includes(type)))(
+      'lets CloudFormation create, update and delete %s as its documented handlers do',
+      (type, { source, permissions, notNeeded }) => {
+        const actions = allowed(deployStatements(template));
+        const missing = [...new Set(permissions)].filter((p) => notNeeded?.[p] === undefined && !actions.has(p));
+        expect({ type, source, missing }).toEqual({ type, source, missing: [] });
+        // What is documented but left out is left out for good: granting it would be a mistake.
+        for (const permission of Object.keys(notNeeded ?? {})) {
+          expect({ type, permission, allowed: actions.has(permission) }).toEqual({ type, permission, allowed: false });
+        }
+      },
+    );
+
+    it('changes no alarm with the model, so the deploy role needs no alarm handler permissions', () => {
+      expect(typesChangedByTheModel(template)).not.toContain('AWS::CloudWatch::Alarm');
+    });
+
+    it('lets CloudFormation tag the scalable target, which carries the app tags', () => {
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        Tags: Match.arrayWith([{ Key: 'project', Value: 'ml-lifecycle-cdk' }]),
+      });
+      const actions = allowed(deployStatements(template));
+      for (const action of [
+        'application-autoscaling:TagResource',
+        'application-autoscaling:UntagResource',
+        'application-autoscaling:ListTagsForResource',
+      ]) {
+        expect({ action, allowed: actions.has(action) }).toEqual({ action, allowed: true });
+      }
+    });
+
+    it('lets CloudFormation read the outputs of every stack the template reads them from, by stack', () => {
+      const producers = [...new Set(stackOutputsRead(template.toJSON()))];
+      expect(producers).toEqual(['ml-lifecycle-sandbox-data-lake']);
+      const describe = allowed(deployStatements(template)).get('cloudformation:DescribeStacks') ?? [];
+      for (const producer of producers) {
+        expect(describe).toContainEqual({
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudformation:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              `:stack/${producer}/*`,
+            ],
+          ],
+        });
+      }
+      expect(describe).toHaveLength(producers.length);
+    });
+
+    it("lets SageMaker describe the endpoint's rollback alarms, and no other alarm, as the deploy role", () => {
+      const [endpoint] = Object.values(resources(template, 'AWS::SageMaker::Endpoint'));
+      const rollback = (
+        endpoint?.Properties as {
+          DeploymentConfig: { AutoRollbackConfiguration: { Alarms: { AlarmName: { Ref: string } }[] } };
+        }
+      ).DeploymentConfig.AutoRollbackConfiguration.Alarms.map((a) => a.AlarmName.Ref);
+      expect(rollback).toHaveLength(2);
+      const statement = deployStatements(template).find((s) => s.Sid === 'ReadRollbackAlarms');
+      expect(statement).toMatchObject({ Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms' });
+      expect([statement?.Resource].flat()).toEqual(
+        expect.arrayContaining(rollback.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))),
+      );
+      expect([statement?.Resource].flat()).toHaveLength(rollback.length);
+    });
+
+    it('lets the function encrypt what it sends to its dead-letter queue, through SQS only', () => {
+      const [queue] = Object.values(resources(template, 'AWS::SQS::Queue'));
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^DeployerFunctionRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Sid: 'EncryptDeadLetters',
+              Effect: 'Allow',
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              Resource: queue?.Properties.KmsMasterKeyId,
+              Condition: {
+                StringEquals: {
+                  'kms:ViaService': { 'Fn::Join': ['', ['sqs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+                },
+              },
+            },
+          ]),
+        },
+      });
+    });
+
+    it('keeps undeliverable approvals in an encrypted queue for 14 days', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        KmsMasterKeyId: Match.anyValue(),
+        MessageRetentionPeriod: 1209600,
+      });
+    });
+  });
+
+  it('matches the snapshot', () => {
+    expect(normalizedTemplate(template)).toMatchSnapshot();
+  });
+});
+
+describe('ServingStack (production)', () => {
+  const { template } = synth(PRODUCTION_CONTEXT);
+
+  it('runs at least two instances, shifts a canary first, and bakes for 10 minutes', () => {
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [Match.objectLike({ InitialInstanceCount: 2 })],
+      DataCaptureConfig: Match.objectLike({ InitialSamplingPercentage: 20 }),
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 4 });
+    template.hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: Match.objectLike({
+        BlueGreenUpdatePolicy: Match.objectLike({
+          TrafficRoutingConfiguration: {
+            Type: 'CANARY',
+            CanarySize: { Type: 'INSTANCE_COUNT', Value: 1 },
+            WaitIntervalInSeconds: 600,
+          },
+        }),
+      }),
+    });
+  });
+
+  it('has no Model Monitor by default either', () => {
+    template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
+  });
+
+  it('monitors hourly once Model Monitor is enabled', () => {
+    const monitored = synth({
+      ...PRODUCTION_CONTEXT,
+      config: {
+        production: {
+          ...(PRODUCTION_CONTEXT.config as { production: object }).production,
+          modelMonitor: { enabled: true },
+        },
+      },
+    }).template;
+    monitored.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
+      MonitoringScheduleConfig: Match.objectLike({ ScheduleConfig: { ScheduleExpression: 'cron(0 * ? * * *)' } }),
+    });
+    monitored.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', {
+      JobResources: { ClusterConfig: Match.objectLike({ InstanceType: 'ml.m5.xlarge' }) },
+    });
+  });
+});
+
+describe('ServingStack with Model Monitor (opt-in)', () => {
+  const { template } = synth(MODEL_MONITOR_CONTEXT);
+
+  it('takes the package’s baseline as two more parameters, empty by default', () => {
+    for (const name of Object.values(SERVING_PARAMETER_NAMES)) {
+      template.hasParameter(name, { Type: 'String', Default: '' });
+    }
+    template.hasParameter('BaselineStatisticsUri', { AllowedPattern: '^$|^s3://.+$' });
+  });
+
+  it('monitors only when the package has a baseline: HasModelAndBaseline on the monitor, HasModel on the endpoint', () => {
+    template.hasCondition('HasModelAndBaseline', {
+      'Fn::And': [
+        { Condition: 'HasModel' },
+        { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'BaselineStatisticsUri' }, ''] }] },
+        { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'BaselineConstraintsUri' }, ''] }] },
+      ],
+    });
+    for (const [types, condition] of [
+      [CONDITIONAL, 'HasModel'],
+      [MONITOR, 'HasModelAndBaseline'],
+    ] as const) {
+      for (const type of types) {
+        const found = Object.values(resources(template, type));
+        expect({ type, conditions: found.map((r) => r.Condition) }).toEqual({ type, conditions: [condition] });
+      }
+    }
+  });
+
+  it('deploys the endpoint with a package, and the monitor only with its baseline as well', () => {
+    const all = Object.keys(template.toJSON().Resources as object);
+    const endpoint = idsOf(template, CONDITIONAL);
+    const monitor = idsOf(template, MONITOR);
+    expect(monitor).toHaveLength(2);
+    const unconditional = all.filter((id) => !endpoint.includes(id) && !monitor.includes(id));
+    expect(deployedWith(template, {})).toEqual(unconditional);
+    expect(deployedWith(template, BASELINE)).toEqual(unconditional);
+    expect(deployedWith(template, PACKAGE)).toEqual(all.filter((id) => !monitor.includes(id)));
+    expect(deployedWith(template, { ...PACKAGE, BaselineStatisticsUri: BASELINE.BaselineStatisticsUri })).toEqual(
+      all.filter((id) => !monitor.includes(id)),
+    );
+    expect(deployedWith(template, { ...PACKAGE, ...BASELINE })).toEqual(all);
+  });
+
+  it('maps each region to its analyzer image registry, and outputs where the reports go', () => {
+    const [rows] = Object.values(template.toJSON().Mappings as Record<string, Record<string, object>>);
+    expect(rows?.['eu-west-1']).toMatchObject({ modelMonitor: '468650794304' });
+    template.hasOutput('MonitoringReportsLocation', {});
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  });
+
+  describe('data-quality monitoring', () => {
+    it('runs the analyzer on captured data against the package baseline, isolated and encrypted, daily', () => {
+      template.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', {
+        DataQualityAppSpecification: { ImageUri: Match.anyValue() },
+        DataQualityBaselineConfig: {
+          StatisticsResource: { S3Uri: { Ref: 'BaselineStatisticsUri' } },
+          ConstraintsResource: { S3Uri: { Ref: 'BaselineConstraintsUri' } },
+        },
+        DataQualityJobInput: { EndpointInput: Match.objectLike({ EndpointName: 'ml-lifecycle-sandbox-churn' }) },
+        DataQualityJobOutputConfig: { KmsKeyId: Match.anyValue(), MonitoringOutputs: [Match.anyValue()] },
+        JobResources: {
+          ClusterConfig: Match.objectLike({ InstanceType: 'ml.m5.large', VolumeKmsKeyId: Match.anyValue() }),
+        },
+        NetworkConfig: { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true },
+      });
+      template.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
+        MonitoringScheduleName: 'ml-lifecycle-sandbox-churn-data-quality',
+        MonitoringScheduleConfig: {
+          MonitoringType: 'DataQuality',
+          ScheduleConfig: { ScheduleExpression: 'cron(0 0 ? * * *)' },
+        },
+      });
+    });
+
+    it('alarms when a monitoring run ends with violations, counted from its end event', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.sagemaker'],
+          'detail-type': ['SageMaker Processing Job State Change'],
+          detail: {
+            MonitoringScheduleArn: [Match.anyValue()],
+            ExitMessage: [{ prefix: 'CompletedWithViolations' }],
+          },
+        },
+        Targets: [Match.objectLike({ Arn: Match.anyValue() })],
+      });
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        MetricTransformations: [
+          Match.objectLike({
+            MetricNamespace: 'ml-lifecycle-cdk/ml-lifecycle-sandbox-churn',
+            MetricName: 'DataQualityRunsWithViolations',
+            MetricValue: '1',
+          }),
+        ],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'DataQualityRunsWithViolations',
+        Threshold: 1,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+      });
+    });
+  });
+  it('lists the handler permissions of exactly the resource types a model deployment touches, the monitor’s too', () => {
+    expect(typesChangedByTheModel(template)).toEqual(Object.keys(HANDLER_PERMISSIONS).sort());
+  });
+
+  it.each(Object.entries(HANDLER_PERMISSIONS).filter(([type]) => MONITOR_TYPES.includes(type)))(
+    'lets CloudFormation create, update and delete %s as its documented handlers do',
+    (type, { source, permissions }) => {
+      const actions = allowed(deployStatements(template));
+      const missing = [...new Set(permissions)].filter((p) => !actions.has(p));
+      expect({ type, source, missing }).toEqual({ type, source, missing: [] });
+    },
+  );
+});

@@ -1,0 +1,111 @@
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { IConstruct } from 'constructs';
+import { addComplianceChecks } from '../../lib/shared/compliance';
+import { CDK_JSON_CONTEXT, PRODUCTION_CONTEXT, buildApp } from '../support/app';
+import { readmeSection, tableRows } from '../support/readme';
+
+/** Each finding as `<rule> at <construct path>`, so a failure lists exactly what to fix. */
+function findings(app: App): string[] {
+  return addComplianceChecks(app).flatMap((pack) =>
+    pack
+      .validateScope(app)
+      .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`)),
+  );
+}
+
+/** Every acknowledgement in the tree, with the construct it is on. */
+function acknowledgements(root: IConstruct): { construct: IConstruct; path: string; id: string; reason: string }[] {
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          construct: c,
+          path: c.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
+}
+
+describe.each([
+  ['sandbox', {}],
+  ['production', PRODUCTION_CONTEXT],
+])('compliance (%s)', (_stage, context) => {
+  it('has no unacknowledged finding in AwsSolutions, NIST 800-53 R5 or HIPAA Security', () => {
+    expect(findings(buildApp(context).app)).toEqual([]);
+  });
+
+  it('acknowledges the template check on the Serving stack for its parameter defaults and nothing else', () => {
+    const serving = acknowledgements(buildApp(context).app).filter((a) => a.path === 'Serving');
+    expect(serving.map((a) => a.id)).toEqual(['CloudFormation-Validate::W1030']);
+  });
+
+  it('acknowledges findings only on single resources, never on a stack or a group of resources', () => {
+    const { app } = buildApp(context);
+    // The one exception: the template check's finding about the Serving stack's parameter defaults,
+    // which belong to the stack, not to a resource (see lib/serving/serving-stack.ts).
+    const stackLevel = (ack: { path: string; id: string }) =>
+      ack.path === 'Serving' && ack.id === 'CloudFormation-Validate::W1030';
+    for (const ack of acknowledgements(app).filter((a) => !stackLevel(a))) {
+      const isOneResource =
+        CfnResource.isCfnResource(ack.construct) || CfnResource.isCfnResource(ack.construct.node.defaultChild);
+      expect({ path: ack.path, isOneResource }).toEqual({ path: ack.path, isOneResource: true });
+    }
+  });
+
+  it('gives every acknowledgement a reason of its own', () => {
+    const acks = acknowledgements(buildApp(context).app);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect(ack.reason.length).toBeGreaterThan(60);
+    }
+    // The same reason on two resources would mean a reason that is not specific to either.
+    const reasonsByPath = new Map<string, Set<string>>();
+    for (const ack of acks) {
+      reasonsByPath.set(ack.reason, (reasonsByPath.get(ack.reason) ?? new Set()).add(ack.path));
+    }
+    for (const [reason, paths] of reasonsByPath) {
+      expect({ reason, paths: [...paths] }).toEqual({ reason, paths: [expect.any(String)] });
+    }
+  });
+});
+
+describe('compliance gate', () => {
+  it('lets the whole app synthesize with the packs and the Control Tower controls registered, as `cdk synth` does', () => {
+    for (const context of [{}, PRODUCTION_CONTEXT]) {
+      const { app } = buildApp(context);
+      addComplianceChecks(app);
+      expect(() => app.synth()).not.toThrow();
+    }
+  });
+
+  it('still sees a bare bucket (positive control: the packs can fail)', () => {
+    const app = new App({ context: CDK_JSON_CONTEXT });
+    new s3.Bucket(new Stack(app, 'Control'), 'Bare');
+    const found = findings(app);
+    expect(found).toContain('AwsSolutions-S1 at Control/Bare/Resource');
+    expect(found).toContain('NIST.800.53.R5-S3DefaultEncryptionKMS at Control/Bare/Resource');
+    expect(found).toContain('HIPAA.Security-S3BucketLoggingEnabled at Control/Bare/Resource');
+  });
+
+  it('fails synth on an unacknowledged finding', () => {
+    const app = new App({ context: CDK_JSON_CONTEXT });
+    new s3.Bucket(new Stack(app, 'Control'), 'Bare');
+    addComplianceChecks(app);
+    expect(() => app.synth()).toThrow(/AwsSolutions-S1/);
+  });
+
+  it('lists every acknowledged finding in the README, and nothing else', () => {
+    const listed = tableRows(readmeSection('Acknowledged findings')).map(
+      ([rule, resource]) => `${rule} on ${resource}`,
+    );
+    // The sandbox's acknowledgements; production's are the same ones, with its account and region
+    // in place of the pseudo-parameters in a few ARNs.
+    const acks = acknowledgements(buildApp().app);
+    const made = [...new Set(acks.map((a) => `${a.id} on ${a.path}`))];
+    expect(listed.filter((row) => row !== 'rule on resource').sort()).toEqual(made.sort());
+  });
+});
