@@ -3,8 +3,8 @@
  * "SageMaker Model Package State Change" event, and it updates the serving stack's parameters to
  * the approved package and its drift baseline, if it has one (CloudFormation, with the stack's
  * current template and a least-privilege service role, does the rest). Thin by design: every
- * decision is made by `deploy.ts`, tested without mocks; this wires it to the SDK clients and the
- * clock.
+ * decision is made by the pure modules beside it, run in order by `deploy.ts` and tested without
+ * mocks; this wires them to the SDK clients and the clock.
  *
  * The settings are read from the environment when the module loads (`STACK_NAME`,
  * `CLOUDFORMATION_ROLE_ARN`, `MODEL_PACKAGE_GROUP_NAME`), so a bad variable fails the first
@@ -19,14 +19,10 @@
 import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Context } from 'aws-lambda';
-import {
-  DEFAULT_MAX_WAIT_MS,
-  type DeployIo,
-  type DeployResult,
-  type ModelPackageStateChangeEvent,
-  deployModel,
-  settingsFromEnv,
-} from './deploy';
+import { type DeployIo, type DeployResult, deployModel } from './deploy';
+import type { ModelPackageStateChangeEvent } from './event';
+import { settingsFromEnv } from './settings';
+import { DEFAULT_MAX_WAIT_MS } from './stack';
 
 /** The time kept back from the invocation's remaining time when waiting for a busy stack. */
 export const WAIT_RESERVE_MS = 30_000;

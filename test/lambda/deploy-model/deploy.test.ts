@@ -10,30 +10,30 @@ import {
   SageMakerServiceException,
 } from '@aws-sdk/client-sagemaker';
 import * as fc from 'fast-check';
+import { type DeployIo, deployModel } from '../../../lambda/deploy-model/deploy';
 import {
-  CLIENT_REQUEST_TOKEN_MAX_LENGTH,
-  DEFAULT_MAX_WAIT_MS,
   DeployInputError,
-  type DeployIo,
-  type DeploySettings,
-  type ModelPackageStateChangeDetail,
-  type ModelPackageStateChangeEvent,
   ServingStackError,
   StackBusyError,
-  type StateChange,
-  approvedPackage,
-  backoffMs,
   busyStatusOf,
-  clientRequestToken,
-  deployModel,
-  ignoredReason,
   isNoUpdates,
   isNotFound,
+} from '../../../lambda/deploy-model/errors';
+import {
+  type ModelPackageStateChangeDetail,
+  type ModelPackageStateChangeEvent,
+  type StateChange,
+  ignoredReason,
   parseStateChange,
-  settingsFromEnv,
-  stackStep,
+} from '../../../lambda/deploy-model/event';
+import { approvedPackage } from '../../../lambda/deploy-model/model-package';
+import { type DeploySettings, settingsFromEnv } from '../../../lambda/deploy-model/settings';
+import { DEFAULT_MAX_WAIT_MS, backoffMs, stackStep } from '../../../lambda/deploy-model/stack';
+import {
+  CLIENT_REQUEST_TOKEN_MAX_LENGTH,
+  clientRequestToken,
   updateStackInput,
-} from '../../../lambda/deploy-model/deploy';
+} from '../../../lambda/deploy-model/update';
 import { EnvironmentError } from '../../../lambda/shared/env';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE, SERVING_PARAMETERS } from '../../../lib/contracts/serving';
 

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import type { ModelPackageStateChangeDetail, ModelPackageStateChangeEvent } from '../../../lambda/deploy-model/deploy';
+import type { ModelPackageStateChangeDetail, ModelPackageStateChangeEvent } from '../../../lambda/deploy-model/event';
 
 import type * as HandlerModule from '../../../lambda/deploy-model/handler';
 import type * as EnvModule from '../../../lambda/shared/env';
