@@ -1,6 +1,7 @@
 /**
  * Firehose data-transformation handler: cleans the churn records of one batch on their way from
- * Kinesis to the raw zone. Thin by design: the work is in `clean.ts`, pure and tested without mocks.
+ * Kinesis to the raw zone. Thin by design: the work is in `clean.ts` and the modules beside it, pure
+ * and tested without mocks.
  */
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { transformEvent } from './clean';

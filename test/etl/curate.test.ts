@@ -5,7 +5,8 @@
  * the second line of defence for the batch path), keep one row per customer, and lose nothing.
  */
 import fc from 'fast-check';
-import { cleanRecord, FailureReason } from '../../lambda/clean-records/clean';
+import { cleanRecord } from '../../lambda/clean-records/record';
+import { FailureReason } from '../../lambda/clean-records/result';
 import {
   type Customer,
   DEFAULT_DIRT,

@@ -12,7 +12,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { cleanRecord, FailureReason } from '../../lambda/clean-records/clean';
+import { cleanRecord } from '../../lambda/clean-records/record';
+import { FailureReason } from '../../lambda/clean-records/result';
 import { type DirtOptions, generateWireRecords, toCsvLines, type WireRecord } from '../../lib/schema/generator';
 import { featureManifest, LABEL_COLUMN, SPLIT_BUCKETS } from '../../lib/contracts/feature-manifest';
 import {

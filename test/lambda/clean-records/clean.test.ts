@@ -1,12 +1,8 @@
 import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord } from 'aws-lambda';
-import {
-  cleanRecord,
-  type CleanResult,
-  deliveryStreamName,
-  normaliseTimestamp,
-  RESPONSE_LIMIT_BYTES,
-  transformEvent,
-} from '../../../lambda/clean-records/clean';
+import { deliveryStreamName, RESPONSE_LIMIT_BYTES, transformEvent } from '../../../lambda/clean-records/clean';
+import { cleanRecord } from '../../../lambda/clean-records/record';
+import type { CleanResult } from '../../../lambda/clean-records/result';
+import { normaliseTimestamp } from '../../../lambda/clean-records/timestamp';
 import { BOOLEAN_SPELLINGS, CHURN_FIELDS, MISSING_VALUE_SPELLINGS } from '../../../lib/schema/churn';
 
 const CONTEXT = { ingestTime: '2024-05-02T03:04:05.678Z', ingestSource: 'kinesis:shardId-000000000001:4960001' };

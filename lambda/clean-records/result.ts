@@ -1,0 +1,50 @@
+/**
+ * What cleaning one record gives: its clean JSON line and partition date, or the reason it failed,
+ * short and machine-readable (a failed record goes back to Firehose with its original bytes).
+ */
+
+/** Why a record could not be cleaned: short, machine-readable, never containing record content. */
+export const FailureReason = {
+  /** The bytes are not valid UTF-8. */
+  invalidUtf8: 'invalid_utf8',
+  /** The text is not JSON. */
+  invalidJson: 'invalid_json',
+  /** The JSON is not an object (an array, a string, a number, `null` ...). */
+  notAnObject: 'not_an_object',
+  /**
+   * A field the schema does not know holds a value that cannot be carried through unchanged: a
+   * number beyond double range (JSON.stringify would write null), or nesting too deep to serialise.
+   */
+  unknownFieldsUnrepresentable: 'unknown_fields_unrepresentable',
+  /** Returning the record cleaned would take the response over Lambda's 6 MB limit. */
+  responseBudget: 'response_budget',
+  /** A bug in the cleaner; the record is kept, failed, with its original bytes. */
+  internalError: 'internal_error',
+  /** A required field is absent, null, or spelled as missing. */
+  missingRequired: (field: string): string => `missing_required:${field}`,
+  /** A field's value is of the wrong type, out of range, or not an allowed value. */
+  invalidValue: (field: string): string => `invalid_value:${field}`,
+} as const;
+
+/** A record cleaned: its JSON line and the UTC date of its event, for the partition key. */
+export interface CleanOk {
+  readonly ok: true;
+  /** One JSON object followed by `\n`. */
+  readonly output: string;
+  /** `YYYY-MM-DD`, the UTC date of `event_time`. */
+  readonly eventDate: string;
+}
+
+/** A record that could not be cleaned, and why (one of {@link FailureReason}). */
+export interface CleanFailed {
+  readonly ok: false;
+  readonly reason: string;
+}
+
+/** The outcome of cleaning one record. */
+export type CleanResult = CleanOk | CleanFailed;
+
+/** A failed result, with its reason. */
+export function failed(reason: string): CleanFailed {
+  return { ok: false, reason };
+}
