@@ -96,7 +96,7 @@ export function grantPipelinePermissions(stateMachine: sfn.StateMachine, props: 
   // managed key also needs the key's data keys: SNS asks KMS for them as the publisher (SNS
   // developer guide, https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html). Without
   // them every report, the failure report included, would fail after the model was registered.
-  role.addToPrincipalPolicy(
+  stateMachine.addToRolePolicy(
     new iam.PolicyStatement({
       sid: 'PublishToEncryptedTopic',
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
