@@ -1,9 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import {
-  HYPERPARAMETER_RANGES,
-  SAGEMAKER_THROTTLING_ERRORS,
-  STATIC_HYPERPARAMETERS,
-} from '../../lib/training/training-pipeline';
+import { SAGEMAKER_THROTTLING_ERRORS } from '../../lib/training/sagemaker-task';
+import { HYPERPARAMETER_RANGES, STATIC_HYPERPARAMETERS } from '../../lib/training/tuning-state';
 import { PRODUCTION_CONTEXT, buildApp, normalizedTemplate } from '../support/app';
 import { type Definition, type StateJson, definitionOf } from '../support/state-machine';
 
