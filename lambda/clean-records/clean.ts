@@ -29,6 +29,7 @@ import {
   MISSING_VALUE_SPELLINGS,
   UNKNOWN_FIELDS,
 } from '../../lib/schema/churn';
+import { FieldRejectReason } from '../../lib/contracts/reject-reasons';
 
 /** Lambda's limit on a synchronous response: 6 MB of JSON (6,291,456 bytes). */
 export const RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
@@ -56,10 +57,10 @@ export const FailureReason = {
   responseBudget: 'response_budget',
   /** A bug in the cleaner; the record is kept, failed, with its original bytes. */
   internalError: 'internal_error',
-  /** A required field is absent, null, or spelled as missing. */
-  missingRequired: (field: string): string => `missing_required:${field}`,
-  /** A field's value is of the wrong type, out of range, or not an allowed value. */
-  invalidValue: (field: string): string => `invalid_value:${field}`,
+  /** A required field is absent, null, or spelled as missing (the curate job's reason too). */
+  missingRequired: FieldRejectReason.missingRequired,
+  /** A field's value is of the wrong type, out of range, or not an allowed value (the curate job's reason too). */
+  invalidValue: FieldRejectReason.invalidValue,
 } as const;
 
 /** Where and when a record was ingested: the values of the schema's INGEST_FIELDS. */
