@@ -4,6 +4,8 @@
  */
 
 /** Why a record could not be cleaned: short, machine-readable, never containing record content. */
+import { FieldRejectReason } from '../../lib/contracts/reject-reasons';
+
 export const FailureReason = {
   /** The bytes are not valid UTF-8. */
   invalidUtf8: 'invalid_utf8',
@@ -20,10 +22,10 @@ export const FailureReason = {
   responseBudget: 'response_budget',
   /** A bug in the cleaner; the record is kept, failed, with its original bytes. */
   internalError: 'internal_error',
-  /** A required field is absent, null, or spelled as missing. */
-  missingRequired: (field: string): string => `missing_required:${field}`,
-  /** A field's value is of the wrong type, out of range, or not an allowed value. */
-  invalidValue: (field: string): string => `invalid_value:${field}`,
+  /** A required field is absent, null, or spelled as missing (the curate job's reason too). */
+  missingRequired: FieldRejectReason.missingRequired,
+  /** A field's value is of the wrong type, out of range, or not an allowed value (the curate job's reason too). */
+  invalidValue: FieldRejectReason.invalidValue,
 } as const;
 
 /** A record cleaned: its JSON line and the UTC date of its event, for the partition key. */

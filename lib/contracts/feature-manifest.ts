@@ -3,9 +3,10 @@
  * "features" Glue job writes after the label, how each is encoded, which columns of the curated
  * table are left out and why, and how customers are split into train, validation and test.
  *
- * `glue/sql/features.sql` is rendered from this module (see `test/etl/sql.ts`) and a test checks
- * that its output columns are `[LABEL_COLUMN, ...FEATURE_COLUMNS, 'split']`, so the SQL, this
- * manifest and the schema cannot drift apart.
+ * `glue/sql/features.sql` is rendered from this module (`lib/etl/sql-features.ts`, written by
+ * `npm run generate`) and a test checks that its output columns are
+ * `[LABEL_COLUMN, ...FEATURE_COLUMNS, 'split']`, so the SQL, this manifest and the schema cannot
+ * drift apart.
  *
  * Encodings:
  * - integer and double fields stay numeric; a missing value stays NULL (an empty CSV field, which

@@ -15,21 +15,17 @@ import {
   type WireRecord,
 } from '../../lib/schema/generator';
 import { CHURN_FIELDS, MISSING_VALUE_SPELLINGS } from '../../lib/schema/churn';
+import { type SqlFile, WHITESPACE_LITERAL } from '../../lib/etl/sql';
 import {
   batchRows,
-  checkSqlFile,
-  checkSqlText,
   Db,
   javaDoubleString,
   loadRawRecords,
   type RawRow,
-  readSql,
-  renderSql,
   type Row,
-  type SqlFile,
   streamRows,
-  WHITESPACE_LITERAL,
-} from './sql';
+} from '../support/duckdb-etl';
+import { checkSqlFile, checkSqlText } from '../support/etl-sql';
 
 const SEED = 20260101;
 const COUNT = 3000;
@@ -73,10 +69,6 @@ async function curate(db: Db, raw: readonly RawRow[], previous = 'SELECT * FROM 
 // ---------------------------------------------------------------------------------------------
 
 describe.each(CURATE_FILES)('%s', (file) => {
-  it('is the rendering of the schema (regenerate: npx tsx test/etl/sql.ts --write)', () => {
-    expect(readSql(file)).toBe(renderSql()[file]);
-  });
-
   it('starts with its comment block and stays in the common subset of Spark SQL and DuckDB', () => {
     expect(checkSqlFile(file)).toEqual([]);
   });

@@ -14,7 +14,8 @@ import {
   splitOf,
 } from '../../lib/contracts/feature-manifest';
 import { CHURN_FIELDS, FIELDS_BY_NAME } from '../../lib/schema/churn';
-import { checkSqlFile, curateFirstRun, curateGenerated, Db, readSql, renderSql, type Row, runFeatures } from './sql';
+import { curateFirstRun, curateGenerated, Db, type Row, runFeatures } from '../support/duckdb-etl';
+import { checkSqlFile, readSql } from '../support/etl-sql';
 
 const SEED = 4711;
 const COUNT = 20_000;
@@ -32,10 +33,6 @@ function bucketExpression(): string {
 }
 
 describe('features.sql', () => {
-  it('is the rendering of the feature manifest (regenerate: npx tsx test/etl/sql.ts --write)', () => {
-    expect(readSql('features.sql')).toBe(renderSql()['features.sql']);
-  });
-
   it('starts with its comment block and stays in the common subset of Spark SQL and DuckDB', () => {
     expect(checkSqlFile('features.sql')).toEqual([]);
   });

@@ -13,7 +13,7 @@ import { generateCustomers, NO_DIRT } from '../../lib/schema/generator';
 import { FEATURE_COLUMNS, featureManifest, LABEL_COLUMN } from '../../lib/contracts/feature-manifest';
 import { CHURN_FIELDS, type FieldSpec } from '../../lib/schema/churn';
 import { encodeFeatureCells, encodeFeatureLine, FeatureEncodingError } from '../../lib/serving/encode';
-import { curateGenerated, Db, type Row, runFeatures } from '../etl/sql';
+import { curateGenerated, Db, type Row, runFeatures } from '../support/duckdb-etl';
 
 const SEED = 9176;
 const COUNT = 2_000;
