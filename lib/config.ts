@@ -33,8 +33,15 @@ export type StageName = (typeof STAGE_NAMES)[number];
  * (source: the `RetentionInDays` property of `AWS::Logs::LogGroup` in the CloudFormation reference)
  * of at least a year, as the Control Tower control CT.CLOUDWATCH.PR.2 requires. The shorter ones
  * would save next to nothing: storage is the small part of a log group's cost, ingestion the large.
+ *
+ * Each is a value of `RetentionDays` (aws-cdk-lib/aws-logs), so a key typed {@link LogRetentionDays}
+ * goes to a log group's `retention` as it is, with no cast: a period that `RetentionDays` lacks
+ * would not compile where a stack passes it on. (This file does not load aws-cdk-lib to say so
+ * itself: the preflight CLI loads the config long before it needs the CDK.)
  */
 export const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** A log retention period the config allows, in days; assignable to aws-logs' `RetentionDays`. */
+export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 
 // Every rule is a zod schema whose description says what it allows, completing "expected ...": the
 // schema checks the value, and the message (see checkStage) is ours, naming key, value and rule.
