@@ -22,182 +22,184 @@
  * message that names the key, the value received and what is allowed.
  */
 
+import { z } from 'zod';
+
 /** The stages this project knows, in the order the README lists them. */
 export const STAGE_NAMES = ['sandbox', 'production'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
-/** What happens to stateful resources (buckets, keys, catalog) when their stack is deleted. */
-export type RemovalMode = 'destroy' | 'retain';
+/**
+ * The retention periods, in days, that a log group here may have: those CloudWatch Logs accepts
+ * (source: the `RetentionInDays` property of `AWS::Logs::LogGroup` in the CloudFormation reference)
+ * of at least a year, as the Control Tower control CT.CLOUDWATCH.PR.2 requires. The shorter ones
+ * would save next to nothing: storage is the small part of a log group's cost, ingestion the large.
+ *
+ * Each is a value of `RetentionDays` (aws-cdk-lib/aws-logs), so a key typed {@link LogRetentionDays}
+ * goes to a log group's `retention` as it is, with no cast: a period that `RetentionDays` lacks
+ * would not compile where a stack passes it on. (This file does not load aws-cdk-lib to say so
+ * itself: the preflight CLI loads the config long before it needs the CDK.)
+ */
+export const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** A log retention period the config allows, in days; assignable to aws-logs' `RetentionDays`. */
+export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 
-/** The typed, validated configuration of one stage. */
-export interface StageConfig {
-  /** The stage this configuration belongs to. */
-  readonly stage: StageName;
-  /**
-   * The AWS account to deploy to (12 digits). Required for `production`.
-   * @default - environment-agnostic: the account comes from the CLI's credentials at deploy time
-   */
-  readonly account?: string;
-  /**
-   * The AWS region to deploy to, such as `eu-west-1`. Required for `production`.
-   * @default - environment-agnostic: the region comes from the CLI's profile at deploy time
-   */
-  readonly region?: string;
-  /**
-   * An e-mail address tagged as `owner` on every resource, so a stray resource can be traced to
-   * a person.
-   * @default - no owner tag
-   */
-  readonly owner?: string;
-  /**
-   * `destroy`: `cdk destroy` deletes every resource and empties every bucket first.
-   * `retain`: buckets, keys, the catalog and logs outlive their stack. `production` must retain.
-   */
-  readonly removal: RemovalMode;
-  /** CloudFormation termination protection on every stack. `production` must have it on. */
-  readonly terminationProtection: boolean;
-  /** The data lake's storage classes, retention and query limits. */
-  readonly dataLake: DataLakeConfig;
-  /** The CloudTrail audit trail's retention. */
-  readonly audit: AuditConfig;
-  /** The Kinesis stream, the Firehose delivery stream and the record cleaner. */
-  readonly ingestion: IngestionConfig;
-  /** The Glue jobs that curate the raw zone and prepare model features. */
-  readonly etl: EtlConfig;
-  /** The training pipeline: tuning, evaluation costs and the quality gate. */
-  readonly training: TrainingConfig;
-  /** The endpoint of the approved model, its scaling, data capture and alarms. */
-  readonly serving: ServingConfig;
-  /** SageMaker Model Monitor: opt-in, off by default (closed to new AWS customers since 2026-07-30). */
-  readonly modelMonitor: ModelMonitorConfig;
-  /** The dashboard and the alarms over every stage. */
-  readonly observability: ObservabilityConfig;
-}
+// Every rule is a zod schema whose description says what it allows, completing "expected ...": the
+// schema checks the value, and the message (see checkStage) is ours, naming key, value and rule.
+const listed = (values: readonly (string | number)[]) => values.map((v) => JSON.stringify(v)).join(', ');
+const integer = (min: number, max: number) => z.int().min(min).max(max).describe(`an integer from ${min} to ${max}`);
+const number = (min: number, max: number) => z.number().min(min).max(max).describe(`a number from ${min} to ${max}`);
+const oneOf = <const T extends readonly [string | number, ...(string | number)[]]>(values: T) =>
+  z.literal(values).describe(`one of ${listed(values)}`);
+const matching = (pattern: RegExp, allowed: string) => z.string().regex(pattern).describe(allowed);
+const LOG_RETENTION = z
+  .literal(LOG_RETENTION_DAYS)
+  .describe(
+    `one of ${listed(LOG_RETENTION_DAYS)} (the CloudWatch Logs retention periods of a year or more, as the Control Tower control CT.CLOUDWATCH.PR.2 requires)`,
+  );
+const INSTANCE_TYPE = matching(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/, 'a SageMaker ML instance type such as "ml.m5.large"');
+const MONITOR_CADENCE = oneOf(['hourly', 'daily']);
+const BOOLEAN = z.boolean().describe('true or false');
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+// Deliberately plain: one @, no whitespace, a dot in the domain. Not RFC 5322, and not meant to be.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Data lake tunables. */
-export interface DataLakeConfig {
+const DATA_LAKE = z.strictObject({
   /** Days after which raw objects move to S3 Standard-IA (S3 requires at least 30). */
-  readonly rawInfrequentAccessAfterDays: number;
+  rawInfrequentAccessAfterDays: integer(30, 3650),
   /** Days after which raw objects move to S3 Glacier Instant Retrieval (at least 30 after Standard-IA). */
-  readonly rawGlacierInstantRetrievalAfterDays: number;
+  rawGlacierInstantRetrievalAfterDays: integer(60, 3650),
   /** Days a noncurrent (overwritten) object version is kept in any bucket of the lake. */
-  readonly noncurrentVersionExpirationDays: number;
+  noncurrentVersionExpirationDays: integer(1, 3650),
   /** Days after which an incomplete multipart upload is aborted and its parts deleted. */
-  readonly incompleteUploadAbortAfterDays: number;
+  incompleteUploadAbortAfterDays: integer(1, 365),
   /** Days S3 server access logs are kept. */
-  readonly accessLogExpirationDays: number;
+  accessLogExpirationDays: integer(1, 3650),
   /** The most one Athena query may scan in the lake's workgroup, in MiB, before Athena cancels it. */
-  readonly athenaQueryScanLimitMiB: number;
+  athenaQueryScanLimitMiB: integer(10, 10 * 1024 * 1024),
   /** Days Athena query results are kept in the artifacts bucket. */
-  readonly athenaResultExpirationDays: number;
-}
+  athenaResultExpirationDays: integer(1, 3650),
+});
+
+/** Audit trail tunables. */
+const AUDIT = z.strictObject({
+  /** Days the trail's CloudWatch Logs copy is kept: one of the retention periods CloudWatch Logs offers. */
+  trailLogRetentionDays: LOG_RETENTION,
+  /** Days the trail's log files are kept in its S3 bucket. */
+  trailObjectExpirationDays: integer(1, 3650),
+});
 
 /** Ingestion tunables. */
-export interface IngestionConfig {
+const INGESTION = z.strictObject({
   /**
    * `provisioned`: a fixed number of shards, billed per shard-hour (cheapest for a steady trickle).
    * `on-demand`: Kinesis scales shards with traffic, billed per GB (no capacity planning).
    */
-  readonly streamMode: 'provisioned' | 'on-demand';
+  streamMode: oneOf(['provisioned', 'on-demand']),
   /** Shards of a provisioned stream (1 MB/s or 1,000 records/s of writes each). Ignored on demand. */
-  readonly shardCount: number;
+  shardCount: integer(1, 500),
   /** Hours the stream keeps records, so Firehose can catch up after an outage (24 is included in the price). */
-  readonly streamRetentionHours: number;
+  streamRetentionHours: integer(24, 8760),
   /** Seconds Firehose buffers before writing an object to the raw zone. */
-  readonly deliveryBufferSeconds: number;
+  deliveryBufferSeconds: integer(0, 900),
   /** MiB Firehose buffers before writing an object (64 to 128 with dynamic partitioning). */
-  readonly deliveryBufferMiB: number;
+  deliveryBufferMiB: integer(64, 128),
   /** MiB of records Firehose hands the cleaner per invocation (1 to 3). */
-  readonly cleanerBatchMiB: number;
+  cleanerBatchMiB: integer(1, 3),
   /** Memory of the cleaner Lambda, in MiB (CPU grows with it). */
-  readonly cleanerMemoryMiB: number;
+  cleanerMemoryMiB: integer(128, 10240),
   /**
    * Concurrent executions reserved for the cleaner, which also caps it.
    * @default - none: new accounts cannot reserve concurrency (see the README)
    */
-  readonly cleanerReservedConcurrency?: number;
+  cleanerReservedConcurrency: integer(1, 1000).optional(),
   /** Days the cleaner's and Firehose's logs are kept: one of the retention periods CloudWatch Logs offers. */
-  readonly logRetentionDays: number;
-}
+  logRetentionDays: LOG_RETENTION,
+});
 
 /** ETL tunables. */
-export interface EtlConfig {
+const ETL = z.strictObject({
   /** Glue worker type: G.1X (4 vCPU, 16 GB), G.2X (8 vCPU, 32 GB) or G.4X (16 vCPU, 64 GB). */
-  readonly workerType: 'G.1X' | 'G.2X' | 'G.4X';
+  workerType: oneOf(['G.1X', 'G.2X', 'G.4X']),
   /** The most workers a job run may scale out to (Glue auto scaling starts smaller and grows). */
-  readonly maxWorkers: number;
+  maxWorkers: integer(2, 100),
   /** Minutes after which a job run is stopped. */
-  readonly timeoutMinutes: number;
+  timeoutMinutes: integer(5, 2880),
   /** How often a failed job run is retried. */
-  readonly maxRetries: number;
+  maxRetries: integer(0, 10),
   /** When the curate → features workflow runs, as a Glue cron expression, or "off" (on demand only). */
-  readonly schedule: string;
+  schedule: matching(
+    /^(off|cron\((\S+ ){5}\S+\))$/,
+    'a Glue cron expression such as "cron(0 3 * * ? *)" (six fields), or "off"',
+  ),
   /** Share of labelled customers in the training split. */
-  readonly trainFraction: number;
+  trainFraction: number(0.5, 0.9),
   /** Share of labelled customers in the validation split; the rest is the test split. */
-  readonly validationFraction: number;
+  validationFraction: number(0.05, 0.3),
   /** Days the log of job runs (what the run-count metrics are made from) is kept. */
-  readonly logRetentionDays: number;
-}
+  logRetentionDays: LOG_RETENTION,
+});
 
 /** Training pipeline tunables. */
-export interface TrainingConfig {
+const TRAINING = z.strictObject({
   /** Instance type of each training job the tuning runs (the built-in XGBoost trains on CPU). */
-  readonly trainingInstanceType: string;
+  trainingInstanceType: INSTANCE_TYPE,
   /** Training jobs the hyper-parameter tuning runs in all. */
-  readonly maxTuningJobs: number;
+  maxTuningJobs: integer(1, 500),
   /** Training jobs the tuning runs at the same time (at most maxTuningJobs). */
-  readonly maxParallelTuningJobs: number;
+  maxParallelTuningJobs: integer(1, 100),
   /**
    * Managed spot training: up to 90% cheaper, but a job may wait for capacity or be interrupted
    * (it resumes from its last checkpoint, which the pipeline keeps under the run's prefix).
    */
-  readonly spotTraining: boolean;
+  spotTraining: BOOLEAN,
   /** Minutes one training job may run before SageMaker stops it (a spot job may wait as long again). */
-  readonly maxTrainingMinutes: number;
+  maxTrainingMinutes: integer(5, 1440),
   /** Instance type of the batch transform that scores the test split. */
-  readonly transformInstanceType: string;
+  transformInstanceType: INSTANCE_TYPE,
   /** The lowest test AUC the quality gate accepts. */
-  readonly minAuc: number;
+  minAuc: number(0.5, 1),
   /** The cost of a churner the business did not try to keep (lost revenue), in any one currency. */
-  readonly missedChurnerCost: number;
+  missedChurnerCost: number(0, 1e9),
   /** The cost of one retention incentive, in the same currency; paid for every customer offered it. */
-  readonly incentiveCost: number;
+  incentiveCost: number(0, 1e9),
   /** The share of churners offered the incentive who take it and stay (1: every one). */
-  readonly incentiveRetention: number;
+  incentiveRetention: number(0, 1),
   /**
    * What happens to a package that passes the gate: `automatic` approves it (and so deploys it),
    * `manual` leaves it pending for a person.
    */
-  readonly approval: 'automatic' | 'manual';
+  approval: oneOf(['automatic', 'manual']),
   /** Days the pipeline's and its functions' logs are kept: one of the retention periods CloudWatch Logs offers. */
-  readonly logRetentionDays: number;
-}
+  logRetentionDays: LOG_RETENTION,
+});
 
 /** Serving tunables. */
-export interface ServingConfig {
+const SERVING = z.strictObject({
   /** Instance type of the endpoint. */
-  readonly instanceType: string;
+  instanceType: INSTANCE_TYPE,
   /** The fewest instances the endpoint runs (production runs at least two, in two Availability Zones). */
-  readonly minInstances: number;
+  minInstances: integer(1, 20),
   /** The most instances auto scaling may add. */
-  readonly maxInstances: number;
+  maxInstances: integer(1, 50),
   /** Invocations per instance per minute that auto scaling aims for. */
-  readonly invocationsPerInstance: number;
+  invocationsPerInstance: integer(1, 100000),
   /** Percentage of requests (and their responses) captured for monitoring. */
-  readonly dataCapturePercent: number;
+  dataCapturePercent: integer(0, 100),
   /**
    * How a new model reaches traffic: `all-at-once` (shift everything, bake, roll back on alarm) or
    * `canary` (one instance's share first, bake, then the rest; needs at least two instances).
    */
-  readonly trafficShifting: 'all-at-once' | 'canary';
+  trafficShifting: oneOf(['all-at-once', 'canary']),
   /** Minutes a new model serves before the old fleet is removed; an alarm in that time rolls it back. */
-  readonly bakeMinutes: number;
+  bakeMinutes: integer(0, 60),
   /** Model latency (90th percentile, milliseconds) above which the latency alarm fires. */
-  readonly latencyAlarmMs: number;
+  latencyAlarmMs: integer(1, 60000),
   /** Days the deploy function's logs are kept: one of the retention periods CloudWatch Logs offers. */
-  readonly logRetentionDays: number;
-}
+  logRetentionDays: LOG_RETENTION,
+});
 
 /**
  * SageMaker Model Monitor, opt-in. Amazon SageMaker Model Monitor is closed to new customers since
@@ -205,7 +207,7 @@ export interface ServingConfig {
  * analyzer image that computes the baseline belongs to the same service. So it is off by default
  * in every stage, and the defaults deploy and run in a brand-new account.
  */
-export interface ModelMonitorConfig {
+const MODEL_MONITOR = z.strictObject({
   /**
    * Opt-in: `true` adds the Model Monitor baseline step to the training pipeline (its statistics
    * and constraints are registered with each model package as drift-check baselines) and a
@@ -213,35 +215,83 @@ export interface ModelMonitorConfig {
    * that already use Model Monitor: it is closed to new AWS customers since 2026-07-30, and in any
    * other account the first pipeline run and deployment would fail.
    */
-  readonly enabled: boolean;
+  enabled: BOOLEAN,
   /** How often the data-quality monitor runs. Used only when enabled. */
-  readonly cadence: 'hourly' | 'daily';
+  cadence: MONITOR_CADENCE,
   /** Instance type of the data-quality monitoring jobs. Used only when enabled. */
-  readonly instanceType: string;
+  instanceType: INSTANCE_TYPE,
   /** Instance type of the pipeline's baseline job (the Model Monitor analyzer). Used only when enabled. */
-  readonly baselineInstanceType: string;
-}
+  baselineInstanceType: INSTANCE_TYPE,
+});
 
 /** Observability tunables. */
-export interface ObservabilityConfig {
+const OBSERVABILITY = z.strictObject({
   /**
    * An e-mail address subscribed to the alarm topic (AWS sends it a confirmation first).
    * @default - no subscription: subscribe yourself to the AlarmTopicArn output
    */
-  readonly alarmEmail?: string;
+  alarmEmail: matching(EMAIL, 'an e-mail address such as "on-call@example.com"').optional(),
   /** Seconds the stream's oldest unread record may wait before the iterator-age alarm fires. */
-  readonly maxIteratorAgeSeconds: number;
+  maxIteratorAgeSeconds: integer(60, 86400),
   /** Seconds the oldest record in Firehose may wait for delivery before the freshness alarm fires. */
-  readonly maxDeliveryDelaySeconds: number;
-}
+  maxDeliveryDelaySeconds: integer(60, 86400),
+});
 
-/** Audit trail tunables. */
-export interface AuditConfig {
-  /** Days the trail's CloudWatch Logs copy is kept: one of the retention periods CloudWatch Logs offers. */
-  readonly trailLogRetentionDays: number;
-  /** Days the trail's log files are kept in its S3 bucket. */
-  readonly trailObjectExpirationDays: number;
-}
+/**
+ * Every configuration key, its type and its rule, declared once: {@link StageConfig} is inferred
+ * from it, and {@link CONFIG_RULES} (what the README's table and the tests read) is derived from it.
+ * A key that is not here is unknown and stops synth.
+ */
+const STAGE_CONFIG = z.strictObject({
+  /** The stage this configuration belongs to. */
+  stage: oneOf(STAGE_NAMES),
+  /**
+   * The AWS account to deploy to (12 digits). Required for `production`.
+   * @default - environment-agnostic: the account comes from the CLI's credentials at deploy time
+   */
+  account: matching(ACCOUNT_ID, 'a 12-digit AWS account id such as "123456789012"').optional(),
+  /**
+   * The AWS region to deploy to, such as `eu-west-1`. Required for `production`.
+   * @default - environment-agnostic: the region comes from the CLI's profile at deploy time
+   */
+  region: matching(REGION, 'an AWS region name such as "eu-west-1"').optional(),
+  /**
+   * An e-mail address tagged as `owner` on every resource, so a stray resource can be traced to
+   * a person.
+   * @default - no owner tag
+   */
+  owner: matching(EMAIL, 'an e-mail address such as "ml-team@example.com"').optional(),
+  /**
+   * `destroy`: `cdk destroy` deletes every resource and empties every bucket first.
+   * `retain`: buckets, keys, the catalog and logs outlive their stack. `production` must retain.
+   */
+  removal: oneOf(['destroy', 'retain']),
+  /** CloudFormation termination protection on every stack. `production` must have it on. */
+  terminationProtection: BOOLEAN,
+  /** The data lake's storage classes, retention and query limits. */
+  dataLake: DATA_LAKE,
+  /** The CloudTrail audit trail's retention. */
+  audit: AUDIT,
+  /** The Kinesis stream, the Firehose delivery stream and the record cleaner. */
+  ingestion: INGESTION,
+  /** The Glue jobs that curate the raw zone and prepare model features. */
+  etl: ETL,
+  /** The training pipeline: tuning, evaluation costs and the quality gate. */
+  training: TRAINING,
+  /** The endpoint of the approved model, its scaling, data capture and alarms. */
+  serving: SERVING,
+  /** SageMaker Model Monitor: opt-in, off by default (closed to new AWS customers since 2026-07-30). */
+  modelMonitor: MODEL_MONITOR,
+  /** The dashboard and the alarms over every stage. */
+  observability: OBSERVABILITY,
+});
+
+// z.infer gives mutable properties; the config is handed to every construct, which must not change it.
+type DeepReadonly<T> = { readonly [K in keyof T]: T[K] extends object ? DeepReadonly<T[K]> : T[K] };
+/** The typed, validated configuration of one stage. */
+export type StageConfig = DeepReadonly<z.infer<typeof STAGE_CONFIG>>;
+/** What happens to stateful resources (buckets, keys, catalog) when their stack is deleted. */
+export type RemovalMode = StageConfig['removal'];
 
 /** The defaults of each stage. Every key here is documented in the README's configuration table. */
 export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
@@ -396,14 +446,6 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
   },
 };
 
-/**
- * The retention periods, in days, that a log group here may have: those CloudWatch Logs accepts
- * (source: the `RetentionInDays` property of `AWS::Logs::LogGroup` in the CloudFormation reference)
- * of at least a year, as the Control Tower control CT.CLOUDWATCH.PR.2 requires. The shorter ones
- * would save next to nothing: storage is the small part of a log group's cost, ingestion the large.
- */
-export const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-
 /** Thrown when a stage or a configuration value is not allowed. Its message lists every problem. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -417,119 +459,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** The rule one configuration key must meet. */
-interface KeyRule {
-  /** What is allowed, in words, completing "expected ...". */
-  readonly allowed: string;
-  /** Whether a value meets the rule. */
-  readonly accepts: (value: unknown) => boolean;
-  /** Whether the key may be absent. */
-  readonly optional?: boolean;
-}
-
-const integer = (min: number, max: number): KeyRule => ({
-  allowed: `an integer from ${min} to ${max}`,
-  accepts: (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max,
-});
-const oneOf = (values: readonly (string | number)[]): KeyRule => ({
-  allowed: `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
-  accepts: (v) => values.includes(v as string | number),
-});
-const LOG_RETENTION: KeyRule = {
-  ...oneOf(LOG_RETENTION_DAYS),
-  allowed: `${oneOf(LOG_RETENTION_DAYS).allowed} (the CloudWatch Logs retention periods of a year or more, as the Control Tower control CT.CLOUDWATCH.PR.2 requires)`,
-};
-const matching = (pattern: RegExp, allowed: string): KeyRule => ({
-  allowed,
-  accepts: (v) => typeof v === 'string' && pattern.test(v),
-  optional: true,
-});
-const number = (min: number, max: number): KeyRule => ({
-  allowed: `a number from ${min} to ${max}`,
-  accepts: (v) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max,
-});
-const INSTANCE_TYPE: KeyRule = {
-  allowed: 'a SageMaker ML instance type such as "ml.m5.large"',
-  accepts: (v) => typeof v === 'string' && /^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(v),
-};
-const MONITOR_CADENCE = oneOf(['hourly', 'daily']);
-const BOOLEAN: KeyRule = { allowed: 'true or false', accepts: (v) => typeof v === 'boolean' };
-
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-// Deliberately plain: one @, no whitespace, a dot in the domain. Not RFC 5322, and not meant to be.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/**
- * The rule of every configuration key, by its dotted path. A key that is not here is unknown
- * and stops synth.
- */
-export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
-  stage: oneOf(STAGE_NAMES),
-  account: matching(ACCOUNT_ID, 'a 12-digit AWS account id such as "123456789012"'),
-  region: matching(REGION, 'an AWS region name such as "eu-west-1"'),
-  owner: matching(EMAIL, 'an e-mail address such as "ml-team@example.com"'),
-  removal: oneOf(['destroy', 'retain']),
-  terminationProtection: BOOLEAN,
-  'dataLake.rawInfrequentAccessAfterDays': integer(30, 3650),
-  'dataLake.rawGlacierInstantRetrievalAfterDays': integer(60, 3650),
-  'dataLake.noncurrentVersionExpirationDays': integer(1, 3650),
-  'dataLake.incompleteUploadAbortAfterDays': integer(1, 365),
-  'dataLake.accessLogExpirationDays': integer(1, 3650),
-  'dataLake.athenaQueryScanLimitMiB': integer(10, 10 * 1024 * 1024),
-  'dataLake.athenaResultExpirationDays': integer(1, 3650),
-  'audit.trailLogRetentionDays': LOG_RETENTION,
-  'audit.trailObjectExpirationDays': integer(1, 3650),
-  'ingestion.streamMode': oneOf(['provisioned', 'on-demand']),
-  'ingestion.shardCount': integer(1, 500),
-  'ingestion.streamRetentionHours': integer(24, 8760),
-  'ingestion.deliveryBufferSeconds': integer(0, 900),
-  'ingestion.deliveryBufferMiB': integer(64, 128),
-  'ingestion.cleanerBatchMiB': integer(1, 3),
-  'ingestion.cleanerMemoryMiB': integer(128, 10240),
-  'ingestion.cleanerReservedConcurrency': { ...integer(1, 1000), optional: true },
-  'ingestion.logRetentionDays': LOG_RETENTION,
-  'etl.workerType': oneOf(['G.1X', 'G.2X', 'G.4X']),
-  'etl.maxWorkers': integer(2, 100),
-  'etl.timeoutMinutes': integer(5, 2880),
-  'etl.maxRetries': integer(0, 10),
-  'etl.schedule': {
-    allowed: 'a Glue cron expression such as "cron(0 3 * * ? *)" (six fields), or "off"',
-    accepts: (v) => v === 'off' || (typeof v === 'string' && /^cron\((\S+ ){5}\S+\)$/.test(v)),
-  },
-  'etl.trainFraction': number(0.5, 0.9),
-  'etl.validationFraction': number(0.05, 0.3),
-  'etl.logRetentionDays': LOG_RETENTION,
-  'training.trainingInstanceType': INSTANCE_TYPE,
-  'training.maxTuningJobs': integer(1, 500),
-  'training.maxParallelTuningJobs': integer(1, 100),
-  'training.spotTraining': BOOLEAN,
-  'training.maxTrainingMinutes': integer(5, 1440),
-  'training.transformInstanceType': INSTANCE_TYPE,
-  'training.minAuc': number(0.5, 1),
-  'training.missedChurnerCost': number(0, 1e9),
-  'training.incentiveCost': number(0, 1e9),
-  'training.incentiveRetention': number(0, 1),
-  'training.approval': oneOf(['automatic', 'manual']),
-  'training.logRetentionDays': LOG_RETENTION,
-  'serving.instanceType': INSTANCE_TYPE,
-  'serving.minInstances': integer(1, 20),
-  'serving.maxInstances': integer(1, 50),
-  'serving.invocationsPerInstance': integer(1, 100000),
-  'serving.dataCapturePercent': integer(0, 100),
-  'serving.trafficShifting': oneOf(['all-at-once', 'canary']),
-  'serving.bakeMinutes': integer(0, 60),
-  'serving.latencyAlarmMs': integer(1, 60000),
-  'serving.logRetentionDays': LOG_RETENTION,
-  'modelMonitor.enabled': BOOLEAN,
-  'modelMonitor.cadence': MONITOR_CADENCE,
-  'modelMonitor.instanceType': INSTANCE_TYPE,
-  'modelMonitor.baselineInstanceType': INSTANCE_TYPE,
-  'observability.alarmEmail': matching(EMAIL, 'an e-mail address such as "on-call@example.com"'),
-  'observability.maxIteratorAgeSeconds': integer(60, 86400),
-  'observability.maxDeliveryDelaySeconds': integer(60, 86400),
-};
-
 /**
  * Keys that existed once, by dotted path, and what to write instead. A config that still has one
  * stops synth with this advice rather than a bare "not a configuration key".
@@ -537,9 +466,9 @@ export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = {
 export const RETIRED_KEYS: Readonly<Record<string, string>> = {
   'serving.monitoring':
     'Model Monitor is opt-in now: use modelMonitor.enabled (closed to new AWS customers since 2026-07-30)',
-  'serving.monitoringCadence': `it moved to the opt-in Model Monitor section: use modelMonitor.cadence (${MONITOR_CADENCE.allowed})`,
-  'serving.monitoringInstanceType': `it moved to the opt-in Model Monitor section: use modelMonitor.instanceType (${INSTANCE_TYPE.allowed})`,
-  'training.processingInstanceType': `the baseline job is Model Monitor's, which is opt-in now: use modelMonitor.baselineInstanceType (${INSTANCE_TYPE.allowed})`,
+  'serving.monitoringCadence': `it moved to the opt-in Model Monitor section: use modelMonitor.cadence (${MONITOR_CADENCE.description})`,
+  'serving.monitoringInstanceType': `it moved to the opt-in Model Monitor section: use modelMonitor.instanceType (${INSTANCE_TYPE.description})`,
+  'training.processingInstanceType': `the baseline job is Model Monitor's, which is opt-in now: use modelMonitor.baselineInstanceType (${INSTANCE_TYPE.description})`,
 };
 
 /** What `bin/app.ts` reads from CDK context. */
@@ -553,18 +482,53 @@ export interface ConfigContext {
   readonly config?: unknown;
 }
 
-/** The rules by key, as a Map so that keys such as `constructor` or `__proto__` are never mistaken for rules. */
-const RULES = new Map(Object.entries(CONFIG_RULES));
-/** The retired keys, as a Map for the same reason. */
+/** What `bin/app.ts` reads from CDK context. */
+export interface ConfigContext {
+  /** Context `stage`: the stage's name. Absent means `sandbox`. */
+  readonly stage?: unknown;
+  /**
+   * Context `config`: overrides per stage, `{ "<stage>": { <keys as in StageConfig> } }`, as an
+   * object or as a JSON string (what `-c config=...` passes).
+   */
+  readonly config?: unknown;
+}
+
+/** The rule one configuration key must meet, as the README and the tests read it. */
+export interface KeyRule {
+  /** What is allowed, in words, completing "expected ...". */
+  readonly allowed: string;
+  /** Whether a value meets the rule. */
+  readonly accepts: (value: unknown) => boolean;
+  /** Whether the key may be absent. */
+  readonly optional: boolean;
+}
+
+function ruleOf(schema: z.ZodType): KeyRule {
+  const inner = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
+  return {
+    allowed: inner.description ?? '',
+    accepts: (value) => inner.safeParse(value).success,
+    optional: schema instanceof z.ZodOptional,
+  };
+}
+
+/** The rule of every configuration key, by its dotted path, read from the schema. */
+export const CONFIG_RULES: Readonly<Record<string, KeyRule>> = Object.fromEntries(
+  Object.entries(STAGE_CONFIG.shape).flatMap(([name, schema]) =>
+    schema instanceof z.ZodObject
+      ? Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, s]) => [`${name}.${key}`, ruleOf(s)])
+      : [[name, ruleOf(schema)]],
+  ),
+);
+
+/** The retired keys, as a Map so that keys such as `constructor` or `__proto__` are never mistaken for them. */
 const RETIRED = new Map(Object.entries(RETIRED_KEYS));
 /** Section name → the full keys in it (`dataLake` → `dataLake.rawInfrequentAccessAfterDays`, ...). */
-const SECTIONS = new Map<string, string[]>();
-for (const key of RULES.keys()) {
-  const [section, name] = key.split('.');
-  if (section !== undefined && name !== undefined) {
-    SECTIONS.set(section, [...(SECTIONS.get(section) ?? []), key]);
-  }
-}
+const SECTIONS = new Map(
+  Object.entries(STAGE_CONFIG.shape).flatMap(([name, schema]) =>
+    schema instanceof z.ZodObject ? [[name, Object.keys(schema.shape).map((key) => `${name}.${key}`)]] : [],
+  ),
+);
 
 /**
  * Builds the validated configuration of the stage that context selects. The overrides of every
@@ -631,78 +595,58 @@ function checkStage(
   if (overrides !== undefined && !isPlainObject(overrides)) {
     return { problems: [`config.${stage} is ${show(overrides)}; expected an object of configuration keys`] };
   }
-  const values = new Map(leavesOf(STAGE_DEFAULTS[stage], at).leaves);
-  const given = leavesOf(overrides ?? {}, at);
-  const problems = [...given.problems];
-  for (const [key, value] of given.leaves) {
-    if (key === 'stage') {
-      problems.push(`${at}stage cannot be overridden; choose the stage with -c stage=NAME`);
-    } else {
-      values.set(key, value);
+  const problems: string[] = [];
+  const defaults: Record<string, unknown> = STAGE_DEFAULTS[stage];
+  // Object.fromEntries defines properties, so a "__proto__" key stays a key for the schema to reject.
+  const merged = Object.fromEntries<unknown>([
+    ...Object.entries(defaults),
+    ...Object.entries(overrides ?? {}).flatMap(([name, value]): [string, unknown][] => {
+      if (name === 'stage') {
+        problems.push(`${at}stage cannot be overridden; choose the stage with -c stage=NAME`);
+        return [];
+      }
+      const section = SECTIONS.has(name) ? defaults[name] : undefined;
+      return [[name, isPlainObject(section) && isPlainObject(value) ? { ...section, ...value } : value]];
+    }),
+  ]);
+  const parsed = STAGE_CONFIG.safeParse(merged);
+  const reported = new Set<string>();
+  for (const issue of parsed.error?.issues ?? []) {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      problems.push(...issue.keys.map((key) => unknownKey(at, path, key, valueAt(merged, [...path, key]))));
+    } else if (!reported.has(path.join('.'))) {
+      // One problem per key: a value can break several checks of one rule (z.int()'s safe range and max).
+      const key = path.join('.');
+      reported.add(key);
+      const value = valueAt(merged, path);
+      const sectionKeys = SECTIONS.get(key);
+      const allowed = sectionKeys ? `an object with the keys ${sectionKeys.join(', ')}` : CONFIG_RULES[key]?.allowed;
+      problems.push(`${at}${key} is ${value === undefined ? 'missing' : show(value)}; expected ${allowed}`);
     }
   }
-  for (const [key, rule] of RULES) {
-    const value = values.get(key);
-    if (value === undefined && !rule.optional) {
-      problems.push(`${at}${key} is missing; expected ${rule.allowed}`);
-    } else if (value !== undefined && !rule.accepts(value)) {
-      problems.push(`${at}${key} is ${show(value)}; expected ${rule.allowed}`);
-    }
-  }
-  if (problems.length > 0) {
+  if (problems.length > 0 || !parsed.success) {
     return { problems };
   }
-  const config = nest(values) as unknown as StageConfig;
-  return { config, problems: checkStageRules(config, selected) };
+  return { config: parsed.data, problems: checkStageRules(parsed.data, selected) };
 }
 
-/**
- * The leaves of an overrides object by dotted key. Only known sections are descended into, so
- * an unknown key is reported whatever its value (even `{}`), and keys are never looked up on
- * an object's prototype.
- */
-function leavesOf(value: object, at: string, prefix = ''): { leaves: [string, unknown][]; problems: string[] } {
-  const leaves: [string, unknown][] = [];
-  const problems: string[] = [];
-  for (const [name, inner] of Object.entries(value)) {
-    const key = `${prefix}${name}`;
-    const sectionKeys = prefix === '' ? SECTIONS.get(name) : undefined;
-    if (prefix === '' && RULES.has(name) && name.includes('.')) {
-      const [section, leaf] = name.split('.');
-      problems.push(
-        `${at}"${name}" is a dotted key; write it nested, as {"${section}": {"${leaf}": ${show(inner, false)}}}`,
-      );
-    } else if (sectionKeys !== undefined && isPlainObject(inner)) {
-      const nested = leavesOf(inner, at, `${key}.`);
-      leaves.push(...nested.leaves);
-      problems.push(...nested.problems);
-    } else if (sectionKeys !== undefined) {
-      problems.push(`${at}${key} is ${show(inner)}; expected an object with the keys ${sectionKeys.join(', ')}`);
-    } else if (RULES.has(key)) {
-      leaves.push([key, inner]);
-    } else if (RETIRED.has(key)) {
-      problems.push(`${at}${key} is not a configuration key; ${RETIRED.get(key) ?? ''}`);
-    } else {
-      problems.push(`${at}${key} is not a configuration key; known keys: ${knownKeysNear(prefix)}`);
-    }
+/** The problem of a key the schema does not know: a dotted key, a retired one or a typo. */
+function unknownKey(at: string, path: string[], name: string, value: unknown): string {
+  const key = [...path, name].join('.');
+  if (path.length === 0 && name.includes('.') && Object.hasOwn(CONFIG_RULES, name)) {
+    const [section, leaf] = name.split('.');
+    return `${at}"${name}" is a dotted key; write it nested, as {"${section}": {"${leaf}": ${show(value, false)}}}`;
   }
-  return { leaves, problems };
+  const known = SECTIONS.get(path[0] ?? '') ?? [...STAGE_CONFIG.keyof().options].filter((k) => k !== 'stage');
+  return `${at}${key} is not a configuration key; ${RETIRED.get(key) ?? `known keys: ${known.join(', ')}`}`;
 }
 
-/** `{"a.b": 1}` → `{a: {b: 1}}`. Keys are known rules at this point, so plain assignment is safe. */
-function nest(values: Map<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of values) {
-    const [section, name] = key.split('.');
-    if (section !== undefined && name !== undefined) {
-      const inner = (out[section] ?? {}) as Record<string, unknown>;
-      inner[name] = value;
-      out[section] = inner;
-    } else if (value !== undefined) {
-      out[key] = value;
-    }
-  }
-  return out;
+function valueAt(value: unknown, path: string[]): unknown {
+  return path.reduce<unknown>(
+    (obj, key) => (isPlainObject(obj) && Object.hasOwn(obj, key) ? obj[key] : undefined),
+    value,
+  );
 }
 
 /** Rules that relate several keys, or a key to the stage; run once every key is valid on its own. */
@@ -790,15 +734,6 @@ function isStageName(value: unknown): value is StageName {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The keys of the section an unknown key was found in, or the top-level keys and sections. */
-function knownKeysNear(prefix: string): string {
-  const section = SECTIONS.get(prefix.replace(/\.$/, ''));
-  if (section !== undefined) {
-    return section.join(', ');
-  }
-  return [...new Set([...RULES.keys()].map((k) => k.split('.')[0]))].filter((k) => k !== 'stage').join(', ');
 }
 
 /** A value as the user wrote it, and (unless asked not to) what type it is: `"40" (a string)`. */

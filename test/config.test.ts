@@ -1,9 +1,11 @@
+import * as logs from 'aws-cdk-lib/aws-logs';
 import fc from 'fast-check';
 import {
   CONFIG_RULES,
   ConfigError,
   type ConfigContext,
   LOG_RETENTION_DAYS,
+  type LogRetentionDays,
   loadStageConfig,
   STAGE_DEFAULTS,
   STAGE_NAMES,
@@ -911,5 +913,20 @@ describe('untrusted config (property-based)', () => {
       }),
       { numRuns: NUM_RUNS },
     );
+  });
+});
+
+describe('log retention periods', () => {
+  it('are all values of aws-logs RetentionDays, so the stacks pass them to log groups as they are', () => {
+    const offered = Object.values(logs.RetentionDays).filter((value) => typeof value === 'number');
+    expect(LOG_RETENTION_DAYS.filter((days) => !offered.includes(days))).toEqual([]);
+  });
+
+  it('are typed so that the compiler checks each against RetentionDays, and refuses a period it lacks', () => {
+    // What a stack does with a retention key: tsc fails here if a configured period is not a RetentionDays.
+    const retentionOf = (days: LogRetentionDays): logs.RetentionDays => days;
+    // @ts-expect-error 45 days is not a period CloudWatch Logs offers, so it is not a RetentionDays
+    const notOffered: logs.RetentionDays = 45;
+    expect([retentionOf(STAGE_DEFAULTS.production.training.logRetentionDays), notOffered]).toEqual([365, 45]);
   });
 });

@@ -79,7 +79,6 @@ export class EtlStack extends Stack {
       jobNames: [this.etl.curateJob.jobName, this.etl.featuresJob.jobName],
       metricNamespace: `ml-lifecycle-cdk/${this.stackName}`,
       key: props.key,
-      // The config accepts only the periods CloudWatch Logs offers, which are RetentionDays' values.
       retention: etl.logRetentionDays,
       removal: props.config.removal,
     });

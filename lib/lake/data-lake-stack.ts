@@ -123,7 +123,6 @@ export class DataLakeStack extends Stack {
     this.audit = new AuditTrail(this, 'Audit', {
       dataEventBuckets: [this.storage.rawBucket, this.storage.curatedBucket, this.storage.artifactsBucket],
       accessLogs: { bucket: this.storage.accessLogsBucket, prefix: 'trail/' },
-      // The config accepts only the periods CloudWatch Logs offers, which are RetentionDays' values.
       logRetention: audit.trailLogRetentionDays,
       objectExpiration: Duration.days(audit.trailObjectExpirationDays),
       noncurrentVersionExpiration,

@@ -179,7 +179,6 @@ export class ServingStack extends Stack {
       servingName: name,
       servingRole: this.role.role,
       key: props.key,
-      // The config accepts only the periods CloudWatch Logs offers, which are RetentionDays' values.
       logRetention: serving.logRetentionDays,
       removal,
       rollbackAlarms: this.endpoint.rollbackAlarms,

@@ -56,7 +56,6 @@ export class TrainingStack extends Stack {
       description: 'Customer churn: XGBoost models trained by the ml-lifecycle-cdk pipeline, one version per run',
       removal,
       logKey: props.key,
-      // The config accepts only the periods CloudWatch Logs offers, which are RetentionDays' values.
       logRetention: training.logRetentionDays,
     });
     this.topic = new sns.Topic(this, 'Notifications', {
@@ -89,7 +88,6 @@ export class TrainingStack extends Stack {
       },
       gate: { minAuc: training.minAuc, approval: training.approval },
       topic: this.topic,
-      // The config accepts only the periods CloudWatch Logs offers, which are RetentionDays' values.
       logRetention: training.logRetentionDays,
       removal,
     });
