@@ -9,6 +9,7 @@
  * is not a probability, a missing or extra line) throws an {@link EvaluationInputError} that says
  * what is wrong and on which line; no function returns a number computed from bad input.
  */
+import { auc } from '../../lib/contracts/auc';
 
 /** Thrown when the evaluation's input is malformed. The message says what is wrong and where. */
 export class EvaluationInputError extends Error {
@@ -425,26 +426,20 @@ export function rocCurve(labels: readonly number[], scores: readonly number[]): 
 }
 
 /**
- * The area under the ROC curve, by ranks (the Mann-Whitney U statistic): the probability that a
- * random churner scores higher than a random stayer, a tie counting one half. Tied scores share
- * the average of their ranks.
+ * The area under the ROC curve, as `lib/contracts/auc.ts` defines it (by ranks, the Mann-Whitney
+ * U statistic): the probability that a random churner scores higher than a random stayer, a tie
+ * counting one half. The rows are checked here first, so that bad input is an
+ * {@link EvaluationInputError} naming the row, like every other metric's.
  *
  * @throws EvaluationInputError as {@link joinLabelsAndScores}, or when only one class is present.
  */
 export function rocAuc(labels: readonly number[], scores: readonly number[]): number {
   const rows = joinLabelsAndScores(labels, scores);
-  const { positives, negatives } = requireBothClasses(rows, 'the AUC');
-  // Groups come highest score first; ranks are counted from the lowest (rank 1).
-  let positiveRankSum = 0;
-  let above = 0;
-  for (const group of scoreGroups(rows)) {
-    const size = group.positives + group.negatives;
-    // The group holds ranks n - above - size + 1 .. n - above; each gets their average.
-    const averageRank = rows.length - above - (size - 1) / 2;
-    positiveRankSum += group.positives * averageRank;
-    above += size;
-  }
-  return (positiveRankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+  requireBothClasses(rows, 'the AUC');
+  return auc(
+    rows.map((r) => r.score),
+    rows.map((r) => r.label === 1),
+  );
 }
 
 /** `costs` with defaults applied, checked. */
