@@ -21,6 +21,7 @@
  * Every value is checked before any construct is built. A bad one stops synth with a
  * message that names the key, the value received and what is allowed.
  */
+import { shown, type ShownOptions } from './contracts/shown';
 
 /** The stages this project knows, in the order the README lists them. */
 export const STAGE_NAMES = ['sandbox', 'production'] as const;
@@ -557,6 +558,10 @@ export interface ConfigContext {
 const RULES = new Map(Object.entries(CONFIG_RULES));
 /** The retired keys, as a Map for the same reason. */
 const RETIRED = new Map(Object.entries(RETIRED_KEYS));
+/** A value as the user wrote it, whole, and what type it is: `"40" (a string)`. */
+const WITH_TYPE: ShownOptions = { form: 'value and type', maxLength: Infinity };
+/** A value as the user wrote it, whole: for a message that shows how to write it. */
+const AS_WRITTEN: ShownOptions = { maxLength: Infinity };
 /** Section name → the full keys in it (`dataLake` → `dataLake.rawInfrequentAccessAfterDays`, ...). */
 const SECTIONS = new Map<string, string[]>();
 for (const key of RULES.keys()) {
@@ -575,7 +580,7 @@ for (const key of RULES.keys()) {
 export function loadStageConfig(context: ConfigContext = {}): StageConfig {
   const stage = context.stage ?? 'sandbox';
   if (!isStageName(stage)) {
-    throw new ConfigError([`stage ${show(stage)} is unknown; expected one of: ${STAGE_NAMES.join(', ')}`]);
+    throw new ConfigError([`stage ${shown(stage, WITH_TYPE)} is unknown; expected one of: ${STAGE_NAMES.join(', ')}`]);
   }
   const overrides = parseOverrides(context.config);
   const problems: string[] = [];
@@ -615,7 +620,7 @@ function parseOverrides(raw: unknown): Record<string, unknown> {
   }
   if (!isPlainObject(value)) {
     throw new ConfigError([
-      `context "config" is ${show(value)}; expected an object of stages, such as {"sandbox": {"owner": "me@example.com"}}`,
+      `context "config" is ${shown(value, WITH_TYPE)}; expected an object of stages, such as {"sandbox": {"owner": "me@example.com"}}`,
     ]);
   }
   return value;
@@ -629,7 +634,9 @@ function checkStage(
 ): { config?: StageConfig; problems: string[] } {
   const at = `config.${stage}.`;
   if (overrides !== undefined && !isPlainObject(overrides)) {
-    return { problems: [`config.${stage} is ${show(overrides)}; expected an object of configuration keys`] };
+    return {
+      problems: [`config.${stage} is ${shown(overrides, WITH_TYPE)}; expected an object of configuration keys`],
+    };
   }
   const values = new Map(leavesOf(STAGE_DEFAULTS[stage], at).leaves);
   const given = leavesOf(overrides ?? {}, at);
@@ -646,7 +653,7 @@ function checkStage(
     if (value === undefined && !rule.optional) {
       problems.push(`${at}${key} is missing; expected ${rule.allowed}`);
     } else if (value !== undefined && !rule.accepts(value)) {
-      problems.push(`${at}${key} is ${show(value)}; expected ${rule.allowed}`);
+      problems.push(`${at}${key} is ${shown(value, WITH_TYPE)}; expected ${rule.allowed}`);
     }
   }
   if (problems.length > 0) {
@@ -670,14 +677,16 @@ function leavesOf(value: object, at: string, prefix = ''): { leaves: [string, un
     if (prefix === '' && RULES.has(name) && name.includes('.')) {
       const [section, leaf] = name.split('.');
       problems.push(
-        `${at}"${name}" is a dotted key; write it nested, as {"${section}": {"${leaf}": ${show(inner, false)}}}`,
+        `${at}"${name}" is a dotted key; write it nested, as {"${section}": {"${leaf}": ${shown(inner, AS_WRITTEN)}}}`,
       );
     } else if (sectionKeys !== undefined && isPlainObject(inner)) {
       const nested = leavesOf(inner, at, `${key}.`);
       leaves.push(...nested.leaves);
       problems.push(...nested.problems);
     } else if (sectionKeys !== undefined) {
-      problems.push(`${at}${key} is ${show(inner)}; expected an object with the keys ${sectionKeys.join(', ')}`);
+      problems.push(
+        `${at}${key} is ${shown(inner, WITH_TYPE)}; expected an object with the keys ${sectionKeys.join(', ')}`,
+      );
     } else if (RULES.has(key)) {
       leaves.push([key, inner]);
     } else if (RETIRED.has(key)) {
@@ -722,7 +731,7 @@ function checkStageRules(c: StageConfig, selected: boolean): string[] {
       );
     }
     if (c.removal !== 'retain') {
-      problems.push(`${at}removal is ${show(c.removal)}; production keeps its data: expected "retain"`);
+      problems.push(`${at}removal is ${shown(c.removal, WITH_TYPE)}; production keeps its data: expected "retain"`);
     }
     if (c.serving.minInstances < 2) {
       problems.push(
@@ -731,7 +740,7 @@ function checkStageRules(c: StageConfig, selected: boolean): string[] {
     }
     if (!c.terminationProtection) {
       problems.push(
-        `${at}terminationProtection is ${show(c.terminationProtection)}; production stacks are protected: expected true`,
+        `${at}terminationProtection is ${shown(c.terminationProtection, WITH_TYPE)}; production stacks are protected: expected true`,
       );
     }
   }
@@ -799,27 +808,4 @@ function knownKeysNear(prefix: string): string {
     return section.join(', ');
   }
   return [...new Set([...RULES.keys()].map((k) => k.split('.')[0]))].filter((k) => k !== 'stage').join(', ');
-}
-
-/** A value as the user wrote it, and (unless asked not to) what type it is: `"40" (a string)`. */
-function show(value: unknown, withType = true): string {
-  let text: string;
-  if (typeof value === 'bigint') {
-    text = `${value}n`;
-  } else if (typeof value === 'number' && !Number.isFinite(value)) {
-    text = String(value);
-  } else {
-    text = JSON.stringify(value) ?? String(value);
-  }
-  if (!withType) {
-    return text;
-  }
-  const type = Array.isArray(value)
-    ? 'an array'
-    : value === null
-      ? 'null'
-      : typeof value === 'object' || typeof value === 'undefined'
-        ? `an ${typeof value}`
-        : `a ${typeof value}`;
-  return `${text} (${type})`;
 }

@@ -40,7 +40,7 @@ import type { DescribeModelPackageCommandInput, DescribeModelPackageCommandOutpu
 import type { EventBridgeEvent } from 'aws-lambda';
 import { EnvironmentError, stringFromEnv } from '../shared/env';
 import { parseS3Url } from '../shared/s3-url';
-import { shown } from '../shared/show';
+import { shown } from '../../lib/contracts/shown';
 import { APPROVED, EVENT_DETAIL_TYPE, EVENT_SOURCE, SERVING_PARAMETERS } from '../../lib/contracts/serving';
 
 // ---------------------------------------------------------------------------------------------

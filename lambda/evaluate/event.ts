@@ -3,6 +3,7 @@
  * event is a bug in the state machine, so it throws an {@link InvalidEventError} naming the field
  * before the handler touches S3.
  */
+import { shown, type ShownOptions } from '../../lib/contracts/shown';
 import { parseS3Url, type S3Location } from '../shared/s3-url';
 
 /** The input of the evaluation step, as the state machine passes it. */
@@ -52,18 +53,14 @@ export interface ParsedEvent {
   readonly locations: EvaluationLocations;
 }
 
-/** A received value for a message: a string quoted, anything else by its type. */
-function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (value === null) return 'null';
-  return typeof value === 'string' ? JSON.stringify(value) : `a ${typeof value}`;
-}
+/** A received value for a message: a string quoted, anything else by its type (`a number`). */
+const RECEIVED: ShownOptions = { form: 'string or type', maxLength: Infinity };
 
 /** Throws an {@link InvalidEventError} unless `event[field]` is a non-blank string; returns it. */
 function stringField(event: Readonly<Record<string, unknown>>, field: keyof EvaluateEvent): string {
   const value = event[field];
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new InvalidEventError(`event.${field} is ${describe(value)}; expected a non-empty string`);
+    throw new InvalidEventError(`event.${field} is ${shown(value, RECEIVED)}; expected a non-empty string`);
   }
   return value;
 }
@@ -90,9 +87,7 @@ function prefixField(event: Readonly<Record<string, unknown>>, field: keyof Eval
  */
 export function parseEvent(event: unknown): ParsedEvent {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-    throw new InvalidEventError(
-      `the event is ${Array.isArray(event) ? 'an array' : describe(event)}; expected an object`,
-    );
+    throw new InvalidEventError(`the event is ${shown(event, RECEIVED)}; expected an object`);
   }
   const fields = event as Readonly<Record<string, unknown>>;
   const runId = stringField(fields, 'runId');

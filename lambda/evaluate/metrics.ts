@@ -10,6 +10,7 @@
  * what is wrong and on which line; no function returns a number computed from bad input.
  */
 import { auc } from '../../lib/contracts/auc';
+import { shown, type ShownOptions } from '../../lib/contracts/shown';
 
 /** Thrown when the evaluation's input is malformed. The message says what is wrong and where. */
 export class EvaluationInputError extends Error {
@@ -172,10 +173,8 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** A label: 0 or 1, also written `0.0` or `1.0` as some CSV writers do. */
 const LABEL = /^([01])(?:\.0*)?$/;
 
-/** `text` for a message: JSON-quoted and cut short. */
-function quote(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
-}
+/** A field of the input in a message: cut short, as it may be anything. */
+const FIELD: ShownOptions = { maxLength: 40 };
 
 /**
  * `text` without the blank lines at its end, ending in one newline (or empty, if nothing else is
@@ -242,7 +241,7 @@ export function parseLabels(testCsv: string): Label[] {
     const raw = (fields[0] ?? '').trim();
     const match = LABEL.exec(raw);
     if (match === null) {
-      throw new EvaluationInputError(`${what} line ${lineNo}: label ${quote(raw)} is not 0 or 1`, lineNo);
+      throw new EvaluationInputError(`${what} line ${lineNo}: label ${shown(raw, FIELD)} is not 0 or 1`, lineNo);
     }
     return match[1] === '1' ? 1 : 0;
   });
@@ -263,7 +262,7 @@ export function parseScores(transformOutput: string): number[] {
     const text = line.trim();
     if (!DECIMAL.test(text)) {
       throw new EvaluationInputError(
-        `${what} line ${lineNo}: ${quote(text)} is not a number (expected one probability per line)`,
+        `${what} line ${lineNo}: ${shown(text, FIELD)} is not a number (expected one probability per line)`,
         lineNo,
       );
     }

@@ -57,6 +57,8 @@ describe('parseEvent', () => {
     ['modelName empty', { modelName: '' }, 'event.modelName is ""; expected a non-empty string'],
     ['modelName blank', { modelName: ' \t' }, 'event.modelName is " \\t"; expected a non-empty string'],
     ['testData a boolean', { testData: true }, 'event.testData is a boolean; expected a non-empty string'],
+    ['testData an object', { testData: { bucket: 'b' } }, 'event.testData is an object; expected a non-empty string'],
+    ['testData an array', { testData: ['s3://b/'] }, 'event.testData is an array; expected a non-empty string'],
     [
       'transformOutput not an s3 URL',
       { transformOutput: 'churn-artifacts/t/' },
