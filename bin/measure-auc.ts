@@ -6,7 +6,7 @@
  *   npx tsx bin/measure-auc.ts [--count N] [--seed S]      (defaults: --count 50000 --seed 42)
  */
 import { parseArgs } from 'node:util';
-import { measureChurnSignal } from '../lib/shared/auc';
+import { measureChurnSignal } from '../lib/shared/churn-signal';
 import { generateCustomers } from '../lib/schema/generator';
 
 const TRAIN_SHARE = 0.75;

@@ -23,6 +23,7 @@
  */
 
 import { z } from 'zod';
+import { shown, type ShownOptions } from './contracts/shown';
 
 /** The stages this project knows, in the order the README lists them. */
 export const STAGE_NAMES = ['sandbox', 'production'] as const;
@@ -738,23 +739,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** A value as the user wrote it, and (unless asked not to) what type it is: `"40" (a string)`. */
 function show(value: unknown, withType = true): string {
-  let text: string;
-  if (typeof value === 'bigint') {
-    text = `${value}n`;
-  } else if (typeof value === 'number' && !Number.isFinite(value)) {
-    text = String(value);
-  } else {
-    text = JSON.stringify(value) ?? String(value);
-  }
-  if (!withType) {
-    return text;
-  }
-  const type = Array.isArray(value)
-    ? 'an array'
-    : value === null
-      ? 'null'
-      : typeof value === 'object' || typeof value === 'undefined'
-        ? `an ${typeof value}`
-        : `a ${typeof value}`;
-  return `${text} (${type})`;
+  return shown(value, withType ? WITH_TYPE : AS_WRITTEN);
 }
+
+/** Config values are shown whole: a message names exactly what was received. */
+const WITH_TYPE: ShownOptions = { form: 'value and type', maxLength: Infinity };
+/** The value alone, as it would be written in JSON. */
+const AS_WRITTEN: ShownOptions = { maxLength: Infinity };

@@ -3,7 +3,7 @@
  * either ignored (not an approval, or another group's package) or deployed.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { shown } from '../shared/show';
+import { shown } from '../../lib/contracts/shown';
 import { APPROVED, EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../lib/contracts/serving';
 import { DeployInputError } from './errors';
 import type { DeploySettings } from './settings';

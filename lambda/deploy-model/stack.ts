@@ -4,7 +4,7 @@
  * person can help.
  */
 import type { Stack } from '@aws-sdk/client-cloudformation';
-import { shown } from '../shared/show';
+import { shown } from '../../lib/contracts/shown';
 import { SERVING_PARAMETERS } from '../../lib/contracts/serving';
 import { ServingStackError } from './errors';
 

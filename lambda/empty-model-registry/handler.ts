@@ -25,7 +25,7 @@ import {
   groupNameOf,
   untilDeadline,
 } from './registry';
-import { shown } from '../shared/show';
+import { shown } from '../../lib/contracts/shown';
 
 /** The time kept back from the function's timeout to answer CloudFormation. */
 export const ANSWER_RESERVE_MS = 5_000;

@@ -21,7 +21,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
-import { shown } from '../shared/show';
+import { shown } from '../../lib/contracts/shown';
 
 /** The resource property that names the group to empty. */
 export const GROUP_NAME_PROPERTY = 'ModelPackageGroupName';

@@ -9,6 +9,8 @@
  * is not a probability, a missing or extra line) throws an {@link EvaluationInputError} that says
  * what is wrong and on which line; no function returns a number computed from bad input.
  */
+import { auc } from '../../lib/contracts/auc';
+import { shown, type ShownOptions } from '../../lib/contracts/shown';
 
 /** Thrown when the evaluation's input is malformed. The message says what is wrong and where. */
 export class EvaluationInputError extends Error {
@@ -171,10 +173,8 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** A label: 0 or 1, also written `0.0` or `1.0` as some CSV writers do. */
 const LABEL = /^([01])(?:\.0*)?$/;
 
-/** `text` for a message: JSON-quoted and cut short. */
-function quote(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
-}
+/** A field of the input in a message: cut short, as it may be anything. */
+const FIELD: ShownOptions = { maxLength: 40 };
 
 /**
  * `text` without the blank lines at its end, ending in one newline (or empty, if nothing else is
@@ -241,7 +241,7 @@ export function parseLabels(testCsv: string): Label[] {
     const raw = (fields[0] ?? '').trim();
     const match = LABEL.exec(raw);
     if (match === null) {
-      throw new EvaluationInputError(`${what} line ${lineNo}: label ${quote(raw)} is not 0 or 1`, lineNo);
+      throw new EvaluationInputError(`${what} line ${lineNo}: label ${shown(raw, FIELD)} is not 0 or 1`, lineNo);
     }
     return match[1] === '1' ? 1 : 0;
   });
@@ -262,7 +262,7 @@ export function parseScores(transformOutput: string): number[] {
     const text = line.trim();
     if (!DECIMAL.test(text)) {
       throw new EvaluationInputError(
-        `${what} line ${lineNo}: ${quote(text)} is not a number (expected one probability per line)`,
+        `${what} line ${lineNo}: ${shown(text, FIELD)} is not a number (expected one probability per line)`,
         lineNo,
       );
     }
@@ -425,26 +425,20 @@ export function rocCurve(labels: readonly number[], scores: readonly number[]): 
 }
 
 /**
- * The area under the ROC curve, by ranks (the Mann-Whitney U statistic): the probability that a
- * random churner scores higher than a random stayer, a tie counting one half. Tied scores share
- * the average of their ranks.
+ * The area under the ROC curve, as `lib/contracts/auc.ts` defines it (by ranks, the Mann-Whitney
+ * U statistic): the probability that a random churner scores higher than a random stayer, a tie
+ * counting one half. The rows are checked here first, so that bad input is an
+ * {@link EvaluationInputError} naming the row, like every other metric's.
  *
  * @throws EvaluationInputError as {@link joinLabelsAndScores}, or when only one class is present.
  */
 export function rocAuc(labels: readonly number[], scores: readonly number[]): number {
   const rows = joinLabelsAndScores(labels, scores);
-  const { positives, negatives } = requireBothClasses(rows, 'the AUC');
-  // Groups come highest score first; ranks are counted from the lowest (rank 1).
-  let positiveRankSum = 0;
-  let above = 0;
-  for (const group of scoreGroups(rows)) {
-    const size = group.positives + group.negatives;
-    // The group holds ranks n - above - size + 1 .. n - above; each gets their average.
-    const averageRank = rows.length - above - (size - 1) / 2;
-    positiveRankSum += group.positives * averageRank;
-    above += size;
-  }
-  return (positiveRankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+  requireBothClasses(rows, 'the AUC');
+  return auc(
+    rows.map((r) => r.score),
+    rows.map((r) => r.label === 1),
+  );
 }
 
 /** `costs` with defaults applied, checked. */

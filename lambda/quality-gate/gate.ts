@@ -14,7 +14,7 @@
  * the field and the value received. The reason stays within the API's 1,024 characters.
  */
 import type { ModelApprovalStatus, UpdateModelPackageCommandInput } from '@aws-sdk/client-sagemaker';
-import { shown } from '../shared/show';
+import { shown } from '../../lib/contracts/shown';
 
 /** Thrown when the gate's input is malformed. The message names the field and the value received. */
 export class GateInputError extends Error {

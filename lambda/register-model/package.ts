@@ -23,7 +23,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import { EnvironmentError, stringFromEnv } from '../shared/env';
 import { parseS3Url } from '../shared/s3-url';
-import { shown } from '../shared/show';
+import { shown } from '../../lib/contracts/shown';
 
 /** Thrown when the event is malformed. The message names the field and the value received. */
 export class RegisterInputError extends Error {

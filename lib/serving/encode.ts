@@ -17,6 +17,7 @@
  * in particular an unknown category value is refused, never encoded as a silent row of zeros.
  */
 import { featureManifest, type FeatureColumn } from '../contracts/feature-manifest';
+import { shown, type ShownOptions } from '../contracts/shown';
 import { FIELDS_BY_NAME, type FieldType } from '../schema/churn';
 
 /** A value of a record that cannot be encoded. The message names the field and the value. */
@@ -32,6 +33,9 @@ export class FeatureEncodingError extends Error {
     this.name = 'FeatureEncodingError';
   }
 }
+
+/** A record's value in a message, cut at 100 characters: the message goes on to list the field's canonical values. */
+const RECORD_VALUE: ShownOptions = { maxLength: 100 };
 
 /** One manifest column with the schema type of its source field. */
 interface CompiledColumn {
@@ -76,10 +80,18 @@ function encodeCell({ column, type, categories }: CompiledColumn, value: unknown
         return '';
       }
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new FeatureEncodingError(field, value, `${field} is ${shown(value)}; expected a finite number or null`);
+        throw new FeatureEncodingError(
+          field,
+          value,
+          `${field} is ${shown(value, RECORD_VALUE)}; expected a finite number or null`,
+        );
       }
       if (type === 'integer' && !Number.isInteger(value)) {
-        throw new FeatureEncodingError(field, value, `${field} is ${shown(value)}; expected a whole number or null`);
+        throw new FeatureEncodingError(
+          field,
+          value,
+          `${field} is ${shown(value, RECORD_VALUE)}; expected a whole number or null`,
+        );
       }
       // Shortest round-trip decimal text; -0 (which String shows as 0) is the same feature value.
       return String(value);
@@ -88,7 +100,11 @@ function encodeCell({ column, type, categories }: CompiledColumn, value: unknown
         return '';
       }
       if (typeof value !== 'boolean') {
-        throw new FeatureEncodingError(field, value, `${field} is ${shown(value)}; expected true, false or null`);
+        throw new FeatureEncodingError(
+          field,
+          value,
+          `${field} is ${shown(value, RECORD_VALUE)}; expected true, false or null`,
+        );
       }
       return value ? '1' : '0';
     case 'one-hot':
@@ -99,24 +115,10 @@ function encodeCell({ column, type, categories }: CompiledColumn, value: unknown
         throw new FeatureEncodingError(
           field,
           value,
-          `${field} is ${shown(value)}, which is not one of its canonical values (${[...categories].join(', ')}); ` +
+          `${field} is ${shown(value, RECORD_VALUE)}, which is not one of its canonical values (${[...categories].join(', ')}); ` +
             'a clean record holds canonical values or null',
         );
       }
       return value === column.category ? '1' : '0';
   }
-}
-
-/** A received value, short, for an error message. */
-function shown(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
-    return String(value);
-  }
-  if (typeof value === 'string') {
-    return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
-  }
-  if (value instanceof Date) {
-    return `a Date (${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
-  }
-  return typeof value;
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { measureChurnSignal } from '../../lib/shared/auc';
+import { measureChurnSignal } from '../../lib/shared/churn-signal';
 import {
   type Customer,
   DEFAULT_DIRT,
