@@ -1,5 +1,4 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,38 +11,20 @@ import type { RemovalMode } from '../config';
 import { removalPolicyOf } from '../shared/removal';
 import { APPROVED, EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../contracts/serving';
 import { PipelineFunction } from '../shared/pipeline-function';
-import { DeployRolePolicy, bootstrapVersionArn, packageVersionsArn, readBootstrapVersion } from './deploy-role-policy';
+import {
+  DeployRolePolicy,
+  type DeployRolePolicyProps,
+  bootstrapVersionArn,
+  packageVersionsArn,
+  readBootstrapVersion,
+} from './deploy-role-policy';
 
-export interface ModelDeployerProps {
-  /** The model package group whose approved versions are deployed. */
-  readonly modelPackageGroupName: string;
-  /** The name every serving resource (endpoint, models, configs, monitor) starts with. */
-  readonly servingName: string;
-  /** The role the endpoint's model and monitor run with, which CloudFormation passes to SageMaker. */
-  readonly servingRole: iam.IRole;
-  /** The lake key: endpoint volumes and captured data. */
-  readonly key: kms.IKey;
+/** What the deployer needs besides its deploy role's needs, which `DeployRolePolicyProps` documents. */
+export interface ModelDeployerProps extends Omit<DeployRolePolicyProps, 'role'> {
   /** How long the function's logs are kept. */
   readonly logRetention: logs.RetentionDays;
+  /** Whether the dead-letter queue and the function's logs are kept or destroyed with the stack. */
   readonly removal: RemovalMode;
-  /**
-   * The alarms the endpoint's deployment guardrails watch (its auto-rollback configuration).
-   * SageMaker reads them with the permissions of whoever calls CreateEndpoint or UpdateEndpoint,
-   * which during a model deployment is the deploy role.
-   */
-  readonly rollbackAlarms: readonly cloudwatch.IAlarm[];
-  /**
-   * The stacks whose outputs this stack's template reads (weak cross-stack references,
-   * `Fn::GetStackOutput`). CloudFormation describes them with the stack's execution role on every
-   * update, so the deploy role must be allowed to. This stack itself, if listed, and duplicates are
-   * ignored.
-   */
-  readonly referencedStacks: readonly Stack[];
-  /**
-   * Whether the stack has Model Monitor's data-quality job definition and schedule, which a model
-   * deployment replaces and updates; only then may the deploy role manage them.
-   */
-  readonly modelMonitor: boolean;
 }
 
 /**
@@ -53,8 +34,9 @@ export interface ModelDeployerProps {
  * the change with `DeployRole`, a service role allowed exactly what such an update does: create,
  * update and delete this endpoint's SageMaker resources (and its monitor's, when there is one) and
  * their scaling, pass the serving role to SageMaker, let SageMaker read the rollback alarms, and read
- * the outputs of the stacks this one references. A later `cdk deploy` keeps the deployed model, as
- * the CDK reuses a stack's previous parameter values.
+ * the outputs of the stacks this one references (its policy, `DeployPolicy`, is built in
+ * `deploy-role-policy.ts`, grouped by the resource types it serves). A later `cdk deploy` keeps the
+ * deployed model, as the CDK reuses a stack's previous parameter values.
  *
  * An event whose deployment still fails after Lambda's two retries (a stack busy for too long,
  * say) is kept in an encrypted dead-letter queue, from which it can be sent again.
