@@ -22,10 +22,13 @@ export interface ChurnEndpointProps {
   readonly artifactsBucket: s3.IBucket;
   /** The key for the instances' volumes and the captured data. */
   readonly key: kms.IKey;
+  /** The instance type of the endpoint's variant (`ml.m5.large`, say). */
   readonly instanceType: string;
-  /** Auto scaling bounds, and the invocations per instance per minute it aims for. */
+  /** The instances the variant starts with and auto scaling never goes below. */
   readonly minInstances: number;
+  /** The instances auto scaling never goes above. */
   readonly maxInstances: number;
+  /** The invocations per instance per minute that auto scaling aims for. */
   readonly invocationsPerInstance: number;
   /** Percentage of requests captured, with their responses. */
   readonly dataCapturePercent: number;

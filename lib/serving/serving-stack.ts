@@ -64,52 +64,9 @@ export class ServingStack extends Stack {
     const { stage, serving, modelMonitor, removal } = props.config;
     const name = `ml-lifecycle-${stage}-churn`;
 
-    const modelPackageArn = new CfnParameter(this, SERVING_PARAMETER_NAMES.modelPackageArn, {
-      type: 'String',
-      default: '',
-      description: 'The approved model package version to serve; empty: no endpoint. Set by the deploy function.',
-      allowedPattern: '^$|^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/[a-zA-Z0-9-]+/[0-9]+$',
-    });
-    this.hasModel = new CfnCondition(this, 'HasModel', {
-      expression: Fn.conditionNot(Fn.conditionEquals(modelPackageArn.valueAsString, '')),
-    });
-    // The template check that CDK runs at synth (cfn-lint) reads each parameter's default ('') into
-    // the properties that use it, and warns that '' is no package ARN or S3 URL. Those resources
-    // carry a condition that is false whenever the parameters they use are empty, so they are never
-    // created with them. The finding is about the stack's parameters, so the stack is its scope.
-    Validations.of(this).acknowledge({
-      id: 'CloudFormation-Validate::W1030',
-      reason: modelMonitor.enabled
-        ? 'The empty defaults of ModelPackageArn ("no model") and of BaselineStatisticsUri and BaselineConstraintsUri ("no baseline") are never used: the resources that use the package have the HasModel condition, false exactly when it is empty, and those that use the baseline have HasModelAndBaseline, false whenever either of them is.'
-        : 'The empty default of ModelPackageArn means "no model": every resource that uses it has the HasModel condition, false exactly when it is empty, so CloudFormation never creates one with it.',
-    });
-    // The baseline is only the monitor's: without Model Monitor the stack takes none (an unused
-    // parameter is a template warning), and the deploy function sets only the package.
-    let baseline: { statistics: CfnParameter; constraints: CfnParameter } | undefined;
-    if (modelMonitor.enabled) {
-      const statistics = new CfnParameter(this, SERVING_PARAMETER_NAMES.baselineStatisticsUri, {
-        type: 'String',
-        default: '',
-        description:
-          "The package's data-quality baseline statistics (statistics.json); empty: no baseline. Set by the deploy function.",
-        allowedPattern: '^$|^s3://.+$',
-      });
-      const constraints = new CfnParameter(this, SERVING_PARAMETER_NAMES.baselineConstraintsUri, {
-        type: 'String',
-        default: '',
-        description:
-          "The package's data-quality baseline constraints (constraints.json); empty: no baseline. Set by the deploy function.",
-        allowedPattern: '^$|^s3://.+$',
-      });
-      baseline = { statistics, constraints };
-      this.hasModelAndBaseline = new CfnCondition(this, 'HasModelAndBaseline', {
-        expression: Fn.conditionAnd(
-          this.hasModel,
-          Fn.conditionNot(Fn.conditionEquals(statistics.valueAsString, '')),
-          Fn.conditionNot(Fn.conditionEquals(constraints.valueAsString, '')),
-        ),
-      });
-    }
+    const model = addModelParameters(this, modelMonitor.enabled);
+    this.hasModel = model.hasModel;
+    this.hasModelAndBaseline = model.baseline?.hasModelAndBaseline;
 
     this.role = new SageMakerJobRole(this, 'ServingRole', {
       lakeAccess: props.lakeAccess,
@@ -125,7 +82,7 @@ export class ServingStack extends Stack {
 
     this.endpoint = new ChurnEndpoint(this, 'Endpoint', {
       name,
-      modelPackageArn: modelPackageArn.valueAsString,
+      modelPackageArn: model.packageArn.valueAsString,
       hasModel: this.hasModel,
       role: this.role.role,
       artifactsBucket: props.artifactsBucket,
@@ -142,7 +99,7 @@ export class ServingStack extends Stack {
     const alarms = [this.endpoint.errorsAlarm, this.endpoint.latencyAlarm, this.endpoint.invocationErrorsAlarm];
 
     // Model Monitor is opt-in: closed to new AWS customers since 2026-07-30.
-    if (this.hasModelAndBaseline !== undefined && baseline !== undefined) {
+    if (model.baseline !== undefined) {
       // Its analyzer image is the only image this stack needs.
       const analyzerImage = new SageMakerImages(this, 'Images', { modelMonitorAnalyzer: true }).modelMonitorAnalyzer;
       if (analyzerImage === undefined) {
@@ -151,10 +108,10 @@ export class ServingStack extends Stack {
       this.monitor = new DataQualityMonitor(this, 'Monitor', {
         endpointName: name,
         endpoint: this.endpoint.endpoint,
-        baselineStatisticsUri: baseline.statistics.valueAsString,
-        baselineConstraintsUri: baseline.constraints.valueAsString,
-        modelVersion: Fn.select(2, Fn.split('/', modelPackageArn.valueAsString)),
-        hasModelAndBaseline: this.hasModelAndBaseline,
+        baselineStatisticsUri: model.baseline.statistics.valueAsString,
+        baselineConstraintsUri: model.baseline.constraints.valueAsString,
+        modelVersion: Fn.select(2, Fn.split('/', model.packageArn.valueAsString)),
+        hasModelAndBaseline: model.baseline.hasModelAndBaseline,
         role: this.role.role,
         analyzerImage,
         instanceType: modelMonitor.instanceType,
@@ -184,7 +141,7 @@ export class ServingStack extends Stack {
       rollbackAlarms: this.endpoint.rollbackAlarms,
       // The lake's bucket, key and policy reach this stack as outputs of the DataLake stack.
       referencedStacks: [props.artifactsBucket, props.key, props.lakeAccess].map((r) => Stack.of(r)),
-      modelMonitor: props.config.modelMonitor.enabled,
+      modelMonitor: modelMonitor.enabled,
     });
 
     const endpointName = new CfnOutput(this, 'EndpointName', {
@@ -201,4 +158,75 @@ export class ServingStack extends Stack {
       description: 'Captured requests and responses, by endpoint, variant and hour',
     });
   }
+}
+
+/** The deploy-time parameters through which an approved model reaches the stack, and the conditions on them. */
+interface ModelParameters {
+  /** The approved model package version; empty: no endpoint. */
+  readonly packageArn: CfnParameter;
+  /** True when a package is given: the condition of every resource that needs a model. */
+  readonly hasModel: CfnCondition;
+  /**
+   * The package's data-quality baseline, and the monitor's condition: true when the package and
+   * its baseline are both given.
+   * @default - undefined without the opt-in Model Monitor
+   */
+  readonly baseline?: {
+    readonly statistics: CfnParameter;
+    readonly constraints: CfnParameter;
+    readonly hasModelAndBaseline: CfnCondition;
+  };
+}
+
+/**
+ * Adds the model's parameters and their conditions to the stack; the parameters are named by the
+ * contract the deploy function sets them by, and belong to the stack, so the stack is their scope.
+ */
+function addModelParameters(stack: Stack, modelMonitor: boolean): ModelParameters {
+  const packageArn = new CfnParameter(stack, SERVING_PARAMETER_NAMES.modelPackageArn, {
+    type: 'String',
+    default: '',
+    description: 'The approved model package version to serve; empty: no endpoint. Set by the deploy function.',
+    allowedPattern: '^$|^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/[a-zA-Z0-9-]+/[0-9]+$',
+  });
+  const hasModel = new CfnCondition(stack, 'HasModel', {
+    expression: Fn.conditionNot(Fn.conditionEquals(packageArn.valueAsString, '')),
+  });
+  // The template check that CDK runs at synth (cfn-lint) reads each parameter's default ('') into
+  // the properties that use it, and warns that '' is no package ARN or S3 URL. Those resources
+  // carry a condition that is false whenever the parameters they use are empty, so they are never
+  // created with them. The finding is about the stack's parameters, so the stack is its scope.
+  Validations.of(stack).acknowledge({
+    id: 'CloudFormation-Validate::W1030',
+    reason: modelMonitor
+      ? 'The empty defaults of ModelPackageArn ("no model") and of BaselineStatisticsUri and BaselineConstraintsUri ("no baseline") are never used: the resources that use the package have the HasModel condition, false exactly when it is empty, and those that use the baseline have HasModelAndBaseline, false whenever either of them is.'
+      : 'The empty default of ModelPackageArn means "no model": every resource that uses it has the HasModel condition, false exactly when it is empty, so CloudFormation never creates one with it.',
+  });
+  // The baseline is only the monitor's: without Model Monitor the stack takes none (an unused
+  // parameter is a template warning), and the deploy function sets only the package.
+  if (!modelMonitor) {
+    return { packageArn, hasModel };
+  }
+  const statistics = new CfnParameter(stack, SERVING_PARAMETER_NAMES.baselineStatisticsUri, {
+    type: 'String',
+    default: '',
+    description:
+      "The package's data-quality baseline statistics (statistics.json); empty: no baseline. Set by the deploy function.",
+    allowedPattern: '^$|^s3://.+$',
+  });
+  const constraints = new CfnParameter(stack, SERVING_PARAMETER_NAMES.baselineConstraintsUri, {
+    type: 'String',
+    default: '',
+    description:
+      "The package's data-quality baseline constraints (constraints.json); empty: no baseline. Set by the deploy function.",
+    allowedPattern: '^$|^s3://.+$',
+  });
+  const hasModelAndBaseline = new CfnCondition(stack, 'HasModelAndBaseline', {
+    expression: Fn.conditionAnd(
+      hasModel,
+      Fn.conditionNot(Fn.conditionEquals(statistics.valueAsString, '')),
+      Fn.conditionNot(Fn.conditionEquals(constraints.valueAsString, '')),
+    ),
+  });
+  return { packageArn, hasModel, baseline: { statistics, constraints, hasModelAndBaseline } };
 }

@@ -294,8 +294,14 @@ function idsOf(template: Template, types: readonly string[]): string[] {
   return types.flatMap((type) => Object.keys(resources(template, type)));
 }
 
+/** The resource types the deploy role's statement groups say they serve. */
+function typesNamedByTheDeployPolicy(stacks: ReturnType<typeof synth>['stacks']): string[] {
+  const groups = stacks.serving.deployer.deployPolicy.statementGroups;
+  return [...new Set(groups.flatMap((group) => group.resourceTypes))].sort();
+}
+
 describe('ServingStack (sandbox)', () => {
-  const { template } = synth();
+  const { stacks, template } = synth();
 
   describe('the model reaches the stack as parameters', () => {
     it('takes the approved package as its one parameter, empty by default: no baseline without Model Monitor', () => {
@@ -560,6 +566,10 @@ describe('ServingStack (sandbox)', () => {
       },
     );
 
+    it('groups the deploy role’s statements under exactly the resource types a model deployment touches', () => {
+      expect(typesNamedByTheDeployPolicy(stacks)).toEqual(typesChangedByTheModel(template));
+    });
+
     it('changes no alarm with the model, so the deploy role needs no alarm handler permissions', () => {
       expect(typesChangedByTheModel(template)).not.toContain('AWS::CloudWatch::Alarm');
     });
@@ -698,7 +708,7 @@ describe('ServingStack (production)', () => {
 });
 
 describe('ServingStack with Model Monitor (opt-in)', () => {
-  const { template } = synth(MODEL_MONITOR_CONTEXT);
+  const { stacks, template } = synth(MODEL_MONITOR_CONTEXT);
 
   it('takes the package’s baseline as two more parameters, empty by default', () => {
     for (const name of Object.values(SERVING_PARAMETER_NAMES)) {
@@ -802,6 +812,10 @@ describe('ServingStack with Model Monitor (opt-in)', () => {
   });
   it('lists the handler permissions of exactly the resource types a model deployment touches, the monitor’s too', () => {
     expect(typesChangedByTheModel(template)).toEqual(Object.keys(HANDLER_PERMISSIONS).sort());
+  });
+
+  it('groups the deploy role’s statements under exactly the resource types a model deployment touches, the monitor’s too', () => {
+    expect(typesNamedByTheDeployPolicy(stacks)).toEqual(typesChangedByTheModel(template));
   });
 
   it.each(Object.entries(HANDLER_PERMISSIONS).filter(([type]) => MONITOR_TYPES.includes(type)))(
