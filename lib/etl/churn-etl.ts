@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { defaultPolicyOf } from '../shared/cdk-internals';
 import { RULES, acknowledgeFindings, wildcardFindingsOf } from '../shared/compliance';
 import { CURATED_PREFIXES } from '../contracts/lake-layout';
 import { DEFINITIONS_REMOVAL_POLICY } from '../shared/removal';
@@ -266,7 +267,7 @@ export class ChurnEtl extends Construct {
         conditions: { StringEquals: { 'cloudwatch:namespace': 'Glue' } },
       }),
     );
-    const policy = role.node.findChild('DefaultPolicy');
+    const policy = defaultPolicyOf(role);
     acknowledgeFindings(
       policy,
       RULES.iamInlinePolicy,
@@ -282,7 +283,7 @@ export class ChurnEtl extends Construct {
    * script). Called after the job exists, so a wildcard added later still fails the gate.
    */
   private acknowledgeWildcards(role: iam.Role, job: string): void {
-    const policy = role.node.findChild('DefaultPolicy') as iam.Policy;
+    const policy = defaultPolicyOf(role);
     acknowledgeFindings(
       policy,
       wildcardFindingsOf(policy),

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { defaultPolicyOf } from '../shared/cdk-internals';
 import { RULES, acknowledgeFindings } from '../shared/compliance';
 import type { RemovalMode } from '../config';
 import { removalPolicyOf } from '../shared/removal';
@@ -79,7 +80,7 @@ export class RecordCleaner extends Construct {
     this.function.node.addDependency(role);
 
     acknowledgeFindings(
-      role.node.findChild('DefaultPolicy'),
+      defaultPolicyOf(role),
       RULES.iamInlinePolicy,
       'Built by grant: the only statement lets the cleaner write to its own log group; a customer-managed policy would hold the same statement for the same single role.',
     );

@@ -6,6 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { defaultPolicyOf } from '../shared/cdk-internals';
 import { RULES, acknowledgeFindings } from '../shared/compliance';
 import type { RemovalMode } from '../config';
 import { removalPolicyOf } from '../shared/removal';
@@ -154,7 +155,7 @@ export class StreamIngestion extends Construct {
       'Cannot be fixed: Firehose offers server-side encryption only for Direct PUT sources. With a Kinesis source the records are encrypted in the stream (lake key) and in S3 (lake key, set in EncryptionConfiguration).',
     );
     acknowledgeFindings(
-      role.node.findChild('DefaultPolicy'),
+      defaultPolicyOf(role),
       RULES.iamInlinePolicy,
       "Built for this one role by grants: read this stream (and decrypt it), invoke this cleaner, write this log group. Its S3 access is the lake's own managed policy for stream writers.",
     );

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { cloudTrailLogsRoleOf, defaultPolicyOf } from '../shared/cdk-internals';
 import { RULES, acknowledgeFindings } from '../shared/compliance';
 import type { RemovalMode } from '../config';
 import { removalPolicyOf } from '../shared/removal';
@@ -113,7 +114,7 @@ export class AuditTrail extends Construct {
       "The trail's signed digest files already prove whether any log file was changed or removed (aws cloudtrail validate-logs), and the bucket is append-only. Production should deliver an organization trail to a log-archive account and lock that bucket.",
     );
     acknowledgeFindings(
-      this.trail.node.findChild('LogsRole').node.findChild('DefaultPolicy'),
+      defaultPolicyOf(cloudTrailLogsRoleOf(this.trail)),
       RULES.iamInlinePolicy,
       "Cannot be fixed without replacing the Trail construct's own role: it attaches this policy, which allows only logs:CreateLogStream and logs:PutLogEvents on the trail's one log group, to the role CloudTrail assumes to deliver to CloudWatch Logs.",
     );

@@ -1,7 +1,8 @@
-import { type Duration, Stack } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { autoDeleteObjectsHandlerOf } from '../shared/cdk-internals';
 import { RULES, acknowledgeFindings } from '../shared/compliance';
 import type { RemovalMode } from '../config';
 import { removalPolicyOf } from '../shared/removal';
@@ -104,12 +105,8 @@ export class DataLakeStorage extends Construct {
       'Cannot be fixed: S3 server access log delivery writes only to buckets whose default encryption is SSE-S3 (AES-256), not SSE-KMS.',
     );
     if (props.removal === 'destroy') {
-      // Created by the Bucket construct once per stack for `autoDeleteObjects`.
-      const autoDeleteHandler = Stack.of(this)
-        .node.findChild('Custom::S3AutoDeleteObjectsCustomResourceProvider')
-        .node.findChild('Handler');
       acknowledgeFindings(
-        autoDeleteHandler,
+        autoDeleteObjectsHandlerOf(this),
         ['ControlTower::CT.LAMBDA.PR.3'],
         "aws-cdk-lib's auto-delete handler exists only in a stage with removal: destroy and calls only the S3 API, once, to empty this stack's buckets at teardown; a VPC would add NAT or endpoint cost and protect no traffic.",
       );

@@ -1,8 +1,7 @@
 import { type App, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, type NagPack } from 'cdk-nag';
-// The function cdk-nag itself uses to name a wildcard resource in a finding id (cdk-nag is pinned).
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
+import { nagResourceName } from './cdk-internals';
 import { ControlTowerChecks } from './control-tower';
 
 /**
@@ -56,7 +55,7 @@ export const RULES = {
  * wildcard resource can be acknowledged and any other still fails.
  */
 export function wildcardResourceFinding(scope: IConstruct, resource: string): string {
-  return `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(scope).resolve(resource))}]`;
+  return `AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(scope).resolve(resource))}]`;
 }
 
 /**
@@ -76,7 +75,7 @@ export function wildcardFindingsOf(policy: IConstruct & { readonly document: { t
       findings.add(`AwsSolutions-IAM5[Action::${action}]`);
     }
     const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
-    for (const resource of resources.map((r) => flattenCfnReference(r))) {
+    for (const resource of resources.map((r) => nagResourceName(r))) {
       if (resource.includes('*')) {
         findings.add(`AwsSolutions-IAM5[Resource::${resource}]`);
       }

@@ -7,6 +7,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { defaultPolicyOf } from './cdk-internals';
 import { RULES, acknowledgeFindings } from './compliance';
 import type { RemovalMode } from '../config';
 import { removalPolicyOf } from './removal';
@@ -115,7 +116,7 @@ export class PipelineFunction extends Construct {
     });
     this.function.node.addDependency(this.role);
 
-    const policy = this.role.node.findChild('DefaultPolicy');
+    const policy = defaultPolicyOf(this.role);
     acknowledgeFindings(
       policy,
       RULES.iamInlinePolicy,

@@ -1,10 +1,10 @@
 import type { Duration } from 'aws-cdk-lib';
-import { CustomResourceProviderBase, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { RemovalMode } from '../config';
+import { autoDeleteObjectsProviderOf } from './cdk-internals';
 import { removalPolicyOf } from './removal';
 
 /** Where a bucket's S3 server access logs go. */
@@ -164,7 +164,10 @@ export class SecureBucket extends s3.Bucket {
   }
 
   private denyDeletes(removal: RemovalMode): void {
-    const teardownRole = removal === 'destroy' ? autoDeleteHandlerRoleArn(this) : undefined;
+    // The role of the stack's auto-delete handler, which `autoDeleteObjects` (on with `destroy`)
+    // has created by now: the only principal that may delete from an append-only bucket, and only
+    // because the stage chose `removal: destroy`.
+    const teardownRole = removal === 'destroy' ? autoDeleteObjectsProviderOf(this).roleArn : undefined;
     this.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AppendOnlyDenyDeletes',
@@ -199,20 +202,4 @@ function commonProps(lifecycle: SecureBucketLifecycle, removal: RemovalMode): s3
     removalPolicy: removalPolicyOf(removal),
     autoDeleteObjects: removal === 'destroy',
   };
-}
-
-/**
- * The role of the stack's `Custom::S3AutoDeleteObjects` handler, which the Bucket construct
- * creates once per stack when `autoDeleteObjects` is on. It is the only principal that may
- * delete from an append-only bucket, and only because the stage chose `removal: destroy`.
- */
-function autoDeleteHandlerRoleArn(bucket: s3.Bucket): string {
-  const provider = Stack.of(bucket).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
-  if (!(provider instanceof CustomResourceProviderBase)) {
-    throw new Error(
-      `${bucket.node.path}: cannot find the stack's S3 auto-delete handler, so the append-only policy ` +
-        'cannot exempt it; has aws-cdk-lib renamed Custom::S3AutoDeleteObjectsCustomResourceProvider?',
-    );
-  }
-  return provider.roleArn;
 }

@@ -1,7 +1,14 @@
 import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
-import { addComplianceChecks } from '../../lib/shared/compliance';
+import { defaultPolicyOf } from '../../lib/shared/cdk-internals';
+import {
+  acknowledgeFindings,
+  addComplianceChecks,
+  wildcardFindingsOf,
+  wildcardResourceFinding,
+} from '../../lib/shared/compliance';
 import { CDK_JSON_CONTEXT, PRODUCTION_CONTEXT, buildApp } from '../support/app';
 import { readmeSection, tableRows } from '../support/readme';
 
@@ -107,5 +114,72 @@ describe('compliance gate', () => {
     const acks = acknowledgements(buildApp().app);
     const made = [...new Set(acks.map((a) => `${a.id} on ${a.path}`))];
     expect(listed.filter((row) => row !== 'rule on resource').sort()).toEqual(made.sort());
+  });
+});
+
+describe('acknowledgeFindings', () => {
+  it('acknowledges each of the given rules on the construct, with the one reason, and no other rule', () => {
+    const app = new App({ context: CDK_JSON_CONTEXT });
+    const bucket = new s3.Bucket(new Stack(app, 'Control'), 'Bare');
+    acknowledgeFindings(bucket, ['AwsSolutions-S1', 'AwsSolutions-S10'], 'A control bucket that no one writes to.');
+    expect(acknowledgements(bucket).map(({ id, reason }) => ({ id, reason }))).toEqual([
+      { id: 'AwsSolutions-S1', reason: 'A control bucket that no one writes to.' },
+      { id: 'AwsSolutions-S10', reason: 'A control bucket that no one writes to.' },
+    ]);
+    const found = findings(app);
+    expect(found).not.toContain('AwsSolutions-S1 at Control/Bare/Resource');
+    expect(found).not.toContain('AwsSolutions-S10 at Control/Bare/Resource');
+    expect(found).toContain('NIST.800.53.R5-S3DefaultEncryptionKMS at Control/Bare/Resource');
+  });
+});
+
+describe('IAM5 findings', () => {
+  /** A role whose policy reads the objects under two prefixes of a bucket, and the findings of the stack. */
+  function roleReading(prefixes: string[]): { app: App; stack: Stack; policy: iam.Policy; objects: string[] } {
+    const app = new App({ context: CDK_JSON_CONTEXT });
+    const stack = new Stack(app, 'Control');
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const objects = prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects }));
+    return { app, stack, policy: defaultPolicyOf(role), objects };
+  }
+
+  const iam5 = (app: App): string[] => findings(app).filter((f) => f.startsWith('AwsSolutions-IAM5'));
+
+  it('acknowledges one wildcard resource by its finding, and leaves another one failing', () => {
+    const { app, stack, policy, objects } = roleReading(['raw/', 'curated/']);
+    acknowledgeFindings(policy, [wildcardResourceFinding(stack, objects[0] ?? '')], 'Reads the raw zone, by design.');
+    expect(iam5(app)).toEqual([
+      expect.stringMatching(
+        /^AwsSolutions-IAM5\[Resource::<Bucket[0-9A-F]{8}\.Arn>\/curated\/\*\] at Control\/Role\/DefaultPolicy\/Resource$/,
+      ),
+    ]);
+  });
+
+  it('lists the wildcard actions and resources a policy allows, not those it denies', () => {
+    const { policy } = roleReading(['raw/']);
+    policy.addStatements(
+      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey*'], resources: ['*'] }),
+      new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['s3:Delete*'], resources: ['arn:*'] }),
+    );
+    expect(wildcardFindingsOf(policy).sort()).toEqual([
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'AwsSolutions-IAM5[Resource::*]',
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<Bucket[0-9A-F]{8}\.Arn>\/raw\/\*\]$/),
+    ]);
+  });
+
+  it('lists exactly the findings cdk-nag raises on the policy, so acknowledging them leaves none', () => {
+    const { app, policy } = roleReading(['raw/', 'curated/']);
+    policy.addStatements(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey*'], resources: ['*'] }));
+    const listed = wildcardFindingsOf(policy);
+    expect(
+      iam5(app)
+        .map((f) => f.replace(/ at .*$/, ''))
+        .sort(),
+    ).toEqual([...listed].sort());
+    acknowledgeFindings(policy, listed, 'Control policy, acknowledged whole.');
+    expect(iam5(app)).toEqual([]);
   });
 });
