@@ -16,7 +16,9 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { STAGE_NAMES } from '../lib/config';
 import { generateCustomers } from '../lib/schema/generator';
-import { formatReport, scoreCustomers, type ServingClients, servingStackName } from '../lib/serving/invoke';
+import { servingStackName } from '../lib/serving/endpoint-lookup';
+import { scoreCustomers, type ServingClients } from '../lib/serving/invoke';
+import { formatReport } from '../lib/serving/score-report';
 import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
 import { runMain } from '../lib/shared/cli/run-main';
 

@@ -10,20 +10,21 @@ import type { PutRecordsCommandInput, PutRecordsCommandOutput, PutRecordsResultE
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import * as fc from 'fast-check';
+import { sendRecords } from '../../lib/ingestion/kinesis-producer';
+import type { SendRecordsOptions } from '../../lib/ingestion/kinesis-producer';
+import { backoffDelay } from '../../lib/ingestion/pacing';
+import type { ProducerProgress } from '../../lib/ingestion/producer-report';
+import { ProducerError } from '../../lib/ingestion/put-errors';
 import {
   INVALID_PARTITION_KEY,
   PUT_RECORDS_MAX_BYTES,
   PUT_RECORDS_MAX_RECORDS,
-  ProducerError,
   RECORD_MAX_BYTES,
   RECORD_TOO_LARGE,
-  backoffDelay,
-  parseStreamArn,
   recordBytes,
-  sendRecords,
-  streamTarget,
-} from '../../lib/ingestion/kinesis-producer';
-import type { ProducerProgress, ProducerRecord, SendRecordsOptions } from '../../lib/ingestion/kinesis-producer';
+} from '../../lib/ingestion/record-batches';
+import type { ProducerRecord } from '../../lib/ingestion/record-batches';
+import { parseStreamArn, streamTarget } from '../../lib/ingestion/stream-target';
 
 const kinesis = mockClient(KinesisClient);
 const client = new KinesisClient({ region: 'eu-west-1' });

@@ -10,18 +10,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { generateCustomers } from '../../lib/schema/generator';
 import { FeatureEncodingError } from '../../lib/serving/encode';
-import {
-  cutoffFromMetadata,
-  decide,
-  FALLBACK_CUTOFF,
-  formatCutoff,
-  formatTable,
-  InvokeError,
-  parseProbabilities,
-  scoreCustomers,
-  type ServingClients,
-  servingStackName,
-} from '../../lib/serving/invoke';
+import { cutoffFromMetadata, decide, FALLBACK_CUTOFF } from '../../lib/serving/cutoff';
+import { servingStackName } from '../../lib/serving/endpoint-lookup';
+import { scoreCustomers, type ServingClients } from '../../lib/serving/invoke';
+import { InvokeError } from '../../lib/serving/invoke-error';
+import { parseProbabilities } from '../../lib/serving/probability';
+import { formatCutoff, formatTable } from '../../lib/serving/score-report';
 
 /** Test data, in a partition other than `aws` (the lint rule keeps `arn:aws:` literals out of the code). */
 const ARN = 'arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn/1';
