@@ -18,6 +18,7 @@ import {
   packageVersionsArn,
   readBootstrapVersion,
 } from './deploy-role-policy';
+import { defaultPolicyOf } from '../shared/cdk-internals';
 
 /** What the deployer needs besides its deploy role's needs, which `DeployRolePolicyProps` documents. */
 export interface ModelDeployerProps extends Omit<DeployRolePolicyProps, 'role'> {
@@ -168,7 +169,7 @@ function allowToStartDeployments(
       resources: [packageVersions],
     }),
   );
-  const policy = role.node.findChild('DefaultPolicy');
+  const policy = defaultPolicyOf(role);
   acknowledgeFindings(
     policy,
     [wildcardResourceFinding(role, bootstrapVersionArn(role))],

@@ -27,7 +27,7 @@ function moved(scope: IConstruct, what: string, helper: string): Error {
  * Internal: `Role` keeps it in a private `defaultPolicy` field and creates it, on the first
  * grant, as the child `DefaultPolicy`. Call this after a grant has been made.
  */
-export function defaultPolicyOf(role: iam.Role): iam.Policy {
+export function defaultPolicyOf(role: iam.IRole): iam.Policy {
   const policy = role.node.tryFindChild('DefaultPolicy');
   if (!(policy instanceof iam.Policy)) {
     throw moved(role, "the role's grant policy (child 'DefaultPolicy', an iam.Policy)", 'defaultPolicyOf');

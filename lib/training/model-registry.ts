@@ -8,6 +8,7 @@ import { acknowledgeFindings, wildcardResourceFinding } from '../shared/complian
 import type { RemovalMode } from '../config';
 import { removalPolicyOf } from '../shared/removal';
 import { PipelineFunction } from '../shared/pipeline-function';
+import { defaultPolicyOf } from '../shared/cdk-internals';
 
 export interface ModelRegistryProps {
   /** The model package group's name, unique in the account and region. */
@@ -84,7 +85,7 @@ export class ModelRegistry extends Construct {
       }),
     );
     acknowledgeFindings(
-      emptier.role.node.findChild('DefaultPolicy'),
+      defaultPolicyOf(emptier.role),
       [wildcardResourceFinding(this, versions)],
       'Model package versions are numbered by SageMaker as they are created, so deleting them on stack deletion is granted on the versions of this one group.',
     );

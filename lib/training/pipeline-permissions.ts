@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { RULES, acknowledgeFindings, wildcardResourceFinding } from '../shared/compliance';
 import { prefixedSageMakerArn } from './sagemaker-task';
+import { defaultPolicyOf } from '../shared/cdk-internals';
 
 /** What the state machine's role is granted beyond what its tasks grant. */
 export interface PipelinePermissionsProps {
@@ -63,7 +64,7 @@ export function grantPipelinePermissions(stateMachine: sfn.StateMachine, props: 
       resources: Object.values(jobs),
     }),
   );
-  const policy = role.node.findChild('DefaultPolicy');
+  const policy = defaultPolicyOf(role);
   acknowledgeFindings(
     policy,
     // The jobs, and the training jobs (described) and models (deleted) of the SDK tasks.

@@ -19,6 +19,7 @@ import { grantPipelinePermissions } from './pipeline-permissions';
 import { prefixedSageMakerArn, runNames, throttlingRetry } from './sagemaker-task';
 import { createModelState, scoreTestSplitState } from './transform-states';
 import { type TuningProps, longestTuning, tuneHyperParametersState } from './tuning-state';
+import { defaultPolicyOf } from '../shared/cdk-internals';
 
 /** The business costs the evaluation weighs (see `lambda/evaluate/metrics.ts`). */
 export interface EvaluationCosts {
@@ -199,12 +200,12 @@ export class TrainingPipeline extends Construct {
     const versionsReason = (what: string) =>
       `Model package versions are numbered by SageMaker as they are created, so the ${what} is granted on the versions of this pipeline’s one package group.`;
     acknowledgeFindings(
-      this.registerFunction.role.node.findChild('DefaultPolicy'),
+      defaultPolicyOf(this.registerFunction.role),
       [wildcardResourceFinding(this, packagesArn)],
       versionsReason('register function’s CreateModelPackage'),
     );
     acknowledgeFindings(
-      this.gateFunction.role.node.findChild('DefaultPolicy'),
+      defaultPolicyOf(this.gateFunction.role),
       [wildcardResourceFinding(this, packagesArn)],
       versionsReason('quality gate’s UpdateModelPackage'),
     );

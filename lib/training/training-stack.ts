@@ -12,6 +12,7 @@ import { ModelRegistry } from './model-registry';
 import { TrainingPipeline } from './training-pipeline';
 import { ARTIFACT_PREFIXES } from '../contracts/lake-layout';
 import { SageMakerImages } from '../shared/sagemaker-images';
+import { defaultPolicyOf } from '../shared/cdk-internals';
 
 export interface TrainingStackProps extends StackProps {
   /** The validated configuration of the stage being deployed. */
@@ -115,7 +116,7 @@ export class TrainingStack extends Stack {
       ],
     });
     acknowledgeFindings(
-      triggerRole.node.findChild('DefaultPolicy'),
+      defaultPolicyOf(triggerRole),
       RULES.iamInlinePolicy,
       'Built by the rule target: one statement allowing states:StartExecution on the training pipeline, for this one role; a customer-managed policy would hold the same statement.',
     );
