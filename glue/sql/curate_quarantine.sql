@@ -13,7 +13,7 @@
 --     STRING, as received)
 --
 -- Written in the common subset of Spark SQL (Glue 5.0, Spark 3.5) and DuckDB: the job runs it with spark.sql, the tests with DuckDB.
--- Generated from lib/schema/churn.ts by test/etl/sql.ts (npx tsx test/etl/sql.ts --write);
+-- Generated from lib/schema/churn.ts by lib/etl/sql.ts (npm run generate);
 -- a test fails when this file and its rendering differ.
 SELECT
   reject_reason,

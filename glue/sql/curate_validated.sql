@@ -43,7 +43,7 @@
 -- differently), CAST without a shape check (Spark and DuckDB accept different number and date
 -- spellings), concat() (NULL handling differs; || agrees), substr with a position < 1 or a negative
 -- length, and strptime/to_timestamp (different format languages): dates are checked by arithmetic.
--- Generated from lib/schema/churn.ts by test/etl/sql.ts (npx tsx test/etl/sql.ts --write);
+-- Generated from lib/schema/churn.ts by lib/etl/sql.ts (npm run generate);
 -- a test fails when this file and its rendering differ.
 WITH
 trimmed AS (

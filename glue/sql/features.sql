@@ -1,7 +1,7 @@
 -- features.sql: the training data for the built-in XGBoost algorithm, from the curated customers.
 -- Labelled customers only (churn NOT NULL). Output columns, in this order:
 --   churn INT: the label, 0/1, first (XGBoost's CSV convention);
---   the features (lib/etl/feature-manifest.ts, FEATURE_COLUMNS):
+--   the features (lib/contracts/feature-manifest.ts, FEATURE_COLUMNS):
 --   - numeric, kept as they are: account_length, voice_mail_messages, day_minutes, day_calls,
 --     evening_minutes, evening_calls, night_minutes, night_calls, international_minutes,
 --     international_calls, customer_service_calls, age;
@@ -41,7 +41,7 @@
 -- Rows are ordered by customer_id, so the files are the same from run to run.
 --
 -- Written in the common subset of Spark SQL (Glue 5.0, Spark 3.5) and DuckDB: the job runs it with spark.sql, the tests with DuckDB.
--- Generated from lib/etl/feature-manifest.ts by test/etl/sql.ts (npx tsx test/etl/sql.ts --write);
+-- Generated from lib/contracts/feature-manifest.ts by lib/etl/sql.ts (npm run generate);
 -- a test fails when this file and its rendering differ.
 SELECT
   CASE WHEN c.churn THEN 1 ELSE 0 END AS churn,

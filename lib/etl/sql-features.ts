@@ -24,7 +24,7 @@ export function renderFeatures(): string {
 features.sql: the training data for the built-in XGBoost algorithm, from the curated customers.
 Labelled customers only (${LABEL_COLUMN} NOT NULL). Output columns, in this order:
   ${LABEL_COLUMN} INT: the label, 0/1, first (XGBoost's CSV convention);
-  the features (lib/etl/feature-manifest.ts, FEATURE_COLUMNS):
+  the features (lib/contracts/feature-manifest.ts, FEATURE_COLUMNS):
   - numeric, kept as they are: ${manifest.columns
     .filter((c) => c.encoding === 'numeric')
     .map((c) => c.name)
@@ -54,7 +54,7 @@ Input views:
 Rows are ordered by customer_id, so the files are the same from run to run.
 
 ${COMMON_SUBSET_LINE}
-Generated from lib/etl/feature-manifest.ts by ${GENERATED_BY};
+Generated from lib/contracts/feature-manifest.ts by ${GENERATED_BY};
 a test fails when this file and its rendering differ.
 `)}SELECT
 ${lines(

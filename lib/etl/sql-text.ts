@@ -18,7 +18,7 @@ export const RAW_LINEAGE_COLUMNS = ['source', 'ingest_time', 'origin'] as const;
  * (npm run generate)` here is a separate change: it rewrites the four files' headers, and so the
  * Glue jobs' script assets.
  */
-export const GENERATED_BY = 'test/etl/sql.ts (npx tsx test/etl/sql.ts --write)';
+export const GENERATED_BY = 'lib/etl/sql.ts (npm run generate)';
 
 /** An SQL string literal. Spark and DuckDB escape quotes differently, so a value may hold none. */
 export function literal(value: string): string {

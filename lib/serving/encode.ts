@@ -8,7 +8,7 @@
  * - one-hot columns as 1 for the canonical category value they flag and 0 otherwise; a missing
  *   category is all zeros in its group.
  *
- * The columns and their encodings come from the feature manifest (`lib/etl/feature-manifest.ts`),
+ * The columns and their encodings come from the feature manifest (`lib/contracts/feature-manifest.ts`),
  * which features.sql is rendered from, so the model is served the same features it was trained on.
  *
  * A record is a curated-style row: canonical values only (`CA`, not `ca`; `true`, not `yes`), null

@@ -95,7 +95,7 @@ export class ModelDeployer extends Construct {
       logRetention: props.logRetention,
       removal: props.removal,
       deadLetterQueue: this.deadLetterQueue,
-      invocationsPer: 'model approval',
+      use: { invocationsPer: 'model approval' },
     });
     this.function.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
     allowToStartDeployments(this.function.role, {

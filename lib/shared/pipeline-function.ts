@@ -12,6 +12,29 @@ import { RULES, acknowledgeFindings } from './compliance';
 import type { RemovalMode } from '../config';
 import { removalPolicyOf } from './removal';
 
+/**
+ * How a function is used, in the words its compliance acknowledgements give: why it has no
+ * dead-letter queue, why it reserves no concurrency, and what its grants on every resource are
+ * for. One object, so that what the reasons say about a function is stated in one place.
+ */
+export interface PipelineFunctionUse {
+  /**
+   * Who invokes the function and how its failures surface (why it needs no dead-letter queue).
+   * @default - a pipeline step: Step Functions invokes it synchronously and reports its failures
+   */
+  readonly failureHandling?: string;
+  /**
+   * What one invocation answers to (why it reserves no concurrency).
+   * @default 'pipeline run (a few runs a day at most)'
+   */
+  readonly invocationsPer?: string;
+  /**
+   * What the role's grants on every resource (`*`) are for, besides X-Ray tracing.
+   * @default - nothing but tracing
+   */
+  readonly otherWildcardGrants?: string;
+}
+
 export interface PipelineFunctionProps {
   /** The function's folder under `lambda/`, holding its `handler.ts`. */
   readonly folder: string;
@@ -36,27 +59,16 @@ export interface PipelineFunctionProps {
   /** `destroy`: the log group goes with the stack. */
   readonly removal: RemovalMode;
   /**
-   * Who invokes the function and how its failures surface, for the compliance acknowledgement of
-   * having no dead-letter queue.
-   * @default - a pipeline step: Step Functions invokes it synchronously and reports its failures
+   * What the function's compliance acknowledgements say about it: how its failures surface, how
+   * often it runs, what its wildcard grants are for.
+   * @default - a pipeline step (see {@link PipelineFunctionUse})
    */
-  readonly failureHandling?: string;
-  /**
-   * What one invocation of the function answers to, for the acknowledgement of not reserving
-   * concurrency.
-   * @default 'pipeline run (a few runs a day at most)'
-   */
-  readonly invocationsPer?: string;
+  readonly use?: PipelineFunctionUse;
   /**
    * Where events of asynchronous invocations that still fail after Lambda's retries are kept.
-   * @default - none (see `failureHandling`)
+   * @default - none (see `use.failureHandling`)
    */
   readonly deadLetterQueue?: sqs.IQueue;
-  /**
-   * What the role's grants on every resource (`*`) are for, besides X-Ray tracing.
-   * @default - nothing but tracing
-   */
-  readonly otherWildcardGrants?: string;
 }
 
 /**
@@ -126,13 +138,13 @@ export class PipelineFunction extends Construct {
       policy,
       ['AwsSolutions-IAM5[Resource::*]'],
       `X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions, so the ${props.folder} function's tracing grant names no resource` +
-        (props.otherWildcardGrants === undefined ? '.' : `; ${props.otherWildcardGrants}.`),
+        (props.use?.otherWildcardGrants === undefined ? '.' : `; ${props.use?.otherWildcardGrants}.`),
     );
     if (props.deadLetterQueue === undefined) {
       acknowledgeFindings(
         this.function,
         RULES.lambdaDlq,
-        props.failureHandling ??
+        props.use?.failureHandling ??
           `Step Functions invokes the ${props.folder} function synchronously, retries it, and reports a failure to the pipeline's topic; a dead-letter queue only catches asynchronous invocations.`,
       );
     }
@@ -144,7 +156,7 @@ export class PipelineFunction extends Construct {
     acknowledgeFindings(
       this.function,
       RULES.lambdaConcurrency,
-      `The ${props.folder} function runs once per ${props.invocationsPer ?? 'pipeline run (a few runs a day at most)'}, so reserving concurrency would only take it from the account's small default quota.`,
+      `The ${props.folder} function runs once per ${props.use?.invocationsPer ?? 'pipeline run (a few runs a day at most)'}, so reserving concurrency would only take it from the account's small default quota.`,
     );
   }
 }

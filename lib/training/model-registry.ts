@@ -64,10 +64,12 @@ export class ModelRegistry extends Construct {
       logKey: props.logKey,
       logRetention: props.logRetention,
       removal: props.removal,
-      failureHandling:
-        'CloudFormation invokes the empty-model-registry function for its custom resource, and the function answers CloudFormation itself, success or failure, so a failed deletion shows as a failed stack event with its reason; a dead-letter queue would hold nothing a person acts on.',
-      invocationsPer: 'stack operation',
-      otherWildcardGrants: 'and SageMaker ListModelPackages has no resource-level permissions either',
+      use: {
+        failureHandling:
+          'CloudFormation invokes the empty-model-registry function for its custom resource, and the function answers CloudFormation itself, success or failure, so a failed deletion shows as a failed stack event with its reason; a dead-letter queue would hold nothing a person acts on.',
+        invocationsPer: 'stack operation',
+        otherWildcardGrants: 'and SageMaker ListModelPackages has no resource-level permissions either',
+      },
     });
     const versions = stack.formatArn({
       service: 'sagemaker',

@@ -154,7 +154,9 @@ describe('PipelineFunction', () => {
   });
 
   it('acknowledges the missing dead-letter queue with the failure handling it is given', () => {
-    const fn = functionIn(newStack(), { failureHandling: 'A custom resource: CloudFormation reports its failure.' });
+    const fn = functionIn(newStack(), {
+      use: { failureHandling: 'A custom resource: CloudFormation reports its failure.' },
+    });
     expect(acknowledged(fn.function)[RULES.lambdaDlq[0]]).toBe(
       'A custom resource: CloudFormation reports its failure.',
     );
@@ -173,7 +175,9 @@ describe('PipelineFunction', () => {
   });
 
   it('names what its wildcard grants are for, tracing and what it is told', () => {
-    const fn = functionIn(newStack(), { otherWildcardGrants: 'SageMaker ListModelPackages takes no resource' });
+    const fn = functionIn(newStack(), {
+      use: { otherWildcardGrants: 'SageMaker ListModelPackages takes no resource' },
+    });
     expect(acknowledged(defaultPolicyOf(fn.role))['AwsSolutions-IAM5[Resource::*]']).toMatch(
       /tracing grant names no resource; SageMaker ListModelPackages takes no resource\.$/,
     );
