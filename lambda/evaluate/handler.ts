@@ -23,7 +23,8 @@ import {
 import { numberFromEnv } from '../shared/env';
 import { s3Url, type S3Location } from '../shared/s3-url';
 import { parseEvent, type EvaluateEvent, type EvaluationLocations } from './event';
-import { evaluate, type Costs, type Evaluation } from './metrics';
+import type { Costs } from './cutoff';
+import { evaluate, type Evaluation } from './metrics';
 import { modelQualityStatistics } from './model-quality';
 import { renderReport } from './report';
 import {

@@ -9,7 +9,9 @@
  * tag is not called `html` on purpose: Prettier would reformat the templates, and the whitespace of
  * the output with them.)
  */
-import type { ClassificationMetrics, Cutoff, CutoffEvaluation, Evaluation, RocPoint } from './metrics';
+import type { ClassificationMetrics, Cutoff } from './confusion';
+import type { CutoffEvaluation, Evaluation } from './metrics';
+import type { RocPoint } from './roc';
 
 /** Options of {@link renderReport}. */
 export interface ReportOptions {

@@ -5,7 +5,8 @@
  * rules are here, tested without mocks.
  */
 import { s3Url, type S3Location } from '../shared/s3-url';
-import { EvaluationInputError, parseLabels, parseScores, withoutTrailingBlankLines } from './metrics';
+import { EvaluationInputError } from './input-error';
+import { parseLabels, parseScores, withoutTrailingBlankLines } from './parse';
 
 /** What the pairing needs of an object in an S3 listing (a `ListObjectsV2` `Contents` entry). */
 export interface ListedObject {

@@ -1,6 +1,6 @@
 /**
  * The area under the ROC curve (AUC), defined once: the evaluation step reports it for the trained
- * model (`lambda/evaluate/metrics.ts`) and `npm run measure:auc` for the synthetic data's ceiling
+ * model (`lambda/evaluate/roc.ts`) and `npm run measure:auc` for the synthetic data's ceiling
  * (`lib/shared/churn-signal.ts`), so that the ceiling measured on the synthetic data and the
  * model's evaluated AUC are the same quantity, ties included. It lives among the contracts because that is the one folder both a function and the
  * rest of lib/ may import (a function must not bundle lib/shared, and lib/ imports no function).

@@ -21,7 +21,7 @@ import { createModelState, scoreTestSplitState } from './transform-states';
 import { type TuningProps, longestTuning, tuneHyperParametersState } from './tuning-state';
 import { defaultPolicyOf } from '../shared/cdk-internals';
 
-/** The business costs the evaluation weighs (see `lambda/evaluate/metrics.ts`). */
+/** The business costs the evaluation weighs (see `lambda/evaluate/cutoff.ts`). */
 export interface EvaluationCosts {
   /** The cost of a churner who was not offered the incentive. */
   readonly missedChurner: number;

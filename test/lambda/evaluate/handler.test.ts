@@ -18,7 +18,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type * as HandlerModule from '../../../lambda/evaluate/handler';
 import type { EvaluateEvent } from '../../../lambda/evaluate/handler';
-import { evaluate, EvaluationInputError } from '../../../lambda/evaluate/metrics';
+import { EvaluationInputError } from '../../../lambda/evaluate/input-error';
+import { evaluate } from '../../../lambda/evaluate/metrics';
 import { modelQualityStatistics } from '../../../lambda/evaluate/model-quality';
 import { renderReport } from '../../../lambda/evaluate/report';
 

@@ -1,17 +1,11 @@
 import fc from 'fast-check';
-import {
-  classificationMetrics,
-  confusionMatrix,
-  costAt,
-  evaluate,
-  EvaluationInputError,
-  joinLabelsAndScores,
-  optimalCutoff,
-  parseLabels,
-  parseScores,
-  rocAuc,
-  rocCurve,
-} from '../../../lambda/evaluate/metrics';
+import { classificationMetrics, confusionMatrix } from '../../../lambda/evaluate/confusion';
+import { costAt, optimalCutoff } from '../../../lambda/evaluate/cutoff';
+import { EvaluationInputError } from '../../../lambda/evaluate/input-error';
+import { evaluate } from '../../../lambda/evaluate/metrics';
+import { parseLabels, parseScores } from '../../../lambda/evaluate/parse';
+import { rocAuc, rocCurve } from '../../../lambda/evaluate/roc';
+import { joinLabelsAndScores } from '../../../lambda/evaluate/rows';
 
 const RUNS = { numRuns: 500, seed: 20240501 } as const;
 

@@ -1,4 +1,4 @@
-import { EvaluationInputError } from '../../../lambda/evaluate/metrics';
+import { EvaluationInputError } from '../../../lambda/evaluate/input-error';
 import {
   checkPair,
   missingTransformOutput,
