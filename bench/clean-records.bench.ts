@@ -94,18 +94,19 @@ function ownWireRecords(seed: number, count: number): string[] {
 }
 
 /**
- * The records of lib/schema/generator.ts (seeded, DEFAULT_DIRT) when it is there with the expected
- * shape, else the ones above. Imported at run time, so this script runs either way.
+ * The records of lib/schema/generator.ts (seeded, with DEFAULT_DIRT of lib/schema/dirt.ts) when both
+ * are there with the expected shape, else the ones above. Imported at run time, so this script runs either way.
  */
 async function wireRecords(count: number): Promise<{ texts: readonly string[]; source: string }> {
-  const specifier = '../lib/schema/generator';
+  const generatorSpecifier = '../lib/schema/generator';
+  const dirtSpecifier = '../lib/schema/dirt';
   try {
-    const generator = (await import(specifier)) as {
+    const generator = (await import(generatorSpecifier)) as {
       generateWireRecords?: (options: { seed: number; count: number; dirt: unknown }) => unknown;
-      DEFAULT_DIRT?: unknown;
     };
-    if (typeof generator.generateWireRecords === 'function' && generator.DEFAULT_DIRT !== undefined) {
-      const records = generator.generateWireRecords({ seed: SEED, count, dirt: generator.DEFAULT_DIRT });
+    const { DEFAULT_DIRT } = (await import(dirtSpecifier)) as { DEFAULT_DIRT?: unknown };
+    if (typeof generator.generateWireRecords === 'function' && DEFAULT_DIRT !== undefined) {
+      const records = generator.generateWireRecords({ seed: SEED, count, dirt: DEFAULT_DIRT });
       const texts = isIterable(records) ? Array.from(records, (r) => (r as { text?: unknown }).text) : [];
       if (texts.length === count && texts.every((t): t is string => typeof t === 'string')) {
         return { texts, source: 'lib/schema/generator.ts with DEFAULT_DIRT' };

@@ -6,7 +6,7 @@
  */
 import { auc } from '../contracts/auc';
 import { CHURN_FIELDS, LABEL_FIELD } from '../schema/churn';
-import type { Customer } from '../schema/generator';
+import type { Customer } from '../schema/customer-model';
 
 /** Settings of `trainLogisticRegression`. */
 export interface LogisticRegressionOptions {

@@ -7,13 +7,10 @@
 import fc from 'fast-check';
 import { cleanRecord } from '../../lambda/clean-records/record';
 import { FailureReason } from '../../lambda/clean-records/result';
-import {
-  type Customer,
-  DEFAULT_DIRT,
-  generateCustomers,
-  generateWireRecords,
-  type WireRecord,
-} from '../../lib/schema/generator';
+import type { Customer } from '../../lib/schema/customer-model';
+import { DEFAULT_DIRT } from '../../lib/schema/dirt';
+import { generateCustomers, generateWireRecords } from '../../lib/schema/generator';
+import type { WireRecord } from '../../lib/schema/wire';
 import { CHURN_FIELDS, MISSING_VALUE_SPELLINGS } from '../../lib/schema/churn';
 import { type SqlFile, WHITESPACE_LITERAL } from '../../lib/etl/sql';
 import {

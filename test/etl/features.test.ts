@@ -3,7 +3,7 @@
  * generated records (with their dirt) by the curate SQL: the column layout the training pipeline
  * relies on, the encodings, and a split by customer that Spark and DuckDB compute alike.
  */
-import { DEFAULT_DIRT } from '../../lib/schema/generator';
+import { DEFAULT_DIRT } from '../../lib/schema/dirt';
 import {
   CURATED_LINEAGE_COLUMNS,
   FEATURE_COLUMNS,

@@ -1,15 +1,9 @@
 import fc from 'fast-check';
 import { measureChurnSignal } from '../../lib/shared/churn-signal';
-import {
-  type Customer,
-  DEFAULT_DIRT,
-  type DirtOptions,
-  generateCustomers,
-  generateWireRecords,
-  NO_DIRT,
-  toCsvLines,
-  type WireRecord,
-} from '../../lib/schema/generator';
+import type { Customer } from '../../lib/schema/customer-model';
+import { DEFAULT_DIRT, type DirtOptions, NO_DIRT } from '../../lib/schema/dirt';
+import { generateCustomers, generateWireRecords } from '../../lib/schema/generator';
+import { toCsvLines, type WireRecord } from '../../lib/schema/wire';
 import {
   BOOLEAN_SPELLINGS,
   CHURN_FIELDS,

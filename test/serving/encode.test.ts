@@ -9,7 +9,8 @@
  * its customer's as well, so a join that slipped would show.
  */
 import fc from 'fast-check';
-import { generateCustomers, NO_DIRT } from '../../lib/schema/generator';
+import { NO_DIRT } from '../../lib/schema/dirt';
+import { generateCustomers } from '../../lib/schema/generator';
 import { FEATURE_COLUMNS, featureManifest, LABEL_COLUMN } from '../../lib/contracts/feature-manifest';
 import { CHURN_FIELDS, type FieldSpec } from '../../lib/schema/churn';
 import { encodeFeatureCells, encodeFeatureLine, FeatureEncodingError } from '../../lib/serving/encode';

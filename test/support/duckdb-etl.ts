@@ -8,7 +8,9 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { cleanRecord } from '../../lambda/clean-records/record';
 import { RAW_LINEAGE_COLUMNS, type SqlFile } from '../../lib/etl/sql';
 import { CHURN_FIELDS, type FieldSpec } from '../../lib/schema/churn';
-import { type DirtOptions, generateWireRecords, toCsvLines, type WireRecord } from '../../lib/schema/generator';
+import type { DirtOptions } from '../../lib/schema/dirt';
+import { generateWireRecords } from '../../lib/schema/generator';
+import { toCsvLines, type WireRecord } from '../../lib/schema/wire';
 import { readSql } from './etl-sql';
 
 /** A row as DuckDB's JS conversion gives it (INTEGER → number, TIMESTAMP → Date, BIGINT → bigint). */

@@ -1,0 +1,192 @@
+/**
+ * The customer model: how a synthetic customer's clean values are drawn (distributions shaped like
+ * the classic telecom churn data) and how its churn label depends on them.
+ *
+ * The schema (`lib/schema/churn.ts`) is the source of every field name, range and canonical value
+ * used here.
+ */
+import { CHURN_FIELDS, type FieldSpec, FIELDS_BY_NAME, LABEL_FIELD, US_STATES } from './churn';
+import type { Random } from './random';
+
+/**
+ * A customer snapshot in canonical form (every `CHURN_FIELDS` name in schema order, null where
+ * absent) and the true churn probability its label was drawn from.
+ */
+export interface Customer {
+  readonly record: Readonly<Record<string, string | number | boolean | null>>;
+  /**
+   * The probability the label was drawn with: a logistic function of the features (steeply up
+   * from four customer-service calls, up with the international plan and the total charge, down
+   * with the voice-mail plan) plus a per-customer noise term for what the features do not show.
+   */
+  readonly churnProbability: number;
+}
+
+/**
+ * Coefficients of the churn model. The logit rises steeply once a customer has called customer
+ * service four times or more, with the international plan and with the total charge (mostly day
+ * minutes), and falls with the voice-mail plan, as in the classic data. `INTERCEPT` sets the base
+ * rate near 14%; `NOISE_SD` is the spread of what the features do not explain.
+ */
+const CHURN_MODEL = {
+  INTERCEPT: -3.2,
+  SERVICE_CALLS_4_PLUS: 2.8,
+  PER_SERVICE_CALL: 0.15,
+  INTERNATIONAL_PLAN: 2.2,
+  VOICE_MAIL_PLAN: -1.1,
+  /** Per USD of total charge above the typical 59 USD. */
+  PER_CHARGE_USD: 0.14,
+  NOISE_SD: 0.5,
+} as const;
+
+/** Customer-service calls 0..9, weighted as in the classic data (3,333 customers). */
+const SERVICE_CALL_WEIGHTS = [697, 1181, 759, 429, 166, 66, 22, 9, 2, 2] as const;
+
+/** Gender weights by canonical value. */
+const GENDER_WEIGHTS: Readonly<Record<string, number>> = { female: 49, male: 49, other: 2 };
+
+/** Area codes as in the classic data: 415 about half, the others a quarter each. */
+const AREA_CODE_WEIGHTS: Readonly<Record<string, number>> = { '408': 25, '415': 50, '510': 25 };
+
+/** Per-minute tariffs, in USD, by usage prefix. */
+const RATES = { day: 0.17, evening: 0.085, night: 0.045, international: 0.27 } as const;
+
+/**
+ * The infinite, deterministic sequence of customers drawn from `rng`, the first snapshot taken at
+ * `start`.
+ */
+export function* customerStream(rng: Random, start: Date): Generator<Customer, never> {
+  let time = start.getTime();
+  for (let n = 1; ; n++) {
+    yield drawCustomer(rng, n, new Date(time));
+    time += rng.int(1, 10) * 1000;
+  }
+}
+
+/** Customer number `n`, its snapshot taken at `time`. */
+function drawCustomer(rng: Random, n: number, time: Date): Customer {
+  const state = rng.pick(US_STATES);
+  const accountLength = integerIn('account_length', rng.normal(101, 40), 1);
+  const areaCode = pickWeighted(rng, 'area_code', AREA_CODE_WEIGHTS);
+  const internationalPlan = rng.chance(0.097);
+  const voiceMailPlan = rng.chance(0.277);
+  const voiceMailMessages = voiceMailPlan ? integerIn('voice_mail_messages', rng.normal(29, 8), 1) : 0;
+  const day = drawUsage(rng, 'day', 180, 54, () => rng.normal(100, 20));
+  const evening = drawUsage(rng, 'evening', 200, 50, () => rng.normal(100, 20));
+  const night = drawUsage(rng, 'night', 200, 50, () => rng.normal(100, 20));
+  const international = drawUsage(rng, 'international', 10, 2.8, () => rng.poisson(4.5));
+  const serviceCalls = rng.weighted(SERVICE_CALL_WEIGHTS);
+  const gender = pickWeighted(rng, 'gender', GENDER_WEIGHTS);
+  const age = integerIn('age', 18 + rng.erlang(3, 9), 18, 90);
+
+  const totalCharge = day.charge + evening.charge + night.charge + international.charge;
+  const logit =
+    churnLogit({ serviceCalls, internationalPlan, voiceMailPlan, totalCharge }) + rng.normal(0, CHURN_MODEL.NOISE_SD);
+  const churnProbability = 1 / (1 + Math.exp(-logit));
+  const churn = rng.chance(churnProbability);
+
+  const values: Record<string, string | number | boolean> = {
+    customer_id: `C${String(n).padStart(7, '0')}`,
+    event_time: time.toISOString(),
+    state,
+    account_length: accountLength,
+    area_code: areaCode,
+    international_plan: internationalPlan,
+    voice_mail_plan: voiceMailPlan,
+    voice_mail_messages: voiceMailMessages,
+    ...usageFields('day', day),
+    ...usageFields('evening', evening),
+    ...usageFields('night', night),
+    ...usageFields('international', international),
+    customer_service_calls: serviceCalls,
+    gender,
+    age,
+    [LABEL_FIELD.name]: churn,
+  };
+  return { record: inSchemaOrder(values), churnProbability };
+}
+
+/** The churn model's logit without its noise term. */
+function churnLogit(c: {
+  readonly serviceCalls: number;
+  readonly internationalPlan: boolean;
+  readonly voiceMailPlan: boolean;
+  readonly totalCharge: number;
+}): number {
+  const m = CHURN_MODEL;
+  return (
+    m.INTERCEPT +
+    (c.serviceCalls >= 4 ? m.SERVICE_CALLS_4_PLUS : 0) +
+    m.PER_SERVICE_CALL * c.serviceCalls +
+    (c.internationalPlan ? m.INTERNATIONAL_PLAN : 0) +
+    (c.voiceMailPlan ? m.VOICE_MAIL_PLAN : 0) +
+    m.PER_CHARGE_USD * (c.totalCharge - 59)
+  );
+}
+
+interface Usage {
+  readonly minutes: number;
+  readonly calls: number;
+  readonly charge: number;
+}
+
+/** Minutes (normal, to 0.1), calls and charge (minutes × tariff, to the cent) of one time of day. */
+function drawUsage(rng: Random, prefix: keyof typeof RATES, mean: number, sd: number, calls: () => number): Usage {
+  const minutes = Math.round(clampTo(`${prefix}_minutes`, rng.normal(mean, sd)) * 10) / 10;
+  return {
+    minutes,
+    calls: integerIn(`${prefix}_calls`, calls()),
+    charge: Math.round(clampTo(`${prefix}_charge`, minutes * RATES[prefix]) * 100) / 100,
+  };
+}
+
+function usageFields(prefix: string, usage: Usage): Record<string, number> {
+  return {
+    [`${prefix}_minutes`]: usage.minutes,
+    [`${prefix}_calls`]: usage.calls,
+    [`${prefix}_charge`]: usage.charge,
+  };
+}
+
+/** `x` clamped to the schema range of field `name`, and to [lo, hi] when given. */
+function clampTo(name: string, x: number, lo = -Infinity, hi = Infinity): number {
+  const spec = fieldSpec(name);
+  return Math.min(spec.max ?? Infinity, hi, Math.max(spec.min ?? -Infinity, lo, x));
+}
+
+/** `x` rounded and clamped to the schema range of integer field `name` (and to [lo, hi]). */
+function integerIn(name: string, x: number, lo = -Infinity, hi = Infinity): number {
+  return clampTo(name, Math.round(x), lo, hi);
+}
+
+/** A canonical value of category field `name`, drawn with the given weights (0 when unlisted). */
+function pickWeighted(rng: Random, name: string, weights: Readonly<Record<string, number>>): string {
+  const values = fieldSpec(name).values ?? [];
+  const value = values[rng.weighted(values.map((v) => weights[v] ?? 0))];
+  if (value === undefined) {
+    throw new Error(`the schema gives field ${name} no values`);
+  }
+  return value;
+}
+
+function fieldSpec(name: string): FieldSpec {
+  const spec = FIELDS_BY_NAME.get(name);
+  if (spec === undefined) {
+    throw new Error(`the churn schema has no field ${name}`);
+  }
+  return spec;
+}
+
+/** The values keyed in schema order; fails loudly if the schema and the generator disagree on the fields. */
+function inSchemaOrder(
+  values: Readonly<Record<string, string | number | boolean>>,
+): Record<string, string | number | boolean> {
+  const extra = Object.keys(values).filter((name) => !FIELDS_BY_NAME.has(name));
+  const lacking = CHURN_FIELDS.filter((f) => values[f.name] === undefined).map((f) => f.name);
+  if (extra.length > 0 || lacking.length > 0) {
+    throw new Error(
+      `the generator and the churn schema disagree: not in the schema: [${extra.join(', ')}]; not generated: [${lacking.join(', ')}]`,
+    );
+  }
+  return Object.fromEntries(CHURN_FIELDS.map((f) => [f.name, values[f.name] as string | number | boolean]));
+}
