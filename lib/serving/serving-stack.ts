@@ -15,12 +15,6 @@ import { ARTIFACT_PREFIXES } from '../contracts/lake-layout';
 import { SageMakerImages } from '../shared/sagemaker-images';
 import { SERVING_PARAMETERS } from '../contracts/serving';
 
-/**
- * The stack parameters through which an approved model reaches the endpoint: named by the deploy
- * function's module, which sets them, so the two cannot drift apart.
- */
-export const SERVING_PARAMETER_NAMES = SERVING_PARAMETERS;
-
 export interface ServingStackProps extends StackProps {
   /** The validated configuration of the stage being deployed. */
   readonly config: StageConfig;
@@ -183,7 +177,7 @@ interface ModelParameters {
  * contract the deploy function sets them by, and belong to the stack, so the stack is their scope.
  */
 function addModelParameters(stack: Stack, modelMonitor: boolean): ModelParameters {
-  const packageArn = new CfnParameter(stack, SERVING_PARAMETER_NAMES.modelPackageArn, {
+  const packageArn = new CfnParameter(stack, SERVING_PARAMETERS.modelPackageArn, {
     type: 'String',
     default: '',
     description: 'The approved model package version to serve; empty: no endpoint. Set by the deploy function.',
@@ -207,14 +201,14 @@ function addModelParameters(stack: Stack, modelMonitor: boolean): ModelParameter
   if (!modelMonitor) {
     return { packageArn, hasModel };
   }
-  const statistics = new CfnParameter(stack, SERVING_PARAMETER_NAMES.baselineStatisticsUri, {
+  const statistics = new CfnParameter(stack, SERVING_PARAMETERS.baselineStatisticsUri, {
     type: 'String',
     default: '',
     description:
       "The package's data-quality baseline statistics (statistics.json); empty: no baseline. Set by the deploy function.",
     allowedPattern: '^$|^s3://.+$',
   });
-  const constraints = new CfnParameter(stack, SERVING_PARAMETER_NAMES.baselineConstraintsUri, {
+  const constraints = new CfnParameter(stack, SERVING_PARAMETERS.baselineConstraintsUri, {
     type: 'String',
     default: '',
     description:

@@ -267,10 +267,14 @@ export class TrainingPipeline extends Construct {
       modelDataUrl: '{% $modelDataUrl %}',
     });
 
+    // Where the test split is, and where its scores go under the run: the scoring writes there and
+    // the evaluation reads both.
+    const testData = `${features}test/`;
+    const scores = 'transform/';
     const score = scoreTestSplitState(this, 'Score the test split', {
       names,
-      testData: `${features}test/`,
-      output: 'transform/',
+      testData,
+      output: scores,
       instanceType: props.transformInstanceType,
       key: props.key,
     });
@@ -289,8 +293,8 @@ export class TrainingPipeline extends Construct {
       payload: sfn.TaskInput.fromObject({
         runId: '{% $runId %}',
         modelName: names.modelName,
-        testData: `${features}test/`,
-        transformOutput: names.inRun('transform/'),
+        testData,
+        transformOutput: names.inRun(scores),
         evaluationOutput: names.inRun('evaluation/'),
       }),
       assign: { evaluation: '{% $states.result.Payload %}' },

@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 import { APPEND_ONLY_DENIED_ACTIONS } from '../../lib/shared/secure-bucket';
 import type { DataLakeStack } from '../../lib/lake/data-lake-stack';
 import { PRODUCTION_CONTEXT, buildApp, normalizedTemplate } from '../support/app';
-import { FROM_ALARMS_OF_THIS_ACCOUNT } from '../support/conditions';
+import { CLOUDWATCH_LOGS_KEY_STATEMENT, FROM_ALARMS_OF_THIS_ACCOUNT } from '../support/conditions';
 
 const MiB = 1024 * 1024;
 
@@ -536,31 +536,7 @@ describe('DataLakeStack (sandbox)', () => {
       ['data key', storage.key],
       ['audit key', audit.key],
     ])('lets CloudWatch Logs of this region use the %s only for log groups of this account', (_name, key) => {
-      expect(propertiesOf(template, key).KeyPolicy.Statement).toContainEqual({
-        Sid: 'AllowCloudWatchLogsToEncryptLogGroups',
-        Effect: 'Allow',
-        Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
-        Action: ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
-        Resource: '*',
-        Condition: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': {
-              'Fn::Join': [
-                '',
-                [
-                  'arn:',
-                  { Ref: 'AWS::Partition' },
-                  ':logs:',
-                  { Ref: 'AWS::Region' },
-                  ':',
-                  { Ref: 'AWS::AccountId' },
-                  ':log-group:*',
-                ],
-              ],
-            },
-          },
-        },
-      });
+      expect(propertiesOf(template, key).KeyPolicy.Statement).toContainEqual(CLOUDWATCH_LOGS_KEY_STATEMENT);
     });
   });
 

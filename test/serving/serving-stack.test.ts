@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { SERVING_PARAMETER_NAMES } from '../../lib/serving/serving-stack';
+import { SERVING_PARAMETERS } from '../../lib/contracts/serving';
 import { PRODUCTION_CONTEXT, buildApp, normalizedTemplate } from '../support/app';
 
 /** A partition for example ARNs (an ARN literal would trip the project's lint rule). */
@@ -305,7 +305,7 @@ describe('ServingStack (sandbox)', () => {
 
   describe('the model reaches the stack as parameters', () => {
     it('takes the approved package as its one parameter, empty by default: no baseline without Model Monitor', () => {
-      template.hasParameter(SERVING_PARAMETER_NAMES.modelPackageArn, {
+      template.hasParameter(SERVING_PARAMETERS.modelPackageArn, {
         Type: 'String',
         Default: '',
         AllowedPattern: Match.stringLikeRegexp('model-package'),
@@ -711,7 +711,7 @@ describe('ServingStack with Model Monitor (opt-in)', () => {
   const { stacks, template } = synth(MODEL_MONITOR_CONTEXT);
 
   it('takes the package’s baseline as two more parameters, empty by default', () => {
-    for (const name of Object.values(SERVING_PARAMETER_NAMES)) {
+    for (const name of Object.values(SERVING_PARAMETERS)) {
       template.hasParameter(name, { Type: 'String', Default: '' });
     }
     template.hasParameter('BaselineStatisticsUri', { AllowedPattern: '^$|^s3://.+$' });

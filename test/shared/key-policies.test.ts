@@ -9,7 +9,7 @@ import {
   fromAlarmsOfThisAccount,
 } from '../../lib/shared/key-policies';
 import { CDK_JSON_CONTEXT } from '../support/app';
-import { FROM_ALARMS_OF_THIS_ACCOUNT } from '../support/conditions';
+import { CLOUDWATCH_LOGS_KEY_STATEMENT, FROM_ALARMS_OF_THIS_ACCOUNT } from '../support/conditions';
 
 /** The statements of the policy of a key that `addStatement` was applied to, besides the CDK's account-root one. */
 function statementsAfter(addStatement: (key: kms.Key) => void): Record<string, unknown>[] {
@@ -23,33 +23,7 @@ function statementsAfter(addStatement: (key: kms.Key) => void): Record<string, u
 
 describe('key policies', () => {
   it('lets CloudWatch Logs of the key’s region encrypt only log groups of the key’s account', () => {
-    expect(statementsAfter(allowCloudWatchLogsToEncrypt)).toEqual([
-      {
-        Sid: 'AllowCloudWatchLogsToEncryptLogGroups',
-        Effect: 'Allow',
-        Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
-        Action: ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
-        Resource: '*',
-        Condition: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': {
-              'Fn::Join': [
-                '',
-                [
-                  'arn:',
-                  { Ref: 'AWS::Partition' },
-                  ':logs:',
-                  { Ref: 'AWS::Region' },
-                  ':',
-                  { Ref: 'AWS::AccountId' },
-                  ':log-group:*',
-                ],
-              ],
-            },
-          },
-        },
-      },
-    ]);
+    expect(statementsAfter(allowCloudWatchLogsToEncrypt)).toEqual([CLOUDWATCH_LOGS_KEY_STATEMENT]);
   });
 
   it('lets EventBridge make and open data keys for encrypted topics, without a source condition SNS would not honour', () => {

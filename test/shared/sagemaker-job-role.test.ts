@@ -5,25 +5,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SageMakerJobRole } from '../../lib/shared/sagemaker-job-role';
 import { CDK_JSON_CONTEXT } from '../support/app';
+import { accountArn } from '../support/conditions';
 
 const KEY_ARN = { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] };
 
 /** `arn:<partition>:logs:<region>:<account>:log-group:/aws/sagemaker/*<suffix>`, as the template holds it. */
 function sageMakerLogGroups(suffix = ''): unknown {
-  return {
-    'Fn::Join': [
-      '',
-      [
-        'arn:',
-        { Ref: 'AWS::Partition' },
-        ':logs:',
-        { Ref: 'AWS::Region' },
-        ':',
-        { Ref: 'AWS::AccountId' },
-        `:log-group:/aws/sagemaker/*${suffix}`,
-      ],
-    ],
-  };
+  return accountArn('logs', `log-group:/aws/sagemaker/*${suffix}`);
 }
 
 describe('SageMakerJobRole', () => {
