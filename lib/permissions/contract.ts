@@ -20,6 +20,7 @@
  * registry would need `ecr:BatchGetImage` and `ecr:GetDownloadUrlForLayer` on the role.
  */
 import type { StageName } from '../config';
+import { handlerPermissionRows, sagemakerArn as sagemaker } from './handler-permissions';
 import type { PermissionRow, StageFacts } from './types';
 
 export type { Caller, Expectation, PermissionRow, StageFacts } from './types';
@@ -67,11 +68,6 @@ const DOC = {
     'https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/sagemaker/aws.sdk.kotlin.services.sagemaker.model/-recommendation-job-input-config/volume-kms-key-id.html',
   sagemakerEndpointKey:
     'https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/sagemaker/aws.sdk.kotlin.services.sagemaker.model/-create-inference-experiment-request/kms-key.html',
-  endpointScaling:
-    'https://docs.aws.amazon.com/autoscaling/application/userguide/services-that-can-integrate-sagemaker.html',
-  scalingPrerequisites: 'https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-prerequisites.html',
-  dataQualitySchema:
-    'https://github.com/aws-cloudformation/aws-cloudformation-resource-providers-sagemaker/blob/main/aws-sagemaker-dataqualityjobdefinition/aws-sagemaker-dataqualityjobdefinition.json',
   monitoringScheduleSchema:
     'https://github.com/aws-cloudformation/aws-cloudformation-resource-providers-sagemaker/blob/main/aws-sagemaker-monitoringschedule/aws-sagemaker-monitoringschedule.json',
   s3Kms: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-UsingKMSEncryption.html',
@@ -193,8 +189,6 @@ const OUTSIDER = { otherAccount: 'anyone-there' } as const;
 const object = (bucket: string, key: string) => `{arn:${bucket}}/${key}`;
 /** A log stream of a log group. */
 const logStream = (logGroup: string, stream: string) => `{arn:${logGroup}}:log-stream:${stream}`;
-/** A SageMaker resource of the stage's account and region. */
-const sagemaker = (type: string, name: string) => `arn:{partition}:sagemaker:{region}:{account}:${type}/${name}`;
 
 /** What S3 sends KMS when it encrypts or decrypts an object of `bucket` for the caller (sent by the service). */
 const viaS3 = (bucket: string) => ({
@@ -1231,52 +1225,8 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     expect: 'allowed',
     doc: DOC.cfnServiceRole,
   },
-  ...(
-    [
-      ['model', 'ml-lifecycle-{stage}-churn-v3', ['CreateModel', 'DescribeModel', 'DeleteModel', 'AddTags']],
-      [
-        'endpoint-config',
-        'ml-lifecycle-{stage}-churn-v3',
-        ['CreateEndpointConfig', 'DescribeEndpointConfig', 'DeleteEndpointConfig', 'AddTags'],
-      ],
-      [
-        'endpoint',
-        'ml-lifecycle-{stage}-churn',
-        ['CreateEndpoint', 'UpdateEndpoint', 'DescribeEndpoint', 'DeleteEndpoint', 'AddTags', 'ListTags', 'DeleteTags'],
-      ],
-      [
-        'data-quality-job-definition',
-        'ml-lifecycle-{stage}-churn-data-quality-v3',
-        ['CreateDataQualityJobDefinition', 'DescribeDataQualityJobDefinition', 'DeleteDataQualityJobDefinition'],
-      ],
-      [
-        'monitoring-schedule',
-        'ml-lifecycle-{stage}-churn-data-quality',
-        [
-          'CreateMonitoringSchedule',
-          'DescribeMonitoringSchedule',
-          'UpdateMonitoringSchedule',
-          'DeleteMonitoringSchedule',
-        ],
-      ],
-    ] as const
-  ).flatMap(([type, name, actions]) =>
-    actions.map((action): PermissionRow => ({
-      id: `deploy-role-${type}-${action.toLowerCase()}`,
-      call: `CloudFormation calls ${action} for the serving ${type}`,
-      caller: role(SERVING.deployRole),
-      action: `sagemaker:${action}`,
-      resource: sagemaker(type, name),
-      expect: 'allowed',
-      doc:
-        type === 'data-quality-job-definition'
-          ? DOC.dataQualitySchema
-          : type === 'monitoring-schedule'
-            ? DOC.monitoringScheduleSchema
-            : DOC.sagemakerApi,
-      ...(type === 'data-quality-job-definition' || type === 'monitoring-schedule' ? { modelMonitor: true } : {}),
-    })),
-  ),
+  // Every documented handler permission of the types a model change touches (their own module).
+  ...handlerPermissionRows({ deployRole: SERVING.deployRole, servingRole: SERVING.role }),
   {
     id: 'deploy-role-model-reads-package',
     call: 'Creating a model from a model package reads the package',
@@ -1285,16 +1235,6 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     resource: sagemaker('model-package', 'ml-lifecycle-{stage}-churn/3'),
     expect: 'allowed',
     doc: DOC.sagemakerApi,
-  },
-  {
-    id: 'deploy-role-passes-serving-role',
-    call: 'CloudFormation passes the serving role to SageMaker (model, job definition, schedule)',
-    caller: role(SERVING.deployRole),
-    action: 'iam:PassRole',
-    resource: `{arn:${SERVING.role}}`,
-    context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
-    expect: 'allowed',
-    doc: DOC.dataQualitySchema,
   },
   {
     id: 'deploy-role-endpoint-key-grant',
@@ -1325,48 +1265,6 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     expect: 'allowed',
     doc: DOC.guardrails,
   })),
-  ...[
-    'application-autoscaling:RegisterScalableTarget',
-    'application-autoscaling:DescribeScalableTargets',
-    'application-autoscaling:PutScalingPolicy',
-    'application-autoscaling:DescribeScalingPolicies',
-    'application-autoscaling:DeleteScalingPolicy',
-    'application-autoscaling:DeregisterScalableTarget',
-  ].map((action): PermissionRow => ({
-    id: `deploy-role-scaling-${action.split(':')[1]?.toLowerCase()}`,
-    call: "CloudFormation registers the variant's scaling and its target-tracking policy",
-    caller: role(SERVING.deployRole),
-    action,
-    // Application Auto Scaling's Describe actions take no resource.
-    resource: action.includes(':Describe')
-      ? '*'
-      : 'arn:{partition}:application-autoscaling:{region}:{account}:scalable-target/0123456789abcdef0123456789abcdef',
-    expect: 'allowed',
-    doc: DOC.scalingPrerequisites,
-  })),
-  ...['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'].map(
-    (action): PermissionRow => ({
-      id: `deploy-role-target-tracking-${action.split(':')[1]?.toLowerCase()}`,
-      call: 'The target-tracking policy creates and removes its alarms',
-      caller: role(SERVING.deployRole),
-      action,
-      resource:
-        'arn:{partition}:cloudwatch:{region}:{account}:alarm:TargetTracking-endpoint/ml-lifecycle-{stage}-churn/variant/AllTraffic-AlarmHigh-0123',
-      expect: 'allowed',
-      doc: DOC.scalingPrerequisites,
-    }),
-  ),
-  {
-    id: 'deploy-role-scaling-linked-role',
-    call: "Registering the first SageMaker scalable target creates Application Auto Scaling's service-linked role",
-    caller: role(SERVING.deployRole),
-    action: 'iam:CreateServiceLinkedRole',
-    resource:
-      'arn:{partition}:iam::{account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
-    context: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' },
-    expect: 'allowed',
-    doc: DOC.endpointScaling,
-  },
   {
     id: 'deploy-role-cannot-touch-pipeline',
     call: 'The deploy role creates a training job',

@@ -93,7 +93,8 @@ export function readBootstrapVersion(scope: IConstruct): iam.PolicyStatement {
  * The groups of statements of the deploy role's policy, in the policy's order: for each resource
  * type a model update creates, updates or deletes, what CloudFormation's handlers call (the
  * `handlers.<create|update|delete|read>.permissions` and `tagging.permissions` of the type's
- * registry schema, checked against the schemas in test/serving/serving-stack.test.ts), what
+ * registry schema, checked against the schemas by the permission contract's rows from
+ * lib/permissions/handler-permissions.ts), what
  * SageMaker checks of the caller while it does, and what the stack update itself reads.
  */
 export function deployRolePermissions(scope: IConstruct, props: DeployRolePolicyProps): PermissionGroup[] {

@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SERVING_PARAMETERS } from '../../lib/contracts/serving';
+import { HANDLER_PERMISSIONS } from '../../lib/permissions/handler-permissions';
 import { PRODUCTION_CONTEXT, buildApp, normalizedTemplate } from '../support/app';
 
 /** A partition for example ARNs (an ARN literal would trip the project's lint rule). */
@@ -100,136 +101,6 @@ function allowed(statements: Statement[]): Map<string, unknown[]> {
   return actions;
 }
 
-/** A documented permission that the deploy role deliberately does not get, and why. */
-type NotNeeded = Readonly<Record<string, string>>;
-
-/**
- * What CloudFormation needs to create, update, delete and read each resource type that a change of
- * the model parameters touches: the `handlers.<create|update|delete|read>.permissions` and
- * `tagging.permissions` of the type's CloudFormation registry schema (`aws cloudformation
- * describe-type --type RESOURCE --type-name <type>`, or the region's CloudformationSchema.zip at
- * https://schema.cloudformation.us-east-1.amazonaws.com/CloudformationSchema.zip). The lists are
- * copied from the schemas, not from the construct, so that this test checks the construct against
- * the documentation rather than against itself. Keep them in schema order when refreshing them.
- */
-const HANDLER_PERMISSIONS: Readonly<
-  Record<string, { readonly source: string; readonly permissions: readonly string[]; readonly notNeeded?: NotNeeded }>
-> = {
-  'AWS::SageMaker::Model': {
-    source: 'registry schema AWS::SageMaker::Model: create, update, delete, read, tagging',
-    permissions: [
-      ...['iam:PassRole', 'sagemaker:AddTags', 'sagemaker:CreateModel'],
-      ...['sagemaker:AddTags', 'sagemaker:DeleteTags'],
-      ...['sagemaker:DeleteModel'],
-      ...['sagemaker:DescribeModel', 'sagemaker:ListTags'],
-      ...['sagemaker:ListTags', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
-    ],
-  },
-  'AWS::SageMaker::EndpointConfig': {
-    // Its registry schema has no handlers section (a type CloudFormation still provisions itself),
-    // so the list is the SageMaker API actions the type maps to (API reference: CreateEndpointConfig,
-    // DescribeEndpointConfig, DeleteEndpointConfig, AddTags: the app tags every resource).
-    source: 'SageMaker API reference: CreateEndpointConfig, DescribeEndpointConfig, DeleteEndpointConfig, AddTags',
-    permissions: [
-      'sagemaker:CreateEndpointConfig',
-      'sagemaker:DescribeEndpointConfig',
-      'sagemaker:DeleteEndpointConfig',
-      'sagemaker:AddTags',
-      'sagemaker:ListTags',
-    ],
-  },
-  'AWS::SageMaker::Endpoint': {
-    source: 'registry schema AWS::SageMaker::Endpoint: create, update, delete, read, tagging',
-    permissions: [
-      ...['sagemaker:CreateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:AddTags'],
-      ...['sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:AddTags', 'sagemaker:DeleteTags'],
-      ...['sagemaker:DeleteEndpoint', 'sagemaker:DescribeEndpoint'],
-      ...['sagemaker:DescribeEndpoint', 'sagemaker:ListTags'],
-      ...['sagemaker:AddTags', 'sagemaker:DeleteTags', 'sagemaker:ListTags'],
-    ],
-  },
-  'AWS::ApplicationAutoScaling::ScalableTarget': {
-    source: 'registry schema AWS::ApplicationAutoScaling::ScalableTarget: create, update, delete, read',
-    permissions: [
-      ...[
-        'application-autoscaling:DescribeScalableTargets',
-        'application-autoscaling:RegisterScalableTarget',
-        'application-autoscaling:DescribeScheduledActions',
-        'application-autoscaling:PutScheduledAction',
-        'iam:PassRole',
-        'iam:CreateServiceLinkedRole',
-        'cloudwatch:PutMetricAlarm',
-        'cloudwatch:DeleteAlarms',
-        'cloudwatch:DescribeAlarms',
-        'lambda:GetProvisionedConcurrencyConfig',
-        'lambda:PutProvisionedConcurrencyConfig',
-        'lambda:DeleteProvisionedConcurrencyConfig',
-      ],
-      ...[
-        'application-autoscaling:RegisterScalableTarget',
-        'application-autoscaling:DescribeScalableTargets',
-        'application-autoscaling:DescribeScheduledActions',
-        'application-autoscaling:DeleteScheduledAction',
-        'application-autoscaling:PutScheduledAction',
-        'cloudwatch:PutMetricAlarm',
-        'cloudwatch:DeleteAlarms',
-        'cloudwatch:DescribeAlarms',
-        'lambda:GetProvisionedConcurrencyConfig',
-        'lambda:PutProvisionedConcurrencyConfig',
-        'lambda:DeleteProvisionedConcurrencyConfig',
-      ],
-      ...['application-autoscaling:DeregisterScalableTarget'],
-      ...['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScheduledActions'],
-    ],
-    notNeeded: {
-      'lambda:GetProvisionedConcurrencyConfig': 'only for targets in the lambda namespace; this one is sagemaker',
-      'lambda:PutProvisionedConcurrencyConfig': 'only for targets in the lambda namespace; this one is sagemaker',
-      'lambda:DeleteProvisionedConcurrencyConfig': 'only for targets in the lambda namespace; this one is sagemaker',
-    },
-  },
-  'AWS::ApplicationAutoScaling::ScalingPolicy': {
-    source: 'registry schema AWS::ApplicationAutoScaling::ScalingPolicy: create, update, delete, read',
-    permissions: [
-      ...[
-        'application-autoscaling:DescribeScalingPolicies',
-        'application-autoscaling:PutScalingPolicy',
-        'cloudwatch:GetMetricData',
-      ],
-      ...[
-        'application-autoscaling:DescribeScalingPolicies',
-        'application-autoscaling:PutScalingPolicy',
-        'cloudwatch:GetMetricData',
-      ],
-      ...['application-autoscaling:DescribeScalingPolicies', 'application-autoscaling:DeleteScalingPolicy'],
-      ...['application-autoscaling:DescribeScalingPolicies'],
-    ],
-  },
-  'AWS::SageMaker::DataQualityJobDefinition': {
-    source: 'registry schema AWS::SageMaker::DataQualityJobDefinition: create, delete, read, tagging (no update)',
-    permissions: [
-      ...[
-        'sagemaker:CreateDataQualityJobDefinition',
-        'sagemaker:DescribeDataQualityJobDefinition',
-        'sagemaker:AddTags',
-        'sagemaker:ListTags',
-        'iam:PassRole',
-      ],
-      ...['sagemaker:DeleteDataQualityJobDefinition'],
-      ...['sagemaker:DescribeDataQualityJobDefinition', 'sagemaker:ListTags'],
-      ...['sagemaker:AddTags', 'sagemaker:ListTags'],
-    ],
-  },
-  'AWS::SageMaker::MonitoringSchedule': {
-    source: 'registry schema AWS::SageMaker::MonitoringSchedule: create, update, delete, read',
-    permissions: [
-      ...['sagemaker:CreateMonitoringSchedule', 'sagemaker:DescribeMonitoringSchedule', 'iam:PassRole'],
-      ...['sagemaker:UpdateMonitoringSchedule', 'sagemaker:DescribeMonitoringSchedule'],
-      ...['sagemaker:DeleteMonitoringSchedule', 'sagemaker:DescribeMonitoringSchedule'],
-      ...['sagemaker:DescribeMonitoringSchedule'],
-    ],
-  },
-};
-
 /** The names of the stacks whose outputs a template reads with `Fn::GetStackOutput`. */
 function stackOutputsRead(node: unknown): string[] {
   if (Array.isArray(node)) {
@@ -245,7 +116,10 @@ function stackOutputsRead(node: unknown): string[] {
   return Object.values(node).flatMap(stackOutputsRead);
 }
 
-/** The monitor's resource types, whose permissions the deploy role has only with Model Monitor. */
+/**
+ * The Model Monitor resource types: they need a model and its baseline (`HasModelAndBaseline`), and
+ * the deploy role has their permissions only with Model Monitor.
+ */
 const MONITOR_TYPES = ['AWS::SageMaker::DataQualityJobDefinition', 'AWS::SageMaker::MonitoringSchedule'];
 
 /**
@@ -276,9 +150,6 @@ function typesChangedByTheModel(template: Template): string[] {
   }
   return [...new Set([...changed].map((id) => json.Resources[id]?.Type ?? ''))].sort();
 }
-
-/** The Model Monitor resource types, which need a model and its baseline (`HasModelAndBaseline`). */
-const MONITOR = ['AWS::SageMaker::DataQualityJobDefinition', 'AWS::SageMaker::MonitoringSchedule'];
 
 /** Parameter values: a package version, and its baseline. */
 const PACKAGE = {
@@ -343,7 +214,7 @@ describe('ServingStack (sandbox)', () => {
     });
 
     it('has no Model Monitor (opt-in): no monitor, no baseline condition, no analyzer image, no violations alarm', () => {
-      for (const type of MONITOR) {
+      for (const type of MONITOR_TYPES) {
         template.resourceCountIs(type, 0);
       }
       expect(Object.keys(template.toJSON().Conditions as object)).toEqual(['HasModel']);
@@ -553,19 +424,6 @@ describe('ServingStack (sandbox)', () => {
       );
     });
 
-    it.each(Object.entries(HANDLER_PERMISSIONS).filter(([type]) => !MONITOR_TYPES.includes(type)))(
-      'lets CloudFormation create, update and delete %s as its documented handlers do',
-      (type, { source, permissions, notNeeded }) => {
-        const actions = allowed(deployStatements(template));
-        const missing = [...new Set(permissions)].filter((p) => notNeeded?.[p] === undefined && !actions.has(p));
-        expect({ type, source, missing }).toEqual({ type, source, missing: [] });
-        // What is documented but left out is left out for good: granting it would be a mistake.
-        for (const permission of Object.keys(notNeeded ?? {})) {
-          expect({ type, permission, allowed: actions.has(permission) }).toEqual({ type, permission, allowed: false });
-        }
-      },
-    );
-
     it('groups the deploy role’s statements under exactly the resource types a model deployment touches', () => {
       expect(typesNamedByTheDeployPolicy(stacks)).toEqual(typesChangedByTheModel(template));
     });
@@ -574,18 +432,10 @@ describe('ServingStack (sandbox)', () => {
       expect(typesChangedByTheModel(template)).not.toContain('AWS::CloudWatch::Alarm');
     });
 
-    it('lets CloudFormation tag the scalable target, which carries the app tags', () => {
+    it('tags the scalable target with the app tags, so CloudFormation tags it (the contract’s handler-scalabletarget-*-tagresource rows)', () => {
       template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
         Tags: Match.arrayWith([{ Key: 'project', Value: 'ml-lifecycle-cdk' }]),
       });
-      const actions = allowed(deployStatements(template));
-      for (const action of [
-        'application-autoscaling:TagResource',
-        'application-autoscaling:UntagResource',
-        'application-autoscaling:ListTagsForResource',
-      ]) {
-        expect({ action, allowed: actions.has(action) }).toEqual({ action, allowed: true });
-      }
     });
 
     it('lets CloudFormation read the outputs of every stack the template reads them from, by stack', () => {
@@ -727,7 +577,7 @@ describe('ServingStack with Model Monitor (opt-in)', () => {
     });
     for (const [types, condition] of [
       [CONDITIONAL, 'HasModel'],
-      [MONITOR, 'HasModelAndBaseline'],
+      [MONITOR_TYPES, 'HasModelAndBaseline'],
     ] as const) {
       for (const type of types) {
         const found = Object.values(resources(template, type));
@@ -739,7 +589,7 @@ describe('ServingStack with Model Monitor (opt-in)', () => {
   it('deploys the endpoint with a package, and the monitor only with its baseline as well', () => {
     const all = Object.keys(template.toJSON().Resources as object);
     const endpoint = idsOf(template, CONDITIONAL);
-    const monitor = idsOf(template, MONITOR);
+    const monitor = idsOf(template, MONITOR_TYPES);
     expect(monitor).toHaveLength(2);
     const unconditional = all.filter((id) => !endpoint.includes(id) && !monitor.includes(id));
     expect(deployedWith(template, {})).toEqual(unconditional);
@@ -817,13 +667,4 @@ describe('ServingStack with Model Monitor (opt-in)', () => {
   it('groups the deploy role’s statements under exactly the resource types a model deployment touches, the monitor’s too', () => {
     expect(typesNamedByTheDeployPolicy(stacks)).toEqual(typesChangedByTheModel(template));
   });
-
-  it.each(Object.entries(HANDLER_PERMISSIONS).filter(([type]) => MONITOR_TYPES.includes(type)))(
-    'lets CloudFormation create, update and delete %s as its documented handlers do',
-    (type, { source, permissions }) => {
-      const actions = allowed(deployStatements(template));
-      const missing = [...new Set(permissions)].filter((p) => !actions.has(p));
-      expect({ type, source, missing }).toEqual({ type, source, missing: [] });
-    },
-  );
 });
