@@ -23,7 +23,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
 import { ConfigError, loadStageConfig, STAGE_NAMES, type StageConfig } from '../lib/config';
 import { DEFAULT_TOOLKIT_STACK_NAME, type BootstrapRequirement } from '../lib/preflight/bootstrap';
-import { globalInfrastructureQueryRegion } from '../lib/preflight/checks';
+import { globalInfrastructureQueryRegion } from '../lib/preflight/services';
 import { type HostFacts, type ImdsPolicy, imdsPolicy } from '../lib/preflight/credentials';
 import { CredentialsError, errorInfo, noCredentialsMessage } from '../lib/preflight/errors';
 import { exitCodeOf, formatReport } from '../lib/preflight/result';
