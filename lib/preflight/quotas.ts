@@ -21,18 +21,20 @@ export const SAGEMAKER_SERVICE_CODE = 'sagemaker';
  */
 async function findQuotas(
   names: ReadonlySet<string>,
-  list: (nextToken: string | undefined) => Promise<{ quotas: readonly ServiceQuota[]; nextToken?: string }>,
+  list: (
+    nextToken: string | undefined,
+  ) => Promise<{ readonly Quotas?: readonly ServiceQuota[]; readonly NextToken?: string }>,
 ): Promise<Map<string, ServiceQuota>> {
   const found = new Map<string, ServiceQuota>();
   let nextToken: string | undefined;
   do {
     const page = await list(nextToken);
-    for (const quota of page.quotas) {
+    for (const quota of page.Quotas ?? []) {
       if (quota.QuotaName !== undefined && names.has(quota.QuotaName)) {
         found.set(quota.QuotaName, quota);
       }
     }
-    nextToken = page.nextToken;
+    nextToken = page.NextToken;
   } while (nextToken !== undefined && found.size < names.size);
   return found;
 }
@@ -52,24 +54,20 @@ export async function checkQuotas(
   let applied: Map<string, ServiceQuota>;
   let defaults = new Map<string, ServiceQuota>();
   try {
-    applied = await findQuotas(names, async (NextToken) => {
-      const out = await client.send(
-        new ListServiceQuotasCommand({ ServiceCode: SAGEMAKER_SERVICE_CODE, MaxResults: 100, NextToken }),
-      );
-      return { quotas: out.Quotas ?? [], ...(out.NextToken === undefined ? {} : { nextToken: out.NextToken }) };
-    });
+    applied = await findQuotas(names, (NextToken) =>
+      client.send(new ListServiceQuotasCommand({ ServiceCode: SAGEMAKER_SERVICE_CODE, MaxResults: 100, NextToken })),
+    );
   } catch (error) {
     return [couldNotCheck('SageMaker quotas', error, 'servicequotas:ListServiceQuotas')];
   }
   const unapplied = new Set([...names].filter((n) => !applied.has(n)));
   if (unapplied.size > 0) {
     try {
-      defaults = await findQuotas(unapplied, async (NextToken) => {
-        const out = await client.send(
+      defaults = await findQuotas(unapplied, (NextToken) =>
+        client.send(
           new ListAWSDefaultServiceQuotasCommand({ ServiceCode: SAGEMAKER_SERVICE_CODE, MaxResults: 100, NextToken }),
-        );
-        return { quotas: out.Quotas ?? [], ...(out.NextToken === undefined ? {} : { nextToken: out.NextToken }) };
-      });
+        ),
+      );
     } catch (error) {
       return [couldNotCheck('SageMaker quotas', error, 'servicequotas:ListAWSDefaultServiceQuotas')];
     }
