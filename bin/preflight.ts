@@ -21,11 +21,12 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
+import { describeError } from '../lib/shared/cli/aws-errors';
 import { ConfigError, loadStageConfig, STAGE_NAMES, type StageConfig } from '../lib/config';
 import { DEFAULT_TOOLKIT_STACK_NAME, type BootstrapRequirement } from '../lib/preflight/bootstrap';
-import { globalInfrastructureQueryRegion } from '../lib/preflight/checks';
+import { globalInfrastructureQueryRegion } from '../lib/preflight/services';
 import { type HostFacts, type ImdsPolicy, imdsPolicy } from '../lib/preflight/credentials';
-import { CredentialsError, errorInfo, noCredentialsMessage } from '../lib/preflight/errors';
+import { CredentialsError, noCredentialsMessage } from '../lib/preflight/errors';
 import { exitCodeOf, formatReport } from '../lib/preflight/result';
 import { type PreflightClients, runPreflight } from '../lib/preflight/run';
 import { runMain } from '../lib/shared/cli/run-main';
@@ -323,7 +324,7 @@ export async function main(argv: readonly string[], deps: PreflightDeps = {}): P
   try {
     await provider();
   } catch (error) {
-    const { message } = errorInfo(error);
+    const { message } = describeError(error);
     const imds = policy.consult ? '' : ` (the EC2 instance metadata service was not asked: ${policy.reason})`;
     return fail(noCredentialsMessage(`${message}${imds}`), 1);
   }
@@ -350,7 +351,7 @@ export async function main(argv: readonly string[], deps: PreflightDeps = {}): P
     if (error instanceof CredentialsError) {
       return fail(error.message, 1);
     }
-    const { name, message } = errorInfo(error);
+    const { name, message } = describeError(error);
     return fail(`${name}: ${message}`, 1);
   } finally {
     for (const client of Object.values(clients) as { destroy(): void }[]) {

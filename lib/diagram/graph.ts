@@ -1,4 +1,7 @@
-import { type App, CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import { type App, Stack } from 'aws-cdk-lib';
+import { compare } from './compare';
+import { isCustomResource, isPlumbing, resourceCounts, usingProperties } from './resource-types';
+import { property, references, type StackInfo, stackInfo } from './templates';
 
 /**
  * The architecture of a synthesized app as a graph of constructs, for the diagram.
@@ -63,100 +66,6 @@ export interface ArchitectureEdge {
   readonly from: string;
   /** The path of the node referenced. */
   readonly to: string;
-}
-
-/** Plumbing: never a node of its own, never in a label. */
-const PLUMBING_TYPES: ReadonlySet<string> = new Set([
-  'AWS::CDK::Metadata',
-  'AWS::CloudFormation::CustomResource',
-  'AWS::Glue::SecurityConfiguration',
-  'AWS::IAM::ManagedPolicy',
-  'AWS::IAM::Policy',
-  'AWS::IAM::Role',
-  'AWS::KMS::Alias',
-  'AWS::Lambda::EventInvokeConfig',
-  'AWS::Lambda::Permission',
-  'AWS::Logs::LogGroup',
-  'AWS::Logs::LogStream',
-  'AWS::Logs::ResourcePolicy',
-  'AWS::S3::BucketPolicy',
-  'AWS::SNS::TopicPolicy',
-  'AWS::SQS::QueuePolicy',
-]);
-
-/**
- * Properties that say who may use a resource, or what runs it, rather than what it uses: their
- * references make no edge. `'*'`: the whole resource (a resource policy, a permission).
- */
-const NOT_USING: Readonly<Record<string, '*' | readonly string[]>> = {
-  'AWS::IAM::Role': ['AssumeRolePolicyDocument'],
-  'AWS::KMS::Key': ['KeyPolicy'],
-  'AWS::Lambda::Permission': '*',
-  'AWS::Logs::ResourcePolicy': '*',
-  'AWS::S3::BucketPolicy': '*',
-  'AWS::SNS::TopicPolicy': '*',
-  'AWS::SQS::QueuePolicy': '*',
-};
-
-/**
- * How types are named in labels, most important first (the order of a label). `null`: a part of
- * a resource named elsewhere in the label (a Glue trigger of a workflow, an endpoint config of an
- * endpoint), which makes a node but is not listed. Types not here are labelled after these, from
- * their CloudFormation name.
- */
-const TYPE_NAMES: readonly (readonly [string, string | null, string?])[] = [
-  ['AWS::S3::Bucket', 'S3 bucket'],
-  ['AWS::KMS::Key', 'KMS key'],
-  ['AWS::Kinesis::Stream', 'Kinesis data stream'],
-  ['AWS::KinesisFirehose::DeliveryStream', 'Firehose stream'],
-  ['AWS::Glue::Database', 'Glue database'],
-  ['AWS::Glue::Table', 'Glue table'],
-  ['AWS::Glue::Job', 'Glue job'],
-  ['AWS::Glue::Workflow', 'Glue workflow'],
-  ['AWS::Athena::WorkGroup', 'Athena workgroup'],
-  ['AWS::Athena::NamedQuery', 'Athena saved query', 'Athena saved queries'],
-  ['AWS::StepFunctions::StateMachine', 'Step Functions state machine'],
-  ['AWS::SageMaker::ModelPackageGroup', 'SageMaker model package group'],
-  ['AWS::SageMaker::Endpoint', 'SageMaker endpoint'],
-  ['AWS::SageMaker::Model', 'SageMaker model'],
-  ['AWS::SageMaker::MonitoringSchedule', 'SageMaker monitoring schedule'],
-  ['AWS::SageMaker::DataQualityJobDefinition', 'data quality job definition'],
-  ['AWS::Lambda::Function', 'Lambda function'],
-  ['AWS::SQS::Queue', 'SQS queue'],
-  ['AWS::DynamoDB::Table', 'DynamoDB table'],
-  ['AWS::SNS::Topic', 'SNS topic'],
-  ['AWS::Events::Rule', 'EventBridge rule'],
-  ['AWS::CloudTrail::Trail', 'CloudTrail trail'],
-  ['AWS::ApplicationAutoScaling::ScalableTarget', 'auto scaling target'],
-  ['AWS::CloudWatch::Alarm', 'CloudWatch alarm'],
-  ['AWS::CloudWatch::Dashboard', 'CloudWatch dashboard'],
-  ['AWS::ApplicationAutoScaling::ScalingPolicy', null],
-  ['AWS::Glue::Trigger', null],
-  ['AWS::Logs::MetricFilter', null],
-  ['AWS::SageMaker::EndpointConfig', null],
-];
-const TYPE_RANK = new Map(TYPE_NAMES.map(([type], i) => [type, i]));
-
-/** A resource of a synthesized template, as far as the diagram reads it. */
-interface TemplateResource {
-  readonly Type?: string;
-  readonly Properties?: unknown;
-}
-
-interface StackTemplate {
-  readonly Resources?: Readonly<Record<string, TemplateResource>>;
-  readonly Outputs?: Readonly<
-    Record<string, { readonly Value?: unknown; readonly Export?: { readonly Name?: unknown } }>
-  >;
-}
-
-/** One stack as the diagram sees it: its construct and its template. */
-interface StackInfo {
-  readonly stack: Stack;
-  readonly path: string;
-  readonly template: StackTemplate;
-  /** Logical id → the resource's construct path. */
-  readonly pathOf: ReadonlyMap<string, string>;
 }
 
 /** One resource of the app. */
@@ -317,108 +226,6 @@ export function architectureGraph(app: App): ArchitectureGraph {
   };
 }
 
-function stackInfo(stack: Stack): StackInfo {
-  const path = stack.node.path;
-  const pathOf = new Map<string, string>();
-  for (const resource of stack.node.findAll()) {
-    if (CfnResource.isCfnResource(resource) && Stack.of(resource) === stack) {
-      pathOf.set(stack.resolve(resource.logicalId) as string, resource.node.path);
-    }
-  }
-  const stage = Stage.of(stack);
-  if (stage === undefined) {
-    throw new Error(`stack ${path} is not in an app or stage, so it has no template to draw`);
-  }
-  const template = stage.synth().getStackArtifact(stack.artifactId).template as StackTemplate;
-  return { stack, path, template, pathOf };
-}
-
-type Reference =
-  | { readonly kind: 'local'; readonly logicalId: string }
-  | { readonly kind: 'import'; readonly exportName: string }
-  | { readonly kind: 'output'; readonly stackName: string; readonly outputName: string };
-
-/** The references in a template fragment: `Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::ImportValue`, `Fn::GetStackOutput`. */
-function references(value: unknown): Reference[] {
-  if (Array.isArray(value)) {
-    return (value as unknown[]).flatMap(references);
-  }
-  if (value === null || typeof value !== 'object') {
-    return [];
-  }
-  const entries = Object.entries(value);
-  const [key, arg] = entries.length === 1 ? (entries[0] as [string, unknown]) : ['', undefined];
-  switch (key) {
-    case 'Ref':
-      return typeof arg === 'string' && !arg.startsWith('AWS::') ? [{ kind: 'local', logicalId: arg }] : [];
-    case 'Fn::GetAtt': {
-      const target = Array.isArray(arg)
-        ? (arg as unknown[])[0]
-        : typeof arg === 'string'
-          ? arg.split('.')[0]
-          : undefined;
-      return typeof target === 'string' ? [{ kind: 'local', logicalId: target }] : references(arg);
-    }
-    case 'Fn::Sub': {
-      const [text, variables] = Array.isArray(arg) ? (arg as unknown[]) : [arg, {}];
-      const names = new Set(variables !== null && typeof variables === 'object' ? Object.keys(variables) : []);
-      const inText =
-        typeof text === 'string'
-          ? [...text.matchAll(/\$\{([^!}][^}.]*)(?:\.[^}]*)?\}/g)]
-              .map((m) => m[1] ?? '')
-              .filter((name) => !name.startsWith('AWS::') && !names.has(name))
-              .map((logicalId): Reference => ({ kind: 'local', logicalId }))
-          : [];
-      return [...inText, ...references(variables)];
-    }
-    case 'Fn::ImportValue':
-      return typeof arg === 'string' ? [{ kind: 'import', exportName: arg }] : [];
-    case 'Fn::GetStackOutput': {
-      const stackName = property(arg, 'StackName');
-      const outputName = property(arg, 'OutputName');
-      return typeof stackName === 'string' && typeof outputName === 'string'
-        ? [{ kind: 'output', stackName, outputName }]
-        : [];
-    }
-    default:
-      return entries.flatMap(([, v]) => references(v));
-  }
-}
-
-/** The properties of a resource whose references are uses. */
-function usingProperties(type: string, properties: unknown): unknown {
-  const ignored = isCustomResource(type) ? ['ServiceToken'] : (NOT_USING[type] ?? []);
-  if (ignored === '*' || properties === null || typeof properties !== 'object') {
-    return ignored === '*' ? undefined : properties;
-  }
-  return Object.fromEntries(Object.entries(properties).filter(([name]) => !ignored.includes(name)));
-}
-
-function property(value: unknown, name: string): unknown {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
-}
-
-function isCustomResource(type: string): boolean {
-  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
-}
-
-function isPlumbing(type: string): boolean {
-  return PLUMBING_TYPES.has(type) || isCustomResource(type);
-}
-
-function resourceCounts(types: ReadonlyMap<string, number>): ResourceCount[] {
-  return [...types.entries()]
-    .sort(([a], [b]) => (TYPE_RANK.get(a) ?? Infinity) - (TYPE_RANK.get(b) ?? Infinity) || compare(a, b))
-    .flatMap(([type, count]) => {
-      const known = TYPE_NAMES[TYPE_RANK.get(type) ?? -1];
-      if (known?.[1] === null) {
-        return [];
-      }
-      const name = known?.[1] ?? type.replace(/^AWS::/, '').replace(/::/g, ' ');
-      return [{ type, name, plural: known?.[2] ?? `${name}s`, count }];
-    });
-}
-
 function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   const existing = map.get(key);
   if (existing !== undefined) {
@@ -427,9 +234,4 @@ function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   const created = create();
   map.set(key, created);
   return created;
-}
-
-/** Code-point order, the same on every machine and locale. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import type { App } from 'aws-cdk-lib';
+import { compare } from './compare';
 import {
   type ArchitectureGraph,
   type ArchitectureNode,
@@ -90,7 +91,7 @@ export function resourcesLabel(resources: readonly ResourceCount[]): string {
 export function mermaidIds(paths: readonly string[]): ReadonlyMap<string, string> {
   const ids = new Map<string, string>();
   const taken = new Set<string>();
-  for (const path of [...new Set(paths)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const path of [...new Set(paths)].sort(compare)) {
     const base = `${/^[A-Za-z]/.test(path) ? '' : 'n'}${path.replace(/[^A-Za-z0-9_]/g, '_')}`;
     let candidate = base;
     for (let n = 2; taken.has(candidate) || RESERVED_IDS.has(candidate.toLowerCase()); n++) {

@@ -97,7 +97,8 @@ export const DEFAULT_MAX_DELAY_MS = 5000;
 /**
  * Puts `records` to `stream` and reports what happened. Resolves with the report even when some
  * records failed (look at `failed`); rejects with a `ProducerError` (`put-errors.ts`) when the run
- * cannot go on (missing stream, credentials, access, invalid request), after which nothing more is sent.
+ * cannot go on (missing stream, credentials, region, access, invalid request, a host name that does not
+ * resolve), after which nothing more is sent.
  */
 export async function sendRecords(options: SendRecordsOptions): Promise<ProducerReport> {
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;

@@ -12,7 +12,8 @@ import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisClient, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { backoffDelay } from './pacing';
 import type { ProducerReport, ReportTally } from './producer-report';
-import { describeError, fatalError, isPermanentEntryError, ProducerError } from './put-errors';
+import { describeError } from '../shared/cli/aws-errors';
+import { fatalError, isPermanentEntryError, ProducerError } from './put-errors';
 import type { Entry } from './record-batches';
 import { streamTarget } from './stream-target';
 
@@ -68,8 +69,8 @@ export async function putBatch(batch: readonly Entry[], ctx: PutBatchContext): P
       if (stop !== undefined) {
         throw new ProducerError(stop.code, stop.message, ctx.report(), { cause: error });
       }
-      const { code, message } = describeError(error);
-      pending = pending.map((e) => ({ ...e, errorCode: code, errorMessage: message }));
+      const { name, message } = describeError(error);
+      pending = pending.map((e) => ({ ...e, errorCode: name, errorMessage: message }));
       continue;
     }
     const results = output.Records ?? [];

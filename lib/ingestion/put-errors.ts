@@ -1,22 +1,29 @@
 /**
  * What a `PutRecords` error means for the run: a per-entry error that no retry fixes, a whole-request
  * error worth retrying (throttling, 5xx, network), or one that stops the run with a
- * {@link ProducerError} saying what to do (no stream, credentials, region, access, invalid request).
+ * {@link ProducerError} saying what to do. The failures any AWS call can hit (credentials, region,
+ * access, network) are described by the shared describer (`lib/shared/cli/aws-errors.ts`); this file
+ * keeps the stream's own (no stream, KMS, invalid request) and the retry policy.
  */
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { credentialsHelp, isCredentialError } from '../shared/cli/aws-errors';
+import {
+  accessDeniedMessage,
+  type AwsFailureKind,
+  describeAwsFailure,
+  describeError,
+  errorProperty,
+  inRegion,
+  isThrottling,
+  isTransientNetworkError,
+} from '../shared/cli/aws-errors';
 import type { ProducerReport } from './producer-report';
 
 /** Why a run stopped early. */
 export type ProducerErrorCode =
+  /** A failure any AWS call can hit: credentials, region, access (to the stream or its key), network. */
+  | AwsFailureKind
   /** The stream does not exist (in this region, for these credentials). */
   | 'STREAM_NOT_FOUND'
-  /** No credentials, or expired or unknown ones. */
-  | 'CREDENTIALS'
-  /** The credentials may not put to the stream or use its key. */
-  | 'ACCESS_DENIED'
-  /** No AWS region configured. */
-  | 'REGION_MISSING'
   /** Kinesis rejected the request as invalid. */
   | 'INVALID_REQUEST'
   /** The response did not say which entries succeeded. */
@@ -57,30 +64,8 @@ export function isPermanentEntryError(errorCode: string): boolean {
   return PERMANENT_ENTRY_ERRORS.has(errorCode);
 }
 
-/** A property of an unknown thrown value, if it is an object. */
-function prop(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-}
-
-/** The name (or Node error code) and message of a thrown value. */
-export function describeError(error: unknown): { readonly code: string; readonly message: string } {
-  const name = prop(error, 'name');
-  const nodeCode = prop(error, 'code');
-  const message = prop(error, 'message');
-  const code =
-    typeof nodeCode === 'string' && /^E[A-Z_]+$/.test(nodeCode)
-      ? nodeCode
-      : typeof name === 'string' && name !== '' && name !== 'Error'
-        ? name
-        : 'Error';
-  return { code, message: typeof message === 'string' ? message : String(error) };
-}
-
-const ACCESS_ERRORS: ReadonlySet<string> = new Set([
-  'AccessDeniedException',
-  'AccessDenied',
-  'KMSAccessDeniedException',
-]);
+/** The key's own access error: the caller may put to the stream but not use its customer-managed key. */
+const KMS_ACCESS_DENIED = 'KMSAccessDeniedException';
 const INVALID_REQUEST_ERRORS: ReadonlySet<string> = new Set([
   'ValidationException',
   'InvalidArgumentException',
@@ -89,16 +74,10 @@ const INVALID_REQUEST_ERRORS: ReadonlySet<string> = new Set([
   'KMSNotFoundException',
   'KMSOptInRequired',
 ]);
+/** Errors a later attempt may get past, besides throttling and a transient network error. */
 const RETRYABLE_ERRORS: ReadonlySet<string> = new Set([
   'ProvisionedThroughputExceededException',
   'LimitExceededException',
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'TooManyRequestsException',
-  'SlowDown',
   'KMSThrottlingException',
   'InternalFailure',
   'InternalFailureException',
@@ -110,14 +89,6 @@ const RETRYABLE_ERRORS: ReadonlySet<string> = new Set([
   'RequestTimeoutException',
   'TimeoutError',
   'RequestTimeTooSkewed',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
 ]);
 
 /**
@@ -130,66 +101,48 @@ export async function fatalError(
   stream: string,
   client: KinesisClient,
 ): Promise<{ readonly code: ProducerErrorCode; readonly message: string } | undefined> {
-  const { code: name, message } = describeError(error);
-  const what = `${name}: ${message}`;
+  const { name, text } = describeError(error);
   const named = `Kinesis stream "${stream}"`;
-  if (isCredentialError(name, message)) {
-    return {
-      code: 'CREDENTIALS',
-      message:
-        `AWS credentials are missing, expired or not recognised (${what}). ` +
-        credentialsHelp('may write to the stream'),
-    };
-  }
-  if (/region is missing|missing region/i.test(message)) {
-    return {
-      code: 'REGION_MISSING',
-      message:
-        `No AWS region is configured (${what}). Give the Kinesis client a region: set AWS_REGION, ` +
-        'or use a profile (AWS_PROFILE) that has a region.',
-    };
+  const action =
+    `kinesis:PutRecords on ${named} and, for a stream encrypted with a customer-managed key, ` +
+    'kms:GenerateDataKey on that key';
+  const shared = describeAwsFailure(error, { profileMay: 'may write to the stream', action });
+  if (shared !== undefined && shared.kind !== 'THROTTLED' && shared.kind !== 'NETWORK') {
+    return { code: shared.kind, message: shared.message };
   }
   if (name === 'ResourceNotFoundException') {
-    const region = await clientRegion(client);
     return {
       code: 'STREAM_NOT_FOUND',
       message:
-        `${named} was not found${region === undefined ? '' : ` in region ${region}`} (${what}). ` +
+        `${named} was not found${await inRegion(client)} (${text}). ` +
         'Deploy the stacks first (`cdk deploy --all`, or `npm run deploy`) and pass the StreamName output of the ' +
         'Ingestion stack (or the stream ARN); check the region and the account of your credentials too.',
     };
   }
-  if (ACCESS_ERRORS.has(name)) {
-    return {
-      code: 'ACCESS_DENIED',
-      message:
-        `Access denied writing to ${named} (${what}). The credentials in use need kinesis:PutRecords on the stream ` +
-        'and, for a stream encrypted with a customer-managed key, kms:GenerateDataKey on that key.',
-    };
+  if (name === KMS_ACCESS_DENIED) {
+    return { code: 'ACCESS_DENIED', message: accessDeniedMessage(text, action) };
   }
   if (INVALID_REQUEST_ERRORS.has(name)) {
-    return { code: 'INVALID_REQUEST', message: `${named} rejected the request (${what}).` };
+    return { code: 'INVALID_REQUEST', message: `${named} rejected the request (${text}).` };
   }
   if (isRetryable(error, name)) {
     return undefined;
   }
-  return { code: 'REQUEST_FAILED', message: `PutRecords to ${named} failed (${what}).` };
+  if (shared !== undefined) {
+    return { code: shared.kind, message: shared.message };
+  }
+  return { code: 'REQUEST_FAILED', message: `PutRecords to ${named} failed (${text}).` };
 }
 
 function isRetryable(error: unknown, name: string): boolean {
-  if (RETRYABLE_ERRORS.has(name) || prop(error, '$retryable') !== undefined) {
+  if (
+    isThrottling(name) ||
+    isTransientNetworkError(name) ||
+    RETRYABLE_ERRORS.has(name) ||
+    errorProperty(error, '$retryable') !== undefined
+  ) {
     return true;
   }
-  const status = prop(prop(error, '$metadata'), 'httpStatusCode');
+  const status = errorProperty(errorProperty(error, '$metadata'), 'httpStatusCode');
   return typeof status === 'number' && (status >= 500 || status === 429);
-}
-
-/** The client's region, for messages; `undefined` if it has none. */
-async function clientRegion(client: KinesisClient): Promise<string | undefined> {
-  try {
-    const region: unknown = await client.config.region();
-    return typeof region === 'string' ? region : undefined;
-  } catch {
-    return undefined;
-  }
 }

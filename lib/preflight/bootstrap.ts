@@ -13,7 +13,8 @@
 import { type CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type * as cxapi from 'aws-cdk-lib/cx-api';
-import { couldNotCheck, errorInfo } from './errors';
+import { describeError } from '../shared/cli/aws-errors';
+import { couldNotCheck } from './errors';
 import type { CheckResult } from './result';
 
 /** The CDK CLI's bootstrap stack name when `--toolkit-stack-name` is not given. */
@@ -100,7 +101,7 @@ export async function checkBootstrap(
     const output = await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: toolkitStackName }));
     stack = output.Stacks?.[0];
   } catch (error) {
-    const { name, message } = errorInfo(error);
+    const { name, message } = describeError(error);
     if (!(name === 'ValidationError' && /does not exist/i.test(message))) {
       return couldNotCheck(check, error, `cloudformation:DescribeStacks on ${toolkitStackName}`);
     }
@@ -140,7 +141,7 @@ export async function checkBootstrap(
     const result = await clients.ssm.send(new GetParameterCommand({ Name: requirement.versionParameter }));
     parameterValue = result.Parameter?.Value;
   } catch (error) {
-    const { name } = errorInfo(error);
+    const { name } = describeError(error);
     if (name !== 'ParameterNotFound') {
       const couldNot = couldNotCheck(check, error, `ssm:GetParameter on ${requirement.versionParameter}`);
       return output === undefined

@@ -9,12 +9,16 @@ import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { StageConfig } from '../config';
+import { checkAccount } from './account';
 import { type BootstrapRequirement, checkBootstrap } from './bootstrap';
-import { checkAccount, checkImages, checkModelMonitor, checkQuotas, checkRegionalServices } from './checks';
-import { CredentialsError, errorInfo, noCredentialsMessage } from './errors';
-import { isCredentialError } from '../shared/cli/aws-errors';
+import { CredentialsError, noCredentialsMessage } from './errors';
+import { checkImages } from './images';
+import { checkModelMonitor } from './model-monitor';
+import { checkQuotas } from './quotas';
+import { describeError, isCredentialError } from '../shared/cli/aws-errors';
 import { quotaRequirements } from './requirements';
 import type { CheckResult } from './result';
+import { checkRegionalServices } from './services';
 
 /** The AWS clients the checks call, all in the target region except `globalInfrastructure`. */
 export interface PreflightClients {
@@ -57,9 +61,9 @@ export async function runPreflight(clients: PreflightClients, input: PreflightIn
     account = identity.Account ?? 'unknown';
     arn = identity.Arn ?? 'unknown caller';
   } catch (error) {
-    const { name, message } = errorInfo(error);
+    const { name, message, text } = describeError(error);
     if (isCredentialError(name, message)) {
-      throw new CredentialsError(noCredentialsMessage(`${name}: ${message}`), { cause: error });
+      throw new CredentialsError(noCredentialsMessage(text), { cause: error });
     }
     throw error;
   }

@@ -3,7 +3,8 @@
  * endpoint's failures explained (not InService, model not ready, the model's own error).
  */
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { describeError, InvokeError, inRegion, setupFailure } from './invoke-error';
+import { describeError, inRegion } from '../shared/cli/aws-errors';
+import { InvokeError, setupFailure } from './invoke-error';
 import { parseProbabilities } from './probability';
 
 /** The content type of the request and of the response: the built-in XGBoost container's CSV. */

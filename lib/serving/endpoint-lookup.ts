@@ -9,8 +9,9 @@
  */
 import { type CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { DescribeModelPackageCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { describeError, inRegion } from '../shared/cli/aws-errors';
 import { CUTOFF_METADATA_KEY, type Cutoff, cutoffFromMetadata, fallbackCutoff } from './cutoff';
-import { describeError, InvokeError, inRegion, setupFailure } from './invoke-error';
+import { InvokeError, setupFailure, stopsEveryCall } from './invoke-error';
 
 /** The serving stack's output that names its endpoint; absent while no model is approved. */
 export const ENDPOINT_OUTPUT = 'EndpointName';
@@ -40,8 +41,8 @@ export type StackLookup =
 
 /**
  * The serving stack. A stack that does not exist, or cannot be read, is fatal when the endpoint
- * must come from it (`required`) and only costs the cutoff otherwise; missing credentials or
- * region are always fatal.
+ * must come from it (`required`) and only costs the cutoff otherwise; missing credentials, region
+ * or network are always fatal.
  */
 export async function describeServingStack(
   client: CloudFormationClient,
@@ -62,9 +63,9 @@ export async function describeServingStack(
   const where = await inRegion(client);
   if (error !== undefined) {
     const fatal = setupFailure(error, `cloudformation:DescribeStacks on stack ${stackName}`);
-    // Without credentials or a region nothing else can work; without access to the stack, a given
-    // endpoint can still be called (at the fallback cutoff).
-    if (fatal !== undefined && (required || fatal.code !== 'ACCESS_DENIED')) {
+    // Without credentials, a region or the network nothing else can work; without access to the
+    // stack, or when throttled, a given endpoint can still be called (at the fallback cutoff).
+    if (fatal !== undefined && (required || stopsEveryCall(fatal))) {
       throw fatal;
     }
   }
@@ -152,7 +153,7 @@ export async function resolveCutoff(
     metadata = output.CustomerMetadataProperties;
   } catch (error) {
     const fatal = setupFailure(error, 'sagemaker:DescribeModelPackage on the model package');
-    if (fatal !== undefined && fatal.code !== 'ACCESS_DENIED') {
+    if (fatal !== undefined && stopsEveryCall(fatal)) {
       throw fatal;
     }
     return fallbackCutoff(`model package ${arn} could not be read (${describeError(error).text})`);

@@ -1,15 +1,13 @@
 /**
- * The failures of `npm run invoke` that a user can fix, and how an AWS error becomes one: missing
- * credentials, no region and access denied stop any call the same way, whatever it was; the
- * callers decide what their other errors mean.
+ * The failures of `npm run invoke` that a user can fix. The failures any AWS call can hit
+ * (credentials, region, access, throttling, network) are described by the shared describer
+ * (`lib/shared/cli/aws-errors.ts`); the callers explain the endpoint's and the stack's own errors.
  */
-import { credentialsHelp, isCredentialError } from '../shared/cli/aws-errors';
+import { type AwsFailureKind, describeAwsFailure } from '../shared/cli/aws-errors';
 
 /** Why scoring stopped. */
 export type InvokeErrorCode =
-  | 'CREDENTIALS'
-  | 'REGION_MISSING'
-  | 'ACCESS_DENIED'
+  | AwsFailureKind
   | 'STACK_NOT_FOUND'
   | 'NO_ENDPOINT'
   | 'ENDPOINT_UNAVAILABLE'
@@ -29,73 +27,23 @@ export class InvokeError extends Error {
   }
 }
 
-/** The name and message of a thrown value, and both as `name: message` for a message in brackets. */
-export interface ErrorDescription {
-  /** The error's `name`, or `Error` when it has none. */
-  readonly name: string;
-  /** The error's `message`, or the value as a string when it has none. */
-  readonly message: string;
-  /** `name: message`. */
-  readonly text: string;
-}
-
-const ACCESS_ERRORS: ReadonlySet<string> = new Set(['AccessDeniedException', 'AccessDenied']);
-
-/** The name and message of a thrown value, whatever was thrown. */
-export function describeError(error: unknown): ErrorDescription {
-  const prop = (key: string): unknown =>
-    typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[key] : undefined;
-  const name = prop('name');
-  const message = prop('message');
-  const code = typeof name === 'string' && name !== '' ? name : 'Error';
-  const text = typeof message === 'string' ? message : String(error);
-  return { name: code, message: text, text: `${code}: ${text}` };
-}
+/** What the credentials must allow, for the credentials message. */
+const PROFILE_MAY = 'belongs to the account the stacks are deployed in';
 
 /**
- * The error to stop with when the caller's setup is at fault (credentials, region, permissions),
- * whatever the call; `undefined` otherwise.
+ * The error to stop with when the failure is one any AWS call can hit (credentials, region,
+ * permissions, throttling, network), whatever the call; `undefined` otherwise.
  * @param action the IAM action and resource the call needs, for the access-denied message
  */
 export function setupFailure(error: unknown, action: string): InvokeError | undefined {
-  const { name, message, text } = describeError(error);
-  if (isCredentialError(name, message)) {
-    return new InvokeError(
-      'CREDENTIALS',
-      `AWS credentials are missing, expired or not recognised (${text}). ` +
-        credentialsHelp('belongs to the account the stacks are deployed in'),
-      { cause: error },
-    );
-  }
-  if (/region is missing|missing region/i.test(message)) {
-    return new InvokeError(
-      'REGION_MISSING',
-      `No AWS region is configured (${text}). Set AWS_REGION to the region the stacks are deployed in, or use a ` +
-        'profile (AWS_PROFILE) that has a region.',
-      { cause: error },
-    );
-  }
-  if (ACCESS_ERRORS.has(name)) {
-    return new InvokeError('ACCESS_DENIED', `access denied (${text}); the credentials in use need ${action}.`, {
-      cause: error,
-    });
-  }
-  return undefined;
+  const failure = describeAwsFailure(error, { profileMay: PROFILE_MAY, action });
+  return failure === undefined ? undefined : new InvokeError(failure.kind, failure.message, { cause: error });
 }
 
-/** ` in region R` of a client's region, for messages; empty if it has none. */
-export async function inRegion(client: { readonly config: { readonly region: unknown } }): Promise<string> {
-  const region = await clientRegion(client);
-  return region === undefined ? '' : ` in region ${region}`;
-}
+/** Failures after which no other call can work either: an optional lookup that hits one stops the run. */
+const STOPS_EVERY_CALL: ReadonlySet<InvokeErrorCode> = new Set(['CREDENTIALS', 'REGION_MISSING', 'NETWORK']);
 
-/** A client's region; `undefined` if it has none or it cannot be resolved. */
-async function clientRegion(client: { readonly config: { readonly region: unknown } }): Promise<string | undefined> {
-  try {
-    const region = client.config.region;
-    const value: unknown = typeof region === 'function' ? await (region as () => Promise<unknown>)() : region;
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
+/** Whether no other call can work after this failure, so an optional lookup must stop the run too. */
+export function stopsEveryCall(failure: InvokeError): boolean {
+  return STOPS_EVERY_CALL.has(failure.code);
 }

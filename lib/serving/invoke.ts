@@ -5,9 +5,9 @@
  * the churn probability is at least the cutoff, else `no offer`. The AWS clients are injected
  * (`bin/invoke.ts` makes them with the SDK defaults; the tests mock them).
  *
- * Failures a user can fix (no credentials, no region, no stack, no endpoint, an endpoint that is
- * not InService, access denied) throw an `InvokeError` (`invoke-error.ts`) with a plain message
- * that says what to do.
+ * Failures a user can fix (no credentials, no region, access denied, throttling, no network, no
+ * stack, no endpoint, an endpoint that is not InService) throw an `InvokeError` (`invoke-error.ts`)
+ * with a plain message that says what to do.
  */
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';

@@ -13,15 +13,15 @@ import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { loadStageConfig } from '../../lib/config';
+import { checkAccount } from '../../lib/preflight/account';
+import { checkImages } from '../../lib/preflight/images';
+import { checkModelMonitor } from '../../lib/preflight/model-monitor';
+import { checkQuotas } from '../../lib/preflight/quotas';
 import {
-  checkAccount,
-  checkImages,
-  checkModelMonitor,
-  checkQuotas,
   checkRegionalServices,
   globalInfrastructureQueryRegion,
   REGIONAL_SERVICES,
-} from '../../lib/preflight/checks';
+} from '../../lib/preflight/services';
 import { CredentialsError } from '../../lib/preflight/errors';
 import { quotaRequirements } from '../../lib/preflight/requirements';
 

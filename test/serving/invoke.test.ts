@@ -219,6 +219,28 @@ describe('scoreCustomers', () => {
     expect(report.cutoff.source).toContain(`stack ${stackName} could not be read in region eu-west-1 (AccessDenied`);
   });
 
+  it('stops when the network fails, even though the endpoint was given', async () => {
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(
+        Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND' }),
+      );
+    const error = await failure({ endpoint: 'churn' });
+
+    expect(error.code).toBe('NETWORK');
+    expect(runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 0);
+  });
+
+  it('says to wait when InvokeEndpoint is throttled', async () => {
+    runtime
+      .on(InvokeEndpointCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const error = await failure();
+
+    expect(error.code).toBe('THROTTLED');
+    expect(error.message).toContain('Wait a minute and try again');
+  });
+
   it('says where the logs are when the model fails on the request', async () => {
     runtime.on(InvokeEndpointCommand).rejects(
       new ModelError({
