@@ -5,10 +5,10 @@ import tseslint from 'typescript-eslint';
 /** The lifecycle's stages, one folder each under lib/. */
 const STAGES = ['lake', 'ingestion', 'etl', 'training', 'serving', 'observability'];
 /** Tools over the whole app, which may import every stage; no stage or foundation code may import them. */
-const TOOLS = ['app', 'diagram', 'preflight'];
+const TOOLS = ['app', 'diagram', 'preflight', 'local'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['node_modules/', '.venv/', 'cdk.out/', 'coverage/', '**/*.js', '**/*.mjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
