@@ -335,10 +335,17 @@ describe('TrainingPipeline', () => {
         (name) => args(name).FunctionName,
       );
       expect(invoked).toEqual(
-        ['Evaluate', 'Register', 'Gate'].map((f) =>
-          expect.stringMatching(new RegExp(`^\\$\\{Pipeline${f}Function[0-9A-F]{8}\\.Arn\\}$`)),
+        ['Evaluate', 'Register', 'Gate'].map(
+          (f) => expect.stringMatching(new RegExp(`^\\$\\{Pipeline${f}Function[0-9A-F]{8}\\.Arn\\}$`)) as unknown,
         ),
       );
+      const invokable = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes('PipelineRole'))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((st) => [st.Action].flat().includes('lambda:InvokeFunction'))
+        .flatMap((st) => [st.Resource].flat());
+      const functionsInvokable = new Set(JSON.stringify(invokable).match(/Pipeline[A-Za-z]+Function[0-9A-F]{8}/g));
+      expect([...functionsInvokable].sort()).toEqual(functions);
     });
 
     it('gives the evaluate function the costs, a GiB, five minutes and the lake access to read the scores', () => {
