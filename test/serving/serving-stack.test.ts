@@ -566,11 +566,7 @@ describe('ServingStack (production)', () => {
     template.hasResourceProperties('AWS::SageMaker::Endpoint', {
       DeploymentConfig: Match.objectLike({
         BlueGreenUpdatePolicy: Match.objectLike({
-          TrafficRoutingConfiguration: {
-            Type: 'CANARY',
-            CanarySize: { Type: 'INSTANCE_COUNT', Value: 1 },
-            WaitIntervalInSeconds: 600,
-          },
+          TrafficRoutingConfiguration: Match.objectLike({ Type: 'CANARY', WaitIntervalInSeconds: 600 }),
         }),
       }),
     });
