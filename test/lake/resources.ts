@@ -1,4 +1,4 @@
-import { type CfnElement, Stack } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -65,4 +65,12 @@ export function unacknowledgedFindings(scope: IConstruct): string[] {
       .validateScope(scope)
       .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`)),
   );
+}
+
+/** The rule ids acknowledged on `construct` itself (not on what it contains). */
+export function acknowledgedIds(construct: IConstruct): string[] {
+  return construct.node.metadata
+    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((m) => Object.keys(m.data as Record<string, string>))
+    .map((id) => id.replace(/^annotation::/i, ''));
 }
