@@ -8,8 +8,9 @@ import { APPEND_ONLY_DENIED_ACTIONS, SecureBucket } from '../../lib/shared/secur
 import { CDK_JSON_CONTEXT } from '../support/app';
 import {
   arnOf,
+  deletionPolicies,
   keyPolicySids,
-  logicalId,
+  kmsEncryptionWith,
   objectsOf,
   policyStatements,
   propertiesOf,
@@ -117,15 +118,7 @@ describe('AuditTrail', () => {
 
   describe('bucket', () => {
     it('is encrypted with the trail key', () => {
-      expect(propertiesOf(template, audit.bucket).BucketEncryption).toEqual({
-        ServerSideEncryptionConfiguration: [
-          {
-            BucketKeyEnabled: true,
-            BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
-            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: arnOf(audit.key) },
-          },
-        ],
-      });
+      expect(propertiesOf(template, audit.bucket).BucketEncryption).toEqual(kmsEncryptionWith(audit.key));
     });
 
     it("refuses uploads that ask for another encryption than SSE-KMS, except SSE-S3 for CloudTrail's digest files", () => {
@@ -173,19 +166,16 @@ describe('AuditTrail', () => {
       );
     });
 
-    it('denies deleting log files or versions and changing versioning to all but the auto-delete handler', () => {
-      expect(policyStatements(template, audit.bucket)).toContainEqual({
-        Sid: 'AppendOnlyDenyDeletes',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: APPEND_ONLY_DENIED_ACTIONS,
-        Resource: [arnOf(audit.bucket), objectsOf(audit.bucket)],
-        Condition: {
-          ArnNotEquals: {
-            'aws:PrincipalArn': { 'Fn::GetAtt': [expect.stringMatching(/^CustomS3AutoDeleteObjects/), 'Arn'] },
-          },
-        },
-      });
+    // What an append-only bucket denies, and to whom, is asserted in full in data-lake-storage.test.ts.
+    it('is append-only: deleting log files or versions and changing versioning are denied', () => {
+      expect(policyStatements(template, audit.bucket)).toContainEqual(
+        expect.objectContaining({
+          Sid: 'AppendOnlyDenyDeletes',
+          Effect: 'Deny',
+          Action: APPEND_ONLY_DENIED_ACTIONS,
+          Resource: [arnOf(audit.bucket), objectsOf(audit.bucket)],
+        }),
+      );
     });
 
     it('expires log files, noncurrent versions and incomplete uploads as told', () => {
@@ -217,11 +207,11 @@ describe('AuditTrail', () => {
     const { audit: built, template: synthesized } = trailIn(removal);
 
     it(`gives the key, the bucket and the log group DeletionPolicy ${policy}`, () => {
-      const resources = synthesized.toJSON().Resources as Record<string, { DeletionPolicy?: string }>;
-      for (const construct of [built.key, built.bucket, built.logGroup]) {
-        const id = logicalId(construct);
-        expect({ id, deletion: resources[id]?.DeletionPolicy }).toEqual({ id, deletion: policy });
-      }
+      expect(deletionPolicies(synthesized, [built.key, built.bucket, built.logGroup])).toEqual({
+        AuditKey: policy,
+        TrailBucket: policy,
+        LogGroup: policy,
+      });
     });
 
     it('leaves no finding of the cdk-nag packs unacknowledged', () => {

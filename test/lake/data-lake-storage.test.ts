@@ -8,8 +8,9 @@ import { CDK_JSON_CONTEXT } from '../support/app';
 import {
   acknowledgedIds,
   arnOf,
+  deletionPolicies,
   keyPolicySids,
-  logicalId,
+  kmsEncryptionWith,
   objectsOf,
   policyStatements,
   propertiesOf,
@@ -54,15 +55,7 @@ describe('DataLakeStorage', () => {
 
   describe('encryption at rest', () => {
     it.each(Object.entries(lakeBuckets))('encrypts %s with the key (SSE-KMS, bucket key on)', (_name, bucket) => {
-      expect(propertiesOf(template, bucket).BucketEncryption).toEqual({
-        ServerSideEncryptionConfiguration: [
-          {
-            BucketKeyEnabled: true,
-            BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
-            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: arnOf(storage.key) },
-          },
-        ],
-      });
+      expect(propertiesOf(template, bucket).BucketEncryption).toEqual(kmsEncryptionWith(storage.key));
     });
 
     it.each(Object.entries(lakeBuckets))(
@@ -195,12 +188,16 @@ describe('DataLakeStorage', () => {
     const { storage: built, template: synthesized } = storageIn(removal);
 
     it(`gives the key and every bucket DeletionPolicy ${policy}, and empties ${emptied} buckets on deletion`, () => {
-      const resources = synthesized.toJSON().Resources as Record<string, { DeletionPolicy?: string }>;
-      const buckets = [built.rawBucket, built.curatedBucket, built.artifactsBucket, built.accessLogsBucket];
-      for (const construct of [built.key, ...buckets]) {
-        const id = logicalId(construct);
-        expect({ id, deletion: resources[id]?.DeletionPolicy }).toEqual({ id, deletion: policy });
-      }
+      const { key, rawBucket, curatedBucket, artifactsBucket, accessLogsBucket } = built;
+      expect(deletionPolicies(synthesized, [key, rawBucket, curatedBucket, artifactsBucket, accessLogsBucket])).toEqual(
+        {
+          DataKey: policy,
+          RawBucket: policy,
+          CuratedBucket: policy,
+          ArtifactsBucket: policy,
+          AccessLogsBucket: policy,
+        },
+      );
       synthesized.resourceCountIs('Custom::S3AutoDeleteObjects', emptied);
     });
 

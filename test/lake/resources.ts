@@ -36,6 +36,25 @@ export function objectsOf(bucket: IConstruct): unknown {
   return { 'Fn::Join': ['', [arnOf(bucket), '/*']] };
 }
 
+/** A bucket's default encryption as the template holds it: SSE-KMS under `key` with a bucket key, SSE-C refused. */
+export function kmsEncryptionWith(key: IConstruct): unknown {
+  return {
+    ServerSideEncryptionConfiguration: [
+      {
+        BucketKeyEnabled: true,
+        BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
+        ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: arnOf(key) },
+      },
+    ],
+  };
+}
+
+/** The DeletionPolicy of each construct's resource, by construct ID. */
+export function deletionPolicies(template: Template, constructs: IConstruct[]): Record<string, string | undefined> {
+  const resources = template.toJSON().Resources as Record<string, { DeletionPolicy?: string }>;
+  return Object.fromEntries(constructs.map((c) => [c.node.id, resources[logicalId(c)]?.DeletionPolicy]));
+}
+
 /** The statements of the bucket policy attached to a bucket. */
 export function policyStatements(template: Template, bucket: IConstruct): Record<string, unknown>[] {
   const policies = template.findResources('AWS::S3::BucketPolicy', {
