@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RawTables, type RawTablesProps } from '../../lib/ingestion/raw-tables';
 import { CHURN_FIELDS, INGEST_FIELDS, UNKNOWN_FIELDS } from '../../lib/schema/churn';
 import { CDK_JSON_CONTEXT } from '../support/app';
-import { type Json, propertiesOf } from '../lake/resources';
+import { type Json, propertiesOf } from '../support/resources';
 
 function tablesIn(props: Partial<RawTablesProps> = {}): { tables: RawTables; template: Template } {
   const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');

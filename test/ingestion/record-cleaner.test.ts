@@ -6,7 +6,7 @@ import type { RemovalMode } from '../../lib/config';
 import { RecordCleaner } from '../../lib/ingestion/record-cleaner';
 import { RULES } from '../../lib/shared/compliance';
 import { CDK_JSON_CONTEXT } from '../support/app';
-import { acknowledgedIds, arnOf, logicalId, unacknowledgedFindings } from '../lake/resources';
+import { acknowledgedIds, arnOf, logicalId, unacknowledgedFindings } from '../support/resources';
 
 function cleanerIn(options: { reservedConcurrentExecutions?: number; removal?: RemovalMode } = {}): {
   cleaner: RecordCleaner;

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { StreamIngestion, type StreamIngestionProps } from '../../lib/ingestion/stream-ingestion';
 import { defaultPolicyOf } from '../../lib/shared/cdk-internals';
 import { CDK_JSON_CONTEXT } from '../support/app';
-import { arnOf, logicalId, propertiesOf, ref, unacknowledgedFindings } from '../lake/resources';
+import { arnOf, logicalId, propertiesOf, ref, unacknowledgedFindings } from '../support/resources';
 
 function ingestionIn(props: Partial<StreamIngestionProps> = {}): {
   ingestion: StreamIngestion;

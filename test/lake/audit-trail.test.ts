@@ -16,7 +16,7 @@ import {
   propertiesOf,
   ref,
   unacknowledgedFindings,
-} from './resources';
+} from '../support/resources';
 
 /** `arn:<partition>:s3:::<path>`, as the template holds the ARN of an imported bucket or its objects. */
 function s3Arn(path: string): unknown {

@@ -3,7 +3,7 @@ import type { IConstruct } from 'constructs';
 import { APPEND_ONLY_DENIED_ACTIONS } from '../../lib/shared/secure-bucket';
 import type { DataLakeStack } from '../../lib/lake/data-lake-stack';
 import { PRODUCTION_CONTEXT, buildApp, normalizedTemplate } from '../support/app';
-import { type Json, arnOf, objectsOf, policyStatements, propertiesOf, ref } from './resources';
+import { type Json, arnOf, objectsOf, policyStatements, propertiesOf, ref } from '../support/resources';
 
 const MiB = 1024 * 1024;
 

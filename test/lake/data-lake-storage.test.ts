@@ -16,7 +16,7 @@ import {
   propertiesOf,
   ref,
   unacknowledgedFindings,
-} from './resources';
+} from '../support/resources';
 
 function storageIn(removal: RemovalMode): { storage: DataLakeStorage; template: Template } {
   const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');

@@ -4,8 +4,9 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-
 import type { IConstruct } from 'constructs';
 
 /*
- * How the lake's tests find a construct's resource in a synthesized template, and what it says:
- * by the construct, not by a logical ID spelled out, so that a test names what it means.
+ * How construct tests find a construct's resource in a synthesized template, and what it says:
+ * by the construct, not by a logical ID spelled out, so that a test names what it means; and what
+ * the cdk-nag packs still find in a construct.
  */
 
 /** Synthesized templates are untyped JSON, and the tests read them as such. */
@@ -75,14 +76,16 @@ export function keyPolicySids(template: Template, key: IConstruct): (string | un
 }
 
 /**
- * What the project's cdk-nag packs find in `scope` and nobody acknowledged, as `<rule> at <path>`.
- * Only the resources under `scope` are checked, so a construct's test doubles cannot add findings.
+ * What the project's cdk-nag packs find in `scope` and nobody acknowledged, as `<rule> at <path>`,
+ * only the rules matching `rules` when given. Only the resources under `scope` are checked, so a
+ * construct's test doubles cannot add findings.
  */
-export function unacknowledgedFindings(scope: IConstruct): string[] {
+export function unacknowledgedFindings(scope: IConstruct, rules?: RegExp): string[] {
   return [new AwsSolutionsChecks(), new NIST80053R5Checks(), new HIPAASecurityChecks()].flatMap((pack) =>
     pack
       .validateScope(scope)
-      .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`)),
+      .violations.filter((v) => rules?.test(v.ruleName) ?? true)
+      .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`)),
   );
 }
 
