@@ -1,53 +1,15 @@
-import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { APPEND_ONLY_DENIED_ACTIONS } from '../../lib/shared/secure-bucket';
 import type { DataLakeStack } from '../../lib/lake/data-lake-stack';
 import { PRODUCTION_CONTEXT, buildApp, normalizedTemplate } from '../support/app';
-import { CLOUDWATCH_LOGS_KEY_STATEMENT, FROM_ALARMS_OF_THIS_ACCOUNT } from '../support/conditions';
+import { type Json, arnOf, objectsOf, policyStatements, propertiesOf, ref } from '../support/resources';
 
 const MiB = 1024 * 1024;
 
 function synth(context = {}): { stack: DataLakeStack; template: Template } {
   const stack = buildApp(context).stacks.dataLake;
   return { stack, template: Template.fromStack(stack) };
-}
-
-/** The logical ID of a construct's CloudFormation resource (an L2's default child, or an L1). */
-function logicalId(construct: IConstruct): string {
-  const element = (construct.node.defaultChild ?? construct) as CfnElement;
-  return Stack.of(construct).resolve(element.logicalId) as string;
-}
-
-/** Synthesized templates are untyped JSON, and the tests read them as such. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-/** The synthesized properties of a construct's CloudFormation resource. */
-function propertiesOf(template: Template, construct: IConstruct): Record<string, Json> {
-  return template.toJSON().Resources[logicalId(construct)].Properties as Record<string, Json>;
-}
-
-function ref(construct: IConstruct): { Ref: string } {
-  return { Ref: logicalId(construct) };
-}
-
-function arnOf(construct: IConstruct): { 'Fn::GetAtt': [string, string] } {
-  return { 'Fn::GetAtt': [logicalId(construct), 'Arn'] };
-}
-
-/** The statements of the bucket policy attached to a bucket. */
-function policyStatements(template: Template, bucket: IConstruct): Record<string, unknown>[] {
-  const policies = template.findResources('AWS::S3::BucketPolicy', {
-    Properties: { Bucket: ref(bucket) },
-  });
-  const [policy] = Object.values(policies) as {
-    Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } };
-  }[];
-  if (!policy) {
-    throw new Error(`no bucket policy for ${bucket.node.path}`);
-  }
-  return policy.Properties.PolicyDocument.Statement;
 }
 
 /** The settings that differ between stages and come from config. */
@@ -71,48 +33,6 @@ describe('DataLakeStack (sandbox)', () => {
   const { storage, catalog, audit } = stack;
   const lakeBuckets = { raw: storage.rawBucket, curated: storage.curatedBucket, artifacts: storage.artifactsBucket };
   const allBuckets = { ...lakeBuckets, trail: audit.bucket, accessLogs: storage.accessLogsBucket };
-
-  describe('keys', () => {
-    it('has exactly two customer-managed keys, the data key and the audit key, both rotated', () => {
-      template.resourceCountIs('AWS::KMS::Key', 2);
-      for (const key of [storage.key, audit.key]) {
-        expect(template.toJSON().Resources[logicalId(key)]).toMatchObject({
-          Type: 'AWS::KMS::Key',
-          Properties: { EnableKeyRotation: true },
-        });
-      }
-    });
-  });
-
-  describe('data key policy for the services that publish to encrypted topics', () => {
-    const statement = (sid: string) =>
-      (
-        template.toJSON().Resources[logicalId(storage.key)] as {
-          Properties: { KeyPolicy: { Statement: { Sid?: string }[] } };
-        }
-      ).Properties.KeyPolicy.Statement.find((s) => s.Sid === sid);
-
-    it('lets CloudWatch alarms of this account and region use the key for the alarm topics', () => {
-      expect(statement('AllowCloudWatchAlarmsToPublishToEncryptedTopics')).toEqual({
-        Sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
-        Effect: 'Allow',
-        Principal: { Service: 'cloudwatch.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: '*',
-        Condition: FROM_ALARMS_OF_THIS_ACCOUNT,
-      });
-    });
-
-    it('lets EventBridge use the key for topics and queues without aws:Source* conditions, which SNS does not support for EventBridge', () => {
-      expect(statement('AllowEventBridgeToPublishToEncryptedTopics')).toEqual({
-        Sid: 'AllowEventBridgeToPublishToEncryptedTopics',
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        Resource: '*',
-      });
-    });
-  });
 
   describe.each(Object.entries(allBuckets))('every bucket: %s', (_name, bucket) => {
     const props = () => propertiesOf(template, bucket);
@@ -142,7 +62,7 @@ describe('DataLakeStack (sandbox)', () => {
 
     it('denies requests without TLS, and with TLS older than 1.2', () => {
       const statements = policyStatements(template, bucket);
-      const resources = [arnOf(bucket), { 'Fn::Join': ['', [arnOf(bucket), '/*']] }];
+      const resources = [arnOf(bucket), objectsOf(bucket)];
       expect(statements).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
@@ -177,156 +97,18 @@ describe('DataLakeStack (sandbox)', () => {
     });
   });
 
-  describe('encryption at rest', () => {
-    /** The bucket's default encryption: SSE-KMS with a bucket key under `key`, or SSE-S3 without one. */
-    const encryption = (key?: IConstruct) => ({
-      ServerSideEncryptionConfiguration: [
-        {
-          ...(key ? { BucketKeyEnabled: true } : {}),
-          BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
-          ServerSideEncryptionByDefault: key
-            ? { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: arnOf(key) }
-            : { SSEAlgorithm: 'AES256' },
-        },
-      ],
-    });
-
-    it.each(Object.entries(lakeBuckets))('encrypts %s with the data key (SSE-KMS, bucket key on)', (_name, bucket) => {
-      expect(propertiesOf(template, bucket).BucketEncryption).toEqual(encryption(storage.key));
-    });
-
-    it.each(Object.entries(lakeBuckets))(
-      'refuses uploads to %s that ask for an encryption other than SSE-KMS',
-      (_name, bucket) => {
-        expect(policyStatements(template, bucket)).toContainEqual({
-          Sid: 'DenyEncryptionOtherThanKms',
-          Effect: 'Deny',
-          Principal: { AWS: '*' },
-          Action: 's3:PutObject',
-          Resource: { 'Fn::Join': ['', [arnOf(bucket), '/*']] },
-          Condition: {
-            Null: { 's3:x-amz-server-side-encryption': 'false' },
-            StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
-          },
-        });
-      },
-    );
-
-    it("refuses uploads to the trail bucket that ask for another encryption than SSE-KMS, except SSE-S3 for CloudTrail's digest files", () => {
-      const digests = {
-        'Fn::Join': ['', [arnOf(audit.bucket), '/AWSLogs/', { Ref: 'AWS::AccountId' }, '/CloudTrail-Digest/*']],
-      };
-      const statements = policyStatements(template, audit.bucket);
-      const condition = (allowed: string | string[]) => ({
-        Null: { 's3:x-amz-server-side-encryption': 'false' },
-        StringNotEquals: { 's3:x-amz-server-side-encryption': allowed },
-      });
-      expect(statements).toContainEqual({
-        Sid: 'DenyEncryptionOtherThanKms',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: 's3:PutObject',
-        NotResource: digests,
-        Condition: condition('aws:kms'),
-      });
-      expect(statements).toContainEqual({
-        Sid: 'DenyEncryptionOtherThanKmsOrS3',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: 's3:PutObject',
-        Resource: digests,
-        Condition: condition(['aws:kms', 'AES256']),
-      });
-    });
-
-    it('encrypts the trail bucket with the audit key', () => {
-      expect(propertiesOf(template, audit.bucket).BucketEncryption).toEqual(encryption(audit.key));
-    });
-
-    it('encrypts the access-log bucket with SSE-S3, the only encryption S3 log delivery supports', () => {
-      expect(propertiesOf(template, storage.accessLogsBucket).BucketEncryption).toEqual(encryption());
-    });
-  });
-
   describe('server access logs', () => {
-    it.each([
-      ['raw', storage.rawBucket, 'raw/'],
-      ['curated', storage.curatedBucket, 'curated/'],
-      ['artifacts', storage.artifactsBucket, 'artifacts/'],
-      ['trail', audit.bucket, 'trail/'],
-    ])('sends the %s bucket logs to the access-log bucket, date-partitioned', (_name, bucket, prefix) => {
-      expect(propertiesOf(template, bucket).LoggingConfiguration).toEqual({
+    it("sends the trail bucket's logs to the lake's access-log bucket, under trail/", () => {
+      expect(propertiesOf(template, audit.bucket).LoggingConfiguration).toMatchObject({
         DestinationBucketName: ref(storage.accessLogsBucket),
-        LogFilePrefix: prefix,
-        TargetObjectKeyFormat: { PartitionedPrefix: { PartitionDateSource: 'EventTime' } },
+        LogFilePrefix: 'trail/',
       });
     });
 
-    it('lets S3 log delivery write to the access-log bucket, for this account only', () => {
-      expect(policyStatements(template, storage.accessLogsBucket)).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({
-            Effect: 'Allow',
-            Action: 's3:PutObject',
-            Principal: { Service: 'logging.s3.amazonaws.com' },
-            Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
-          }),
-        ]),
-      );
-    });
-
-    it('keeps access logs for the configured number of days, and the log bucket logs nowhere', () => {
-      const props = propertiesOf(template, storage.accessLogsBucket);
-      expect(props.LifecycleConfiguration.Rules[0]).toMatchObject({ ExpirationInDays: 90 });
-      expect(props.LoggingConfiguration).toBeUndefined();
-    });
-  });
-
-  describe('raw zone', () => {
-    it('ages objects into Standard-IA, then Glacier Instant Retrieval', () => {
-      expect(propertiesOf(template, storage.rawBucket).LifecycleConfiguration.Rules).toEqual([
-        expect.objectContaining({
-          Transitions: [
-            { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
-            { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
-          ],
-        }),
-      ]);
-    });
-
-    it.each([
-      ['raw', storage.rawBucket],
-      ['trail', audit.bucket],
-    ])(
-      'denies deleting objects or versions and changing versioning on %s to all but the teardown handler',
-      (_n, bucket) => {
-        expect(policyStatements(template, bucket)).toContainEqual({
-          Sid: 'AppendOnlyDenyDeletes',
-          Effect: 'Deny',
-          Principal: { AWS: '*' },
-          Action: APPEND_ONLY_DENIED_ACTIONS,
-          Resource: [arnOf(bucket), { 'Fn::Join': ['', [arnOf(bucket), '/*']] }],
-          Condition: {
-            ArnNotEquals: {
-              'aws:PrincipalArn': { 'Fn::GetAtt': [expect.stringMatching(/^CustomS3AutoDeleteObjects/), 'Arn'] },
-            },
-          },
-        });
-      },
-    );
-
-    it('exempts from the deny exactly the role the auto-delete handler runs as', () => {
-      const handlers = template.findResources('AWS::Lambda::Function');
-      const [handler] = Object.values(handlers) as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } }[];
-      const deny = policyStatements(template, storage.rawBucket).find((s) => s.Sid === 'AppendOnlyDenyDeletes');
-      expect(deny?.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': handler?.Properties.Role } });
-    });
-
-    it.each([
-      ['curated', storage.curatedBucket],
-      ['artifacts', storage.artifactsBucket],
-    ])('leaves %s (rebuilt by ETL and the pipeline) deletable', (_n, bucket) => {
-      expect(policyStatements(template, bucket).map((s) => s.Sid)).not.toContain('AppendOnlyDenyDeletes');
+    it('keeps access logs for the configured number of days', () => {
+      expect(propertiesOf(template, storage.accessLogsBucket).LifecycleConfiguration.Rules[0]).toMatchObject({
+        ExpirationInDays: 90,
+      });
     });
   });
 
@@ -336,27 +118,22 @@ describe('DataLakeStack (sandbox)', () => {
       Object.fromEntries(
         (propertiesOf(template, policy).PolicyDocument.Statement as { Sid: string }[]).map((st) => [st.Sid, st]),
       ) as Record<string, Json>;
-    const kmsThroughS3 = (actions: string[], buckets: IConstruct[]) => ({
-      Sid: 'UseLakeKeyThroughS3',
-      Effect: 'Allow',
-      Action: actions,
+    /** The lake key, for the objects of `buckets` only. */
+    const lakeKeyFor = (buckets: IConstruct[]) => ({
       Resource: arnOf(storage.key),
       Condition: {
-        StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
-        ArnLike: {
-          'kms:EncryptionContext:aws:s3:arn': buckets.flatMap((b) => [arnOf(b), objectsUnder(b, '')]),
-        },
+        ArnLike: { 'kms:EncryptionContext:aws:s3:arn': buckets.flatMap((b) => [arnOf(b), objectsUnder(b, '')]) },
       },
     });
 
     it('lets the stream writer append under raw stream/ and stream-errors/ only, never delete', () => {
       const st = statementsOf(stack.access.streamWriter.policy);
       expect(Object.keys(st)).toEqual(['ListBuckets', 'ReadPrefixes', 'AppendPrefixes', 'UseLakeKeyThroughS3']);
-      expect(st.AppendPrefixes).toMatchObject({
-        Action: ['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObject'],
-        Resource: [objectsUnder(storage.rawBucket, 'stream-errors/'), objectsUnder(storage.rawBucket, 'stream/')],
-      });
-      expect(st.UseLakeKeyThroughS3).toEqual(kmsThroughS3(['kms:Decrypt', 'kms:GenerateDataKey'], [storage.rawBucket]));
+      expect(st.AppendPrefixes.Resource).toEqual([
+        objectsUnder(storage.rawBucket, 'stream-errors/'),
+        objectsUnder(storage.rawBucket, 'stream/'),
+      ]);
+      expect(st.UseLakeKeyThroughS3).toMatchObject(lakeKeyFor([storage.rawBucket]));
     });
 
     it('lets the curate job read raw stream/ and batch/ and rebuild curated customers/ and quarantine/', () => {
@@ -369,13 +146,10 @@ describe('DataLakeStack (sandbox)', () => {
           objectsUnder(storage.curatedBucket, 'quarantine/'),
         ]),
       );
-      expect(st.WritePrefixes).toMatchObject({
-        Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
-        Resource: [
-          objectsUnder(storage.curatedBucket, 'customers/'),
-          objectsUnder(storage.curatedBucket, 'quarantine/'),
-        ],
-      });
+      expect(st.WritePrefixes.Resource).toEqual([
+        objectsUnder(storage.curatedBucket, 'customers/'),
+        objectsUnder(storage.curatedBucket, 'quarantine/'),
+      ]);
       expect(JSON.stringify(st)).not.toContain('stream-errors');
     });
 
@@ -440,137 +214,26 @@ describe('DataLakeStack (sandbox)', () => {
   });
 
   describe('audit trail', () => {
-    it('is multi-region, validated, KMS-encrypted and delivered to its own bucket and log group', () => {
-      template.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    it('records object-level reads and writes on raw, curated and artifacts', () => {
+      const objectsIn = (bucket: IConstruct) => ({ 'Fn::Join': ['', [arnOf(bucket), '/']] });
       template.hasResourceProperties('AWS::CloudTrail::Trail', {
-        IsLogging: true,
-        IsMultiRegionTrail: true,
-        IncludeGlobalServiceEvents: true,
-        EnableLogFileValidation: true,
-        KMSKeyId: arnOf(audit.key),
-        S3BucketName: ref(audit.bucket),
-        CloudWatchLogsLogGroupArn: arnOf(audit.logGroup),
-        CloudWatchLogsRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuditTrailLogsRole'), 'Arn'] },
-      });
-    });
-
-    it('records all management events and object-level reads and writes on raw, curated and artifacts', () => {
-      const objectsOf = (bucket: IConstruct) => ({ 'Fn::Join': ['', [arnOf(bucket), '/']] });
-      template.hasResourceProperties('AWS::CloudTrail::Trail', {
-        EventSelectors: [
-          { IncludeManagementEvents: true, ReadWriteType: 'All' },
-          {
-            IncludeManagementEvents: false,
-            ReadWriteType: 'All',
+        EventSelectors: Match.arrayWith([
+          Match.objectLike({
             DataResources: [
               {
                 Type: 'AWS::S3::Object',
-                Values: [
-                  objectsOf(storage.rawBucket),
-                  objectsOf(storage.curatedBucket),
-                  objectsOf(storage.artifactsBucket),
-                ],
+                Values: [storage.rawBucket, storage.curatedBucket, storage.artifactsBucket].map(objectsIn),
               },
             ],
-          },
-        ],
+          }),
+        ]),
       });
-    });
-
-    it('keeps its CloudWatch Logs copy encrypted with the audit key, for the configured days', () => {
-      template.resourceCountIs('AWS::Logs::LogGroup', 1);
-      template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: arnOf(audit.key), RetentionInDays: 365 });
     });
 
     it('expires log files in the trail bucket after the configured days', () => {
       expect(propertiesOf(template, audit.bucket).LifecycleConfiguration.Rules[0]).toMatchObject({
         ExpirationInDays: 90,
       });
-    });
-
-    it('lets CloudTrail write to its bucket only under AWSLogs/<account>/', () => {
-      expect(policyStatements(template, audit.bucket)).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({
-            Effect: 'Allow',
-            Action: 's3:GetBucketAcl',
-            Principal: { Service: 'cloudtrail.amazonaws.com' },
-          }),
-          expect.objectContaining({
-            Effect: 'Allow',
-            Action: 's3:PutObject',
-            Principal: { Service: 'cloudtrail.amazonaws.com' },
-            Resource: { 'Fn::Join': ['', [arnOf(audit.bucket), '/AWSLogs/', { Ref: 'AWS::AccountId' }, '/*']] },
-          }),
-        ]),
-      );
-    });
-
-    it('lets CloudTrail use the audit key only for trails of this account', () => {
-      template.hasResourceProperties('AWS::KMS::Key', {
-        KeyPolicy: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Sid: 'AllowCloudTrailToEncryptLogFiles',
-              Effect: 'Allow',
-              Principal: { Service: 'cloudtrail.amazonaws.com' },
-              Action: 'kms:GenerateDataKey*',
-              Condition: {
-                StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-                StringLike: {
-                  'kms:EncryptionContext:aws:cloudtrail:arn': {
-                    'Fn::Join': [
-                      '',
-                      ['arn:', { Ref: 'AWS::Partition' }, ':cloudtrail:*:', { Ref: 'AWS::AccountId' }, ':trail/*'],
-                    ],
-                  },
-                },
-              },
-            }),
-          ]),
-        },
-      });
-    });
-
-    it.each([
-      ['data key', storage.key],
-      ['audit key', audit.key],
-    ])('lets CloudWatch Logs of this region use the %s only for log groups of this account', (_name, key) => {
-      expect(propertiesOf(template, key).KeyPolicy.Statement).toContainEqual(CLOUDWATCH_LOGS_KEY_STATEMENT);
-    });
-  });
-
-  describe('Control Tower controls', () => {
-    it.each([
-      ['data key', storage.key],
-      ['audit key', audit.key],
-    ])('lets nobody create a grant on the %s except through an AWS service (CT.KMS.PR.3)', (_name, key) => {
-      expect(propertiesOf(template, key).KeyPolicy.Statement).toContainEqual({
-        Sid: 'DenyGrantsExceptThroughAwsServices',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: 'kms:CreateGrant',
-        Resource: '*',
-        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-      });
-    });
-
-    it.each([
-      ['raw', storage.rawBucket],
-      ['curated', storage.curatedBucket],
-      ['artifacts', storage.artifactsBucket],
-    ])('sends the %s bucket events to EventBridge directly, without a notifications custom resource', (_n, bucket) => {
-      expect(propertiesOf(template, bucket).NotificationConfiguration).toEqual({
-        EventBridgeConfiguration: { EventBridgeEnabled: true },
-      });
-      template.resourceCountIs('Custom::S3BucketNotifications', 0);
-    });
-
-    it.each([
-      ['access logs', storage.accessLogsBucket],
-      ['trail', audit.bucket],
-    ])('sends no events from the %s bucket, whose objects nobody acts on one by one', (_n, bucket) => {
-      expect(propertiesOf(template, bucket).NotificationConfiguration).toBeUndefined();
     });
   });
 
@@ -622,7 +285,7 @@ describe('DataLakeStack (production)', () => {
         Effect: 'Deny',
         Principal: { AWS: '*' },
         Action: APPEND_ONLY_DENIED_ACTIONS,
-        Resource: [arnOf(bucket), { 'Fn::Join': ['', [arnOf(bucket), '/*']] }],
+        Resource: [arnOf(bucket), objectsOf(bucket)],
       });
     }
   });

@@ -1,115 +1,64 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PRODUCTION_CONTEXT, buildApp, normalizedTemplate } from '../support/app';
+import { dashboardContent } from './dashboard';
 
 function synth(context = {}) {
   const { stacks } = buildApp(context);
   return { stacks, template: Template.fromStack(stacks.observability) };
 }
 
-/** The dashboard's widgets, its CloudFormation references written as `<ref>`. */
-function dashboardWidgets(template: Template): { type: string; properties: Record<string, unknown> }[] {
-  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as {
-    Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } };
-  }[];
-  const [, parts] = dashboard?.Properties.DashboardBody['Fn::Join'] ?? ['', []];
-  const text = parts.map((part) => (typeof part === 'string' ? part : '<ref>')).join('');
-  return (JSON.parse(text) as { widgets: { type: string; properties: Record<string, unknown> }[] }).widgets;
-}
-
-/** Every graphed metric as `namespace/metric name`, and every section header. */
-function dashboardContent(template: Template): { metrics: string[]; headers: string[] } {
-  const widgets = dashboardWidgets(template);
+/** A value another stack publishes as an output, of a resource whose logical id starts with `resource`. */
+function fromStack(stackName: string, resource: string): object {
   return {
-    metrics: widgets.flatMap((w) =>
-      ((w.properties.metrics as unknown[][] | undefined) ?? []).map((m) => `${String(m[0])}/${String(m[1])}`),
-    ),
-    headers: widgets.filter((w) => w.type === 'text').map((w) => String(w.properties.markdown)),
+    'Fn::GetStackOutput': Match.objectLike({
+      StackName: stackName,
+      OutputName: Match.stringLikeRegexp(`^PublishOutputFnGetAtt${resource}`),
+    }),
   };
 }
 
 describe('ObservabilityStack (sandbox)', () => {
   const { template } = synth();
-  const { metrics: graphed, headers } = dashboardContent(template);
+  const { metrics: graphed } = dashboardContent(template);
 
-  it('draws one dashboard named after the stage, with a section per stage', () => {
+  it('draws one dashboard named after the stage', () => {
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'ml-lifecycle-sandbox' });
-    expect(headers.map((h) => h.split(':')[0])).toEqual(['## Ingestion', '## ETL', '## Training', '## Serving']);
   });
 
-  it.each([
-    [
-      'the stream: records, bytes, iterator age, write throttles',
-      'AWS/Kinesis',
-      ['IncomingRecords', 'IncomingBytes', 'GetRecords.IteratorAgeMilliseconds', 'PutRecords.ThrottledRecords'],
-    ],
-    [
-      'Firehose: delivery success, freshness, processing',
-      'AWS/Firehose',
-      ['DeliveryToS3.Success', 'DeliveryToS3.DataFreshness', 'ExecuteProcessing.Success'],
-    ],
-    ['the cleaner: errors, duration, throttles', 'AWS/Lambda', ['Errors', 'Duration', 'Throttles']],
-    [
-      'Glue: tasks completed and failed, run time',
-      'Glue',
-      [
-        'glue.driver.aggregate.numCompletedTasks',
-        'glue.driver.aggregate.numFailedTasks',
-        'glue.driver.aggregate.elapsedTime',
-      ],
-    ],
-    [
-      'Glue job runs: succeeded, failed',
-      'ml-lifecycle-cdk/ml-lifecycle-sandbox-etl',
-      ['JobRunsSucceeded', 'JobRunsFailed'],
-    ],
-    [
-      'the pipeline: succeeded, failed, run time',
-      'AWS/States',
-      ['ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionTime'],
-    ],
-    [
-      'the endpoint: invocations, 4xx, 5xx, latency',
-      'AWS/SageMaker',
-      ['Invocations', 'Invocation4XXErrors', 'Invocation5XXErrors', 'ModelLatency'],
-    ],
-    ['the endpoint instances: CPU, memory', '/aws/sagemaker/Endpoints', ['CPUUtilization', 'MemoryUtilization']],
-    ['deployments: approvals not deployed', 'AWS/SQS', ['ApproximateNumberOfMessagesVisible']],
-  ])('graphs %s', (_what, namespace, metrics) => {
-    expect(graphed).toEqual(expect.arrayContaining(metrics.map((m) => `${namespace}/${m}`)));
+  it('graphs the ETL stack’s job runs and this stage’s endpoint', () => {
+    expect(graphed).toEqual(
+      expect.arrayContaining([
+        'ml-lifecycle-cdk/ml-lifecycle-sandbox-etl/JobRunsSucceeded',
+        'ml-lifecycle-cdk/ml-lifecycle-sandbox-etl/JobRunsFailed',
+      ]),
+    );
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'))).toContain(
+      '\\"EndpointName\\",\\"ml-lifecycle-sandbox-churn\\"',
+    );
   });
 
-  it.each([
-    // A condition that persists: 2 of 3 five-minute periods, so one slow period raises nothing.
-    ['GetRecords.IteratorAgeMilliseconds', 600_000, 3, 2],
-    ['DeliveryToS3.DataFreshness', 900, 3, 2],
-    // An event that needs a person each time: a single failure fills a single period.
-    ['Errors', 1, 1, 1],
-    ['ExecutionsFailed', 1, 1, 1],
-    ['ApproximateNumberOfMessagesVisible', 1, 1, 1],
-  ])('alarms on %s at %p (%p periods, %p to fire), to the alarm topic', (metricName, threshold, periods, toFire) => {
+  it('alarms on the serving stack’s deployer dead letters', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: metricName,
-      Threshold: threshold,
-      EvaluationPeriods: periods,
-      DatapointsToAlarm: toFire,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') }],
-    });
-  });
-
-  it('alarms when an approved model waits in the deployer dead-letter queue', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Statistic: 'Maximum',
-      Dimensions: [{ Name: 'QueueName', Value: Match.anyValue() }],
-      AlarmDescription: Match.stringLikeRegexp('could not be deployed'),
+      Dimensions: [{ Name: 'QueueName', Value: fromStack('ml-lifecycle-sandbox-serving', 'DeployerDeadLetters') }],
     });
   });
 
-  it('sends alarms to a KMS-encrypted topic, with no subscription unless configured', () => {
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  it('alarms at the stage’s limits: a stream 10 minutes behind, records 15 minutes undelivered', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'GetRecords.IteratorAgeMilliseconds',
+      Threshold: 600_000,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DeliveryToS3.DataFreshness',
+      Threshold: 900,
+    });
+  });
+
+  it('sends alarms to a topic under the lake key, with no subscription unless configured', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: fromStack('ml-lifecycle-sandbox-data-lake', 'StorageDataKey'),
+    });
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
@@ -125,23 +74,19 @@ describe('ObservabilityStack (sandbox)', () => {
 
 describe('ObservabilityStack without Model Monitor (the default: it is opt-in)', () => {
   const { template } = synth();
-  const { metrics, headers } = dashboardContent(template);
-  const titles = dashboardWidgets(template).map((w) => w.properties.title);
+  const { metrics } = dashboardContent(template);
 
-  it('draws no graph of monitoring runs, and does not name Model Monitor in the serving header', () => {
+  it('draws no graph of monitoring runs', () => {
     expect(metrics.filter((m) => m.endsWith('/DataQualityRunsWithViolations'))).toEqual([]);
-    expect(titles).not.toContain('Monitoring runs with violations');
-    expect(headers).toContain('## Serving: endpoint, deployments');
   });
 });
 
 describe('ObservabilityStack with Model Monitor (opt-in)', () => {
   const { template } = synth({ config: { sandbox: { modelMonitor: { enabled: true } } } });
-  const { metrics, headers } = dashboardContent(template);
+  const { metrics } = dashboardContent(template);
 
-  it('graphs the monitor’s runs with violations, under a header that names it', () => {
+  it('graphs the serving monitor’s runs with violations', () => {
     expect(metrics).toContain('ml-lifecycle-cdk/ml-lifecycle-sandbox-churn/DataQualityRunsWithViolations');
-    expect(headers).toContain('## Serving: endpoint, Model Monitor, deployments');
   });
 });
 

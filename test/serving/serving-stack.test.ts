@@ -247,139 +247,60 @@ describe('ServingStack (sandbox)', () => {
     });
   });
 
-  describe('model and endpoint config', () => {
-    it('serves the package in a network-isolated model named after its version', () => {
+  describe('the endpoint', () => {
+    it('serves the package parameter as the serving role, capturing into the lake’s artifacts bucket', () => {
       template.hasResourceProperties('AWS::SageMaker::Model', {
-        ModelName: {
-          'Fn::Join': [
-            '',
-            ['ml-lifecycle-sandbox-churn-v', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'ModelPackageArn' }] }] }],
-          ],
-        },
-        EnableNetworkIsolation: true,
         PrimaryContainer: { ModelPackageName: { Ref: 'ModelPackageArn' } },
         ExecutionRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServingRole'), 'Arn'] },
       });
-    });
-
-    it('captures every request and response (sandbox), encrypted, into the artifacts bucket', () => {
       template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
         KmsKeyId: Match.anyValue(),
-        ProductionVariants: [
-          Match.objectLike({ VariantName: 'AllTraffic', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }),
-        ],
-        DataCaptureConfig: {
-          EnableCapture: true,
-          InitialSamplingPercentage: 100,
+        DataCaptureConfig: Match.objectLike({
           DestinationS3Uri: { 'Fn::Join': ['', ['s3://', Match.anyValue(), '/data-capture/']] },
-          KmsKeyId: Match.anyValue(),
-          CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
-          CaptureContentTypeHeader: { CsvContentTypes: ['text/csv'] },
-        },
-      });
-    });
-  });
-
-  describe('endpoint', () => {
-    it('updates blue/green, all at once with a 5-minute bake, rolling back on the error and latency alarms', () => {
-      const [endpoint] = Object.values(resources(template, 'AWS::SageMaker::Endpoint'));
-      expect(endpoint?.Properties).toMatchObject({
-        EndpointName: 'ml-lifecycle-sandbox-churn',
-        DeploymentConfig: {
-          BlueGreenUpdatePolicy: {
-            TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 300 },
-            TerminationWaitInSeconds: 300,
-            MaximumExecutionTimeoutInSeconds: 3600,
-          },
-          AutoRollbackConfiguration: {
-            Alarms: [
-              { AlarmName: { Ref: expect.stringMatching(/^EndpointServerErrors/) } },
-              { AlarmName: { Ref: expect.stringMatching(/^EndpointModelLatency/) } },
-            ],
-          },
-        },
-      });
-    });
-
-    it('scales between the configured bounds on invocations per instance', () => {
-      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
-        ServiceNamespace: 'sagemaker',
-        ResourceId: 'endpoint/ml-lifecycle-sandbox-churn/variant/AllTraffic',
-        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
-        MinCapacity: 1,
-        MaxCapacity: 2,
-      });
-      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-        PolicyType: 'TargetTrackingScaling',
-        TargetTrackingScalingPolicyConfiguration: Match.objectLike({
-          PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
-          TargetValue: 300,
         }),
       });
     });
 
-    it.each([
-      ['5xx errors', 'Invocation5XXErrors', 'Sum', 1],
-      ['model latency (p90, microseconds)', 'ModelLatency', 'p90', 500_000],
-      ['invocation (4xx) errors', 'Invocation4XXErrors', 'Sum', 5],
-    ])('alarms on %s to the alert topic', (_what, metricName, statistic, threshold) => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/SageMaker',
-        MetricName: metricName,
-        Dimensions: Match.arrayWith([{ Name: 'EndpointName', Value: 'ml-lifecycle-sandbox-churn' }]),
-        ...(statistic === 'Sum' ? { Statistic: 'Sum' } : { ExtendedStatistic: statistic }),
-        Threshold: threshold,
-        TreatMissingData: 'notBreaching',
+    it('serves with the sandbox’s settings: one to two instances, every request captured, all at once after 5 minutes', () => {
+      template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+        ProductionVariants: [Match.objectLike({ InstanceType: 'ml.m5.large', InitialInstanceCount: 1 })],
+        DataCaptureConfig: Match.objectLike({ InitialSamplingPercentage: 100 }),
+      });
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 2 });
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 300 }),
+      });
+      template.hasResourceProperties('AWS::SageMaker::Endpoint', {
+        DeploymentConfig: Match.objectLike({
+          BlueGreenUpdatePolicy: Match.objectLike({
+            TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 300 },
+          }),
+        }),
+      });
+    });
+
+    it('sends every endpoint alarm to the alert topic, latency above the sandbox’s 500 ms', () => {
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+      template.allResourcesProperties('AWS::CloudWatch::Alarm', {
         AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
       });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ModelLatency', Threshold: 500_000 });
     });
   });
 
   describe('automatic deployment', () => {
-    it('deploys each approved version of the training registry', () => {
+    it('deploys each approved version of the training registry to this stack', () => {
       template.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: {
-          source: ['aws.sagemaker'],
-          'detail-type': ['SageMaker Model Package State Change'],
-          detail: { ModelPackageGroupName: ['ml-lifecycle-sandbox-churn'], ModelApprovalStatus: ['Approved'] },
-        },
-        Targets: [
-          Match.objectLike({
-            RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21600 },
-            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeployerDeadLetters'), 'Arn'] } },
-          }),
-        ],
+        EventPattern: Match.objectLike({
+          detail: Match.objectLike({ ModelPackageGroupName: ['ml-lifecycle-sandbox-churn'] }),
+        }),
       });
-    });
-
-    it('tells the deploy function which stack to update, with which role, for which group', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
           Variables: Match.objectLike({
             STACK_NAME: 'ml-lifecycle-sandbox-serving',
-            CLOUDFORMATION_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeployerDeployRole'), 'Arn'] },
             MODEL_PACKAGE_GROUP_NAME: 'ml-lifecycle-sandbox-churn',
           }),
-        },
-        DeadLetterConfig: { TargetArn: Match.anyValue() },
-      });
-      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
-    });
-
-    it('lets the function update only this stack, passing only the deploy role to CloudFormation', () => {
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Sid: 'UpdateThisStack',
-              Action: ['cloudformation:DescribeStacks', 'cloudformation:UpdateStack'],
-              Resource: { Ref: 'AWS::StackId' },
-            }),
-            Match.objectLike({
-              Sid: 'PassDeployRole',
-              Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-            }),
-          ]),
         },
       });
     });
@@ -476,35 +397,6 @@ describe('ServingStack (sandbox)', () => {
       );
       expect([statement?.Resource].flat()).toHaveLength(rollback.length);
     });
-
-    it('lets the function encrypt what it sends to its dead-letter queue, through SQS only', () => {
-      const [queue] = Object.values(resources(template, 'AWS::SQS::Queue'));
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: Match.stringLikeRegexp('^DeployerFunctionRole') }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            {
-              Sid: 'EncryptDeadLetters',
-              Effect: 'Allow',
-              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-              Resource: queue?.Properties.KmsMasterKeyId,
-              Condition: {
-                StringEquals: {
-                  'kms:ViaService': { 'Fn::Join': ['', ['sqs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
-                },
-              },
-            },
-          ]),
-        },
-      });
-    });
-
-    it('keeps undeliverable approvals in an encrypted queue for 14 days', () => {
-      template.hasResourceProperties('AWS::SQS::Queue', {
-        KmsMasterKeyId: Match.anyValue(),
-        MessageRetentionPeriod: 1209600,
-      });
-    });
   });
 
   it('matches the snapshot', () => {
@@ -524,11 +416,7 @@ describe('ServingStack (production)', () => {
     template.hasResourceProperties('AWS::SageMaker::Endpoint', {
       DeploymentConfig: Match.objectLike({
         BlueGreenUpdatePolicy: Match.objectLike({
-          TrafficRoutingConfiguration: {
-            Type: 'CANARY',
-            CanarySize: { Type: 'INSTANCE_COUNT', Value: 1 },
-            WaitIntervalInSeconds: 600,
-          },
+          TrafficRoutingConfiguration: Match.objectLike({ Type: 'CANARY', WaitIntervalInSeconds: 600 }),
         }),
       }),
     });
@@ -608,58 +496,25 @@ describe('ServingStack with Model Monitor (opt-in)', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
   });
 
-  describe('data-quality monitoring', () => {
-    it('runs the analyzer on captured data against the package baseline, isolated and encrypted, daily', () => {
-      template.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', {
-        DataQualityAppSpecification: { ImageUri: Match.anyValue() },
-        DataQualityBaselineConfig: {
-          StatisticsResource: { S3Uri: { Ref: 'BaselineStatisticsUri' } },
-          ConstraintsResource: { S3Uri: { Ref: 'BaselineConstraintsUri' } },
-        },
-        DataQualityJobInput: { EndpointInput: Match.objectLike({ EndpointName: 'ml-lifecycle-sandbox-churn' }) },
-        DataQualityJobOutputConfig: { KmsKeyId: Match.anyValue(), MonitoringOutputs: [Match.anyValue()] },
-        JobResources: {
-          ClusterConfig: Match.objectLike({ InstanceType: 'ml.m5.large', VolumeKmsKeyId: Match.anyValue() }),
-        },
-        NetworkConfig: { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true },
-      });
-      template.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
-        MonitoringScheduleName: 'ml-lifecycle-sandbox-churn-data-quality',
-        MonitoringScheduleConfig: {
-          MonitoringType: 'DataQuality',
-          ScheduleConfig: { ScheduleExpression: 'cron(0 0 ? * * *)' },
-        },
-      });
+  it('monitors the endpoint daily against the package’s baseline, as the serving role, alarming to the alert topic', () => {
+    template.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', {
+      RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServingRole'), 'Arn'] },
+      DataQualityBaselineConfig: {
+        StatisticsResource: { S3Uri: { Ref: 'BaselineStatisticsUri' } },
+        ConstraintsResource: { S3Uri: { Ref: 'BaselineConstraintsUri' } },
+      },
+      DataQualityJobInput: { EndpointInput: Match.objectLike({ EndpointName: 'ml-lifecycle-sandbox-churn' }) },
+      JobResources: { ClusterConfig: Match.objectLike({ InstanceType: 'ml.m5.large' }) },
     });
-
-    it('alarms when a monitoring run ends with violations, counted from its end event', () => {
-      template.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: {
-          source: ['aws.sagemaker'],
-          'detail-type': ['SageMaker Processing Job State Change'],
-          detail: {
-            MonitoringScheduleArn: [Match.anyValue()],
-            ExitMessage: [{ prefix: 'CompletedWithViolations' }],
-          },
-        },
-        Targets: [Match.objectLike({ Arn: Match.anyValue() })],
-      });
-      template.hasResourceProperties('AWS::Logs::MetricFilter', {
-        MetricTransformations: [
-          Match.objectLike({
-            MetricNamespace: 'ml-lifecycle-cdk/ml-lifecycle-sandbox-churn',
-            MetricName: 'DataQualityRunsWithViolations',
-            MetricValue: '1',
-          }),
-        ],
-      });
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'DataQualityRunsWithViolations',
-        Threshold: 1,
-        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
-      });
+    template.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
+      MonitoringScheduleConfig: Match.objectLike({ ScheduleConfig: { ScheduleExpression: 'cron(0 0 ? * * *)' } }),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DataQualityRunsWithViolations',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
     });
   });
+
   it('lists the handler permissions of exactly the resource types a model deployment touches, the monitor’s too', () => {
     expect(typesChangedByTheModel(template)).toEqual(Object.keys(HANDLER_PERMISSIONS).sort());
   });
