@@ -36,13 +36,16 @@ Command line (every command prints one JSON object on stdout; a bad argument pri
 stderr and exits with 2):
 
   xgboost_local.py train --train PATH --validation PATH --model-dir DIR --hyperparameters JSON
+                         [--threads N]
       Trains one model. JSON: an object of hyper-parameters as a SageMaker training job gets them
       (values as strings or numbers), the static ones and the tunable ones together. Writes
-      DIR/xgboost-model. Prints {model, bestIteration, rounds, validationAuc, hyperparameters,
-      history: {train: {auc: [...]}, validation: {auc: [...]}}}.
+      DIR/xgboost-model. N is XGBoost's threads (default 1, see DEFAULT_THREADS). Prints {model,
+      bestIteration, rounds, validationAuc, hyperparameters, history: {train: {auc: [...]},
+      validation: {auc: [...]}}}: bestIteration is the round the saved model ends at (0-based),
+      rounds how many were trained before early stopping, validationAuc the AUC at bestIteration.
 
   xgboost_local.py tune --train PATH --validation PATH --model-dir DIR --static JSON --ranges JSON
-                        [--trials N] [--seed S]
+                        [--trials N] [--seed S] [--threads N]
       A small random search (N trials, 1 to 20, default 4; seed S, default 0) over the ranges
       (JSON in the layout of HYPERPARAMETER_RANGES: {continuous: [...], integer: [...]}, each
       range {Name, MinValue, MaxValue, ScalingType Linear|Logarithmic}), each trial trained as
@@ -73,13 +76,19 @@ import xgboost as xgb
 MODEL_NAME = "xgboost-model"
 """The file the container saves the model as (`constants/xgb_constants.py`)."""
 
+DEFAULT_THREADS = 1
+"""XGBoost's threads. They change the speed, not the model (the exact tree method the container's
+default `tree_method` picks finds the same splits on any number); on a small machine shared with
+other work, one thread is faster than two that contend (measured on 2 loaded cores: 18 s against
+48 s for the same model)."""
+
 MAX_TRIALS = 20
 """The most trials `tune` runs: a local search is a check, not a tuning job."""
 
 # Hyper-parameters this module accepts, with the type the container validates them as
 # (`algorithm_mode/hyperparameter_validation.py`). The pipeline uses only these; anything else is
 # refused rather than passed on unchecked.
-_INTEGER = {"num_round", "early_stopping_rounds", "max_depth", "seed"}
+_INTEGER = {"num_round", "early_stopping_rounds", "max_depth", "seed", "nthread"}
 _FLOAT = {"eta", "min_child_weight", "subsample", "gamma", "colsample_bytree", "alpha", "lambda"}
 _TEXT = {"objective", "eval_metric"}
 # Metrics the container maximises in early stopping (`constants/xgb_constants.py`,
@@ -157,13 +166,18 @@ def read_channel(path: str) -> xgb.DMatrix:
     return matrix
 
 
-def train(train_path: str, validation_path: str, hyperparameters: dict[str, Any]) -> tuple[xgb.Booster, dict]:
+def train(
+    train_path: str, validation_path: str, hyperparameters: dict[str, Any], threads: int = DEFAULT_THREADS
+) -> tuple[xgb.Booster, dict]:
     """Trains one model as a training job of the built-in algorithm does (`algorithm_mode/train.py`).
 
     Returns the booster (cut at the best round when early stopping ran, as the container saves it)
     and the metric history of every round trained: {"train": {metric: [...]}, "validation": {...}}.
+    `threads` is XGBoost's `nthread` unless the hyper-parameters set it.
     """
-    params = parse_hyperparameters(hyperparameters)
+    if threads < 1:
+        raise UsageError(f"threads must be at least 1; received {threads}")
+    params = {"nthread": threads, **parse_hyperparameters(hyperparameters)}
     num_round = params.pop("num_round")
     early_stopping_rounds = params.pop("early_stopping_rounds", None)
     dtrain = read_channel(train_path)
@@ -245,9 +259,12 @@ def parse_ranges(ranges: Any) -> list[dict]:
             try:
                 low, high = float(item["MinValue"]), float(item["MaxValue"])
             except (KeyError, TypeError, ValueError):
-                raise UsageError(f"range {name}: MinValue and MaxValue must be numbers; received {json.dumps(item)}")
+                received = json.dumps(item)
+                raise UsageError(f"range {name}: MinValue and MaxValue must be numbers; received {received}") from None
             if not low <= high or (scaling == "Logarithmic" and low <= 0):
-                raise UsageError(f"range {name}: needs MinValue <= MaxValue (and > 0 if logarithmic); received {low}, {high}")
+                raise UsageError(
+                    f"range {name}: needs MinValue <= MaxValue (and > 0 if logarithmic); received {low}, {high}"
+                )
             parsed.append({"name": name, "low": low, "high": high, "log": scaling == "Logarithmic",
                            "integer": kind == "integer"})
     return parsed
@@ -266,7 +283,10 @@ def sample(ranges: list[dict], rng: np.random.Generator) -> dict[str, Any]:
     return values
 
 
-def tune(train_path: str, validation_path: str, static: dict, ranges: Any, trials: int, seed: int) -> dict:
+def tune(
+    train_path: str, validation_path: str, static: dict, ranges: Any, trials: int, seed: int,
+    threads: int = DEFAULT_THREADS,
+) -> dict:
     """A bounded random search standing in for the pipeline's Bayesian tuning job.
 
     Each trial trains as `train` does; the best is the one with the highest validation AUC at the
@@ -281,7 +301,7 @@ def tune(train_path: str, validation_path: str, static: dict, ranges: Any, trial
     best = None
     for trial in range(trials):
         hyperparameters = {**static, **sample(parsed, rng)}
-        booster, history = train(train_path, validation_path, hyperparameters)
+        booster, history = train(train_path, validation_path, hyperparameters, threads)
         summary = training_summary(booster, history, hyperparameters, model="")
         result = {"trial": trial, "hyperparameters": hyperparameters, "bestIteration": summary["bestIteration"],
                   "rounds": summary["rounds"], "validationAuc": summary["validationAuc"]}
@@ -356,7 +376,9 @@ def score_file(booster: xgb.Booster, path: str, output: str, keep, max_bytes: in
     return len(lines)
 
 
-def score(model: str, input_path: str, output_dir: str, input_filter: str = "$[1:]", max_payload_mb: float = 6) -> list:
+def score(
+    model: str, input_path: str, output_dir: str, input_filter: str = "$[1:]", max_payload_mb: float = 6
+) -> list[dict]:
     """Scores a file, or each file of a directory, as the batch transform of the pipeline does."""
     keep = parse_input_filter(input_filter)
     if not os.path.isfile(model):
@@ -410,6 +432,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--train", required=True)
         command.add_argument("--validation", required=True)
         command.add_argument("--model-dir", required=True)
+        command.add_argument("--threads", type=int, default=DEFAULT_THREADS)
         if name == "train":
             command.add_argument("--hyperparameters", required=True)
         else:
@@ -431,14 +454,16 @@ def run(argv: list[str]) -> dict:
     args = parser().parse_args(argv)
     if args.command == "train":
         hyperparameters = json_argument("hyperparameters", args.hyperparameters)
-        booster, history = train(args.train, args.validation, hyperparameters)
+        booster, history = train(args.train, args.validation, hyperparameters, args.threads)
         return training_summary(booster, history, hyperparameters, save(booster, args.model_dir))
     if args.command == "tune":
         static = json_argument("static", args.static)
         if not isinstance(static, dict):
             raise UsageError(f"--static must be a JSON object; received {args.static}")
-        result = tune(args.train, args.validation, static, json_argument("ranges", args.ranges), args.trials, args.seed)
-        return {"model": save(result["booster"], args.model_dir), "best": result["best"], "trials": result["trials"]}
+        ranges = json_argument("ranges", args.ranges)
+        result = tune(args.train, args.validation, static, ranges, args.trials, args.seed, args.threads)
+        model = save(result["booster"], args.model_dir)
+        return {"model": model, "best": result["best"], "trials": result["trials"]}
     return {"files": score(args.model, args.input, args.output, args.input_filter, args.max_payload_mb)}
 
 
