@@ -40,7 +40,7 @@ type Ranges = typeof HYPERPARAMETER_RANGES;
  * as a logarithmic search is uniform in log space; the arithmetic middle of a linear one, rounded
  * half up for an integer range. As strings, as SageMaker hands them to a training job.
  */
-export function middleOf(ranges: Ranges): Record<string, string> {
+function middleOf(ranges: Ranges): Record<string, string> {
   const middle: Record<string, string> = {};
   for (const range of [...ranges.continuous, ...ranges.integer]) {
     const [low, high] = [Number(range.MinValue), Number(range.MaxValue)];
@@ -50,11 +50,16 @@ export function middleOf(ranges: Ranges): Record<string, string> {
   return middle;
 }
 
-/** Runs `.venv/bin/python` with these arguments and returns its stdout; fails with its stderr. */
-function python(args: readonly string[]): string {
+/** Fails, saying what to run, when the project's Python environment is missing (`npm test` makes it). */
+function requirePython(): void {
   if (!fs.existsSync(PYTHON)) {
     throw new Error(`${PYTHON} is missing: run \`npm run python\` to create the project's Python environment`);
   }
+}
+
+/** Runs `.venv/bin/python` with these arguments and returns its stdout; fails with its stderr. */
+function python(args: readonly string[]): string {
+  requirePython();
   const result = spawnSync(PYTHON, [...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) {
     throw new Error(`python ${args.join(' ')} exited with ${result.status}:\n${result.stderr}`);
@@ -77,7 +82,13 @@ async function writeSplits(db: Db, dir: string): Promise<void> {
     if (value === null || value === undefined) {
       return '';
     }
-    return types.get(column) === 'DOUBLE' ? javaDoubleString(Number(value)) : String(value);
+    if (typeof value === 'number') {
+      return types.get(column) === 'DOUBLE' ? javaDoubleString(value) : String(value);
+    }
+    if (typeof value === 'bigint') {
+      return value.toString();
+    }
+    throw new Error(`features column ${column} holds a ${typeof value}; expected a number`);
   };
   for (const split of SPLITS) {
     const rows = await db.rows(`SELECT ${columns.join(', ')} FROM features WHERE split = '${split}'`);
@@ -131,6 +142,7 @@ describe('the churn model on XGBoost 1.7', () => {
   let signal: ChurnSignal;
 
   beforeAll(async () => {
+    requirePython();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xgboost-local-'));
     const db = await Db.open();
     try {
@@ -198,7 +210,7 @@ describe('the churn model on XGBoost 1.7', () => {
     expect(evaluation.counts.rows).toBe(labels.length);
   });
 
-  it("agrees with scikit-learn on the confusion matrix, precision, recall, F1 and AUC to 1e-9", () => {
+  it('agrees with scikit-learn on the confusion matrix, precision, recall, F1 and AUC to 1e-9', () => {
     const cutoffs: Cutoff[] = [0.5, evaluation.atOptimalCutoff.cutoff];
     const numeric = cutoffs.filter((c): c is number => c !== null);
     const reference = JSON.parse(
