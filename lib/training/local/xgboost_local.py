@@ -260,7 +260,8 @@ def parse_ranges(ranges: Any) -> list[dict]:
                 low, high = float(item["MinValue"]), float(item["MaxValue"])
             except (KeyError, TypeError, ValueError):
                 received = json.dumps(item)
-                raise UsageError(f"range {name}: MinValue and MaxValue must be numbers; received {received}") from None
+                message = f"range {name}: MinValue and MaxValue must be numbers; received {received}"
+                raise UsageError(message) from None
             if not low <= high or (scaling == "Logarithmic" and low <= 0):
                 raise UsageError(
                     f"range {name}: needs MinValue <= MaxValue (and > 0 if logarithmic); received {low}, {high}"
