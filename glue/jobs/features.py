@@ -1,21 +1,24 @@
 """Glue job "features": the curated customers -> training data for the built-in XGBoost algorithm.
 
-The logic lives in glue/sql/features.sql (and is tested there, in DuckDB, by test/etl); this
-driver only reads, runs the SQL with spark.sql and writes. It reads the whole curated table (no
-bookmark: every run rebuilds the splits from all customers; the split of a customer depends on its
-id alone, so it never moves between runs) and writes under s3://<features_bucket>/<features_prefix>/:
+The thin Glue entry of the job: it reads the job arguments, starts the GlueContext and the job,
+reads the curated table from the Data Catalog and the SQL from S3, hands them to the PySpark core
+(glue/jobs/cores/features_core.py: runs features.sql, checks and counts the splits, describes the
+columns, writes the files), puts the manifest to S3 and commits the job. Only this file imports
+awsglue and boto3; the core runs the same on a laptop (pytest, glue/local_etl.py).
 
-  train/ validation/ test/  CSV without header, the label first, the split column dropped: the
-                            built-in XGBoost algorithm's CSV format (an empty field is missing)
-  baseline/                 the training rows with a header, without label or split: the data
-                            the Model Monitor data-quality baseline is computed on
+It reads the whole curated table (no bookmark: every run rebuilds the splits from all customers;
+the split of a customer depends on its id alone, so it never moves between runs) and writes under
+s3://<features_bucket>/<features_prefix>/:
+
+  train/ validation/ test/  CSV without header, the label first (features_core)
+  baseline/                 the training rows with a header, without the label (features_core)
   manifest.json             the label, the feature columns in order with their encodings (read
                             from the DataFrame's columns and the curated table's types), the
-                            split fractions and the row counts
+                            split fractions and the row counts, the source table, the job run
+                            and when it was written
 
-Each directory holds one CSV file (coalesced: the data is small) and no _SUCCESS marker, since
-SageMaker reads every object under a channel's prefix. Needs the job argument
---enable-glue-datacatalog true (the Data Catalog as Spark's metastore).
+The core is imported as a top-level module: the job ships glue/jobs/cores/ with --extra-py-files.
+Needs the job argument --enable-glue-datacatalog true (the Data Catalog as Spark's metastore).
 """
 
 import json
@@ -28,7 +31,8 @@ from awsglue.context import GlueContext
 from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
 from pyspark.context import SparkContext
-from pyspark.sql import functions as F
+
+import features_core
 
 ARGUMENTS = [
     "JOB_NAME",
@@ -40,10 +44,6 @@ ARGUMENTS = [
     "validation_fraction",  # e.g. 0.15; test gets the rest
     "sql_features",  # s3:// URL of glue/sql/features.sql (a CDK asset)
 ]
-LABEL = "churn"
-SPLIT = "split"
-SPLITS = ("train", "validation", "test")
-SPLIT_BUCKETS = 4096  # as in features.sql: the first 3 hex digits of md5(customer_id)
 
 
 def log(event, **fields):
@@ -60,80 +60,28 @@ def read_sql(sql_url):
     return body.read().decode("utf-8")
 
 
-def fractions(args):
-    train, validation = float(args["train_fraction"]), float(args["validation_fraction"])
-    if not (0 < train < 1 and 0 < validation < 1 and train + validation < 1):
-        raise ValueError(
-            "train_fraction and validation_fraction must each lie in (0, 1) and leave a test share "
-            f"(sum < 1); received {train} and {validation}"
-        )
-    return train, validation
-
-
-def describe(column, curated_types):
-    """A feature column as the manifest lists it: its source column in the curated table and its
-    encoding (a curated boolean becomes 0/1, a curated number stays numeric, anything else is a
-    one-hot column named <category column>_<value>)."""
-    kind = curated_types.get(column)
-    if kind is not None:
-        return {"name": column, "source": column, "encoding": "boolean" if kind == "boolean" else "numeric"}
-    sources = [name for name, t in curated_types.items() if t == "string" and column.startswith(f"{name}_")]
-    if not sources:
-        raise ValueError(f"feature column {column} is neither a curated column nor <category>_<value>")
-    return {"name": column, "source": max(sources, key=len), "encoding": "one-hot"}
-
-
 def main():
     args = getResolvedOptions(sys.argv, ARGUMENTS)
     run_id = getResolvedOptions(sys.argv, ["JOB_RUN_ID"])["JOB_RUN_ID"] if "--JOB_RUN_ID" in sys.argv else None
-    train, validation = fractions(args)
+    # Checked before Spark starts, so a bad argument fails the run in seconds.
+    train, validation = features_core.check_fractions(args["train_fraction"], args["validation_fraction"])
     prefix = args["features_prefix"].strip("/")
     base = "/".join(part for part in (f"s3://{args['features_bucket']}", prefix) if part)
 
-    spark_context = SparkContext.getOrCreate()
-    spark_context._jsc.hadoopConfiguration().set("mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
-    glue_context = GlueContext(spark_context)
+    glue_context = GlueContext(SparkContext.getOrCreate())
     spark = glue_context.spark_session
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     job = Job(glue_context)
     job.init(args["JOB_NAME"], args)
 
     customers = spark.table(f"`{args['curated_database']}`.`{args['curated_table']}`")
-    customers.createOrReplaceTempView("customers")
-    spark.createDataFrame([(train, validation)], "train_fraction DOUBLE, validation_fraction DOUBLE") \
-        .createOrReplaceTempView("split_config")
+    features = features_core.build_features(spark, customers, train, validation, read_sql(args["sql_features"]))
+    log("features", customers=customers.count(), labelled=sum(features.counts.values()),
+        rows_by_split=features.counts, columns=len(features.frame.columns))
+    features_core.write_features(spark, features.frame, base)
 
-    features = spark.sql(read_sql(args["sql_features"])).persist()
-    columns = features.columns
-    if columns[0] != LABEL or columns[-1] != SPLIT:
-        raise ValueError(f"features.sql must return {LABEL} first and {SPLIT} last; it returns {columns}")
-    feature_columns = columns[1:-1]
-    counts = {row[SPLIT]: row["count"] for row in features.groupBy(SPLIT).count().collect()}
-    counts = {split: counts.get(split, 0) for split in SPLITS}
-    log("features", customers=customers.count(), labelled=sum(counts.values()), rows_by_split=counts,
-        columns=len(columns))
-    empty = [split for split in SPLITS if counts[split] == 0]
-    if empty:
-        raise ValueError(f"empty split(s) {empty}: {counts}; need more labelled customers or other fractions")
-
-    for split in SPLITS:
-        (features.where(F.col(SPLIT) == split).drop(SPLIT).coalesce(1)
-            .write.mode("overwrite").option("header", "false").csv(f"{base}/{split}/"))
-    (features.where(F.col(SPLIT) == "train").drop(LABEL, SPLIT).coalesce(1)
-        .write.mode("overwrite").option("header", "true").csv(f"{base}/baseline/"))
-
-    curated_types = {field.name: field.dataType.typeName() for field in customers.schema.fields}
     manifest = {
-        "label": LABEL,
-        "columns": [describe(column, curated_types) for column in feature_columns],
-        "split": {
-            "method": "bucket = first 3 hex digits of md5(customer_id); train if bucket < train_fraction * 4096, "
-                      "validation if bucket < (train_fraction + validation_fraction) * 4096, else test",
-            "buckets": SPLIT_BUCKETS,
-            "train_fraction": train,
-            "validation_fraction": validation,
-        },
-        "rows": counts,
+        **features.manifest,
         "source": f"{args['curated_database']}.{args['curated_table']}",
         "job_run_id": run_id,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
@@ -144,7 +92,7 @@ def main():
         Body=json.dumps(manifest, indent=2).encode("utf-8"),
         ContentType="application/json",
     )
-    log("done", written=counts, location=base)
+    log("done", written=features.counts, location=base)
     job.commit()
 
 

@@ -1,0 +1,143 @@
+"""The local ETL runner (glue/local_etl.py): its argument checks (exit status 2 and a usage message
+before Spark starts), its features half on a curated table prepared here, and its wiring of the
+curate core (through a stand-in with the interface the runner calls: see curate_stage)."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import types
+
+import pytest
+
+import features_support  # first: puts glue/ and glue/jobs/cores on sys.path
+import local_etl
+
+SEED = 4711
+COUNT = 1200
+
+
+@pytest.fixture(scope="module")
+def data():
+    return features_support.generated(SEED, COUNT)
+
+
+@pytest.fixture(scope="module")
+def customers(spark, data):
+    return features_support.customers_frame(spark, data).persist()
+
+
+@pytest.fixture
+def raw(tmp_path):
+    for folder in ("stream", "batch"):
+        os.makedirs(tmp_path / "raw" / folder)
+    return str(tmp_path / "raw")
+
+
+def write_curated(customers, path):
+    """The curated table as the curate job leaves it: Parquet partitioned by snapshot_month."""
+    customers.write.mode("overwrite").partitionBy("snapshot_month").parquet(path)
+
+
+# --- arguments ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"--raw": "/nonexistent/raw"}, "--raw /nonexistent/raw is not a directory"),
+        ({"--sql-dir": "/nonexistent/sql"}, "--sql-dir /nonexistent/sql is not a directory"),
+        ({"--train-fraction": "1.5"}, "must each lie in (0, 1)"),
+        ({"--validation-fraction": "0.3"}, "leave a test share (sum < 1); received 0.7 and 0.3"),
+        ({"--train-fraction": "seventy"}, "invalid float value: 'seventy'"),
+        ({"--features": None}, "the following arguments are required: --features"),
+    ],
+)
+def test_bad_arguments_exit_2_with_the_usage_and_what_is_wrong(raw, tmp_path, capsys, change, message):
+    options = {"--raw": raw, "--curated": str(tmp_path / "curated"), "--features": str(tmp_path / "features")}
+    options.update(change)
+    argv = [part for name, value in options.items() if value is not None for part in (name, value)]
+    with pytest.raises(SystemExit) as stopped:
+        local_etl.parse_arguments(argv)
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("usage: local_etl.py") and message in error
+
+
+def test_a_sql_dir_without_the_job_files_is_refused(raw, tmp_path, capsys):
+    argv = ["--raw", raw, "--curated", str(tmp_path), "--features", str(tmp_path), "--sql-dir", raw]
+    with pytest.raises(SystemExit) as stopped:
+        local_etl.parse_arguments(argv)
+    assert stopped.value.code == 2
+    assert "lacks curate_validated.sql, curate_quarantine.sql, curate_customers.sql, features.sql" in capsys.readouterr().err
+
+
+def test_the_command_exits_2_on_bad_arguments_without_starting_spark(tmp_path):
+    command = [sys.executable, os.path.join(features_support.ROOT, "glue", "local_etl.py"),
+               "--raw", str(tmp_path / "absent"), "--curated", str(tmp_path), "--features", str(tmp_path)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "is not a directory" in result.stderr and result.stdout == ""
+
+
+# --- the features half -------------------------------------------------------------------------
+
+
+def test_the_features_stage_writes_the_splits_the_baseline_and_the_manifest(spark, customers, data, tmp_path):
+    curated = str(tmp_path / "curated" / "customers")
+    write_curated(customers, curated)
+    features = str(tmp_path / "features")
+    rows = local_etl.features_stage(spark, curated, features, 0.6, 0.2,
+                                    features_support.read_sql("features.sql"), "run-1")
+
+    assert sum(rows.values()) == sum(1 for c in data["customers"] if c["churn"] is not None)
+    assert sorted(os.listdir(features)) == ["baseline", "manifest.json", "test", "train", "validation"]
+    for split in ("train", "validation", "test"):
+        [name] = os.listdir(os.path.join(features, split))
+        with open(os.path.join(features, split, name), encoding="utf-8") as file:
+            assert sum(1 for _ in file) == rows[split]
+    with open(os.path.join(features, "manifest.json"), encoding="utf-8") as file:
+        manifest = json.load(file)
+    assert manifest["rows"] == rows
+    assert manifest["source"] == curated and manifest["job_run_id"] == "run-1"
+    assert (manifest["split"]["train_fraction"], manifest["split"]["validation_fraction"]) == (0.6, 0.2)
+    assert [c["name"] for c in manifest["columns"]] == [c["name"] for c in data["feature_manifest"]["columns"]]
+
+
+# --- the whole command, with a stand-in curate core --------------------------------------------
+
+
+def test_main_runs_curate_then_features_and_prints_a_json_line_per_stage(
+    spark, customers, raw, tmp_path, capsys, monkeypatch
+):
+    calls = []
+
+    def run_curate(spark_, stream_path, batch_path, curated_path, quarantine_path, sql, run_id, ingest_time):
+        calls.append(locals())
+        write_curated(customers, curated_path)
+        return {"read": 10, "valid": 9, "rejected": 1, "written": customers.count()}
+
+    monkeypatch.setitem(sys.modules, "curate_core", types.SimpleNamespace(run_curate=run_curate))
+    curated, features = str(tmp_path / "curated"), str(tmp_path / "features")
+    status = local_etl.main(
+        ["--raw", raw, "--curated", curated, "--features", features, "--run-id", "local-1"], spark=spark
+    )
+
+    assert status == 0
+    [call] = calls
+    assert call["spark_"] is spark
+    assert (call["stream_path"], call["batch_path"]) == (os.path.join(raw, "stream"), os.path.join(raw, "batch"))
+    assert call["curated_path"] == os.path.join(curated, "customers")
+    assert call["quarantine_path"] == os.path.join(curated, "quarantine")
+    assert call["run_id"] == "local-1"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", call["ingest_time"])
+    assert set(call["sql"]) == {"validated", "quarantine", "customers"}
+    assert call["sql"]["customers"] == features_support.read_sql("curate_customers.sql")
+
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["stage"] for line in lines] == ["curate", "features"]
+    assert lines[0]["rejected"] == 1 and lines[0]["run_id"] == "local-1"
+    with open(os.path.join(features, "manifest.json"), encoding="utf-8") as file:
+        assert lines[1]["rows"] == json.load(file)["rows"]
+    assert spark.sparkContext._jsc is not None, "a session given to main is not stopped"
