@@ -91,6 +91,11 @@ export class RecordCleaner extends Construct {
     );
     acknowledgeFindings(
       this.function,
+      RULES.redundantRoleDependency,
+      "aws-cdk-lib's Function makes the cleaner depend on its role, so that the role's policy (its log group) exists before Firehose first invokes it; the role itself is listed too, though the function's Role property references it already. Redundant, and harmless.",
+    );
+    acknowledgeFindings(
+      this.function,
       RULES.lambdaInVpc,
       'The cleaner is a pure transformation that calls no network service, so a VPC would protect no traffic and add NAT cost and cold-start latency.',
     );

@@ -146,8 +146,9 @@ export class StreamIngestion extends Construct {
         },
       },
     });
-    // Firehose checks its role's permissions when it is created.
-    this.deliveryStream.node.addDependency(role);
+    // Firehose checks its role's permissions when it is created. The role's policy, not the role:
+    // the stream references the role already, and a DependsOn on it too is redundant (W3005).
+    this.deliveryStream.node.addDependency(defaultPolicyOf(role));
 
     acknowledgeFindings(
       this.deliveryStream,

@@ -99,6 +99,11 @@ export class AuditTrail extends Construct {
     );
 
     acknowledgeFindings(
+      this.trail,
+      RULES.redundantRoleDependency,
+      "aws-cdk-lib's Trail makes the trail depend on its CloudWatch Logs role, so that the role's policy exists before CloudTrail checks it can deliver; the role itself is listed too, though CloudWatchLogsRoleArn references it already. Redundant, and harmless.",
+    );
+    acknowledgeFindings(
       this.bucket,
       RULES.s3Replication,
       'Cost over benefit here: the trail is already multi-region, its files are validated and the bucket is append-only. Production should send an organization trail to a separate log-archive account rather than replicate this bucket.',

@@ -110,6 +110,11 @@ export class DataLakeStorage extends Construct {
         ['ControlTower::CT.LAMBDA.PR.3'],
         "aws-cdk-lib's auto-delete handler exists only in a stage with removal: destroy and calls only the S3 API, once, to empty this stack's buckets at teardown; a VPC would add NAT or endpoint cost and protect no traffic.",
       );
+      acknowledgeFindings(
+        autoDeleteObjectsHandlerOf(this),
+        RULES.redundantRoleDependency,
+        "aws-cdk-lib's custom resource provider makes the auto-delete handler depend on its role, though the handler's Role property references it already (the role has no separate policy to wait for). Redundant, and harmless.",
+      );
     }
     acknowledgeFindings(
       this.accessLogsBucket,

@@ -93,7 +93,7 @@ export function checkPython(python: string): string {
   const result = run(python, ['--version']);
   if (result === undefined) {
     throw new PythonEnvError(
-      `"${python}" was not found. Install ${want} (python.org, or your system's package manager, with its venv module), or set PYTHON to its path.`,
+      `Python ("${python}") was not found. Install ${want} (python.org, or your system's package manager, with its venv module), or set PYTHON to its path.`,
     );
   }
   const version = parseVersion(result.output, 'python');
@@ -112,7 +112,7 @@ export function checkJava(java: string): string {
   const result = run(java, ['-version']);
   if (result === undefined) {
     throw new PythonEnvError(
-      `"${java}" was not found: local Spark needs ${want}. Install one (for example OpenJDK 17: "apt install openjdk-17-jre-headless", "brew install openjdk@17"), or set JAVA to its path.`,
+      `Java ("${java}") was not found: local Spark needs ${want}. Install one (for example OpenJDK 17: "apt install openjdk-17-jre-headless", "brew install openjdk@17"), or set JAVA to its path.`,
     );
   }
   const [feature] = parseVersion(result.output, 'java') ?? [];

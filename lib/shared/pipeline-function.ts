@@ -155,6 +155,11 @@ export class PipelineFunction extends Construct {
     );
     acknowledgeFindings(
       this.function,
+      RULES.redundantRoleDependency,
+      `aws-cdk-lib's Function makes the ${props.folder} function depend on its role, so that the role's policy exists before the function can run; the role itself is listed too, though the function's Role property references it already. Redundant, and harmless.`,
+    );
+    acknowledgeFindings(
+      this.function,
       RULES.lambdaConcurrency,
       `The ${props.folder} function runs once per ${props.use?.invocationsPer ?? 'pipeline run (a few runs a day at most)'}, so reserving concurrency would only take it from the account's small default quota.`,
     );

@@ -7,7 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { acknowledgeFindings, wildcardResourceFinding } from '../shared/compliance';
+import { RULES, acknowledgeFindings, wildcardResourceFinding } from '../shared/compliance';
 import type { RemovalMode } from '../config';
 import { ARTIFACT_PREFIXES, CURATED_PREFIXES } from '../contracts/lake-layout';
 import { removalPolicyOf } from '../shared/removal';
@@ -392,6 +392,11 @@ export class TrainingPipeline extends Construct {
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
+    acknowledgeFindings(
+      this.stateMachine,
+      RULES.redundantRoleDependency,
+      "aws-cdk-lib's StateMachine makes the training pipeline depend on its role, so that the role's policy exists before a run starts; the role itself is listed too, though RoleArn references it already. Redundant, and harmless.",
+    );
     grantPipelinePermissions(this.stateMachine, {
       jobNamePrefix: prefix,
       jobRole: this.jobRole.role,

@@ -39,7 +39,9 @@ describe('the Python environment', () => {
       /is Python 3\.10\.12; the project needs Python 3\.11 or newer/,
     );
     expect(() => checkPython(path.join(dir, 'absent'))).toThrow(PythonEnvError);
-    expect(() => checkPython(path.join(dir, 'absent'))).toThrow(/was not found\. Install Python 3\.11 or newer/);
+    expect(() => checkPython(path.join(dir, 'absent'))).toThrow(
+      /^Python \(".*absent"\) was not found\. Install Python 3\.11 or newer/,
+    );
   });
 
   it('accepts the Java versions Spark 3.5 runs on, and names Java 17 otherwise', () => {
@@ -49,7 +51,9 @@ describe('the Python environment', () => {
     expect(() => checkJava(fakeTool(dir, 'java25', 'openjdk version "25" 2025-09-16', 'stderr'))).toThrow(
       /local Spark needs a Java runtime, version 17/,
     );
-    expect(() => checkJava(path.join(dir, 'absent'))).toThrow(/was not found: local Spark needs a Java runtime/);
+    expect(() => checkJava(path.join(dir, 'absent'))).toThrow(
+      /^Java \(".*absent"\) was not found: local Spark needs a Java runtime/,
+    );
   });
 
   it('stamps the requirements with the interpreter, so either change reinstalls', () => {
