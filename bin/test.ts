@@ -9,7 +9,8 @@
  *
  * Every part runs even when an earlier one failed, so one run shows every problem. It ends with
  * the time of each part and one plain line, `N passed, N failed`, the tests of jest and pytest
- * added up (a skipped or errored test counts as failed: nothing is skipped silently). The exit
+ * added up (a skipped or errored test counts as failed: nothing is skipped silently; a part that
+ * failed without counts of its own, such as the type check, counts as one failure). The exit
  * code is 1 when any part failed. Extra arguments go to jest (`npm test -- test/etl`), and then
  * pytest does not run.
  */
@@ -96,11 +97,14 @@ function main(argv: readonly string[]): number {
       `${part.ok ? 'ok    ' : 'FAILED'}  ${part.name.padEnd(20)} ${part.seconds.toFixed(1).padStart(6)} s${counts}`,
     );
   }
-  const failedParts = parts.filter(
-    (part) => !part.ok || (part.counts === undefined && ['jest', 'pytest'].includes(part.name)),
+  // A part that failed without test counts of its own (the type check, a linter, the Python
+  // environment, a runner that did not start or wrote no report) counts as one failed test, so the
+  // line never reads "0 failed" for a run that failed.
+  const counts = parts.map(
+    (part) => part.counts ?? { passed: 0, failed: part.ok && !['jest', 'pytest'].includes(part.name) ? 0 : 1 },
   );
-  console.log(summaryLine(parts.flatMap((part) => (part.counts === undefined ? [] : [part.counts]))));
-  return failedParts.length === 0 ? 0 : 1;
+  console.log(summaryLine(counts));
+  return parts.every((part) => part.ok) && counts.every((c) => c.failed === 0) ? 0 : 1;
 }
 
 process.exitCode = main(process.argv.slice(2));
