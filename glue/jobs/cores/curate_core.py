@@ -193,8 +193,9 @@ def write_customers(spark: SparkSession, customers: DataFrame, location: str) ->
     table's folders before the tasks read them (FileNotFoundException, or, with
     spark.sql.files.ignoreMissingFiles, customers silently lost), and even a cached result is
     recomputed from the table's files when a cached block is evicted or an executor is lost.
-    Dynamic overwrite defers the deletes to the job commit, but only while that mode is in force,
-    and a task retried after a partial commit would still read a half-replaced table.
+    Dynamic partition overwrite (set on the write below, whatever the session says) defers the
+    deletes to the job commit in Spark's own commit protocol; but when the deletes happen is the
+    commit protocol's business, and Glue writes to S3 through its own, which no local test runs.
 
     So the result is first materialised in full in a staging folder, <location>/_staging/, and the
     table is then written from that copy, whose lineage no longer reaches the table: whatever the
