@@ -19,6 +19,8 @@ import { DEFAULT_DIRT, NO_DIRT } from '../../lib/schema/dirt';
 import { generateWireRecords } from '../../lib/schema/generator';
 import { toCsvLines } from '../../lib/schema/wire';
 
+const DIRT = { default: DEFAULT_DIRT, malformed: { ...DEFAULT_DIRT, malformed: 0.1 }, none: NO_DIRT } as const;
+
 /** One file (or, for the stream, one file per event date) to write. */
 export interface RawZoneFile {
   /** How the records arrive. */
@@ -31,8 +33,8 @@ export interface RawZoneFile {
   readonly count: number;
   /** `event_time` of the first record (ISO 8601). */
   readonly start: string;
-  /** `default` (DEFAULT_DIRT) or `none`. */
-  readonly dirt: 'default' | 'none';
+  /** `default` (DEFAULT_DIRT), `malformed` (DEFAULT_DIRT with one record in ten beyond cleaning) or `none`. */
+  readonly dirt: 'default' | 'malformed' | 'none';
   /** The file name (without extension): `<name>.csv`, or `<name>.gz` in each date partition. */
   readonly name: string;
   /** The cleaner's ingest time for stream records (ISO 8601). */
@@ -47,7 +49,7 @@ export function writeRawZoneFiles(out: string, files: readonly RawZoneFile[]): {
       seed: file.seed,
       count: file.count,
       start: new Date(file.start),
-      dirt: file.dirt === 'default' ? DEFAULT_DIRT : NO_DIRT,
+      dirt: DIRT[file.dirt],
     });
     const dir = path.join(out, file.dir);
     if (file.as === 'batch') {
