@@ -47,15 +47,18 @@ def glue(spark, tmp_path, monkeypatch):
     root = str(tmp_path / "s3")
     fake_aws.reset(root)
 
-    hadoop = spark.sparkContext._jsc.hadoopConfiguration()
+    # Spark's own configuration, and the copy its catalog took when it was first used (by an
+    # earlier test, maybe), which creates the partition folders of ALTER TABLE ADD PARTITION.
+    confs = [spark.sparkContext._jsc.hadoopConfiguration(), spark._jsparkSession.sharedState().hadoopConf()]
     settings = {"fs.s3.impl": "org.apache.hadoop.fs.viewfs.ViewFileSystemOverloadScheme",
                 "fs.s3.impl.disable.cache": "true"}
     for bucket in BUCKETS.values():
         os.makedirs(os.path.join(root, bucket))
         settings[f"fs.viewfs.mounttable.{bucket}.linkFallback"] = f"file://{root}/{bucket}"
-    old = {name: hadoop.get(name) for name in settings}
-    for name, value in settings.items():
-        hadoop.set(name, value)
+    old = [{name: conf.get(name) for name in settings} for conf in confs]
+    for conf in confs:
+        for name, value in settings.items():
+            conf.set(name, value)
 
     for argument, file in SQL_ASSETS.items():
         shutil.copy(os.path.join(SQL_DIR, file), fake_aws.local(ARGS[argument]))
@@ -87,8 +90,9 @@ def glue(spark, tmp_path, monkeypatch):
     yield {"curate": curate, "fake": fake_aws, "root": root, "written": written}
 
     spark.sql("DROP TABLE IF EXISTS curated_db.customers")
-    for name, value in old.items():
-        hadoop.unset(name) if value is None else hadoop.set(name, value)
+    for conf, values in zip(confs, old):
+        for name, value in values.items():
+            conf.unset(name) if value is None else conf.set(name, value)
 
 
 def curated_columns():
