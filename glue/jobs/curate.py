@@ -1,25 +1,28 @@
 """Glue job "curate": raw churn records -> the curated customers table, and a quarantine.
 
-The logic lives in glue/sql (and is tested there, in DuckDB, by test/etl); this driver only reads,
-runs the SQL with spark.sql and writes:
+The work is in cores/curate_core.py (plain PySpark, tested on local Spark by
+glue/tests/test_curate_core.py) and the SQL it runs in glue/sql (tested in DuckDB by test/etl).
+This entry is what only Glue has: the job arguments, the GlueContext and its bookmarked
+DynamicFrames, the Data Catalog and S3. Glue ships the cores beside it (--extra-py-files, a zip
+of glue/jobs/cores/), so they import as top-level modules. It runs, in a test, against stand-ins
+for the awsglue API and boto3 (glue/tests/test_curate_entry.py).
 
-1. raw_records: the records new since the last run (job bookmarks), every schema field as STRING,
-   plus source, ingest_time and origin (the S3 key of the object, from Glue's attachFilename):
-   - stream: the cleaned JSON Lines under the stream table's location, read with from_options on
-     that location rather than from_catalog, because the table uses partition projection, which
-     only Athena honours: a catalog read would find no partitions. ingest_time is the record's own
-     (set by the Firehose cleaner).
-   - batch: the CSV files of the batch table, from_catalog (the table is not partitioned).
+1. raw_records: the records new since the last run (job bookmarks), from
+   - the stream: the cleaned JSON Lines under the stream table's location, read with from_options
+     on that location rather than from_catalog, because the table uses partition projection,
+     which only Athena honours: a catalog read would find no partitions;
+   - the batch: the CSV files of the batch table, from_catalog (the table is not partitioned);
      ingest_time is the start of this job run: an upload carries no ingest time of its own.
-2. validated = curate_validated.sql: every value canonical and typed, or a reject_reason.
-3. quarantine = curate_quarantine.sql: the rejected rows with their values as received, as JSON
-   Lines (nulls written) under s3://<curated_bucket>/<quarantine_prefix>run_id=<job run id>/.
-4. customers = curate_customers.sql over validated and previous_customers (the curated table as it
-   stands, read whole, without a bookmark): one row per customer. Written as Parquet (Snappy)
-   under the curated table's location, partitioned by snapshot_month, with dynamic partition
-   overwrite (only the months in the result are replaced); their partitions are added to the
-   catalog. A month the table had but the result has not (every customer in it has a later
-   snapshot now) is emptied and its partition dropped, so no customer is left in two months.
+   Glue's attachFilename names each row's object, which becomes origin.
+2. validated, with counts by source and reject reason, logged.
+3. quarantine: the rejected rows, values as received, as JSON Lines (nulls written) under
+   s3://<curated_bucket>/<quarantine_prefix>run_id=<job run id>/.
+4. customers: merged with the curated table as it stands (read whole, through the catalog,
+   without a bookmark), written back under its location (staged first: the table is its own
+   input; see curate_core.write_customers), partitioned by snapshot_month with dynamic partition
+   overwrite. The months written are added to the catalog; a month the table had and the result
+   has not is emptied on S3 and its partition dropped, so no customer is left in two months.
+5. job.commit(): the bookmarks move past what this run read, only once everything is written.
 
 Spark runs in UTC (spark.sql.session.timeZone), so the SQL's TIMESTAMPs are UTC. Needs the job
 arguments --enable-glue-datacatalog true (the Data Catalog as Spark's metastore, for the curated
@@ -28,7 +31,6 @@ table) and --job-bookmark-option job-bookmark-enable.
 
 import json
 import sys
-from collections import Counter
 from datetime import datetime, timezone
 from urllib.parse import urlparse
 
@@ -37,7 +39,8 @@ from awsglue.context import GlueContext
 from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
 from pyspark.context import SparkContext
-from pyspark.sql import functions as F
+
+import curate_core as core
 
 ARGUMENTS = [
     "JOB_NAME",
@@ -53,8 +56,6 @@ ARGUMENTS = [
     "sql_customers",  # s3:// URL of glue/sql/curate_customers.sql (a CDK asset)
     "quarantine_prefix",  # key prefix in curated_bucket, e.g. quarantine/
 ]
-PARTITION = "snapshot_month"
-SOURCE_FILE = "_source_file"  # the column Glue's attachFilename option fills
 
 
 def log(event, **fields):
@@ -62,43 +63,25 @@ def log(event, **fields):
     print(json.dumps({"job": "curate", "event": event, **fields}, default=str), flush=True)
 
 
-def read_sql(sql_url):
+def read_sql(s3, sql_url):
     """The text of one SQL file, deployed by the CDK as an asset at `sql_url`."""
     url = urlparse(sql_url)
     if url.scheme != "s3":
         raise ValueError(f"a SQL location must be an s3:// URL; received {sql_url!r}")
-    body = boto3.client("s3").get_object(Bucket=url.netloc, Key=url.path.lstrip("/"))["Body"]
+    body = s3.get_object(Bucket=url.netloc, Key=url.path.lstrip("/"))["Body"]
     return body.read().decode("utf-8")
 
 
 def table_location(glue, database, table, bucket):
     """The S3 location of a catalog table, which must lie in `bucket`; always ends with '/'."""
     location = glue.get_table(DatabaseName=database, Name=table)["Table"]["StorageDescriptor"]["Location"]
-    if urlparse(location).netloc != bucket:
+    if urlparse(location).scheme not in ("s3", "s3a") or urlparse(location).netloc != bucket:
         raise ValueError(f"table {database}.{table} is at {location}, not in bucket {bucket}")
     return location.rstrip("/") + "/"
 
 
-def raw_records(frame, fields, source, ingest_time=None):
-    """The rows of a DynamicFrame as raw_records: every schema field as STRING (NULL where the data
-    has no such column), source, ingest_time (the data's own column when `ingest_time` is None,
-    else that literal) and origin (the S3 key of the object)."""
-    df = frame.resolveChoice(choice="cast:string").toDF()
-    present = set(df.columns)
-
-    def text(name):
-        return F.col(name).cast("string") if name in present else F.lit(None).cast("string")
-
-    return df.select(
-        *[text(name).alias(name) for name in fields],
-        F.lit(source).alias("source"),
-        (text("ingest_time") if ingest_time is None else F.lit(ingest_time)).alias("ingest_time"),
-        F.regexp_replace(text(SOURCE_FILE), "^s3a?://[^/]+/", "").alias("origin"),
-    )
-
-
-def delete_prefix(bucket, prefix):
-    s3 = boto3.client("s3")
+def delete_prefix(s3, bucket, prefix):
+    """Deletes every object under `prefix`: an emptied month of the curated table."""
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
         if keys:
@@ -115,11 +98,11 @@ def main():
     glue_context = GlueContext(SparkContext.getOrCreate())
     spark = glue_context.spark_session
     spark.conf.set("spark.sql.session.timeZone", "UTC")
-    spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
     job = Job(glue_context)
     job.init(args["JOB_NAME"], args)
 
     glue = boto3.client("glue")
+    s3 = boto3.client("s3")
     stream_location = table_location(glue, args["raw_database"], args["stream_table"], args["raw_bucket"])
     batch = glue.get_table(DatabaseName=args["raw_database"], Name=args["batch_table"])["Table"]
     fields = [column["Name"] for column in batch["StorageDescriptor"]["Columns"]]
@@ -128,65 +111,48 @@ def main():
 
     stream = glue_context.create_dynamic_frame.from_options(
         connection_type="s3",
-        connection_options={"paths": [stream_location], "recurse": True, "attachFilename": SOURCE_FILE},
+        connection_options={"paths": [stream_location], "recurse": True, "attachFilename": core.SOURCE_FILE},
         format="json",
         transformation_ctx="stream",
     )
     uploads = glue_context.create_dynamic_frame.from_catalog(
         database=args["raw_database"],
         table_name=args["batch_table"],
-        additional_options={"attachFilename": SOURCE_FILE},
+        additional_options={"attachFilename": core.SOURCE_FILE},
         transformation_ctx="batch",
     )
-    raw = raw_records(stream, fields, "stream").unionByName(raw_records(uploads, fields, "batch", started_iso))
-    raw.createOrReplaceTempView("raw_records")
+    raw = core.raw_records(stream.resolveChoice(choice="cast:string").toDF(), fields, "stream").unionByName(
+        core.raw_records(uploads.resolveChoice(choice="cast:string").toDF(), fields, "batch", started_iso)
+    )
 
-    validated = spark.sql(read_sql(args["sql_validated"])).persist()
-    validated.createOrReplaceTempView("validated")
-    counts = validated.groupBy("source", "reject_reason").count().collect()
-    read_by_source = Counter()
-    rejected_by_reason = Counter()
-    for row in counts:
-        read_by_source[row["source"]] += row["count"]
-        if row["reject_reason"] is not None:
-            rejected_by_reason[row["reject_reason"]] += row["count"]
-    read = sum(read_by_source.values())
-    rejected = sum(rejected_by_reason.values())
-    log("read", read=read, read_by_source=read_by_source, valid=read - rejected, rejected=rejected,
-        rejected_by_reason=rejected_by_reason)
-    if read == 0:
+    validated, counts = core.validate(spark, raw, read_sql(s3, args["sql_validated"]))
+    log("read", read=counts.read, read_by_source=counts.read_by_source, valid=counts.read - counts.rejected,
+        rejected=counts.rejected, rejected_by_reason=counts.rejected_by_reason)
+    if counts.read == 0:
         log("done", written=0, note="no new records since the last run")
         job.commit()
         return
 
-    if rejected > 0:
+    if counts.rejected > 0:
         prefix = "/".join(part for part in (args["quarantine_prefix"].strip("/"), f"run_id={run_id}") if part)
         quarantine_uri = f"s3://{args['curated_bucket']}/{prefix}/"
-        quarantine = spark.sql(read_sql(args["sql_quarantine"]))
-        quarantine.coalesce(1).write.mode("overwrite").option("ignoreNullFields", "false").json(quarantine_uri)
-        log("quarantined", rows=rejected, location=quarantine_uri)
+        core.write_quarantine(core.quarantine(spark, read_sql(s3, args["sql_quarantine"])), quarantine_uri)
+        log("quarantined", rows=counts.rejected, location=quarantine_uri)
 
     previous = spark.table(curated)
-    previous.createOrReplaceTempView("previous_customers")
     previous_count = previous.count()
-    previous_months = {row[PARTITION] for row in previous.select(PARTITION).distinct().collect()}
-    customers = spark.sql(read_sql(args["sql_customers"])).persist()
-    written = customers.count()
-    months = sorted(row[PARTITION] for row in customers.select(PARTITION).distinct().collect())
-
-    # One file per month: the table is small; a month is rewritten only when it is in the result.
-    (customers.repartition(PARTITION).write.mode("overwrite").partitionBy(PARTITION)
-        .option("compression", "snappy").parquet(curated_location))
-    for month in months:
-        spark.sql(f"ALTER TABLE {curated} ADD IF NOT EXISTS PARTITION ({PARTITION} = '{month}') "
-                  f"LOCATION '{curated_location}{PARTITION}={month}/'")
-    emptied = sorted(previous_months - set(months))
-    curated_key = urlparse(curated_location).path.lstrip("/")
+    previous_months = core.months_of(previous)
+    customers = core.merge_customers(spark, previous, read_sql(s3, args["sql_customers"]))
+    written = core.write_customers(spark, customers, curated_location)
+    for month in written.months:
+        spark.sql(f"ALTER TABLE {curated} ADD IF NOT EXISTS PARTITION ({core.PARTITION} = '{month}') "
+                  f"LOCATION '{core.partition_location(curated_location, month)}'")
+    emptied = core.months_to_empty(previous_months, written.months)
     for month in emptied:
-        delete_prefix(args["curated_bucket"], f"{curated_key}{PARTITION}={month}/")
-        spark.sql(f"ALTER TABLE {curated} DROP IF EXISTS PARTITION ({PARTITION} = '{month}')")
+        delete_prefix(s3, args["curated_bucket"], urlparse(core.partition_location(curated_location, month)).path.lstrip("/"))
+        spark.sql(f"ALTER TABLE {curated} DROP IF EXISTS PARTITION ({core.PARTITION} = '{month}')")
 
-    log("done", written=written, previous_customers=previous_count, months_written=months,
+    log("done", written=written.rows, previous_customers=previous_count, months_written=written.months,
         months_emptied=emptied, location=curated_location)
     job.commit()
 

@@ -12,6 +12,8 @@ import pytest
 
 JOBS = os.path.join(os.path.dirname(__file__), "..", "jobs")
 sys.path.insert(0, os.path.abspath(JOBS))
+# The jobs' cores, importable as top-level modules as in Glue (--extra-py-files puts them there).
+sys.path.insert(0, os.path.abspath(os.path.join(JOBS, "cores")))
 
 
 @pytest.fixture(scope="session")

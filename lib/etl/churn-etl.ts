@@ -60,9 +60,11 @@ export interface ChurnEtlProps {
  * - **features** turns the curated customers into XGBoost-ready CSV splits, a feature manifest,
  *   and a headed baseline CSV for Model Monitor.
  *
- * The transformations are the SQL files in `glue/sql/` (tested with DuckDB); the drivers in
- * `glue/jobs/` only read, run the SQL and write. Both jobs run under one security configuration
- * that encrypts their S3 output, logs and bookmarks with the lake key, one run at a time.
+ * The transformations are the SQL files in `glue/sql/` (tested with DuckDB); each job's work is a
+ * plain PySpark core in `glue/jobs/cores/` (tested on local Spark), shipped to both jobs as one
+ * Python library, and its script in `glue/jobs/` is a thin Glue entry: arguments, bookmarks,
+ * catalog and S3. Both jobs run under one security configuration that encrypts their S3 output,
+ * logs and bookmarks with the lake key, one run at a time.
  */
 export class ChurnEtl extends Construct {
   readonly securityConfiguration: glue.SecurityConfiguration;
@@ -89,16 +91,26 @@ export class ChurnEtl extends Construct {
       quarantine: sql('curate_quarantine.sql'),
     };
     const featuresSql = sql('features.sql');
+    // The jobs' PySpark cores, zipped with the modules at the root of the archive (a directory
+    // asset is), so each entry imports its core as a top-level module. Glue adds a .zip given in
+    // --extra-py-files to the Python path of a Spark job, as Spark's --py-files does: "Using Python
+    // libraries with AWS Glue", https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-python-libraries.html
+    const cores = new s3assets.Asset(this, 'JobCores', {
+      path: path.join(GLUE_DIR, 'jobs', 'cores'),
+      exclude: ['__pycache__', '*.pyc'],
+    });
 
     const curateRole = this.jobRole('CurateRole', props.key, 'curate', props.curateAccess, [
       props.rawDatabaseName,
       props.curatedDatabaseName,
     ]);
     readSql(curateRole, Object.values(curateSql));
+    readCores(curateRole, cores);
     const featuresRole = this.jobRole('FeaturesRole', props.key, 'features', props.featuresAccess, [
       props.curatedDatabaseName,
     ]);
     readSql(featuresRole, [featuresSql]);
+    readCores(featuresRole, cores);
 
     const common = {
       glueVersion: glue.GlueVersion.V5_0,
@@ -109,6 +121,8 @@ export class ChurnEtl extends Construct {
       securityConfiguration: this.securityConfiguration,
       continuousLogging: { enabled: true },
       enableMetrics: true,
+      // --extra-py-files, which the job construct manages.
+      extraPythonFiles: [new UngrantedAssetCode(cores)],
     };
     const jobArguments = {
       '--enable-auto-scaling': 'true',
@@ -299,6 +313,31 @@ function readSql(role: iam.Role, assets: s3assets.Asset[]): void {
       sid: 'ReadOwnSql',
       actions: ['s3:GetObject'],
       resources: assets.map((asset) => asset.bucket.arnForObjects(asset.s3ObjectKey)),
+    }),
+  );
+}
+
+/**
+ * An asset as Glue job code, bound without a grant: the job construct would grant read on the
+ * staging bucket for it; the job roles read exactly this object instead ({@link readCores}).
+ */
+class UngrantedAssetCode extends glue.Code {
+  constructor(private readonly asset: s3assets.Asset) {
+    super();
+  }
+
+  bind(): glue.CodeConfig {
+    return { s3Location: { bucketName: this.asset.s3BucketName, objectKey: this.asset.s3ObjectKey } };
+  }
+}
+
+/** Lets a job read the zip of the jobs' cores, and nothing else of the staging bucket, as {@link readSql}. */
+function readCores(role: iam.Role, cores: s3assets.Asset): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadJobCores',
+      actions: ['s3:GetObject'],
+      resources: [cores.bucket.arnForObjects(cores.s3ObjectKey)],
     }),
   );
 }

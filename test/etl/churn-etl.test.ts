@@ -235,6 +235,29 @@ describe('ChurnEtl', () => {
     });
   });
 
+  describe('job cores', () => {
+    /** The `--extra-py-files` argument of each job. */
+    function extraPyFiles(): unknown[] {
+      return Object.values(template.findResources('AWS::Glue::Job')).map(
+        (r) => (r.Properties as { DefaultArguments: Record<string, unknown> }).DefaultArguments['--extra-py-files'],
+      );
+    }
+
+    it('ships one zip of glue/jobs/cores/ to both jobs as their Python library', () => {
+      const [curate, features, ...others] = extraPyFiles();
+      expect(others).toHaveLength(0);
+      expect(zipHashes(curate)).toHaveLength(1);
+      expect(features).toEqual(curate);
+    });
+
+    it.each(['CurateRole', 'FeaturesRole'])('%s reads exactly that zip', (role) => {
+      const [given] = extraPyFiles();
+      const readable = statement(role, 'ReadJobCores');
+      expect(readable?.Action).toBe('s3:GetObject');
+      expect(zipHashes(readable?.Resource)).toEqual(zipHashes(given));
+    });
+  });
+
   /** The logical ID of the job whose ID starts with `Etl<id>`. */
   function jobNameOf(id: string): string | undefined {
     return Object.keys(template.findResources('AWS::Glue::Job')).find((logicalId) => logicalId.startsWith(`Etl${id}`));
@@ -345,6 +368,11 @@ function acknowledgementsBelow(scope: IConstruct): Record<string, string[]> {
 /** The 64-hex asset hashes of the `.sql` objects named in `value` (a job argument or a statement). */
 function assetHashes(value: unknown): string[] {
   return [...JSON.stringify(value ?? null).matchAll(/([0-9a-f]{64})\.sql/g)].map((m) => m[1] ?? '');
+}
+
+/** The 64-hex asset hashes of the `.zip` objects named in `value` (a job argument or a statement). */
+function zipHashes(value: unknown): string[] {
+  return [...JSON.stringify(value ?? null).matchAll(/([0-9a-f]{64})\.zip/g)].map((m) => m[1] ?? '');
 }
 
 /** `actual` holds exactly `expected`, in any order (IAM sorts a statement's resources). */

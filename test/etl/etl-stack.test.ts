@@ -55,6 +55,14 @@ describe('EtlStack (sandbox)', () => {
       });
     });
 
+    it('gives both jobs the cores zip as their Python library', () => {
+      const jobs = Object.values(template.findResources('AWS::Glue::Job'));
+      const libraries = jobs.map((job) => JSON.stringify(job.Properties.DefaultArguments['--extra-py-files']));
+      expect(libraries).toHaveLength(2);
+      expect(libraries[0]).toMatch(/[0-9a-f]{64}\.zip/);
+      expect(libraries[1]).toEqual(libraries[0]);
+    });
+
     it('encrypts with the lake key', () => {
       template.hasResourceProperties('AWS::Glue::SecurityConfiguration', {
         EncryptionConfiguration: {
