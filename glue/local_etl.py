@@ -13,11 +13,13 @@ event_date=YYYY-MM-DD/, as Firehose writes them) and batch/ (CSV uploads with a 
   <features>/train/ validation/ test/ baseline/ the training data (CSV), as the features job writes it
   <features>/manifest.json                      its manifest
 
-and prints one JSON line per stage with its counts. Bad arguments (a missing folder, a fraction out
+and prints one JSON line per stage with its counts (--ingest-time fixes the uploads' ingest time,
+for a reproducible run). Bad arguments (a missing folder, a fraction out
 of range) exit with status 2 and a usage message before Spark starts.
 """
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -41,6 +43,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--curated", required=True, help="the curated zone: customers/ and quarantine/ (written)")
     parser.add_argument("--features", required=True, help="the features location (written)")
     parser.add_argument("--run-id", help="the run's id, naming its quarantine folder (default: the start time)")
+    parser.add_argument("--ingest-time", help="the uploads' ingest time, ISO 8601 in UTC (default: the start time)")
     parser.add_argument("--train-fraction", type=float, default=0.7)
     parser.add_argument("--validation-fraction", type=float, default=0.15)
     parser.add_argument("--sql-dir", default=os.path.join(HERE, "sql"), help="the SQL files (default: glue/sql)")
@@ -69,20 +72,48 @@ def report(stage: str, **fields) -> None:
 
 
 def curate_stage(spark, options, run_id: str, ingest_time: str) -> dict:
-    """The curate job's core: raw stream/ and batch/ -> curated customers/ and quarantine/."""
-    import curate_core
+    """The curate job's core, as the Glue entry (glue/jobs/curate.py) drives it, with folders in
+    place of S3 and the catalog: raw stream/ and batch/ -> curated customers/ (merged with what is
+    there, emptied months removed) and quarantine/run_id=<run id>/. Returns the counts."""
+    import curate_core as core
 
     sql = {key: read_sql(options.sql_dir, name) for key, name in CURATE_SQL.items()}
-    return curate_core.run_curate(
-        spark,
-        os.path.join(options.raw, "stream"),
-        os.path.join(options.raw, "batch"),
-        os.path.join(options.curated, "customers"),
-        os.path.join(options.curated, "quarantine"),
-        sql,
-        run_id,
-        ingest_time,
-    )
+    raw_dir = os.path.abspath(options.raw)
+    root = f"file://{raw_dir}/"
+    stream_dir, batch_dir = os.path.join(raw_dir, "stream"), os.path.join(raw_dir, "batch")
+    uploads = sorted(name for name in os.listdir(batch_dir) if not name.startswith((".", "_"))) \
+        if os.path.isdir(batch_dir) else []
+    if not uploads:
+        raise ValueError(f"{batch_dir} holds no CSV upload, whose header names the schema's fields")
+    # The batch table's columns are the schema's fields; here, an upload's header names them.
+    with open(os.path.join(batch_dir, uploads[0]), encoding="utf-8") as file:
+        fields = next(csv.reader(file))
+    raw = core.raw_records(core.read_batch(spark, batch_dir), fields, "batch", ingest_time, root)
+    if os.path.isdir(stream_dir) and any(os.scandir(stream_dir)):
+        raw = core.raw_records(core.read_stream(spark, stream_dir), fields, "stream", None, root).unionByName(raw)
+
+    validated, counts = core.validate(spark, raw, sql["validated"])
+    quarantine_dir = os.path.join(os.path.abspath(options.curated), "quarantine", f"run_id={run_id}")
+    if counts.rejected > 0:
+        core.write_quarantine(core.quarantine(spark, sql["quarantine"]), quarantine_dir)
+
+    customers_dir = os.path.join(os.path.abspath(options.curated), "customers")
+    previous = core.read_customers(spark, customers_dir, core.empty_customers(validated).schema)
+    previous_months = core.months_of(previous)
+    written = core.write_customers(spark, core.merge_customers(spark, previous, sql["customers"]), customers_dir)
+    emptied = core.months_to_empty(previous_months, written.months)
+    for month in emptied:
+        core.delete_path(spark, core.partition_location(customers_dir, month))
+    validated.unpersist()
+    return {
+        "read": counts.read,
+        "read_by_source": dict(counts.read_by_source),
+        "rejected": counts.rejected,
+        "rejected_by_reason": dict(counts.rejected_by_reason),
+        "written": written.rows,
+        "months_written": written.months,
+        "months_emptied": emptied,
+    }
 
 
 def features_stage(spark, customers_path: str, features_path: str, train_fraction: float,
@@ -127,7 +158,7 @@ def main(argv: list[str], spark=None) -> int:
     options = parse_arguments(argv)
     started = datetime.now(timezone.utc)
     run_id = options.run_id or started.strftime("%Y%m%dT%H%M%SZ")
-    ingest_time = started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    ingest_time = options.ingest_time or started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     own = spark is None
     spark = session() if own else spark
     try:

@@ -4,10 +4,8 @@ curate core (through a stand-in with the interface the runner calls: see curate_
 
 import json
 import os
-import re
 import subprocess
 import sys
-import types
 
 import pytest
 
@@ -105,39 +103,48 @@ def test_the_features_stage_writes_the_splits_the_baseline_and_the_manifest(spar
     assert [c["name"] for c in manifest["columns"]] == [c["name"] for c in data["feature_manifest"]["columns"]]
 
 
-# --- the whole command, with a stand-in curate core --------------------------------------------
+# --- the whole command, on the real cores -----------------------------------------------------
 
 
-def test_main_runs_curate_then_features_and_prints_a_json_line_per_stage(
-    spark, customers, raw, tmp_path, capsys, monkeypatch
-):
-    calls = []
+def test_main_curates_then_builds_features_and_prints_a_json_line_per_stage(spark, tmp_path, capsys):
+    from raw_zone import write_raw_zone
 
-    def run_curate(spark_, stream_path, batch_path, curated_path, quarantine_path, sql, run_id, ingest_time):
-        calls.append(locals())
-        write_curated(customers, curated_path)
-        return {"read": 10, "valid": 9, "rejected": 1, "written": customers.count()}
-
-    monkeypatch.setitem(sys.modules, "curate_core", types.SimpleNamespace(run_curate=run_curate))
+    raw = tmp_path / "raw"
+    written = write_raw_zone(str(raw), [
+        {"as": "stream", "dir": "stream", "seed": 11, "count": 900, "start": "2026-01-20T00:00:00Z",
+         "dirt": "default", "name": "churn-1", "ingestTime": "2026-02-01T01:00:00.000Z"},
+        {"as": "batch", "dir": "batch", "seed": 12, "count": 300, "start": "2026-02-10T00:00:00Z",
+         "dirt": "malformed", "name": "upload-1"},
+    ])
     curated, features = str(tmp_path / "curated"), str(tmp_path / "features")
     status = local_etl.main(
-        ["--raw", raw, "--curated", curated, "--features", features, "--run-id", "local-1"], spark=spark
+        ["--raw", str(raw), "--curated", curated, "--features", features, "--run-id", "local-1",
+         "--ingest-time", "2026-02-15T00:00:00.000Z"],
+        spark=spark,
     )
 
     assert status == 0
-    [call] = calls
-    assert call["spark_"] is spark
-    assert (call["stream_path"], call["batch_path"]) == (os.path.join(raw, "stream"), os.path.join(raw, "batch"))
-    assert call["curated_path"] == os.path.join(curated, "customers")
-    assert call["quarantine_path"] == os.path.join(curated, "quarantine")
-    assert call["run_id"] == "local-1"
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", call["ingest_time"])
-    assert set(call["sql"]) == {"validated", "quarantine", "customers"}
-    assert call["sql"]["customers"] == features_support.read_sql("curate_customers.sql")
-
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["stage"] for line in lines] == ["curate", "features"]
-    assert lines[0]["rejected"] == 1 and lines[0]["run_id"] == "local-1"
+    curate = lines[0]
+    assert curate["run_id"] == "local-1"
+    assert curate["read"] == sum(file["records"] for file in written)
+    assert curate["read_by_source"] == {
+        "stream": sum(f["records"] for f in written if f["path"].endswith(".gz")),
+        "batch": sum(f["records"] for f in written if f["path"].endswith(".csv")),
+    }
+    # One upload record in ten is beyond cleaning: it is quarantined with this run's id, not lost.
+    assert curate["rejected"] > 0
+    quarantined = os.path.join(curated, "quarantine", "run_id=local-1")
+    [part] = [n for n in os.listdir(quarantined) if n.endswith(".json")]
+    with open(os.path.join(quarantined, part), encoding="utf-8") as file:
+        assert sum(1 for _ in file) == curate["rejected"]
+    customers = spark.read.parquet(os.path.join(curated, "customers"))
+    assert customers.count() == curate["written"] == customers.select("customer_id").distinct().count()
+    assert sorted(n for n in os.listdir(os.path.join(curated, "customers")) if not n.startswith((".", "_"))) == [
+        f"snapshot_month={m}" for m in curate["months_written"]
+    ]
     with open(os.path.join(features, "manifest.json"), encoding="utf-8") as file:
         assert lines[1]["rows"] == json.load(file)["rows"]
+    assert lines[1]["labelled"] <= curate["written"]
     assert spark.sparkContext._jsc is not None, "a session given to main is not stopped"
