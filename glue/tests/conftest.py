@@ -1,6 +1,6 @@
 """Shared pytest fixtures for the Glue jobs: one local SparkSession per test run.
 
-The session is Spark at Glue 5.0's version (pyspark pinned in requirements.txt), in local mode on
+The session is glue/local_etl.py's: Spark at Glue 5.0's version (pyspark pinned in requirements.txt), in local mode on
 two threads, in UTC as the jobs set it, with the settings the jobs rely on. It starts once (about
 15 s) and is shared by every test; tests use their own temporary directories.
 """
@@ -10,7 +10,9 @@ import sys
 
 import pytest
 
-JOBS = os.path.join(os.path.dirname(__file__), "..", "jobs")
+GLUE = os.path.join(os.path.dirname(__file__), "..")
+sys.path.insert(0, os.path.abspath(GLUE))
+JOBS = os.path.join(GLUE, "jobs")
 sys.path.insert(0, os.path.abspath(JOBS))
 # The jobs' cores, importable as top-level modules as in Glue (--extra-py-files puts them there).
 sys.path.insert(0, os.path.abspath(os.path.join(JOBS, "cores")))
@@ -18,17 +20,10 @@ sys.path.insert(0, os.path.abspath(os.path.join(JOBS, "cores")))
 
 @pytest.fixture(scope="session")
 def spark():
-    from pyspark.sql import SparkSession
+    # The session glue/local_etl.py runs the jobs' cores in (npm run local), so the tests run them
+    # in the same one.
+    from local_etl import session
 
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("ml-lifecycle-cdk-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.memory", "2g")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
+    spark_session = session()
+    yield spark_session
+    spark_session.stop()
