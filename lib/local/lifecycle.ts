@@ -25,11 +25,10 @@ import { renderReport } from '../../lambda/evaluate/report';
 import { decide, type GateDecision } from '../../lambda/quality-gate/gate';
 import type { StageConfig } from '../config';
 import { DEFAULT_DIRT } from '../schema/dirt';
+import { TRANSFORM_INPUT } from '../training/transform-states';
 import { HYPERPARAMETER_RANGES, STATIC_HYPERPARAMETERS } from '../training/tuning-state';
 import { generateRecords, writeRawZone } from './raw-zone';
 
-/** The batch transform's input filter and payload limit, as the pipeline configures them (transform-states.ts). */
-const TRANSFORM = { inputFilter: '$[1:]', maxPayloadMb: 6 } as const;
 /** The split of the curated customers, as the features job gets it by default. */
 const SPLIT = { train: 0.7, validation: 0.15 } as const;
 /**
@@ -237,9 +236,9 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
         '--output',
         dir('transform'),
         '--input-filter',
-        TRANSFORM.inputFilter,
+        TRANSFORM_INPUT.inputFilter,
         '--max-payload-mb',
-        String(TRANSFORM.maxPayloadMb),
+        String(TRANSFORM_INPUT.maxPayloadMb),
       ]),
     () => `scores in ${shown(options, dir('transform'))}/`,
   );

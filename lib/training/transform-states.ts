@@ -5,6 +5,14 @@ import type { Construct } from 'constructs';
 import { type RunNames, retryingJob, sageMakerIntegration } from './sagemaker-task';
 
 /** The model a run scores its test split with. */
+
+/**
+ * How the batch transform feeds the test split to the model: every column but the first (the
+ * label), in payloads of at most 6 MB (MaxPayloadInMB's default). The local
+ * run (`npm run local`) scores as the transform does with the same values.
+ */
+export const TRANSFORM_INPUT = { inputFilter: '$[1:]', maxPayloadMb: 6 } as const;
+
 export interface CreateModelStateProps {
   /** The names of the run; the model is named `names.modelName`. */
   readonly names: RunNames;
@@ -66,7 +74,7 @@ export function scoreTestSplitState(scope: Construct, id: string, props: ScoreTe
         TransformJobName: names.jobName('-score', true),
         ModelName: names.modelName,
         BatchStrategy: 'MultiRecord',
-        MaxPayloadInMB: 6,
+        MaxPayloadInMB: TRANSFORM_INPUT.maxPayloadMb,
         TransformInput: {
           DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: props.testData } },
           ContentType: 'text/csv',
@@ -74,7 +82,7 @@ export function scoreTestSplitState(scope: Construct, id: string, props: ScoreTe
           SplitType: 'Line',
         },
         // Every column but the first (the label) goes to the model; the output is the score alone.
-        DataProcessing: { InputFilter: '$[1:]', JoinSource: 'None' },
+        DataProcessing: { InputFilter: TRANSFORM_INPUT.inputFilter, JoinSource: 'None' },
         TransformOutput: {
           S3OutputPath: names.inRun(props.output),
           Accept: 'text/csv',
