@@ -144,6 +144,7 @@ def session():
         SparkSession.builder.master("local[2]")
         .appName("ml-lifecycle-cdk-local-etl")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")  # stderr is for errors: npm run local shows them
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.memory", "2g")
