@@ -152,7 +152,7 @@ function describe(
 
 /**
  * The baseline's statistics of rows (string fields, in the order of `columns`): histograms over
- * the distinct values of its own {@link BIN_EDGE_PERCENTS} quantiles.
+ * the distinct values of its own `BIN_EDGE_PERCENTS` quantiles.
  */
 export function describeBaseline(
   columns: readonly string[],

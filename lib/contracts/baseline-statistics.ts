@@ -260,9 +260,14 @@ function fail(path: string, value: unknown, expected: string): never {
   throw new StatisticsDocumentError(`${path} is ${shown(value, { maxLength: 80 })}; expected ${expected}`);
 }
 
+/** A value's type in words, or `missing`: for a field that must be an object or an array. */
+function kindOf(value: unknown): string {
+  return value === undefined ? 'missing' : typeOf(value);
+}
+
 function objectAt(value: unknown, path: string): Fields {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new StatisticsDocumentError(`${path} is ${typeOf(value)}; expected an object`);
+    throw new StatisticsDocumentError(`${path} is ${kindOf(value)}; expected an object`);
   }
   return value as Fields;
 }
@@ -274,7 +279,7 @@ function field(object: Fields, key: string): unknown {
 
 function arrayAt(value: unknown, path: string): readonly unknown[] {
   if (!Array.isArray(value)) {
-    throw new StatisticsDocumentError(`${path} is ${typeOf(value)}; expected an array`);
+    throw new StatisticsDocumentError(`${path} is ${kindOf(value)}; expected an array`);
   }
   return value;
 }
