@@ -61,10 +61,22 @@ describe('discreteQuantile (type 1, SQL PERCENTILE_DISC)', () => {
     [0, 1], // the minimum
     [10, 1], // ceil(10 * 10 / 100) = 1st value
     [50, 5], // ceil(5) = 5th, not the interpolated 5.5
-    [70, 7], // 0.7 * 10 is 7.000000000000001 in floating point; 70 * 10 / 100 is exactly 7
+    [70, 7],
     [100, 10], // the maximum
   ])('of 1..10 at %p %% is %p', (percent, value) => {
     expect(discreteQuantile(ONE_TO_TEN, percent)).toBe(value);
+  });
+
+  it.each<[number, number]>([
+    [7, 7], // 0.07 * 100 is 7.000000000000001 in floating point (rank 8); 7 * 100 / 100 is exactly 7
+    [55, 55], // 0.55 * 100 is 55.00000000000001 (rank 56)
+  ])('of 1..100 at %p %% is %p: the rank is computed from the integer percent', (percent, value) => {
+    expect(
+      discreteQuantile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        percent,
+      ),
+    ).toBe(value);
   });
 
   it('of 3 values at 90 % is the third: ceil(2.7) = 3', () => {

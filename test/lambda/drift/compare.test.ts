@@ -143,6 +143,20 @@ describe('compareStatistics', () => {
       expect(report.features.every((f) => f.verdict === 'insufficient' && f.value === null)).toBe(true);
     });
 
+    it('is insufficient for a window too small even when there is no feature to check', () => {
+      const noFeatures = describeBaseline(
+        [],
+        Array.from({ length: 20 }, () => []),
+        FEATURES,
+      );
+      const empty = describeCurrent([], [], FEATURES, noFeatures);
+      expect(compareStatistics(noFeatures, empty, THRESHOLDS)).toEqual({
+        verdict: 'insufficient',
+        features: [],
+        rows: { baseline: 20, current: 0 },
+      });
+    });
+
     it('is insufficient for an empty window, never ok', () => {
       expect(compare(COLUMNS, []).verdict).toBe('insufficient');
       expect(compareStatistics(BASELINE, describeCurrent([], [], FEATURES, BASELINE), THRESHOLDS).verdict).not.toBe(

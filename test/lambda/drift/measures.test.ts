@@ -112,6 +112,12 @@ describe('lInfinityDistance', () => {
     expect(lInfinityDistance([60, 30, 10], [40, 40, 20])).toBeCloseTo(0.2, 12);
   });
 
+  it('of four categories that each move by 0.15 is 0.15, the largest move, not their total', () => {
+    // 0.25 each against 0.1, 0.1, 0.4, 0.4: every |difference| is 0.15 -> max 0.15
+    // (the total variation, half the sum of the differences, would be 0.3)
+    expect(lInfinityDistance([25, 25, 25, 25], [10, 10, 40, 40])).toBeCloseTo(0.15, 12);
+  });
+
   it('of a category that disappears is its share, finite, without smoothing', () => {
     // 0.5, 0.5 against 1, 0: max(|0.5|, |0.5|) = 0.5
     expect(lInfinityDistance([50, 50], [100, 0])).toBe(0.5);
