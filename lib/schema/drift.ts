@@ -97,7 +97,9 @@ export function checkDrift(drift: unknown): asserts drift is DriftOptions {
   }
   const unknownKeys = Object.keys(drift).filter((k) => !['features', 'rampStart', 'rampEnd'].includes(k));
   if (unknownKeys.length > 0) {
-    throw new RangeError(`drift.${unknownKeys[0]} is not an option; expected: features, rampStart, rampEnd`);
+    throw new RangeError(
+      `${path('drift', unknownKeys[0] ?? '')} is not an option; expected: features, rampStart, rampEnd`,
+    );
   }
   for (const key of ['rampStart', 'rampEnd'] as const) {
     const date = drift[key];
@@ -124,10 +126,10 @@ function checkFeatureDrift(name: string, spec: unknown): void {
   const field = CHURN_FIELDS.find((f) => f.name === name);
   if (field === undefined || !DRIFTABLE_FIELDS.includes(name)) {
     throw new RangeError(
-      `drift.features.${name} names no field that can drift; expected one of: ${DRIFTABLE_FIELDS.join(', ')}`,
+      `${path('drift.features', name)} names no field that can drift; expected one of: ${DRIFTABLE_FIELDS.join(', ')}`,
     );
   }
-  const key = `drift.features.${name}`;
+  const key = path('drift.features', name);
   const kind = kindOf(field);
   const allowed: readonly string[] = KEYS_BY_KIND[kind];
   if (!isObject(spec)) {
@@ -135,7 +137,9 @@ function checkFeatureDrift(name: string, spec: unknown): void {
   }
   const extra = Object.keys(spec).filter((k) => !allowed.includes(k));
   if (extra.length > 0) {
-    throw new RangeError(`${key}.${extra[0]} does not apply to a ${field.type} field; expected: ${allowed.join(', ')}`);
+    throw new RangeError(
+      `${path(key, extra[0] ?? '')} does not apply to ${field.type} field ${name}; expected: ${allowed.join(', ')}`,
+    );
   }
   switch (kind) {
     case 'numeric': {
@@ -161,11 +165,13 @@ function checkFeatureDrift(name: string, spec: unknown): void {
       for (const [value, weight] of Object.entries(weights)) {
         if (!values.includes(value)) {
           throw new RangeError(
-            `${key}.weights.${value} is not a value of ${name}; expected one of: ${values.join(', ')}`,
+            `${path(`${key}.weights`, value)} is not a value of ${name}; expected one of: ${values.join(', ')}`,
           );
         }
         if (!(typeof weight === 'number' && Number.isFinite(weight) && weight >= 0)) {
-          throw new RangeError(`${key}.weights.${value} must be a finite number >= 0; received ${show(weight)}`);
+          throw new RangeError(
+            `${path(`${key}.weights`, value)} must be a finite number >= 0; received ${show(weight)}`,
+          );
         }
         total += weight;
       }
@@ -273,6 +279,11 @@ function kindOf(field: FieldSpec): keyof typeof KEYS_BY_KIND {
   }
 }
 
+/** `prefix.key`, or `prefix["key"]` when the key is not a plain name (empty, spaces, dots). */
+function path(prefix: string, key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${prefix}.${key}` : `${prefix}[${JSON.stringify(key)}]`;
+}
+
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Date);
 }
@@ -281,6 +292,9 @@ function isObject(x: unknown): x is Record<string, unknown> {
 function show(x: unknown): string {
   if (x instanceof Date) {
     return Number.isNaN(x.getTime()) ? 'an invalid Date' : x.toISOString();
+  }
+  if (typeof x === 'number') {
+    return String(x); // JSON would write Infinity and NaN as null
   }
   try {
     const json = JSON.stringify(x);
