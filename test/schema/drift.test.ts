@@ -35,8 +35,13 @@ interface Pair {
   readonly plain: Customer;
   readonly drifted: Customer;
 }
+/** How far the ramp has come at a customer's snapshot, computed here from the clock, not by the code under test. */
+function weightAt(record: Customer['record']): number {
+  const t = Date.parse(String(record.event_time));
+  return Math.min(1, Math.max(0, (t - RAMP_START.getTime()) / (RAMP_END.getTime() - RAMP_START.getTime())));
+}
 const PAIRS: readonly Pair[] = PLAIN.map((plain, i) => ({
-  w: rampWeight(DRIFT, new Date(String(plain.record.event_time))),
+  w: weightAt(plain.record),
   plain,
   drifted: DRIFTED[i] as Customer,
 }));
