@@ -76,13 +76,13 @@ export const DRIFTABLE_FIELDS: readonly string[] = CHURN_FIELDS.filter(
     f.name !== 'voice_mail_messages',
 ).map((f) => f.name);
 
-/** Grain a drifted value is rounded to, by field (1 where not listed: integers). */
-const GRAIN: Readonly<Record<string, number>> = {
-  day_minutes: 0.1,
-  evening_minutes: 0.1,
-  night_minutes: 0.1,
-  international_minutes: 0.1,
-};
+/**
+ * The grain a drifted value is rounded to: integers whole, doubles to the tenth (the only doubles
+ * that drift are minutes, which the customer model draws to the tenth).
+ */
+function grainOf(field: FieldSpec): number {
+  return field.type === 'double' ? 0.1 : 1;
+}
 
 const KEYS_BY_KIND = {
   numeric: ['shift', 'scale'],
@@ -249,7 +249,7 @@ function driftedValue(
   }
   const scale = 1 + ((spec.scale ?? 1) - 1) * w;
   const x = Number(value) * scale + (spec.shift ?? 0) * w;
-  const grain = GRAIN[field.name] ?? 1;
+  const grain = grainOf(field);
   // Stochastic rounding: up with the probability of the remainder, so the mean moves by exactly
   // the drift even when it is smaller than the grain (half a service call at the ramp's midpoint).
   const raw = x / grain;
