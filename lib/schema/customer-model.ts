@@ -6,6 +6,7 @@
  * used here.
  */
 import { CHURN_FIELDS, type FieldSpec, FIELDS_BY_NAME, LABEL_FIELD, US_STATES } from './churn';
+import { applyDrift, type DriftOptions } from './drift';
 import type { Random } from './random';
 
 /**
@@ -51,20 +52,30 @@ const AREA_CODE_WEIGHTS: Readonly<Record<string, number>> = { '408': 25, '415': 
 /** Per-minute tariffs, in USD, by usage prefix. */
 const RATES = { day: 0.17, evening: 0.085, night: 0.045, international: 0.27 } as const;
 
+type UsagePrefix = keyof typeof RATES;
+const USAGE_PREFIXES = Object.keys(RATES) as UsagePrefix[];
+
+/** Drift to apply to the customers, and the random stream it draws from (not the customers'). */
+export interface CustomerDrift {
+  readonly options: DriftOptions;
+  readonly rng: Random;
+}
+
 /**
  * The infinite, deterministic sequence of customers drawn from `rng`, the first snapshot taken at
- * `start`.
+ * `start`. With `drift`, the drifted features of a customer move before its label is drawn; every
+ * draw from `rng` is the same as without it, so the customers' other features are unchanged.
  */
-export function* customerStream(rng: Random, start: Date): Generator<Customer, never> {
+export function* customerStream(rng: Random, start: Date, drift?: CustomerDrift): Generator<Customer, never> {
   let time = start.getTime();
   for (let n = 1; ; n++) {
-    yield drawCustomer(rng, n, new Date(time));
+    yield drawCustomer(rng, n, new Date(time), drift);
     time += rng.int(1, 10) * 1000;
   }
 }
 
 /** Customer number `n`, its snapshot taken at `time`. */
-function drawCustomer(rng: Random, n: number, time: Date): Customer {
+function drawCustomer(rng: Random, n: number, time: Date, drift: CustomerDrift | undefined): Customer {
   const state = rng.pick(US_STATES);
   const accountLength = integerIn('account_length', rng.normal(101, 40), 1);
   const areaCode = pickWeighted(rng, 'area_code', AREA_CODE_WEIGHTS);
@@ -78,12 +89,6 @@ function drawCustomer(rng: Random, n: number, time: Date): Customer {
   const serviceCalls = rng.weighted(SERVICE_CALL_WEIGHTS);
   const gender = pickWeighted(rng, 'gender', GENDER_WEIGHTS);
   const age = integerIn('age', 18 + rng.erlang(3, 9), 18, 90);
-
-  const totalCharge = day.charge + evening.charge + night.charge + international.charge;
-  const logit =
-    churnLogit({ serviceCalls, internationalPlan, voiceMailPlan, totalCharge }) + rng.normal(0, CHURN_MODEL.NOISE_SD);
-  const churnProbability = 1 / (1 + Math.exp(-logit));
-  const churn = rng.chance(churnProbability);
 
   const values: Record<string, string | number | boolean> = {
     customer_id: `C${String(n).padStart(7, '0')}`,
@@ -101,9 +106,34 @@ function drawCustomer(rng: Random, n: number, time: Date): Customer {
     customer_service_calls: serviceCalls,
     gender,
     age,
-    [LABEL_FIELD.name]: churn,
   };
-  return { record: inSchemaOrder(values), churnProbability };
+  if (drift !== undefined) {
+    for (const name of applyDrift(values, time, drift.options, drift.rng)) {
+      const prefix = USAGE_PREFIXES.find((p) => name === `${p}_minutes`);
+      if (prefix !== undefined) {
+        // The charge is the tariff times the minutes, drifted or not.
+        values[`${prefix}_charge`] = chargeOf(prefix, Number(values[name]));
+      }
+    }
+  }
+
+  // Summed in this order whether or not anything drifted, so that without drift every bit is as before.
+  const totalCharge =
+    Number(values.day_charge) +
+    Number(values.evening_charge) +
+    Number(values.night_charge) +
+    Number(values.international_charge);
+  const logit =
+    churnLogit({
+      serviceCalls: Number(values.customer_service_calls),
+      internationalPlan: values.international_plan === true,
+      voiceMailPlan: values.voice_mail_plan === true,
+      totalCharge,
+    }) + rng.normal(0, CHURN_MODEL.NOISE_SD);
+  const churnProbability = 1 / (1 + Math.exp(-logit));
+  const churn = rng.chance(churnProbability);
+
+  return { record: inSchemaOrder({ ...values, [LABEL_FIELD.name]: churn }), churnProbability };
 }
 
 /** The churn model's logit without its noise term. */
@@ -131,13 +161,18 @@ interface Usage {
 }
 
 /** Minutes (normal, to 0.1), calls and charge (minutes × tariff, to the cent) of one time of day. */
-function drawUsage(rng: Random, prefix: keyof typeof RATES, mean: number, sd: number, calls: () => number): Usage {
+function drawUsage(rng: Random, prefix: UsagePrefix, mean: number, sd: number, calls: () => number): Usage {
   const minutes = Math.round(clampTo(`${prefix}_minutes`, rng.normal(mean, sd)) * 10) / 10;
   return {
     minutes,
     calls: integerIn(`${prefix}_calls`, calls()),
-    charge: Math.round(clampTo(`${prefix}_charge`, minutes * RATES[prefix]) * 100) / 100,
+    charge: chargeOf(prefix, minutes),
   };
+}
+
+/** The charge of `minutes` at the tariff of `prefix`, to the cent. */
+function chargeOf(prefix: UsagePrefix, minutes: number): number {
+  return Math.round(clampTo(`${prefix}_charge`, minutes * RATES[prefix]) * 100) / 100;
 }
 
 function usageFields(prefix: string, usage: Usage): Record<string, number> {

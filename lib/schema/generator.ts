@@ -9,19 +9,31 @@
  * same seed gives the same customers whatever dirt is asked for (duplicates and broken records
  * only change how many customers fit in `count` wire records).
  *
- * The parts live beside this file: the customer model (`customer-model.ts`), the dirt (`dirt.ts`)
- * and the wire formats (`wire.ts`); this file ties them to a seed.
+ * The parts live beside this file: the customer model (`customer-model.ts`), the dirt (`dirt.ts`),
+ * the drift (`drift.ts`), the outcomes (`outcome-model.ts`, their schema in `outcome.ts`) and the
+ * wire formats (`wire.ts`); this file ties them to a seed.
  */
 import { type Customer, customerStream } from './customer-model';
 import { checkDirt, type DirtOptions, dirtyWireRecords, NO_DIRT } from './dirt';
+import { checkDrift, type DriftOptions } from './drift';
+import {
+  checkOutcomeDelay,
+  checkOutcomeDirt,
+  DEFAULT_OUTCOME_DELAY,
+  NO_OUTCOME_DIRT,
+  type OutcomeDelay,
+  type OutcomeDirtOptions,
+  outcomeWireRecords,
+  type OutcomeWireRecord,
+} from './outcome-model';
 import { Random } from './random';
 import type { WireRecord } from './wire';
 
-/** What `generateWireRecords` emits. */
-export interface GenerateOptions {
+/** Which customers: the seed, how many, where their snapshots start, and any drift. */
+export interface CustomerOptions {
   /** Any safe integer. The same seed and options give byte-identical output. */
   readonly seed: number;
-  /** Number of wire records emitted in total (duplicates count). */
+  /** Number of customers. */
   readonly count: number;
   /**
    * `event_time` of the first record; each later customer's is 1 to 10 seconds after the
@@ -29,33 +41,52 @@ export interface GenerateOptions {
    * @default 2026-01-01T00:00:00Z
    */
   readonly start?: Date;
+  /** @default - no drift: every customer drawn as without the option */
+  readonly drift?: DriftOptions;
+}
+
+/** What `generateWireRecords` emits. */
+export interface GenerateOptions extends CustomerOptions {
+  /** Number of wire records emitted in total (duplicates count). */
+  readonly count: number;
   /** @default NO_DIRT */
   readonly dirt?: DirtOptions;
+}
+
+/** What `generateOutcomes` emits. */
+export interface OutcomeOptions extends CustomerOptions {
+  /** Number of customers whose outcomes are emitted (dirt adds records: duplicates, unknown customers). */
+  readonly count: number;
+  /** @default DEFAULT_OUTCOME_DELAY (30 to 45 days) */
+  readonly delay?: OutcomeDelay;
+  /** @default NO_OUTCOME_DIRT */
+  readonly dirt?: OutcomeDirtOptions;
 }
 
 /** The first `event_time` when none is given. */
 const DEFAULT_START = new Date('2026-01-01T00:00:00Z');
 
-/** Random streams of one seed: one for the customers, one for the dirt. */
+/**
+ * Random streams of one seed: the customers, the dirt, the drift, and the outcomes' timing and
+ * dirt. Each concern draws from its own, so asking for one never moves another's draws.
+ */
 const CUSTOMER_STREAM = 0;
 const DIRT_STREAM = 1;
+const DRIFT_STREAM = 2;
+const OUTCOME_STREAM = 3;
+const OUTCOME_DIRT_STREAM = 4;
 
 /**
- * The first `count` customers of a seed. With the same `seed` and `start`, they are the customers
- * behind `generateWireRecords`, in order.
+ * The first `count` customers of a seed. With the same `seed`, `start` and `drift`, they are the
+ * customers behind `generateWireRecords` and `generateOutcomes`, in order.
  */
-export function generateCustomers(options: {
-  readonly seed: number;
-  readonly count: number;
-  readonly start?: Date;
-}): Customer[] {
-  checkCount(options.count);
-  const stream = customerStream(new Random(options.seed, CUSTOMER_STREAM), startOf(options.start));
-  const customers: Customer[] = [];
+export function generateCustomers(options: CustomerOptions): Customer[] {
+  const stream = customers(options);
+  const list: Customer[] = [];
   for (let i = 0; i < options.count; i++) {
-    customers.push(stream.next().value);
+    list.push(stream.next().value);
   }
-  return customers;
+  return list;
 }
 
 /**
@@ -67,12 +98,40 @@ export function generateWireRecords(options: GenerateOptions): Generator<WireRec
   checkCount(options.count);
   const dirt = options.dirt ?? NO_DIRT;
   checkDirt(dirt);
-  return dirtyWireRecords(
-    customerStream(new Random(options.seed, CUSTOMER_STREAM), startOf(options.start)),
+  return dirtyWireRecords(customers(options), options.count, dirt, new Random(options.seed, DIRT_STREAM));
+}
+
+/**
+ * The outcomes of the first `count` customers of the options (the customers `generateCustomers`
+ * gives for the same seed, start and drift), lazily: each one's true churn, the value its
+ * training label carries, observed after the delay, with the requested outcome dirt. Options are
+ * checked at the call.
+ */
+export function generateOutcomes(options: OutcomeOptions): Generator<OutcomeWireRecord> {
+  const delay = options.delay ?? DEFAULT_OUTCOME_DELAY;
+  const dirt = options.dirt ?? NO_OUTCOME_DIRT;
+  checkOutcomeDelay(delay);
+  checkOutcomeDirt(dirt);
+  return outcomeWireRecords(
+    customers(options),
     options.count,
+    delay,
     dirt,
-    new Random(options.seed, DIRT_STREAM),
+    new Random(options.seed, OUTCOME_STREAM),
+    new Random(options.seed, OUTCOME_DIRT_STREAM),
   );
+}
+
+/** The infinite customer stream of the options, which are checked here. */
+function customers(options: CustomerOptions): Generator<Customer, never> {
+  checkCount(options.count);
+  const start = startOf(options.start);
+  const rng = new Random(options.seed, CUSTOMER_STREAM);
+  if (options.drift === undefined) {
+    return customerStream(rng, start);
+  }
+  checkDrift(options.drift);
+  return customerStream(rng, start, { options: options.drift, rng: new Random(options.seed, DRIFT_STREAM) });
 }
 
 function startOf(start: Date | undefined): Date {

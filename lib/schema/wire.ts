@@ -2,7 +2,7 @@
  * The wire formats of a record: the JSON text a producer sends to Kinesis (one record each) and
  * the CSV lines of a batch upload.
  */
-import { CHURN_FIELDS } from './churn';
+import { CHURN_FIELDS, type FieldSpec } from './churn';
 
 /**
  * One record as it travels: the exact text sent to Kinesis (one JSON object, no trailing newline)
@@ -23,18 +23,21 @@ export interface WireRecord {
 }
 
 /**
- * CSV lines, each ending with `\n`: first the header (the `CHURN_FIELDS` names in order), then one
+ * CSV lines, each ending with `\n`: first the header (the names of `fields`, in order), then one
  * line per record with RFC 4180 quoting (a cell is quoted when it holds a comma, a quote, a line
  * break or leading/trailing whitespace). Absent and null values are empty cells. A record without
  * `fields` becomes a single quoted cell holding its text: a line with the wrong number of columns.
  */
-export function* toCsvLines(records: Iterable<WireRecord>): Generator<string> {
-  yield `${CHURN_FIELDS.map((f) => csvCell(f.name)).join(',')}\n`;
+export function* toCsvLines(
+  records: Iterable<WireRecord>,
+  fields: readonly FieldSpec[] = CHURN_FIELDS,
+): Generator<string> {
+  yield `${fields.map((f) => csvCell(f.name)).join(',')}\n`;
   for (const record of records) {
-    const fields = record.fields;
-    yield fields === undefined
+    const values = record.fields;
+    yield values === undefined
       ? `${csvCell(record.text)}\n`
-      : `${CHURN_FIELDS.map((f) => csvCell(cellText(fields[f.name]))).join(',')}\n`;
+      : `${fields.map((f) => csvCell(cellText(values[f.name]))).join(',')}\n`;
   }
 }
 
