@@ -25,6 +25,7 @@ import {
 } from '../../lib/ingestion/record-batches';
 import type { ProducerRecord } from '../../lib/ingestion/record-batches';
 import { parseStreamArn, streamTarget } from '../../lib/ingestion/stream-target';
+import { fakeClock } from '../support/fake-clock';
 
 const kinesis = mockClient(KinesisClient);
 const client = new KinesisClient({ region: 'eu-west-1' });
@@ -472,21 +473,6 @@ describe('backoff', () => {
 });
 
 describe('rate', () => {
-  /** A clock that only moves when the producer sleeps. */
-  function fakeClock(): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[] } {
-    let time = 0;
-    const sleeps: number[] = [];
-    return {
-      now: () => time,
-      sleep: (ms) => {
-        sleeps.push(ms);
-        time += ms;
-        return Promise.resolve();
-      },
-      sleeps,
-    };
-  }
-
   it('paces batches so that the average rate stays at or under recordsPerSecond', async () => {
     const clock = fakeClock();
     const sentAt: number[] = [];

@@ -1,5 +1,6 @@
 import { createPacer, maxBatchRecords } from '../../lib/ingestion/pacing';
 import { PUT_RECORDS_MAX_RECORDS } from '../../lib/ingestion/record-batches';
+import { fakeClock } from '../support/fake-clock';
 
 describe('maxBatchRecords', () => {
   it.each([
@@ -14,23 +15,8 @@ describe('maxBatchRecords', () => {
 });
 
 describe('createPacer', () => {
-  /** A clock that only moves when the pacer sleeps, recording each sleep. */
-  function fakeTime(): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[] } {
-    let time = 1000;
-    const sleeps: number[] = [];
-    return {
-      now: () => time,
-      sleep: (ms) => {
-        sleeps.push(ms);
-        time += ms;
-        return Promise.resolve();
-      },
-      sleeps,
-    };
-  }
-
   it('never waits without a rate', async () => {
-    const time = fakeTime();
+    const time = fakeClock(1000);
     const pace = createPacer({ start: time.now(), now: time.now, sleep: time.sleep });
     for (let i = 0; i < 5; i++) {
       await pace(500);
@@ -39,7 +25,7 @@ describe('createPacer', () => {
   });
 
   it('waits until the entries already put fit the rate', async () => {
-    const time = fakeTime();
+    const time = fakeClock(1000);
     const pace = createPacer({ recordsPerSecond: 10, start: time.now(), now: time.now, sleep: time.sleep });
     await pace(5); // nothing put yet: no wait
     await pace(5); // 5 put at 10/s: due at 500 ms
@@ -48,7 +34,7 @@ describe('createPacer', () => {
   });
 
   it('does not wait when the caller is already behind the rate', async () => {
-    const time = fakeTime();
+    const time = fakeClock(1000);
     const pace = createPacer({ recordsPerSecond: 10, start: time.now(), now: time.now, sleep: time.sleep });
     await pace(5);
     await time.sleep(2000); // something else took two seconds

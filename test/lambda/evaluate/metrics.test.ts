@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { classificationMetrics, confusionMatrix } from '../../../lambda/evaluate/confusion';
 import { costAt, optimalCutoff } from '../../../lambda/evaluate/cutoff';
-import { EvaluationInputError } from '../../../lambda/evaluate/input-error';
 import { evaluate } from '../../../lambda/evaluate/metrics';
 import { parseLabels, parseScores } from '../../../lambda/evaluate/parse';
 import { rocAuc, rocCurve } from '../../../lambda/evaluate/roc';
 import { joinLabelsAndScores } from '../../../lambda/evaluate/rows';
+import { inputError } from '../../support/evaluation-errors';
 
 const RUNS = { numRuns: 500, seed: 20240501 } as const;
 
@@ -42,17 +42,6 @@ const TRANSFORM = '0.9\n0.8\n0.7\n0.4\n0.3\n0.1\n';
 const LABELS = [1, 0, 1, 1, 0, 0];
 const SCORES = [0.9, 0.8, 0.7, 0.4, 0.3, 0.1];
 const COSTS = { missedChurner: 100, incentive: 10 };
-
-/** The error `fn` throws; fails unless it is an EvaluationInputError. */
-function inputError(fn: () => unknown): EvaluationInputError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(EvaluationInputError);
-    return e as EvaluationInputError;
-  }
-  throw new Error('expected an EvaluationInputError, nothing was thrown');
-}
 
 /** AUC by definition: over all churner-stayer pairs, 1 when the churner scores higher, 1/2 on a tie. O(n^2). */
 function pairwiseAuc(labels: readonly number[], scores: readonly number[]): number {

@@ -6,6 +6,7 @@ import {
   pairTestFiles,
   testFileKeys,
 } from '../../../lambda/evaluate/split';
+import { inputError } from '../../support/evaluation-errors';
 
 const TEST_DATA = { bucket: 'churn-features', key: 'features/test/' };
 const TRANSFORM = { bucket: 'churn-artifacts', key: 'runs/r1/transform/' };
@@ -13,17 +14,6 @@ const PAIR = {
   test: { bucket: 'churn-features', key: 'features/test/part-0.csv' },
   output: { bucket: 'churn-artifacts', key: 'runs/r1/transform/part-0.csv.out' },
 };
-
-/** The EvaluationInputError `fn` throws; fails the test if it throws none. */
-function inputError(fn: () => unknown): EvaluationInputError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(EvaluationInputError);
-    return e as EvaluationInputError;
-  }
-  throw new Error('no error thrown');
-}
 
 describe('testFileKeys', () => {
   it('leaves out folder markers, empty objects and entries without a key', () => {
