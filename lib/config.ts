@@ -225,6 +225,67 @@ const MODEL_MONITOR = z.strictObject({
   baselineInstanceType: INSTANCE_TYPE,
 });
 
+/**
+ * Monitoring from the lake, which every account can run: data drift of the captured requests
+ * against the model's baseline statistics, and live model quality from outcomes joined to the
+ * predictions. Thresholds are documented with their sources in `lambda/drift/thresholds.ts`
+ * (drift) and in the README (quality).
+ */
+const MONITORING = z.strictObject({
+  /**
+   * When the drift and quality monitors run, as an EventBridge schedule expression
+   * (`rate(1 hour)`, `cron(0 6 * * ? *)`), or "off" (run them on demand only).
+   */
+  schedule: matching(
+    /^(off|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)|cron\((\S+ ){5}\S+\))$/,
+    'an EventBridge schedule such as "rate(1 hour)" or "cron(0 6 * * ? *)" (six fields), or "off"',
+  ),
+  /** Hours of captured requests one drift check compares with the baseline: the last window before it runs. */
+  windowHours: integer(1, 720),
+  /** Population stability index of a numeric feature from which its verdict is "watch". */
+  psiWatch: number(0, 10),
+  /** Population stability index of a numeric feature from which its verdict is "act". */
+  psiAct: number(0, 10),
+  /** Largest change of one category's share in a one-hot group from which its verdict is "watch". */
+  categoricalWatch: number(0, 1),
+  /** Largest change of one category's share in a one-hot group from which its verdict is "act". */
+  categoricalAct: number(0, 1),
+  /** Change of a feature's missing fraction from which its verdict is "watch". */
+  missingWatch: number(0, 1),
+  /** Change of a feature's missing fraction from which its verdict is "act". */
+  missingAct: number(0, 1),
+  /** The fewest captured rows a drift verdict is given on; fewer is "not enough data". */
+  minimumRows: integer(1, 1000000),
+  /** Days of outcomes (by when they were observed) one quality check scores. */
+  qualityWindowDays: integer(1, 365),
+  /** The fewest outcomes joined to a prediction that live quality is computed on; fewer is "not enough data". */
+  minimumOutcomes: integer(1, 1000000),
+  /** Live AUC below which the quality alarm fires. */
+  minAuc: number(0.5, 1),
+  /** Live precision at the deployed cutoff below which the quality alarm fires. */
+  minPrecision: number(0, 1),
+  /** Live recall at the deployed cutoff below which the quality alarm fires. */
+  minRecall: number(0, 1),
+  /** Days the monitors' logs are kept: one of the retention periods CloudWatch Logs offers. */
+  logRetentionDays: LOG_RETENTION,
+});
+
+/** Retraining started by the monitors, and the guard around it. */
+const RETRAINING = z.strictObject({
+  /**
+   * Whether an "act" drift verdict or a quality alarm starts a retraining run (the features job,
+   * then the training pipeline). Off means the monitors only alarm.
+   */
+  enabled: BOOLEAN,
+  /** Hours after a retraining run starts before the monitors may start another. */
+  minimumPeriodHours: integer(1, 8760),
+  /**
+   * The test AUC by which a retrained model (the challenger) must beat the model in service (the
+   * champion), both scored on the same held-out data, to replace it.
+   */
+  championMargin: number(0, 0.5),
+});
+
 /** Observability tunables. */
 const OBSERVABILITY = z.strictObject({
   /**
@@ -283,6 +344,10 @@ const STAGE_CONFIG = z.strictObject({
   serving: SERVING,
   /** SageMaker Model Monitor: opt-in, off by default (closed to new AWS customers since 2026-07-30). */
   modelMonitor: MODEL_MONITOR,
+  /** Drift and live model quality from the lake: schedule, windows and thresholds. */
+  monitoring: MONITORING,
+  /** Retraining started by the monitors: on or off, how often, and the margin a challenger must win by. */
+  retraining: RETRAINING,
   /** The dashboard and the alarms over every stage. */
   observability: OBSERVABILITY,
 });
@@ -366,6 +431,28 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       instanceType: 'ml.m5.large',
       baselineInstanceType: 'ml.m5.large',
     },
+    monitoring: {
+      schedule: 'rate(1 hour)',
+      windowHours: 24,
+      psiWatch: 0.1,
+      psiAct: 0.25,
+      categoricalWatch: 0.05,
+      categoricalAct: 0.1,
+      missingWatch: 0.05,
+      missingAct: 0.1,
+      minimumRows: 200,
+      qualityWindowDays: 30,
+      minimumOutcomes: 100,
+      minAuc: 0.75,
+      minPrecision: 0.25,
+      minRecall: 0.6,
+      logRetentionDays: 365,
+    },
+    retraining: {
+      enabled: true,
+      minimumPeriodHours: 24,
+      championMargin: 0.01,
+    },
     observability: {
       maxIteratorAgeSeconds: 600,
       maxDeliveryDelaySeconds: 900,
@@ -439,6 +526,28 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       cadence: 'hourly',
       instanceType: 'ml.m5.xlarge',
       baselineInstanceType: 'ml.m5.xlarge',
+    },
+    monitoring: {
+      schedule: 'rate(1 hour)',
+      windowHours: 24,
+      psiWatch: 0.1,
+      psiAct: 0.25,
+      categoricalWatch: 0.05,
+      categoricalAct: 0.1,
+      missingWatch: 0.05,
+      missingAct: 0.1,
+      minimumRows: 200,
+      qualityWindowDays: 30,
+      minimumOutcomes: 100,
+      minAuc: 0.8,
+      minPrecision: 0.25,
+      minRecall: 0.6,
+      logRetentionDays: 365,
+    },
+    retraining: {
+      enabled: false,
+      minimumPeriodHours: 168,
+      championMargin: 0.01,
     },
     observability: {
       maxIteratorAgeSeconds: 300,
@@ -716,6 +825,19 @@ function checkStageRules(c: StageConfig, selected: boolean): string[] {
       `${at}serving.trafficShifting is "canary"; a canary needs at least two instances, and ` +
         `${at}serving.minInstances is ${serving.minInstances}: expected "all-at-once" or minInstances of 2 or more`,
     );
+  }
+  const { monitoring } = c;
+  for (const [name, watch, act] of [
+    ['psi', monitoring.psiWatch, monitoring.psiAct],
+    ['categorical', monitoring.categoricalWatch, monitoring.categoricalAct],
+    ['missing', monitoring.missingWatch, monitoring.missingAct],
+  ] as const) {
+    if (watch > act) {
+      problems.push(
+        `${at}monitoring.${name}Watch is ${watch}; expected at most ${act}, because ${at}monitoring.${name}Act is ${act} ` +
+          'and a value that acts must also be watched',
+      );
+    }
   }
   const lake = c.dataLake;
   if (lake.rawGlacierInstantRetrievalAfterDays < lake.rawInfrequentAccessAfterDays + 30) {

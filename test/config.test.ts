@@ -465,6 +465,34 @@ describe('training rules', () => {
     ]);
   });
 
+  it.each([
+    ['psi', 0.3, 0.25],
+    ['categorical', 0.2, 0.1],
+    ['missing', 0.11, 0.1],
+  ])('rejects a %s watch threshold above its act threshold, naming both keys', (name, watch, act) => {
+    const problems = sandboxProblems({ monitoring: { [`${name}Watch`]: watch, [`${name}Act`]: act } });
+    expect(problems).toEqual([
+      `config.sandbox.monitoring.${name}Watch is ${watch}; expected at most ${act}, because ` +
+        `config.sandbox.monitoring.${name}Act is ${act} and a value that acts must also be watched`,
+    ]);
+  });
+
+  it('accepts watch equal to act, and a monitor schedule of each kind', () => {
+    for (const schedule of ['off', 'rate(1 hour)', 'rate(15 minutes)', 'cron(0 6 * * ? *)']) {
+      const config = loadStageConfig({ config: { sandbox: { monitoring: { schedule, psiWatch: 0.2, psiAct: 0.2 } } } });
+      expect(config.monitoring).toMatchObject({ schedule, psiWatch: 0.2, psiAct: 0.2 });
+    }
+  });
+
+  it.each(['rate(0 hours)', 'rate(1 week)', 'cron(0 6 * * ?)', 'hourly'])(
+    'rejects the monitor schedule %j, saying what is allowed',
+    (schedule) => {
+      expect(sandboxProblems({ monitoring: { schedule } })).toEqual([
+        `config.sandbox.monitoring.schedule is ${JSON.stringify(schedule)} (a string); expected an EventBridge schedule such as "rate(1 hour)" or "cron(0 6 * * ? *)" (six fields), or "off"`,
+      ]);
+    },
+  );
+
   it('rejects an incentive that costs as much as the churn it can prevent: no model could beat doing nothing', () => {
     const problems = sandboxProblems({ training: { incentiveCost: 250, incentiveRetention: 0.5 } });
     expect(problems).toHaveLength(1);
