@@ -6,7 +6,7 @@
  * used here.
  */
 import { CHURN_FIELDS, type FieldSpec, FIELDS_BY_NAME, LABEL_FIELD, US_STATES } from './churn';
-import { applyDrift, type DriftOptions } from './drift';
+import { applyDrift, type DriftOptions, rampWeight } from './drift';
 import type { Random } from './random';
 
 /**
@@ -38,6 +38,20 @@ const CHURN_MODEL = {
   /** Per USD of total charge above the typical 59 USD. */
   PER_CHARGE_USD: 0.14,
   NOISE_SD: 0.5,
+} as const;
+
+/**
+ * The shifted churn model of concept drift (`drift.ts`, `ConceptDrift`): a competitor's offer
+ * that takes customers under 30 and those who call a lot in the evening, while service calls and
+ * plans no longer matter. Its intercept keeps the base rate near the usual model's, so the share of
+ * churners hardly moves and only who they are changes: a model trained before it ranks the wrong
+ * customers first.
+ */
+const SHIFTED_CHURN_MODEL = {
+  INTERCEPT: -2.6,
+  UNDER_30: 2.4,
+  /** Per evening minute above the typical 200. */
+  PER_EVENING_MINUTE: 0.025,
 } as const;
 
 /** Customer-service calls 0..9, weighted as in the classic data (3,333 customers). */
@@ -123,13 +137,21 @@ function drawCustomer(rng: Random, n: number, time: Date, drift: CustomerDrift |
     Number(values.evening_charge) +
     Number(values.night_charge) +
     Number(values.international_charge);
-  const logit =
-    churnLogit({
-      serviceCalls: Number(values.customer_service_calls),
-      internationalPlan: values.international_plan === true,
-      voiceMailPlan: values.voice_mail_plan === true,
-      totalCharge,
-    }) + rng.normal(0, CHURN_MODEL.NOISE_SD);
+  const usual = churnLogit({
+    serviceCalls: Number(values.customer_service_calls),
+    internationalPlan: values.international_plan === true,
+    voiceMailPlan: values.voice_mail_plan === true,
+    totalCharge,
+  });
+  const conceptWeight =
+    drift?.options.concept === undefined ? 0 : drift.options.concept.weight * rampWeight(drift.options, time);
+  // Only with concept drift is the logit a mix: without it, every bit is as before.
+  const core =
+    conceptWeight === 0
+      ? usual
+      : (1 - conceptWeight) * usual +
+        conceptWeight * shiftedChurnLogit({ age: Number(values.age), eveningMinutes: Number(values.evening_minutes) });
+  const logit = core + rng.normal(0, CHURN_MODEL.NOISE_SD);
   const churnProbability = 1 / (1 + Math.exp(-logit));
   const churn = rng.chance(churnProbability);
 
@@ -152,6 +174,12 @@ function churnLogit(c: {
     (c.voiceMailPlan ? m.VOICE_MAIL_PLAN : 0) +
     m.PER_CHARGE_USD * (c.totalCharge - 59)
   );
+}
+
+/** The shifted churn model's logit without its noise term (concept drift). */
+function shiftedChurnLogit(c: { readonly age: number; readonly eveningMinutes: number }): number {
+  const m = SHIFTED_CHURN_MODEL;
+  return m.INTERCEPT + (c.age < 30 ? m.UNDER_30 : 0) + m.PER_EVENING_MINUTE * (c.eveningMinutes - 200);
 }
 
 interface Usage {

@@ -47,15 +47,38 @@ export interface BooleanDrift {
 export type FeatureDrift = NumericDrift | CategoryDrift | BooleanDrift;
 
 /**
- * Which features drift, how, and when. Records whose `event_time` is at or before `rampStart` are
- * drawn as without drift; from `rampEnd` on they drift fully; in between, a fraction
- * `(t − rampStart) / (rampEnd − rampStart)` of the way: a numeric shift and the change of scale
- * are that fraction of theirs, and a category or boolean is redrawn from the drifted mix with
- * that probability (so each value's share moves linearly).
+ * A change of who leaves (concept drift), as opposed to a change of the customers (data drift): at
+ * full drift the churn logit is `(1 − weight) × usual + weight × shifted`, where the shifted model
+ * is a competitor's offer that takes young customers and heavy evening callers, whatever their
+ * service calls or plans (see `customer-model.ts`). The features do not move, so a drift check on
+ * the requests sees nothing: only outcomes show it, as a drop in the live AUC of a model trained
+ * before it, which is what the quality monitor is for.
+ */
+export interface ConceptDrift {
+  /** How far the churn model moves to the shifted one at full drift, 0 to 1 (1: entirely). */
+  readonly weight: number;
+}
+
+/**
+ * Which features drift, how, and when, and whether who leaves changes too. Records whose
+ * `event_time` is at or before `rampStart` are drawn as without drift; from `rampEnd` on they
+ * drift fully; in between, a fraction `(t − rampStart) / (rampEnd − rampStart)` of the way: a
+ * numeric shift and the change of scale are that fraction of theirs, a category or boolean is
+ * redrawn from the drifted mix with that probability (so each value's share moves linearly), and
+ * the concept's weight is that fraction of its own.
  */
 export interface DriftOptions {
-  /** By field name: see `DRIFTABLE_FIELDS` for the fields that can drift. At least one. */
-  readonly features: Readonly<Record<string, FeatureDrift>>;
+  /**
+   * By field name: see `DRIFTABLE_FIELDS` for the fields that can drift. At least one, unless
+   * `concept` is given.
+   * @default - no feature drifts (only with `concept`)
+   */
+  readonly features?: Readonly<Record<string, FeatureDrift>>;
+  /**
+   * A change of the churn model itself.
+   * @default - who leaves stays as it was: only the features move
+   */
+  readonly concept?: ConceptDrift;
   /** When the drift begins. */
   readonly rampStart: Date;
   /** When it is complete; not before `rampStart` (equal: a step). */
@@ -93,12 +116,12 @@ const KEYS_BY_KIND = {
 /** Throws a `RangeError` naming the key, the value received and what is allowed, unless `drift` is valid. */
 export function checkDrift(drift: unknown): asserts drift is DriftOptions {
   if (!isObject(drift)) {
-    throw new RangeError(`drift must be an object { features, rampStart, rampEnd }; received ${show(drift)}`);
+    throw new RangeError(`drift must be an object { features, concept, rampStart, rampEnd }; received ${show(drift)}`);
   }
-  const unknownKeys = Object.keys(drift).filter((k) => !['features', 'rampStart', 'rampEnd'].includes(k));
+  const unknownKeys = Object.keys(drift).filter((k) => !['features', 'concept', 'rampStart', 'rampEnd'].includes(k));
   if (unknownKeys.length > 0) {
     throw new RangeError(
-      `${path('drift', unknownKeys[0] ?? '')} is not an option; expected: features, rampStart, rampEnd`,
+      `${path('drift', unknownKeys[0] ?? '')} is not an option; expected: features, concept, rampStart, rampEnd`,
     );
   }
   for (const key of ['rampStart', 'rampEnd'] as const) {
@@ -113,9 +136,23 @@ export function checkDrift(drift: unknown): asserts drift is DriftOptions {
       `drift.rampEnd must not be before drift.rampStart (${rampStart.toISOString()}); received ${rampEnd.toISOString()}`,
     );
   }
-  const features = drift.features;
+  const { features, concept } = drift;
+  if (concept !== undefined) {
+    const weight = isObject(concept) ? concept.weight : undefined;
+    if (!isObject(concept) || Object.keys(concept).some((k) => k !== 'weight')) {
+      throw new RangeError(`drift.concept must be an object { weight }; received ${show(concept)}`);
+    }
+    if (!(typeof weight === 'number' && weight >= 0 && weight <= 1)) {
+      throw new RangeError(`drift.concept.weight must be a number from 0 to 1; received ${show(weight)}`);
+    }
+  }
+  if (features === undefined && concept !== undefined) {
+    return;
+  }
   if (!isObject(features) || Object.keys(features).length === 0) {
-    throw new RangeError(`drift.features must be an object naming at least one feature; received ${show(features)}`);
+    throw new RangeError(
+      `drift.features must be an object naming at least one feature (or give drift.concept); received ${show(features)}`,
+    );
   }
   for (const [name, spec] of Object.entries(features)) {
     checkFeatureDrift(name, spec);
@@ -212,11 +249,11 @@ export function applyDrift(
   rng: Random,
 ): string[] {
   const w = rampWeight(drift, time);
-  if (w === 0) {
+  if (w === 0 || drift.features === undefined) {
     return [];
   }
   const moved: string[] = [];
-  for (const [name, spec] of Object.entries(drift.features)) {
+  for (const [name, spec] of Object.entries(drift.features ?? {})) {
     const field = CHURN_FIELDS.find((f) => f.name === name);
     const value = values[name];
     if (field === undefined || value === undefined) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
+import { auc } from '../../lib/contracts/auc';
 import { CHURN_FIELDS, LABEL_FIELD } from '../../lib/schema/churn';
 import type { Customer } from '../../lib/schema/customer-model';
 import { DEFAULT_DIRT } from '../../lib/schema/dirt';
@@ -25,7 +26,7 @@ const DRIFT: DriftOptions = {
   rampStart: RAMP_START,
   rampEnd: RAMP_END,
 };
-const DRIFTED_FIELDS = new Set([...Object.keys(DRIFT.features), 'day_charge', LABEL_FIELD.name]);
+const DRIFTED_FIELDS = new Set([...Object.keys(DRIFT.features ?? {}), 'day_charge', LABEL_FIELD.name]);
 
 const PLAIN = generateCustomers({ seed: SEED, count: COUNT });
 const DRIFTED = generateCustomers({ seed: SEED, count: COUNT, drift: DRIFT });
@@ -214,6 +215,49 @@ describe('rampWeight', () => {
   });
 });
 
+describe('concept drift: who leaves changes, the customers do not', () => {
+  const concept: DriftOptions = { concept: { weight: 1 }, rampStart: RAMP_START, rampEnd: RAMP_START };
+  const count = 4000;
+  const plain = generateCustomers({ seed: SEED, count, start: RAMP_START });
+  const shifted = generateCustomers({ seed: SEED, count, start: RAMP_START, drift: concept });
+  // The first customer's snapshot is at the ramp's start, where nothing has changed yet.
+  const after = (customers: readonly Customer[]) => customers.slice(1);
+  const labels = (customers: readonly Customer[]) => after(customers).map((c) => c.record[LABEL_FIELD.name] === true);
+
+  it('is accepted alone, without feature drift', () => {
+    expect(() => checkDrift(concept)).not.toThrow();
+  });
+
+  it('leaves every feature as it was: only labels change', () => {
+    const withoutLabel = (c: Customer) => ({ ...c.record, [LABEL_FIELD.name]: null });
+    expect(shifted.map(withoutLabel)).toEqual(plain.map(withoutLabel));
+    expect(labels(shifted)).not.toEqual(labels(plain));
+  });
+
+  it('keeps the share of churners near the usual one', () => {
+    const share = (customers: readonly Customer[]) => labels(customers).filter(Boolean).length / (count - 1);
+    expect(Math.abs(share(shifted) - share(plain))).toBeLessThan(0.05);
+  });
+
+  it('makes the usual churn model rank the wrong customers: its AUC on the new labels drops below 0.65', () => {
+    // The usual model's own probabilities, a perfect model of the old concept, scored on both labels.
+    const usualScores = after(plain).map((c) => c.churnProbability);
+    expect(auc(usualScores, labels(plain))).toBeGreaterThan(0.85);
+    expect(auc(usualScores, labels(shifted))).toBeLessThan(0.65);
+  });
+
+  it('follows the ramp: at its start the churn model is the usual one, after its end the shifted one', () => {
+    const ramped = generateCustomers({
+      seed: SEED,
+      count: 3,
+      start: RAMP_START,
+      drift: { concept: { weight: 1 }, rampStart: RAMP_START, rampEnd: new Date(RAMP_START.getTime() + 1) },
+    });
+    expect(ramped[0]?.churnProbability).toBe(plain[0]?.churnProbability);
+    expect(ramped[1]?.churnProbability).not.toBe(plain[1]?.churnProbability);
+  });
+});
+
 describe('checkDrift', () => {
   const valid = { features: { age: { shift: 1 } }, rampStart: RAMP_START, rampEnd: RAMP_END };
 
@@ -223,15 +267,25 @@ describe('checkDrift', () => {
   });
 
   it.each([
-    [null, 'drift must be an object { features, rampStart, rampEnd }; received null'],
-    [{ ...valid, rampStrat: RAMP_START }, 'drift.rampStrat is not an option; expected: features, rampStart, rampEnd'],
+    [null, 'drift must be an object { features, concept, rampStart, rampEnd }; received null'],
+    [
+      { ...valid, rampStrat: RAMP_START },
+      'drift.rampStrat is not an option; expected: features, concept, rampStart, rampEnd',
+    ],
     [{ ...valid, rampStart: '2026-01-01' }, 'drift.rampStart must be a valid Date; received "2026-01-01"'],
     [{ ...valid, rampEnd: new Date('nonsense') }, 'drift.rampEnd must be a valid Date; received an invalid Date'],
     [
       { ...valid, rampEnd: new Date('2026-01-01T07:00:00Z') },
       'drift.rampEnd must not be before drift.rampStart (2026-01-01T08:00:00.000Z); received 2026-01-01T07:00:00.000Z',
     ],
-    [{ ...valid, features: {} }, 'drift.features must be an object naming at least one feature; received {}'],
+    [
+      { ...valid, features: {} },
+      'drift.features must be an object naming at least one feature (or give drift.concept); received {}',
+    ],
+    [{ rampStart: RAMP_START, rampEnd: RAMP_END }, 'drift.features must be an object naming at least one feature'],
+    [{ ...valid, concept: { weight: 1.5 } }, 'drift.concept.weight must be a number from 0 to 1; received 1.5'],
+    [{ ...valid, concept: { wieght: 1 } }, 'drift.concept must be an object { weight }; received {"wieght":1}'],
+    [{ ...valid, concept: 1 }, 'drift.concept must be an object { weight }; received 1'],
     [
       { ...valid, features: { day_charge: { shift: 1 } } },
       `drift.features.day_charge names no field that can drift; expected one of: ${DRIFTABLE_FIELDS.join(', ')}`,
