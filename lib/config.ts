@@ -234,7 +234,9 @@ const MODEL_MONITOR = z.strictObject({
 const MONITORING = z.strictObject({
   /**
    * When the drift and quality monitors run, as an EventBridge schedule expression
-   * (`rate(1 hour)`, `cron(0 6 * * ? *)`), or "off" (run them on demand only).
+   * (`rate(1 hour)`, `cron(0 6 * * ? *)`), or "off" (run them on demand only). Each run publishes a
+   * metric per feature, and CloudWatch bills custom metrics by the hours they are sent in: the
+   * sandbox runs daily (invoke the monitors by hand to see a result sooner), production hourly.
    */
   schedule: matching(
     /^(off|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)|cron\((\S+ ){5}\S+\))$/,
@@ -432,7 +434,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       baselineInstanceType: 'ml.m5.large',
     },
     monitoring: {
-      schedule: 'rate(1 hour)',
+      schedule: 'rate(1 day)',
       windowHours: 24,
       psiWatch: 0.1,
       psiAct: 0.25,
