@@ -12,7 +12,7 @@
  * written, 2 bad usage.
  */
 import * as path from 'node:path';
-import { loadStageConfig, STAGE_NAMES } from '../lib/config';
+import { STAGE_DEFAULTS, STAGE_NAMES } from '../lib/config';
 import { compareDriftFiles, DriftFileError, type DriftFilesResult, writeDriftReport } from '../lib/local/drift';
 import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
 import { runMain } from '../lib/shared/cli/run-main';
@@ -155,7 +155,7 @@ export function main(argv: readonly string[], deps: DriftDeps = {}): number {
     result = compareDriftFiles({
       baseline: options.baseline,
       current: options.current,
-      thresholds: driftThresholdsFromSettings(loadStageConfig({ stage: options.stage }).monitoring),
+      thresholds: driftThresholdsFromSettings(STAGE_DEFAULTS[options.stage].monitoring),
       generatedAt: (deps.now ?? (() => new Date()))(),
     });
   } catch (error) {
