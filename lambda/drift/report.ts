@@ -407,8 +407,8 @@ ${rows}</tbody>
 
 /** Legend of every chart: outlined bars are the baseline, filled ones the current window. */
 function legend(x: number, y: number): SafeHtml {
-  return markup`<rect class="baseline" x="${x}" y="${y - 10}" width="12" height="10"/><text x="${x + 16}" y="${y}">baseline</text>
-<rect class="current" x="${x + 90}" y="${y - 10}" width="12" height="10"/><text x="${x + 106}" y="${y}">current</text>`;
+  return markup`<g class="legend"><rect class="baseline" x="${x}" y="${y - 10}" width="12" height="10"/><text x="${x + 16}" y="${y}">baseline</text>
+<rect class="current" x="${x + 90}" y="${y - 10}" width="12" height="10"/><text x="${x + 106}" y="${y}">current</text></g>`;
 }
 
 /** Histogram geometry, in SVG units. */
