@@ -3,6 +3,7 @@
  * with it; `--json` prints the contract's document and nothing else; files are written where asked;
  * bad input stops with a message naming the file, the line and the value.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -246,5 +247,32 @@ describe('npm run drift on bad input', () => {
       { name: 'age', statistic: 'invalid_values', value: 1, verdict: 'act' },
       { name: 'customer_id', statistic: 'column_extra', value: null, verdict: 'act' },
     ]);
+  });
+});
+
+describe('the drift script', () => {
+  const ROOT = path.join(__dirname, '..', '..');
+
+  it('is package.json\'s "drift", run by tsx', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.drift).toBe('tsx bin/drift.ts');
+  });
+
+  it('sets the exit code when run as a command', () => {
+    const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+    const compared = spawnSync(tsx, ['bin/drift.ts', '--baseline', baseline, '--current', steady, '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(compared.status).toBe(0);
+    expect((JSON.parse(compared.stdout) as { verdict: string }).verdict).toBe('ok');
+    const missing = spawnSync(tsx, ['bin/drift.ts', '--baseline', path.join(dir, 'none.csv'), '--current', steady], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('no such file');
   });
 });
