@@ -161,8 +161,7 @@ function checkBaselineRow(
  *
  * @param role `baseline` refuses anything but the exact features' layout; `current` refuses only a
  *   first line that is no header (see the module's comment)
- * @param features the feature columns
- * @default features - the feature manifest's columns
+ * @param features the feature columns (by default the feature manifest's)
  * @throws FeaturesCsvError naming the file, the line, the column and the value
  */
 export function parseFeaturesCsv(
