@@ -25,7 +25,8 @@ export const USAGE = `Usage: npm run local [-- --customers N] [--seed S] [--tria
 
 Runs the lifecycle on this machine: generate records, clean them as Firehose invokes the record
 cleaner, curate and build features on local Spark, tune and train XGBoost 1.7, batch-score the
-test split, evaluate, apply the quality gate, and write the evaluation report.
+test split, evaluate, apply the quality gate, write the evaluation report, and check two windows
+of new customers (one with drift) for drift against the training baseline, as the monitor does.
 
 Options:
   --customers N  records to generate, 1,000 to 1,000,000 (default 10000)
@@ -90,7 +91,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
     console.log(
       `\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s. Open the report: ${result.files.report}\n` +
-        `evaluation.json, model-quality.json and gate.json are beside it; the data of each stage is under ${options.out}/.`,
+        `evaluation.json, model-quality.json and gate.json are beside it; the data of each stage is under ${options.out}/.\n` +
+        `The drift reports: ${result.files.drift.drifted} (drifted) and ${result.files.drift.steady} (not);\n` +
+        `compare the same files yourself: npm run drift -- --baseline ${path.join(options.out, 'monitoring', 'drift', 'baseline.csv')} ` +
+        `--current ${path.join(options.out, 'monitoring', 'drift', 'drifted', 'current.csv')}`,
     );
     return 0;
   } catch (error) {

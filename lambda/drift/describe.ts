@@ -34,6 +34,14 @@ function cellOf(text: string): Cell {
     : { kind: 'invalid' };
 }
 
+/**
+ * How the describer reads a field: `value` (a finite decimal number), `missing` (empty) or `invalid`
+ * (anything else), for a reader that must refuse what the describer would count as invalid.
+ */
+export function fieldKind(text: string): Cell['kind'] {
+  return cellOf(text).kind;
+}
+
 /** The rows split into well-formed ones (as many fields as columns) and counts of the others. */
 function shapeRows(columns: readonly string[], rows: readonly (readonly string[])[]) {
   const wellFormed = rows.filter((r) => r.length === columns.length);

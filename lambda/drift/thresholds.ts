@@ -122,3 +122,32 @@ export function checkThresholds(thresholds: DriftThresholds): DriftThresholds {
   }
   return thresholds;
 }
+
+/**
+ * The drift keys of the stage config's `monitoring` section (`lib/config.ts`), under their config
+ * names. Structural, so that a function can take them from its environment without the config.
+ */
+export interface MonitoringDriftSettings {
+  readonly psiWatch: number;
+  readonly psiAct: number;
+  readonly categoricalWatch: number;
+  readonly categoricalAct: number;
+  readonly missingWatch: number;
+  readonly missingAct: number;
+  readonly minimumRows: number;
+}
+
+/**
+ * The thresholds of a stage's monitoring settings, checked. The empty-bin share is not a setting
+ * (it is a numerical guard, not a judgement): it is always the default's.
+ * @throws DriftInputError naming the threshold that is wrong and its value
+ */
+export function driftThresholdsFromSettings(settings: MonitoringDriftSettings): DriftThresholds {
+  return checkThresholds({
+    psi: { watch: settings.psiWatch, act: settings.psiAct },
+    categorical: { watch: settings.categoricalWatch, act: settings.categoricalAct },
+    missingFractionChange: { watch: settings.missingWatch, act: settings.missingAct },
+    minimumRows: settings.minimumRows,
+    emptyBinShare: DEFAULT_DRIFT_THRESHOLDS.emptyBinShare,
+  });
+}

@@ -4,14 +4,16 @@
  * metrics at 0.5 and at that cutoff, the cost comparison, and the ROC curve. Pure: evaluation in,
  * HTML text out.
  *
- * Every interpolated value goes through the {@link markup} tag, which escapes it unless it is
- * already markup built by the tag, so an evaluation read back from JSON cannot inject markup. (The
- * tag is not called `html` on purpose: Prettier would reformat the templates, and the whitespace of
- * the output with them.)
+ * Every interpolated value goes through the `markup` tag (`lambda/shared/html.ts`), which escapes
+ * it unless it is already markup built by the tag, so an evaluation read back from JSON cannot
+ * inject markup.
  */
+import { markup, type SafeHtml } from '../shared/html';
 import type { ClassificationMetrics, Cutoff } from './confusion';
 import type { CutoffEvaluation, Evaluation } from './metrics';
 import type { RocPoint } from './roc';
+
+export { escapeHtml } from '../shared/html';
 
 /** Options of {@link renderReport}. */
 export interface ReportOptions {
@@ -20,40 +22,6 @@ export interface ReportOptions {
    * @default 'Churn model evaluation'
    */
   readonly title?: string;
-}
-
-/** Markup built by {@link markup}: interpolated as is, never escaped twice. */
-class SafeHtml {
-  constructor(readonly text: string) {}
-}
-
-/** `text` with the five HTML-significant characters escaped (safe in text and in quoted attributes). */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-/** A value to interpolate: markup, a list of markup, or a text or number (escaped). */
-type Interpolated = SafeHtml | readonly SafeHtml[] | string | number;
-
-/** Template tag: the literal parts are markup; every value is escaped unless it is {@link SafeHtml}. */
-function markup(strings: TemplateStringsArray, ...values: Interpolated[]): SafeHtml {
-  let out = strings[0] ?? '';
-  values.forEach((value, i) => {
-    out += interpolate(value) + (strings[i + 1] ?? '');
-  });
-  return new SafeHtml(out);
-}
-
-function interpolate(value: Interpolated): string {
-  if (typeof value === 'string') return escapeHtml(value);
-  if (typeof value === 'number') return escapeHtml(String(value));
-  if (value instanceof SafeHtml) return value.text;
-  return value.map((v) => v.text).join('');
 }
 
 /** A ratio for people: 3 decimals, or "n/a" with the reason when it is undefined (`null`). */

@@ -12,8 +12,10 @@
  * | 5. batch-score the test split | a batch transform | the same module's `score`, as the transform sends and answers |
  * | 6. evaluate | the evaluate function | its own modules: `evaluation.json`, `model-quality.json`, `report.html` |
  * | 7. apply the quality gate | the quality-gate function | its own `decide`, with the stage's policy |
+ * | 9. check new customers for drift | captured requests, the drift function | two windows of new customers (one drifted) scored by the model and compared with the training baseline by the function's own code (`drift.ts`) |
  *
- * The report (stage 8) is the evaluation's `report.html`. The Python stages run in the project's
+ * The report (stage 8) is the evaluation's `report.html`; the drift reports (stage 9) are under
+ * `monitoring/drift/`. The Python stages run in the project's
  * `.venv/` (`npm run python`); their JSON output is read back, never parsed from logs.
  */
 import { spawn } from 'node:child_process';
@@ -23,10 +25,19 @@ import { evaluate, type Evaluation } from '../../lambda/evaluate/metrics';
 import { modelQualityStatistics } from '../../lambda/evaluate/model-quality';
 import { renderReport } from '../../lambda/evaluate/report';
 import { decide, type GateDecision } from '../../lambda/quality-gate/gate';
+import { driftThresholdsFromSettings } from '../../lambda/drift/thresholds';
 import type { StageConfig } from '../config';
 import { DEFAULT_DIRT } from '../schema/dirt';
 import { TRANSFORM_INPUT } from '../training/transform-states';
 import { HYPERPARAMETER_RANGES, STATIC_HYPERPARAMETERS } from '../training/tuning-state';
+import {
+  compareDriftFiles,
+  customerWindowLines,
+  type DriftFilesResult,
+  featuresCsv,
+  localDrift,
+  writeDriftReport,
+} from './drift';
 import { generateRecords, writeRawZone } from './raw-zone';
 
 /** The split of the curated customers, as the features job gets it by default. */
@@ -36,6 +47,11 @@ const SPLIT = { train: 0.7, validation: 0.15 } as const;
  * and a local run registers nothing.
  */
 const LOCAL_PACKAGE = ['arn', 'aws', 'sagemaker', 'eu-west-1', '000000000000', 'model-package/local-churn/1'].join(':');
+
+/** The stages of a run, for the progress lines. */
+const STAGE_COUNT = 9;
+/** New customers in each window of the drift stage: ten times the drift check's minimum, so noise stays far below "watch". */
+const DRIFT_WINDOW_CUSTOMERS = 2000;
 
 /** What a local run is asked to do. */
 export interface LocalRunOptions {
@@ -51,7 +67,7 @@ export interface LocalRunOptions {
   /** The project environment's interpreter (`.venv/bin/python`). */
   readonly python: string;
   /** The stage whose costs and quality gate apply. */
-  readonly config: Pick<StageConfig, 'stage' | 'training'>;
+  readonly config: Pick<StageConfig, 'stage' | 'training' | 'monitoring'>;
   /** When the records are ingested (the cleaner's ingest time). */
   readonly now: Date;
   /** Progress, one line at a time. */
@@ -63,7 +79,13 @@ export interface LocalRunResult {
   readonly evaluation: Evaluation;
   readonly gate: GateDecision;
   /** The files a learner looks at. */
-  readonly files: { readonly evaluation: string; readonly report: string; readonly modelQuality: string };
+  readonly files: {
+    readonly evaluation: string;
+    readonly report: string;
+    readonly modelQuality: string;
+    /** The drift reports (HTML) of the window without drift and of the drifted one. */
+    readonly drift: { readonly steady: string; readonly drifted: string };
+  };
 }
 
 /** A Python stage that failed: its command and what it said. */
@@ -132,18 +154,18 @@ async function stage<T>(
   work: () => Promise<T> | T,
   done: (result: T) => string,
 ): Promise<T> {
-  options.log(`[${number}/8] ${name} …`);
+  options.log(`[${number}/${STAGE_COUNT}] ${name} …`);
   const started = process.hrtime.bigint();
   const result = await work();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  options.log(`[${number}/8] ${name}: ${done(result)} (${seconds.toFixed(1)} s)`);
+  options.log(`[${number}/${STAGE_COUNT}] ${name}: ${done(result)} (${seconds.toFixed(1)} s)`);
   return result;
 }
 
 /** Runs the lifecycle; throws {@link StageError} when a Python stage fails. */
 export async function runLocalLifecycle(options: LocalRunOptions): Promise<LocalRunResult> {
   const dir = (name: string) => path.join(options.out, name);
-  for (const name of ['raw', 'curated', 'features', 'model', 'transform', 'evaluation']) {
+  for (const name of ['raw', 'curated', 'features', 'model', 'transform', 'evaluation', 'monitoring']) {
     fs.rmSync(dir(name), { recursive: true, force: true });
   }
   fs.mkdirSync(options.out, { recursive: true });
@@ -302,5 +324,108 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
     (w) => shown(options, w.report),
   );
 
-  return { evaluation, gate, files };
+  const drift = await stage(
+    options,
+    9,
+    'check two windows of new customers for drift, one of them drifted',
+    () => checkDrift(options, path.join(dir('features'), 'baseline'), dir('monitoring'), tuning[0].model),
+    (d) =>
+      `without drift: ${describeWindow(d.steady)}; with drift in ${Object.keys(d.driftedFeatures).join(', ')}: ` +
+      `${describeWindow(d.drifted)}; ${shown(options, d.drifted.files.html)}`,
+  );
+
+  return {
+    evaluation,
+    gate,
+    files: { ...files, drift: { steady: drift.steady.files.html, drifted: drift.drifted.files.html } },
+  };
+}
+
+/** One window of the drift stage: its comparison, the report's files, and the model's mean score. */
+interface DriftWindow {
+  readonly result: DriftFilesResult;
+  readonly files: { readonly json: string; readonly html: string };
+  readonly meanScore: number;
+}
+
+/** A window's verdict, the features that act, and the model's mean score, for the progress line. */
+function describeWindow(window: DriftWindow): string {
+  const acting = [...new Set(window.result.report.json.features.filter((f) => f.verdict === 'act').map((f) => f.name))];
+  return (
+    `${window.result.report.json.verdict}${acting.length === 0 ? '' : ` (${acting.join(', ')} act)`}, ` +
+    `mean churn score ${window.meanScore.toFixed(3)}`
+  );
+}
+
+/**
+ * Stage 9: what the drift monitor does in AWS, on this machine. Two windows of customers that
+ * arrive after training (the next seed), one as they were and one with drift in chosen features
+ * (`localDrift`), are encoded as the endpoint receives them, scored by the trained model, written
+ * as CSV in the features' layout, and each compared with the training baseline (the features job's
+ * `baseline/`) by the drift function's code. Everything lands under `monitoring/drift/`, so that a
+ * learner can run `npm run drift` on the same files.
+ */
+async function checkDrift(options: LocalRunOptions, baselineDir: string, monitoringDir: string, model: string) {
+  const out = path.join(monitoringDir, 'drift');
+  const requestsDir = path.join(out, 'requests');
+  fs.mkdirSync(requestsDir, { recursive: true });
+  // The features job writes one headed CSV file under baseline/ (Spark names it part-…).
+  const [baselinePart, ...others] = dataFiles(baselineDir);
+  if (baselinePart === undefined || others.length > 0) {
+    throw new StageError(`expected one baseline CSV file in ${baselineDir}; found ${[baselinePart, ...others].length}`);
+  }
+  const baseline = path.join(out, 'baseline.csv');
+  fs.copyFileSync(path.join(baselineDir, baselinePart), baseline);
+
+  const start = options.now;
+  const drift = localDrift(start);
+  const windows = { steady: undefined, drifted: drift } as const;
+  for (const [name, windowDrift] of Object.entries(windows)) {
+    const lines = customerWindowLines({
+      seed: options.seed + 1,
+      count: DRIFT_WINDOW_CUSTOMERS,
+      start,
+      ...(windowDrift === undefined ? {} : { drift: windowDrift }),
+    });
+    // The bodies of the requests, as the endpoint receives them (no header), and the same rows as
+    // the drift command reads them (headed).
+    fs.writeFileSync(path.join(requestsDir, `${name}.csv`), lines.map((line) => `${line}\n`).join(''));
+    fs.mkdirSync(path.join(out, name), { recursive: true });
+    fs.writeFileSync(path.join(out, name, 'current.csv'), featuresCsv(lines));
+  }
+  const scoresDir = path.join(out, 'scores');
+  await runPython(options, 'lib/training/local/xgboost_local.py', [
+    'score',
+    '--model',
+    model,
+    '--input',
+    requestsDir,
+    '--output',
+    scoresDir,
+    // The requests have no label: every column goes to the model, as the endpoint's do.
+    '--input-filter',
+    '$[0:]',
+  ]);
+
+  const thresholds = driftThresholdsFromSettings(options.config.monitoring);
+  const compared = (name: keyof typeof windows): DriftWindow => {
+    const result = compareDriftFiles({
+      baseline,
+      current: path.join(out, name, 'current.csv'),
+      thresholds,
+      generatedAt: options.now,
+      model: `local model, seed ${options.seed}`,
+    });
+    const scores = fs
+      .readFileSync(path.join(scoresDir, `${name}.csv.out`), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map(Number);
+    return {
+      result,
+      files: writeDriftReport(path.join(out, name), result.report),
+      meanScore: scores.reduce((sum, s) => sum + s, 0) / Math.max(1, scores.length),
+    };
+  };
+  return { steady: compared('steady'), drifted: compared('drifted'), driftedFeatures: drift.features };
 }

@@ -1,0 +1,43 @@
+/**
+ * HTML built from templates that escape every value: what the functions' reports (the evaluation's
+ * `report.html`, the drift report) are written with, so that a value read back from JSON, a file or
+ * a query result cannot inject markup.
+ *
+ * Every interpolated value goes through the {@link markup} tag, which escapes it unless it is
+ * already markup built by the tag. (The tag is not called `html` on purpose: Prettier would
+ * reformat the templates, and the whitespace of the output with them.)
+ */
+
+/** Markup built by {@link markup}: interpolated as is, never escaped twice. */
+export class SafeHtml {
+  constructor(readonly text: string) {}
+}
+
+/** `text` with the five HTML-significant characters escaped (safe in text and in quoted attributes). */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** A value to interpolate: markup, a list of markup, or a text or number (escaped). */
+export type Interpolated = SafeHtml | readonly SafeHtml[] | string | number;
+
+/** Template tag: the literal parts are markup; every value is escaped unless it is {@link SafeHtml}. */
+export function markup(strings: TemplateStringsArray, ...values: Interpolated[]): SafeHtml {
+  let out = strings[0] ?? '';
+  values.forEach((value, i) => {
+    out += interpolate(value) + (strings[i + 1] ?? '');
+  });
+  return new SafeHtml(out);
+}
+
+function interpolate(value: Interpolated): string {
+  if (typeof value === 'string') return escapeHtml(value);
+  if (typeof value === 'number') return escapeHtml(String(value));
+  if (value instanceof SafeHtml) return value.text;
+  return value.map((v) => v.text).join('');
+}
