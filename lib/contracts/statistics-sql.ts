@@ -138,11 +138,11 @@ function valuesRelation(
     const typed = columns.map((c, i) => `${empty[i] ?? "''"} AS ${c}`).join(', ');
     return `(SELECT ${typed} FROM (VALUES (0)) AS z(x) WHERE x = 1) AS ${alias}`;
   }
-  return `(\n  VALUES\n${indented(
+  return `(\n    VALUES\n${indented(
     rows.map((r) => `(${r.join(', ')})`),
-    '    ',
+    '      ',
     ',',
-  )}\n) AS ${alias}(${columns.join(', ')})`;
+  )}\n  ) AS ${alias}(${columns.join(', ')})`;
 }
 
 /** A one-hot group as the queries see it: its source and its columns' categories, in column order. */
@@ -430,10 +430,17 @@ function windowPlan(baseline: BaselineStatistics): QueryPlan {
  * query as literals) are exact. Quantiles are Trino's `approx_percentile` over one digest per
  * feature (so they increase with the percent), held within the exact minimum and maximum, which
  * are the 0 and 100 percent quantiles: approximate, shown in the report, and no verdict depends on
- * them. Trino functions relied on (https://trino.io/docs/current/functions/aggregate.html:
- * `approx_percentile(x, percentages)`, `stddev_samp`, `avg`; .../conversion.html: `try_cast`;
- * .../regexp.html: `regexp_replace`; .../string.html: `trim`; .../comparison.html: `greatest`,
- * `least`).
+ * them.
+ *
+ * Athena engine version 3's functions are Trino's
+ * (https://docs.aws.amazon.com/athena/latest/ug/functions-env3.html). Relied on, from the Trino
+ * documentation (https://trino.io/docs/current/): `approx_percentile(x, percentages) ->
+ * array<[same as x]>`, one array from one pass, and `avg`, `stddev_samp`, `min`, `max`, `count`
+ * (functions/aggregate.html); `try_cast`, null when the cast fails (functions/conversion.html);
+ * `regexp_replace(string, pattern, replacement)` (functions/regexp.html); `trim`
+ * (functions/string.html); `greatest`, `least` (functions/comparison.html); a number with an
+ * exponent, `1.03e1`, is a DOUBLE literal (language/types.html). Array subscripts start at 1 in
+ * Trino and DuckDB alike.
  *
  * @throws StatisticsDocumentError when a name of the baseline is not a plain column name or a
  *   category holds a quote (a document from S3 is data: nothing of it is written into SQL unchecked)
