@@ -12,6 +12,7 @@ event_date=YYYY-MM-DD/, as Firehose writes them) and batch/ (CSV uploads with a 
   <curated>/quarantine/run_id=<run id>/         the rejected rows of this run, as received
   <features>/train/ validation/ test/ baseline/ the training data (CSV), as the features job writes it
   <features>/manifest.json                      its manifest
+  <features>/statistics.json                    the training split's statistics (the drift baseline)
 
 and prints one JSON line per stage with its counts (--ingest-time fixes the uploads' ingest time,
 for a reproducible run). Bad arguments (a missing folder, a fraction out
@@ -33,6 +34,7 @@ import features_core  # noqa: E402 (after its folder is on the path, as --extra-
 CURATE_SQL = {"validated": "curate_validated.sql", "quarantine": "curate_quarantine.sql",
               "customers": "curate_customers.sql"}
 FEATURES_SQL = "features.sql"
+STATISTICS_SQL = "baseline_statistics.sql"
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -51,7 +53,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     for name in ("raw", "sql_dir"):
         if not os.path.isdir(getattr(options, name)):
             parser.error(f"--{name.replace('_', '-')} {getattr(options, name)} is not a directory")
-    missing = [f for f in (*CURATE_SQL.values(), FEATURES_SQL) if not os.path.isfile(os.path.join(options.sql_dir, f))]
+    missing = [f for f in (*CURATE_SQL.values(), FEATURES_SQL, STATISTICS_SQL) if not os.path.isfile(os.path.join(options.sql_dir, f))]
     if missing:
         parser.error(f"--sql-dir {options.sql_dir} lacks {', '.join(missing)}")
     try:
@@ -117,10 +119,10 @@ def curate_stage(spark, options, run_id: str, ingest_time: str) -> dict:
 
 
 def features_stage(spark, customers_path: str, features_path: str, train_fraction: float,
-                   validation_fraction: float, sql: str, run_id: str) -> dict:
+                   validation_fraction: float, sql: str, run_id: str, statistics_sql: str) -> dict:
     """The features job's core on the curated table at `customers_path` (Parquet, partitioned by
-    snapshot_month), writing the splits, the baseline and manifest.json under `features_path`;
-    returns the rows per split."""
+    snapshot_month), writing the splits, the baseline, manifest.json and statistics.json under
+    `features_path`; returns the rows per split."""
     customers = spark.read.parquet(customers_path)
     features = features_core.build_features(spark, customers, train_fraction, validation_fraction, sql)
     features_core.write_features(spark, features.frame, features_path)
@@ -130,8 +132,10 @@ def features_stage(spark, customers_path: str, features_path: str, train_fractio
         "job_run_id": run_id,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
     }
-    with open(os.path.join(features_path, "manifest.json"), "w", encoding="utf-8") as file:
-        json.dump(manifest, file, indent=2)
+    statistics = features_core.baseline_statistics(spark, features.frame, statistics_sql)
+    for name, document in (("manifest.json", manifest), (features_core.STATISTICS_FILE, statistics)):
+        with open(os.path.join(features_path, name), "w", encoding="utf-8") as file:
+            json.dump(document, file, indent=2)
     features.frame.unpersist()
     return features.counts
 
@@ -173,6 +177,7 @@ def main(argv: list[str], spark=None) -> int:
             options.validation_fraction,
             read_sql(options.sql_dir, FEATURES_SQL),
             run_id,
+            read_sql(options.sql_dir, STATISTICS_SQL),
         )
         report("features", rows=rows, labelled=sum(rows.values()), location=options.features)
     finally:

@@ -16,6 +16,8 @@ s3://<features_bucket>/<features_prefix>/:
                             from the DataFrame's columns and the curated table's types), the
                             split fractions and the row counts, the source table, the job run
                             and when it was written
+  statistics.json           the training split's statistics document (baseline_statistics.sql,
+                            assembled by features_core): the drift monitor's baseline
 
 The core is imported as a top-level module: the job ships glue/jobs/cores/ with --extra-py-files.
 Needs the job argument --enable-glue-datacatalog true (the Data Catalog as Spark's metastore).
@@ -43,6 +45,7 @@ ARGUMENTS = [
     "train_fraction",  # e.g. 0.7
     "validation_fraction",  # e.g. 0.15; test gets the rest
     "sql_features",  # s3:// URL of glue/sql/features.sql (a CDK asset)
+    "sql_statistics",  # s3:// URL of glue/sql/baseline_statistics.sql (a CDK asset)
 ]
 
 
@@ -79,6 +82,7 @@ def main():
     log("features", customers=customers.count(), labelled=sum(features.counts.values()),
         rows_by_split=features.counts, columns=len(features.frame.columns))
     features_core.write_features(spark, features.frame, base)
+    statistics = features_core.baseline_statistics(spark, features.frame, read_sql(args["sql_statistics"]))
 
     manifest = {
         **features.manifest,
@@ -86,12 +90,13 @@ def main():
         "job_run_id": run_id,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
     }
-    boto3.client("s3").put_object(
-        Bucket=args["features_bucket"],
-        Key="/".join(part for part in (prefix, "manifest.json") if part),
-        Body=json.dumps(manifest, indent=2).encode("utf-8"),
-        ContentType="application/json",
-    )
+    for name, document in (("manifest.json", manifest), (features_core.STATISTICS_FILE, statistics)):
+        boto3.client("s3").put_object(
+            Bucket=args["features_bucket"],
+            Key="/".join(part for part in (prefix, name) if part),
+            Body=json.dumps(document, indent=2).encode("utf-8"),
+            ContentType="application/json",
+        )
     log("done", written=features.counts, location=base)
     job.commit()
 

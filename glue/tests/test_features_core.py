@@ -4,6 +4,7 @@ the encodings, the split by customer, the files as the built-in XGBoost algorith
 Monitor read them, the manifest against the features contract, and the errors."""
 
 import csv
+import json
 import hashlib
 import os
 
@@ -182,6 +183,66 @@ def test_the_manifest_records_the_split_and_the_rows(built):
     assert built.manifest["split"]["validation_fraction"] == VALIDATION
     assert built.manifest["rows"] == built.counts
     assert all(n > 0 for n in built.counts.values())
+
+
+# --- the baseline statistics -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def statistics(spark, built):
+    return features_core.baseline_statistics(spark, built.frame, features_support.read_sql("baseline_statistics.sql"))
+
+
+def without_moments(document):
+    return {**document, "numeric": [{**f, "mean": None, "standardDeviation": None} for f in document["numeric"]]}
+
+
+def test_the_statistics_are_the_reference_document_of_the_training_rows(statistics, data):
+    """Spark SQL's rows, assembled in Python, against lambda/drift/describe.ts on the training split
+    DuckDB computes from the same customers (test/support/features-fixture.ts): counts, quantiles,
+    histograms and frequencies identical; mean and deviation to 1e-12, as engines sum in their own
+    order."""
+    assert data["baseline_fractions"] == {"train": TRAIN, "validation": VALIDATION}
+    expected = data["baseline_statistics"]
+    assert without_moments(statistics) == without_moments(expected)
+    for mine, theirs in zip(statistics["numeric"], expected["numeric"]):
+        for key in ("mean", "standardDeviation"):
+            assert mine[key] == pytest.approx(theirs[key], rel=1e-12), (mine["name"], key)
+
+
+def test_the_statistics_describe_every_training_row_with_nulls_counted_as_missing(statistics, built, rows):
+    train = [row for row in rows if row["split"] == "train"]
+    assert statistics["kind"] == "baseline" and statistics["rows"] == built.counts["train"] == len(train)
+    assert statistics["columns"] == built.frame.columns[1:-1]
+    for feature in statistics["numeric"]:
+        values = sorted(row[feature["name"]] for row in train if row[feature["name"]] is not None)
+        assert (feature["count"], feature["missing"]) == (len(values), len(train) - len(values))
+        assert sum(feature["histogram"]["counts"]) == feature["count"]
+        # Type 1: the value at rank max(1, ceil(p * n / 100)), here by integer arithmetic.
+        assert [q["value"] for q in feature["quantiles"]] == [
+            values[max(1, -(-p * len(values) // 100)) - 1] for p in features_core.QUANTILE_PERCENTS]
+    assert any(feature["missing"] > 0 for feature in statistics["numeric"])
+
+
+def test_the_statistics_are_plain_json(statistics):
+    assert json.loads(json.dumps(statistics)) == statistics
+
+
+def table_row(statistic, value):
+    return {"section": "table", "name": "", "statistic": statistic, "position": 0, "category": "",
+            "column_name": "", "value": value}
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ([table_row("rows", 1.0), table_row("rows", 2.0)], "repeats a statistic"),
+    ([table_row("median", 1.0)], "is not a statistic"),
+    ([table_row("rows", 1.5)], "expected a count"),
+    ([table_row("rows", float("nan"))], "expected a finite number"),
+    ([table_row("rows", 1.0)], "lack the table's too_few_columns"),
+])
+def test_rows_that_are_not_a_document_are_refused_with_the_row_named(rows, message):
+    with pytest.raises(ValueError, match=message):
+        features_core.statistics_from_rows(rows)
 
 
 # --- errors ------------------------------------------------------------------------------------

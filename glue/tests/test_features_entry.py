@@ -18,6 +18,7 @@ COUNT = 1200
 BUCKET = "features-bucket"
 ASSETS = "assets-bucket"
 SQL_KEY = "sql/features.sql"
+STATISTICS_SQL_KEY = "sql/baseline_statistics.sql"
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +49,7 @@ def arguments(**overrides):
         "train_fraction": "0.7",
         "validation_fraction": "0.15",
         "sql_features": f"s3://{ASSETS}/{SQL_KEY}",
+        "sql_statistics": f"s3://{ASSETS}/{STATISTICS_SQL_KEY}",
         # Glue passes arguments of its own, which the job must ignore.
         "enable-glue-datacatalog": "true",
         "job-bookmark-option": "job-bookmark-disable",
@@ -61,12 +63,14 @@ def arguments(**overrides):
 
 
 def run(spark, root, argv, monkeypatch, calls=None):
-    """features.main() with `argv`, on the stand-ins, with features.sql deployed as its asset;
+    """features.main() with `argv`, on the stand-ins, with features.sql and baseline_statistics.sql
+    deployed as their assets;
     returns the calls made to the stand-ins (also added to `calls`, which a failing run keeps)."""
     calls = [] if calls is None else calls
     os.makedirs(os.path.join(root, ASSETS, "sql"), exist_ok=True)
-    with open(os.path.join(root, ASSETS, SQL_KEY), "w", encoding="utf-8") as file:
-        file.write(features_support.read_sql("features.sql"))
+    for key, name in ((SQL_KEY, "features.sql"), (STATISTICS_SQL_KEY, "baseline_statistics.sql")):
+        with open(os.path.join(root, ASSETS, key), "w", encoding="utf-8") as file:
+            file.write(features_support.read_sql(name))
     monkeypatch.setattr(sys, "argv", argv)
     with fakes_features.installed(spark, root, [BUCKET, ASSETS]) as recorded:
         sys.modules.pop("features", None)
@@ -89,7 +93,8 @@ def test_a_run_writes_the_splits_and_the_manifest_under_the_bucket_and_prefix(sp
     calls = run(spark, root, arguments(), monkeypatch)
 
     features = os.path.join(root, BUCKET, "features")
-    assert sorted(os.listdir(features)) == ["baseline", "manifest.json", "test", "train", "validation"]
+    assert sorted(os.listdir(features)) == [
+        "baseline", "manifest.json", "statistics.json", "test", "train", "validation"]
     for name in ("train", "validation", "test", "baseline"):
         files = visible(os.path.join(features, name))
         assert len(files) == 1 and re.fullmatch(r"part-00000-.*\.csv", files[0]), (name, files)
@@ -105,7 +110,12 @@ def test_a_run_writes_the_splits_and_the_manifest_under_the_bucket_and_prefix(sp
         assert sum(1 for _ in file) == manifest["rows"]["train"]
 
     assert ("s3.get_object", ASSETS, SQL_KEY) in calls
+    assert ("s3.get_object", ASSETS, STATISTICS_SQL_KEY) in calls
     assert ("s3.put_object", BUCKET, "features/manifest.json", "application/json") in calls
+    assert ("s3.put_object", BUCKET, "features/statistics.json", "application/json") in calls
+    with open(os.path.join(features, "statistics.json"), encoding="utf-8") as file:
+        statistics = json.load(file)
+    assert statistics["kind"] == "baseline" and statistics["rows"] == manifest["rows"]["train"]
 
 
 def test_the_job_is_initialised_with_its_arguments_and_committed_last(spark, catalog, tmp_path, monkeypatch):

@@ -68,7 +68,8 @@ def test_a_sql_dir_without_the_job_files_is_refused(raw, tmp_path, capsys):
     with pytest.raises(SystemExit) as stopped:
         local_etl.parse_arguments(argv)
     assert stopped.value.code == 2
-    assert "lacks curate_validated.sql, curate_quarantine.sql, curate_customers.sql, features.sql" in capsys.readouterr().err
+    assert ("lacks curate_validated.sql, curate_quarantine.sql, curate_customers.sql, features.sql, "
+            "baseline_statistics.sql") in capsys.readouterr().err
 
 
 def test_the_command_exits_2_on_bad_arguments_without_starting_spark(tmp_path):
@@ -87,10 +88,12 @@ def test_the_features_stage_writes_the_splits_the_baseline_and_the_manifest(spar
     write_curated(customers, curated)
     features = str(tmp_path / "features")
     rows = local_etl.features_stage(spark, curated, features, 0.6, 0.2,
-                                    features_support.read_sql("features.sql"), "run-1")
+                                    features_support.read_sql("features.sql"), "run-1",
+                                    features_support.read_sql("baseline_statistics.sql"))
 
     assert sum(rows.values()) == sum(1 for c in data["customers"] if c["churn"] is not None)
-    assert sorted(os.listdir(features)) == ["baseline", "manifest.json", "test", "train", "validation"]
+    assert sorted(os.listdir(features)) == [
+        "baseline", "manifest.json", "statistics.json", "test", "train", "validation"]
     for split in ("train", "validation", "test"):
         [name] = os.listdir(os.path.join(features, split))
         with open(os.path.join(features, split, name), encoding="utf-8") as file:
@@ -101,6 +104,10 @@ def test_the_features_stage_writes_the_splits_the_baseline_and_the_manifest(spar
     assert manifest["source"] == curated and manifest["job_run_id"] == "run-1"
     assert (manifest["split"]["train_fraction"], manifest["split"]["validation_fraction"]) == (0.6, 0.2)
     assert [c["name"] for c in manifest["columns"]] == [c["name"] for c in data["feature_manifest"]["columns"]]
+    with open(os.path.join(features, "statistics.json"), encoding="utf-8") as file:
+        statistics = json.load(file)
+    assert statistics["kind"] == "baseline" and statistics["rows"] == rows["train"]
+    assert statistics["columns"] == [c["name"] for c in manifest["columns"]]
 
 
 # --- the whole command, on the real cores -----------------------------------------------------

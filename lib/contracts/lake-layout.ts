@@ -16,7 +16,11 @@ export const CURATED_PREFIXES = {
   customers: 'customers/',
   /** Rows the curate job rejected, with the reason and the values as received (JSON Lines). */
   quarantine: 'quarantine/',
-  /** XGBoost-ready splits (`train/`, `validation/`, `test/`), `baseline/` and `manifest.json`. */
+  /**
+   * XGBoost-ready splits (`train/`, `validation/`, `test/`), `baseline/` (the training rows with a
+   * header), `manifest.json`, and `statistics.json`: the training split's statistics document
+   * (`lib/contracts/baseline-statistics.ts`), the drift monitor's baseline.
+   */
   features: 'features/',
 } as const;
 

@@ -91,6 +91,7 @@ export class ChurnEtl extends Construct {
       quarantine: sql('curate_quarantine.sql'),
     };
     const featuresSql = sql('features.sql');
+    const statisticsSql = sql('baseline_statistics.sql');
     // The jobs' PySpark cores, zipped with the modules at the root of the archive (a directory
     // asset is), so each entry imports its core as a top-level module. Glue adds a .zip given in
     // --extra-py-files to the Python path of a Spark job, as Spark's --py-files does: "Using Python
@@ -109,7 +110,7 @@ export class ChurnEtl extends Construct {
     const featuresRole = this.jobRole('FeaturesRole', props.key, 'features', props.featuresAccess, [
       props.curatedDatabaseName,
     ]);
-    readSql(featuresRole, [featuresSql]);
+    readSql(featuresRole, [featuresSql, statisticsSql]);
     readCores(featuresRole, cores);
 
     const common = {
@@ -167,6 +168,7 @@ export class ChurnEtl extends Construct {
         '--train_fraction': String(props.trainFraction),
         '--validation_fraction': String(props.validationFraction),
         '--sql_features': featuresSql.s3ObjectUrl,
+        '--sql_statistics': statisticsSql.s3ObjectUrl,
       },
     });
 

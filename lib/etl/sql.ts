@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { renderCurateValidated } from './sql-curate-validated';
 import { renderCurateCustomers, renderCurateQuarantine } from './sql-curate';
 import { renderFeatures } from './sql-features';
+import { renderBaselineStatistics } from './sql-statistics';
 
 export { COMMON_SUBSET_LINE, RAW_LINEAGE_COLUMNS } from './sql-text';
 export { WHITESPACE_LITERAL } from './sql-curate-validated';
@@ -23,6 +24,7 @@ export const SQL_FILES = [
   'curate_customers.sql',
   'curate_quarantine.sql',
   'features.sql',
+  'baseline_statistics.sql',
 ] as const;
 export type SqlFile = (typeof SQL_FILES)[number];
 
@@ -33,5 +35,6 @@ export function renderSql(): Record<SqlFile, string> {
     'curate_customers.sql': renderCurateCustomers(),
     'curate_quarantine.sql': renderCurateQuarantine(),
     'features.sql': renderFeatures(),
+    'baseline_statistics.sql': renderBaselineStatistics(),
   };
 }

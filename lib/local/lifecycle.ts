@@ -211,7 +211,9 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
         `${curate?.read ?? '?'} records read, ${curate?.rejected ?? '?'} quarantined, ${curate?.written ?? '?'} customers curated; ` +
         `splits ${Object.entries(features?.rows ?? {})
           .map(([split, rows]) => `${split} ${rows}`)
-          .join(', ')}`
+          .join(', ')}; ` +
+        // The drift monitor's baseline: the training split's statistics, beside the splits.
+        `baseline statistics in ${shown(options, path.join(dir('features'), 'statistics.json'))}`
       );
     },
   );

@@ -444,18 +444,21 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     expect: 'allowed',
     doc: DOC.glueRoles,
   },
-  ...['features/train/part-0.csv', 'features/baseline/baseline.csv', 'features/manifest.json'].map(
-    (key): PermissionRow => ({
-      id: `features-writes-${key.split('/')[1]?.split('.')[0]}`,
-      call: 'The features job writes a split, the baseline or the manifest with the lake key',
-      caller: role(ETL.featuresRole),
-      action: 's3:PutObject',
-      resource: object(LAKE.curated, key),
-      context: withLakeKey,
-      expect: 'allowed',
-      doc: DOC.glueEncryption,
-    }),
-  ),
+  ...[
+    'features/train/part-0.csv',
+    'features/baseline/baseline.csv',
+    'features/manifest.json',
+    'features/statistics.json',
+  ].map((key): PermissionRow => ({
+    id: `features-writes-${key.split('/')[1]?.split('.')[0]}`,
+    call: 'The features job writes a split, the baseline, the manifest or the statistics with the lake key',
+    caller: role(ETL.featuresRole),
+    action: 's3:PutObject',
+    resource: object(LAKE.curated, key),
+    context: withLakeKey,
+    expect: 'allowed',
+    doc: DOC.glueEncryption,
+  })),
   ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action): PermissionRow => ({
     id: `features-curated-key-${action.split(':')[1]?.toLowerCase()}`,
     call: 'S3 uses the lake key on curated objects for the features job',

@@ -223,7 +223,7 @@ describe('ChurnEtl', () => {
 
     it.each([
       ['CurateRole', ['--sql_validated', '--sql_customers', '--sql_quarantine']],
-      ['FeaturesRole', ['--sql_features']],
+      ['FeaturesRole', ['--sql_features', '--sql_statistics']],
     ])('%s reads exactly the SQL files its job is given, and not the other job’s', (role, args) => {
       const [properties] = Object.values(
         template.findResources('AWS::Glue::Job', { Properties: { Role: roleArn(role) } }),

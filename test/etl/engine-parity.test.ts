@@ -2,7 +2,8 @@
  * Cross-engine parity: one raw zone through Spark (`glue/local_etl.py`: the real curate and
  * features cores on local Spark, Glue 5.0's 3.5.4) and through DuckDB (the harness, running the
  * same glue/sql files) gives the same curated rows, the same quarantine rows and the same split
- * membership, compared after sorting.
+ * membership, compared after sorting, and the same baseline statistics (counts, quantiles and
+ * histograms identical; mean and deviation to 1e-12 relative, as each engine sums in its order).
  *
  * The raw zone is written once (`writeRawZone`): the stream's share of one generation through the
  * record cleaner (GZIP JSON Lines by event date, two dates, two months), and as the upload the
@@ -45,6 +46,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { parseStatistics } from '../../lib/contracts/baseline-statistics';
+import { BASELINE_INPUT_VIEW, statisticsFromRows } from '../../lib/contracts/statistics-sql';
 import { BATCH_EVERY, writeRawZone } from '../../lib/local/raw-zone';
 import { CHURN_FIELDS } from '../../lib/schema/churn';
 import { DEFAULT_DIRT, type DirtOptions } from '../../lib/schema/dirt';
@@ -52,6 +55,7 @@ import { generateWireRecords } from '../../lib/schema/generator';
 import type { WireRecord } from '../../lib/schema/wire';
 import { curateFirstRun, Db, type RawRow, type Row, runFeatures, sparkText } from '../support/duckdb-etl';
 import { readSql } from '../support/etl-sql';
+import { expectSameStatistics } from '../support/statistics';
 
 const ROOT = path.join(__dirname, '..', '..');
 const PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
@@ -466,5 +470,20 @@ describe('DuckDB and Spark agree on one raw zone', () => {
       expect(multisetDifference(keyed(spark), keyed(duckdb))).toEqual({ onlySpark: [], onlyDuckDb: [] });
       expect(spark).toHaveLength(duckdb.length);
     });
+  });
+
+  it('the baseline statistics are the same: statistics.json from Spark, baseline_statistics.sql on DuckDB', async () => {
+    const spark = parseStatistics(
+      JSON.parse(fs.readFileSync(path.join(dir, 'features', 'statistics.json'), 'utf8')),
+      'baseline',
+    );
+    await db.run(
+      `CREATE OR REPLACE TABLE ${BASELINE_INPUT_VIEW} AS SELECT * EXCLUDE (churn, split) FROM features WHERE split = 'train'`,
+    );
+    const duckdb = statisticsFromRows(await db.rows(readSql('baseline_statistics.sql')));
+
+    expect(duckdb.rows).toBeGreaterThan(1_000);
+    expect(duckdb.numeric.some((f) => f.missing > 0)).toBe(true);
+    expectSameStatistics(spark, duckdb);
   });
 });

@@ -6,14 +6,22 @@
  *   (`curateGenerated`), as rows of JSON values (timestamps as ISO 8601 text);
  * - `schema`: their columns as a Spark DDL string (`customer_id STRING, event_time TIMESTAMP, ...`);
  * - `feature_manifest`: the features contract (`featureManifest()`), which the job's manifest must
- *   agree with.
+ *   agree with;
+ * - `baseline_statistics`: the statistics document of the training split that features.sql gives
+ *   those customers in DuckDB with the fractions `baseline_fractions` (0.7 and 0.15), computed by
+ *   the TypeScript reference (`describeBaseline`, lambda/drift/describe.ts), which the features
+ *   job's statistics.json (Spark SQL, assembled in Python) must equal.
  *
  * Usage: `npx tsx test/support/features-fixture.ts --seed N --count N`
  */
-import { featureManifest } from '../../lib/contracts/feature-manifest';
+import { FEATURE_COLUMNS, featureManifest, LABEL_COLUMN } from '../../lib/contracts/feature-manifest';
+import { describeBaseline } from '../../lambda/drift/describe';
 import { parseOptionArgs, UsageError } from '../../lib/shared/cli/args';
 import { DEFAULT_DIRT } from '../../lib/schema/dirt';
-import { curateGenerated, Db } from './duckdb-etl';
+import { curateGenerated, Db, runFeatures } from './duckdb-etl';
+
+/** The split the baseline statistics are computed for (the Python tests' fractions). */
+const BASELINE_FRACTIONS = { train: 0.7, validation: 0.15 } as const;
 
 /** DuckDB's type names of the curated columns, as Spark spells them. */
 const SPARK_TYPES: Readonly<Record<string, string>> = {
@@ -48,8 +56,21 @@ async function main(argv: readonly string[]): Promise<void> {
       return `${String(c.column_name)} ${type}`;
     });
     const customers = await db.rows('SELECT * FROM customers ORDER BY customer_id');
+    await runFeatures(db, BASELINE_FRACTIONS);
+    const training = await db.rows(
+      `SELECT * EXCLUDE (${LABEL_COLUMN}, split) FROM features WHERE split = 'train' ORDER BY ALL`,
+    );
+    const fields = training.map((row) =>
+      FEATURE_COLUMNS.map((c) => (typeof row[c] === 'number' ? String(row[c]) : '')),
+    );
     process.stdout.write(
-      `${JSON.stringify({ customers, schema: schema.join(', '), feature_manifest: featureManifest() })}\n`,
+      `${JSON.stringify({
+        customers,
+        schema: schema.join(', '),
+        feature_manifest: featureManifest(),
+        baseline_fractions: BASELINE_FRACTIONS,
+        baseline_statistics: describeBaseline(FEATURE_COLUMNS, fields, featureManifest().columns),
+      })}\n`,
     );
   } finally {
     db.close();

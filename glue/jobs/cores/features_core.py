@@ -15,12 +15,17 @@ Under the features location `base` it writes:
   baseline/                 the training rows with a header, without label or split: the data
                             the Model Monitor data-quality baseline is computed on
 
+and computes the training split's statistics document (lib/contracts/baseline-statistics.ts) with
+glue/sql/baseline_statistics.sql, which the caller stores as statistics.json beside the splits.
+
 Each directory holds one CSV file (coalesced: the data is small) and nothing else: no _SUCCESS
 marker and no checksum files, since SageMaker and XGBoost read every object under a channel's
-prefix as data. The manifest (`manifest`) is a dict; where it is stored is the caller's business.
+prefix as data. The manifest (`manifest`) and the statistics document are dicts; where they are stored is the
+caller's business.
 """
 
-from typing import NamedTuple
+import math
+from typing import Iterable, NamedTuple
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -147,3 +152,163 @@ def write_features(spark: SparkSession, features: DataFrame, base: str) -> dict[
         _csv(features.where(F.col(SPLIT) == split).drop(SPLIT), paths[split], header=False)
     _csv(features.where(F.col(SPLIT) == "train").drop(LABEL, SPLIT), paths["baseline"], header=True)
     return paths
+
+
+# --- the baseline statistics -------------------------------------------------------------------
+# As lib/contracts/baseline-statistics.ts defines them; baseline_statistics.sql answers one row per
+# statistic (lib/contracts/statistics-sql.ts documents the rows), assembled here as
+# statisticsFromRows assembles them in TypeScript. A test compares the two.
+
+STATISTICS_VIEW = "baseline_rows"  # the SQL's input view: the training rows' feature columns
+STATISTICS_FILE = "statistics.json"  # beside the splits, under the features location
+STATISTICS_VERSION = 1
+QUANTILE_PERCENTS = (0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
+BIN_EDGE_PERCENTS = (10, 20, 30, 40, 50, 60, 70, 80, 90)
+
+
+def baseline_statistics(spark: SparkSession, features: DataFrame, sql: str) -> dict:
+    """The training split's statistics document: baseline_statistics.sql over the training rows'
+    feature columns (registered as the temporary view `baseline_rows`), assembled by
+    `statistics_from_rows`."""
+    features.where(F.col(SPLIT) == "train").drop(LABEL, SPLIT).createOrReplaceTempView(STATISTICS_VIEW)
+    return statistics_from_rows(row.asDict() for row in spark.sql(sql).collect())
+
+
+def _bin_edges(quantiles: list[dict]) -> list[float]:
+    """The distinct values of the BIN_EDGE_PERCENTS quantiles, in order."""
+    by_percent = {q["percent"]: q["value"] for q in quantiles}
+    edges: list[float] = []
+    for percent in BIN_EDGE_PERCENTS:
+        value = by_percent.get(percent)
+        if value is not None and (not edges or edges[-1] != value):
+            edges.append(value)
+    return edges
+
+
+def _number(value, where: str):
+    """A finite number (an int when whole, as JSON writes counts), or None for NULL."""
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{where} is {value!r}; expected a finite number or NULL")
+    return 0.0 if number == 0 else number
+
+
+def _count(value, where: str) -> int:
+    number = _number(value, where)
+    if number is None or number < 0 or number != int(number):
+        raise ValueError(f"{where} is {value!r}; expected a count (a whole number, 0 or more)")
+    return int(number)
+
+
+def statistics_from_rows(rows: Iterable[dict]) -> dict:
+    """The baseline document from baseline_statistics.sql's rows (dicts with keys section, name,
+    statistic, position, category, column_name, value). Raises ValueError naming the row or the
+    statistic that is wrong, and when the counts do not add up."""
+    table: dict[str, int] = {}
+    columns: dict[int, str] = {}
+    numeric: dict[str, dict] = {}
+    groups: dict[str, dict] = {}
+    for r, row in enumerate(rows):
+        section, name, statistic = row["section"], row["name"], row["statistic"]
+        position = int(row["position"])
+        where = f"statistics row {r} ({section} {name!r} {statistic} {position})"
+        if section == "table" and statistic == "column":
+            slot, key, value = columns, position, name
+        elif section == "table" and statistic in ("rows", "too_few_columns", "too_many_columns"):
+            slot, key, value = table, statistic, _count(row["value"], where)
+        elif section == "numeric":
+            feature = numeric.setdefault(name, {"quantiles": {}, "bins": {}})
+            if statistic in ("count", "missing", "invalid"):
+                slot, key, value = feature, statistic, _count(row["value"], where)
+            elif statistic in ("mean", "stddev"):
+                slot, key, value = feature, statistic, _number(row["value"], where)
+            elif statistic == "quantile":
+                slot, key, value = feature["quantiles"], position, _number(row["value"], where)
+            elif statistic == "bin":
+                slot, key, value = feature["bins"], position, _count(row["value"], where)
+            else:
+                raise ValueError(f"{where} is not a statistic of the document")
+        elif section == "one-hot":
+            group = groups.setdefault(name, {"categories": {}})
+            if statistic == "category":
+                slot, key = group["categories"], position
+                value = {"category": row["category"], "column": row["column_name"],
+                         "count": _count(row["value"], where)}
+            elif statistic in ("missing", "invalid"):
+                slot, key, value = group, statistic, _count(row["value"], where)
+            else:
+                raise ValueError(f"{where} is not a statistic of the document")
+        else:
+            raise ValueError(f"{where} is not a statistic of the document")
+        if key in slot:
+            raise ValueError(f"{where} repeats a statistic already read; expected each once")
+        slot[key] = value
+
+    for statistic in ("rows", "too_few_columns", "too_many_columns"):
+        if statistic not in table:
+            raise ValueError(f"the statistics rows lack the table's {statistic} row")
+    well_formed = table["rows"] - table["too_few_columns"] - table["too_many_columns"]
+    order = [columns[i] for i in sorted(columns)]
+    index = {column: i for i, column in enumerate(order)}
+
+    def fraction(part: int) -> float:
+        return part / well_formed if well_formed > 0 else 0
+
+    def numeric_feature(name: str, f: dict) -> dict:
+        for statistic in ("count", "missing", "invalid"):
+            if statistic not in f:
+                raise ValueError(f"the statistics rows lack {name}'s {statistic}")
+        count = f["count"]
+        if count + f["missing"] + f["invalid"] != well_formed:
+            raise ValueError(f"{name}: count + missing + invalid is not the {well_formed} well-formed rows")
+        if count > 0 and set(f["quantiles"]) != set(QUANTILE_PERCENTS):
+            raise ValueError(f"{name} has quantiles at {sorted(f['quantiles'])}; expected {list(QUANTILE_PERCENTS)}")
+        quantiles = [] if count == 0 else [{"percent": p, "value": f["quantiles"][p]} for p in QUANTILE_PERCENTS]
+        edges = _bin_edges(quantiles)
+        counts = [0] * (len(edges) + 1)
+        for bin_index, n in f["bins"].items():
+            if bin_index >= len(counts):
+                raise ValueError(f"{name}'s bin {bin_index} has {n} values; expected bins 0 to {len(counts) - 1}")
+            counts[bin_index] = n
+        if sum(counts) != count:
+            raise ValueError(f"{name}'s histogram counts sum to {sum(counts)}; expected its count, {count}")
+        return {
+            "name": name,
+            "count": count,
+            "missing": f["missing"],
+            "missingFraction": fraction(f["missing"]),
+            "invalid": f["invalid"],
+            "mean": f.get("mean"),
+            "standardDeviation": f.get("stddev"),
+            "quantiles": quantiles,
+            "histogram": {"edges": edges, "counts": counts},
+        }
+
+    def one_hot_group(source: str, g: dict) -> dict:
+        categories = [g["categories"][p] for p in sorted(g["categories"])]
+        for statistic in ("missing", "invalid"):
+            if statistic not in g:
+                raise ValueError(f"the statistics rows lack {source}'s {statistic}")
+        if sum(c["count"] for c in categories) + g["missing"] + g["invalid"] != well_formed:
+            raise ValueError(f"{source}: the categories + missing + invalid are not the {well_formed} well-formed rows")
+        return {
+            "source": source,
+            "categories": [{**c, "frequency": fraction(c["count"])} for c in categories],
+            "missing": g["missing"],
+            "missingFraction": fraction(g["missing"]),
+            "invalid": g["invalid"],
+        }
+
+    far = len(order)
+    return {
+        "version": STATISTICS_VERSION,
+        "kind": "baseline",
+        "columns": order,
+        "rows": table["rows"],
+        "malformedRows": {"tooFewColumns": table["too_few_columns"], "tooManyColumns": table["too_many_columns"]},
+        "numeric": [numeric_feature(name, f) for name, f in sorted(numeric.items(), key=lambda i: index.get(i[0], far))],
+        "oneHot": sorted((one_hot_group(source, g) for source, g in groups.items()),
+                         key=lambda g: index.get(g["categories"][0]["column"] if g["categories"] else "", far)),
+    }
