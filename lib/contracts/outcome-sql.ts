@@ -76,7 +76,9 @@ export const TRIMMED_CODE_POINTS: readonly number[] = [
 
 function literal(value: string): string {
   if (/['\\]/.test(value)) {
-    throw new Error(`${JSON.stringify(value)} holds a quote or backslash: no literal form is common to Athena and DuckDB`);
+    throw new Error(
+      `${JSON.stringify(value)} holds a quote or backslash: no literal form is common to Athena and DuckDB`,
+    );
   }
   return `'${value}'`;
 }
@@ -147,7 +149,9 @@ function typedValue(field: FieldSpec): string {
     case 'timestamp':
       return `CASE WHEN ${f}__utc >= TIMESTAMP '${EVENT_TIME_YEARS.min}-01-01 00:00:00' AND ${f}__utc < TIMESTAMP '${EVENT_TIME_YEARS.max + 1}-01-01 00:00:00' THEN ${f}__utc END`;
     default:
-      throw new Error(`outcome field ${f} is of type ${field.type}; the outcome SQL reads string, boolean and timestamp`);
+      throw new Error(
+        `outcome field ${f} is of type ${field.type}; the outcome SQL reads string, boolean and timestamp`,
+      );
   }
 }
 
@@ -211,8 +215,7 @@ cells AS (
     well_formed,
 ${lines(
   names.map(
-    (f, i) =>
-      `CASE WHEN well_formed THEN ${unquoted(`regexp_extract(line, ${CSV_LINE}, ${i + 1})`)} END AS ${f}__cell`,
+    (f, i) => `CASE WHEN well_formed THEN ${unquoted(`regexp_extract(line, ${CSV_LINE}, ${i + 1})`)} END AS ${f}__cell`,
   ),
   '    ',
 )}
@@ -225,7 +228,10 @@ present AS (
     origin,
     well_formed,
 ${lines(
-  names.map((f) => `CASE WHEN lower(${trimmed(`${f}__cell`)}) IN (${missing}) THEN NULL ELSE ${trimmed(`${f}__cell`)} END AS ${f}`),
+  names.map(
+    (f) =>
+      `CASE WHEN lower(${trimmed(`${f}__cell`)}) IN (${missing}) THEN NULL ELSE ${trimmed(`${f}__cell`)} END AS ${f}`,
+  ),
   '    ',
 )}
   FROM cells
@@ -523,7 +529,9 @@ export function summariseOutcomeJoin(rows: readonly OutcomeJoinRow[]): OutcomeJo
       throw new Error(`row ${i}: customer_id is missing`);
     }
     if (row.probability === null || row.probability === undefined || !(probability >= 0 && probability <= 1)) {
-      throw new Error(`row ${i} (${customerId}): probability must be a number in [0, 1]; received ${String(row.probability)}`);
+      throw new Error(
+        `row ${i} (${customerId}): probability must be a number in [0, 1]; received ${String(row.probability)}`,
+      );
     }
     if (churned === undefined) {
       throw new Error(`row ${i} (${customerId}): churned must be 'true' or 'false'; received ${String(row.churned)}`);

@@ -117,7 +117,9 @@ describe('StreamIngestion', () => {
         );
         return evaluateDeliveryPrefix(destination.Prefix as string, response.records[0]?.metadata?.partitionKeys ?? {});
       };
-      expect(prefixOf('{"customer_id":"C1","event_time":"2026-01-02T03:04:05Z"}')).toBe('stream/event_date=2026-01-02/');
+      expect(prefixOf('{"customer_id":"C1","event_time":"2026-01-02T03:04:05Z"}')).toBe(
+        'stream/event_date=2026-01-02/',
+      );
       expect(prefixOf('{"customer_id":"C1","observed_at":"2026-02-03T04:05:06Z","churned":"yes"}')).toBe(
         'outcomes-stream/observed_date=2026-02-03/',
       );

@@ -253,10 +253,7 @@ const outcomeObjectText = fc
     fc.boolean(),
     fc.array(
       fc.tuple(
-        fc.oneof(
-          { weight: 6, arbitrary: fc.constantFrom(...OUTCOME_NAMES) },
-          { weight: 1, arbitrary: keyArbitrary },
-        ),
+        fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...OUTCOME_NAMES) }, { weight: 1, arbitrary: keyArbitrary }),
         plausibleValue,
       ),
       { maxLength: 6 },
@@ -338,13 +335,11 @@ const validRecord = fc
   });
 
 /** Valid, dirty outcomes: every field valid, keys in any order. */
-const validOutcome = fc
-  .tuple(fc.tuple(...OUTCOME_FIELDS.map(validValue)), fc.boolean())
-  .map(([values, reverse]) => {
-    const entries: [string, unknown][] = OUTCOME_FIELDS.map((field, i) => [field.name, values[i]?.[0]]);
-    const expected = Object.fromEntries(OUTCOME_FIELDS.map((field, i) => [field.name, values[i]?.[1]]));
-    return { text: objectText(reverse ? entries.reverse() : entries), expected };
-  });
+const validOutcome = fc.tuple(fc.tuple(...OUTCOME_FIELDS.map(validValue)), fc.boolean()).map(([values, reverse]) => {
+  const entries: [string, unknown][] = OUTCOME_FIELDS.map((field, i) => [field.name, values[i]?.[0]]);
+  const expected = Object.fromEntries(OUTCOME_FIELDS.map((field, i) => [field.name, values[i]?.[1]]));
+  return { text: objectText(reverse ? entries.reverse() : entries), expected };
+});
 
 const anyContent: fc.Arbitrary<Content> = fc.oneof(
   fc.uint8Array({ maxLength: 200 }),

@@ -94,9 +94,7 @@ describe('validating an outcome by the outcome schema', () => {
 });
 
 describe("the generator's outcomes through the transformation", () => {
-  const outcomes = [
-    ...generateOutcomes({ seed: 7, count: 2000, dirt: { ...DEFAULT_OUTCOME_DIRT, malformed: 0.05 } }),
-  ];
+  const outcomes = [...generateOutcomes({ seed: 7, count: 2000, dirt: { ...DEFAULT_OUTCOME_DIRT, malformed: 0.05 } })];
   const { response, summary } = transformEvent(event(outcomes.map((o) => o.text)), new Date(CONTEXT.ingestTime));
 
   it('returns Ok for every well-formed outcome, routed under outcomes-stream/observed_date=…/', () => {
