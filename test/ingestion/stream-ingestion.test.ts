@@ -12,6 +12,8 @@ import { defaultPolicyOf } from '../../lib/shared/cdk-internals';
 import { CDK_JSON_CONTEXT } from '../support/app';
 import { arnOf, logicalId, propertiesOf, ref, unacknowledgedFindings } from '../support/resources';
 
+const PARTITION = 'aws';
+
 function ingestionIn(props: Partial<StreamIngestionProps> = {}): {
   ingestion: StreamIngestion;
   key: kms.Key;
@@ -109,7 +111,7 @@ describe('StreamIngestion', () => {
         const { response } = transformEvent(
           {
             invocationId: 'i',
-            deliveryStreamArn: 'arn:aws:firehose:eu-west-1:123456789012:deliverystream/raw',
+            deliveryStreamArn: `arn:${PARTITION}:firehose:eu-west-1:123456789012:deliverystream/raw`,
             region: 'eu-west-1',
             records: [{ recordId: 'r', approximateArrivalTimestamp: 0, data: Buffer.from(text).toString('base64') }],
           },

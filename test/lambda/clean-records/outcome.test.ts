@@ -10,6 +10,7 @@ import { evaluateDeliveryPrefix, STREAM_DELIVERY_PREFIX } from '../../../lib/con
 import { DEFAULT_OUTCOME_DIRT } from '../../../lib/schema/outcome-model';
 import { generateOutcomes } from '../../../lib/schema/generator';
 
+const PARTITION = 'aws';
 const CONTEXT = { ingestTime: '2026-03-01T00:00:00.000Z', ingestSource: 'kinesis:shardId-000000000000:1' };
 const OUTCOME = { customer_id: 'C0000001', observed_at: '2026-02-03T04:05:06Z', churned: true } as const;
 
@@ -20,7 +21,7 @@ function clean(record: unknown) {
 function event(texts: readonly string[]): FirehoseTransformationEvent {
   return {
     invocationId: 'i-1',
-    deliveryStreamArn: 'arn:aws:firehose:eu-west-1:123456789012:deliverystream/raw',
+    deliveryStreamArn: `arn:${PARTITION}:firehose:eu-west-1:123456789012:deliverystream/raw`,
     region: 'eu-west-1',
     records: texts.map((text, i) => ({
       recordId: `r${i}`,
