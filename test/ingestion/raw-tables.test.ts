@@ -29,7 +29,7 @@ describe('RawTables', () => {
     for (const table of [stream, batch, outcomeStream, outcomeBatch]) {
       expect(table).toMatchObject({ CatalogId: { Ref: 'AWS::AccountId' }, DatabaseName: 'lake_raw' });
     }
-    expect([stream, batch, outcomeStream, outcomeBatch].map((t) => t.TableInput.Name)).toEqual([
+    expect([stream, batch, outcomeStream, outcomeBatch].map((t): unknown => t.TableInput.Name)).toEqual([
       'churn_stream',
       'churn_batch',
       'outcome_stream',
@@ -47,7 +47,7 @@ describe('RawTables', () => {
           ['unknown_fields', 'string'],
           ['ingest_time', 'string'],
           ['ingest_source', 'string'],
-        ].map(([Name, Type]) => expect.objectContaining({ Name, Type })),
+        ].map(([Name, Type]): unknown => expect.objectContaining({ Name, Type })),
       );
     });
 
