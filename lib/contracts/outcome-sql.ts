@@ -29,7 +29,7 @@
  */
 import { FieldRejectReason } from './reject-reasons';
 import { BOOLEAN_SPELLINGS, EVENT_TIME_YEARS, type FieldSpec, MISSING_VALUE_SPELLINGS } from '../schema/churn';
-import { OUTCOME_FIELDS } from '../schema/outcome';
+import { OBSERVED_DATE_PARTITION, OUTCOME_FIELDS } from '../schema/outcome';
 
 /** The Glue tables of the raw outcomes (database: the lake's raw database). */
 export const OUTCOME_TABLES = {
@@ -363,9 +363,19 @@ export function athenaOutcomeBatchLines(database: string): string {
   return `(SELECT ${OUTCOME_BATCH_LINE_COLUMN} AS line, "$path" AS origin FROM "${database}"."${OUTCOME_TABLES.batch}")`;
 }
 
-/** The stream outcomes as {@link renderValidOutcomesQuery} reads them on Athena. */
-export function athenaOutcomeStream(database: string): string {
-  return `(SELECT customer_id, observed_at, churned, ingest_time FROM "${database}"."${OUTCOME_TABLES.stream}")`;
+/**
+ * The stream outcomes as {@link renderValidOutcomesQuery} reads them on Athena. Given a window,
+ * only its `observed_date` partitions are read (partition projection prunes the rest, so a
+ * query of a week does not scan every day since the first).
+ */
+export function athenaOutcomeStream(database: string, window?: { readonly start: Date; readonly end: Date }): string {
+  const from = `SELECT customer_id, observed_at, churned, ingest_time FROM "${database}"."${OUTCOME_TABLES.stream}"`;
+  if (window === undefined) {
+    return `(${from})`;
+  }
+  const day = (date: Date, what: string): string =>
+    timestampLiteral(date, what).slice("TIMESTAMP '".length, -1).slice(0, 10);
+  return `(${from} WHERE ${OBSERVED_DATE_PARTITION} >= '${day(window.start, 'window.start')}' AND ${OBSERVED_DATE_PARTITION} <= '${day(window.end, 'window.end')}')`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { cleanRecord } from '../../lambda/clean-records/record';
 import {
   athenaOutcomeBatchLines,
+  athenaOutcomeStream,
   OUTCOME_CSV_HEADER,
   type OutcomeJoinRow,
   renderOutcomeBatchValidationQuery,
@@ -180,6 +181,11 @@ describe('batch validation', () => {
   it('refuses a relation that is neither a name nor a parenthesised query', () => {
     expect(() => renderOutcomeBatchValidationQuery({ linesRelation: 'lines; DROP TABLE x' })).toThrow(
       'linesRelation must be a table name or a parenthesised query; received "lines; DROP TABLE x"',
+    );
+    expect(
+      athenaOutcomeStream('raw', { start: new Date('2026-03-01T00:00:00Z'), end: new Date('2026-03-08T00:00:00Z') }),
+    ).toBe(
+      `(SELECT customer_id, observed_at, churned, ingest_time FROM "raw"."outcome_stream" WHERE observed_date >= '2026-03-01' AND observed_date <= '2026-03-08')`,
     );
     expect(athenaOutcomeBatchLines('ml_lifecycle_sandbox_raw')).toBe(
       '(SELECT line AS line, "$path" AS origin FROM "ml_lifecycle_sandbox_raw"."outcome_batch")',
