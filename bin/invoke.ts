@@ -33,8 +33,9 @@ export const DEFAULT_COUNT = 5;
 /** The help text. */
 export const USAGE = `Usage: npm run invoke -- [options]
 
-Sends a few synthetic customers to the deployed churn endpoint in one request and prints each
-one's churn probability and the decision (offer or no offer) at the cutoff the evaluation chose.
+Sends a few synthetic customers to the deployed churn endpoint, one request each with the
+customer's id as its InferenceId (so data capture ties the prediction to the customer), and prints
+each one's churn probability and the decision (offer or no offer) at the cutoff the evaluation chose.
 
 Options:
   --count N        customers to send, an integer from 1 to ${MAX_COUNT} (default ${DEFAULT_COUNT})

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * The producer CLI: synthetic churn records (dirty on purpose) sent to the Kinesis data stream
- * with PutRecords, or written as CSV for the batch path.
+ * The producer CLI: synthetic churn records (dirty on purpose), or with `--outcomes` the outcomes
+ * of those customers (who really churned), sent to the Kinesis data stream with PutRecords, or
+ * written as CSV for the batch path.
  *
  * ```
- * npm run produce -- --stream NAME_OR_ARN [--count 1000] [--seed 1] [--rate R] [--dirt default]
- * npm run produce -- --out churn.csv [--count 1000] [--seed 1] [--dirt default]
+ * npm run produce -- --stream NAME_OR_ARN [--count 1000] [--seed 1] [--rate R] [--dirt default] [--outcomes]
+ * npm run produce -- --out churn.csv [--count 1000] [--seed 1] [--dirt default] [--outcomes]
  * ```
  *
  * Exit codes: 0 success, 1 failure (including any record that could not be sent), 2 bad usage.
@@ -19,7 +20,10 @@ import { pipeline } from 'node:stream/promises';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DEFAULT_DIRT, NO_DIRT } from '../lib/schema/dirt';
 import type { DirtOptions } from '../lib/schema/dirt';
-import { generateWireRecords } from '../lib/schema/generator';
+import { generateOutcomes, generateWireRecords } from '../lib/schema/generator';
+import { OUTCOME_FIELDS } from '../lib/schema/outcome';
+import { DEFAULT_OUTCOME_DIRT, NO_OUTCOME_DIRT, type OutcomeDirtOptions } from '../lib/schema/outcome-model';
+import type { FieldSpec } from '../lib/schema/churn';
 import { toCsvLines } from '../lib/schema/wire';
 import type { WireRecord } from '../lib/schema/wire';
 import { sendRecords } from '../lib/ingestion/kinesis-producer';
@@ -38,14 +42,19 @@ export { UsageError };
 export const USAGE = `Usage: npm run produce -- [options]
 
 Sends synthetic churn records (dirty on purpose) to the Kinesis data stream, or writes them as
-CSV for the batch path.
+CSV for the batch path. With --outcomes, sends (or writes) instead the outcomes of the same
+customers: who really churned, observed 30 to 45 days after their snapshot.
 
 Options:
   --stream NAME_OR_ARN  the Kinesis data stream, by name or ARN (required unless --out)
   --count N             records to generate, an integer > 0 (default 1000)
   --seed S              random seed, an integer (default 1); the same seed gives the same records
   --rate R              at most R records per second, a number > 0 (default: as fast as the stream takes)
-  --dirt LEVEL          none or default: how dirty the records are (default: default)
+  --dirt LEVEL          none or default: how dirty the records are (default: default); for
+                        outcomes: late, duplicated, for unknown customers, malformed
+  --outcomes            the outcomes of the first --count customers of --seed (the customers
+                        --dirt none sends), with their own dirt; as CSV (--out), the header is
+                        customer_id,observed_at,churned, for the raw zone's outcomes-batch/
   --out FILE            write the records as CSV to FILE (a header, then one line per record)
                         instead of sending them; needs no AWS account or credentials
   --region REGION       the stream's AWS region (default: the ARN's, else AWS_REGION or the profile's)
@@ -56,6 +65,12 @@ Exit codes: 0 success, 1 failure (including records that could not be sent), 2 b
 
 /** The dirt levels `--dirt` accepts. */
 export const DIRT_LEVELS: Readonly<Record<string, DirtOptions>> = { none: NO_DIRT, default: DEFAULT_DIRT };
+
+/** The same levels for `--outcomes`. */
+export const OUTCOME_DIRT_LEVELS: Readonly<Record<keyof typeof DIRT_LEVELS, OutcomeDirtOptions>> = {
+  none: NO_OUTCOME_DIRT,
+  default: DEFAULT_OUTCOME_DIRT,
+};
 
 /** Above this many records, or this many seconds at `--rate`, a TTY gets a progress bar. */
 export const PROGRESS_MIN_RECORDS = 500;
@@ -77,6 +92,8 @@ export interface ProduceOptions {
   readonly out?: string;
   /** The region to send to: `--region`, else the stream ARN's. */
   readonly region?: string;
+  /** Outcomes of the `count` customers instead of their churn records. */
+  readonly outcomes: boolean;
   readonly help: boolean;
 }
 
@@ -114,10 +131,15 @@ const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
 /** Parses and validates the arguments; throws a {@link UsageError} naming the option, the value and what is allowed. */
 export function parseOptions(argv: readonly string[]): ProduceOptions {
-  const { text, help } = parseOptionArgs(argv, ['stream', 'count', 'seed', 'rate', 'dirt', 'out', 'region']);
+  const { text, flag, help } = parseOptionArgs(
+    argv,
+    ['stream', 'count', 'seed', 'rate', 'dirt', 'out', 'region'],
+    ['outcomes'],
+  );
   if (help) {
-    return { count: 0, seed: 0, dirt: 'default', help: true };
+    return { count: 0, seed: 0, dirt: 'default', outcomes: false, help: true };
   }
+  const outcomes = flag('outcomes');
 
   const count = integerOption('count', text('count'), 1000, 1);
   const seed = integerOption('seed', text('seed'), 1, Number.MIN_SAFE_INTEGER);
@@ -152,7 +174,7 @@ export function parseOptions(argv: readonly string[]): ProduceOptions {
         );
       }
     }
-    return { count, seed, dirt, out, help: false };
+    return { count, seed, dirt, out, outcomes, help: false };
   }
 
   if (stream === undefined) {
@@ -187,6 +209,7 @@ export function parseOptions(argv: readonly string[]): ProduceOptions {
     ...(rate === undefined ? {} : { rate }),
     dirt,
     ...(sendRegion === undefined ? {} : { region: sendRegion }),
+    outcomes,
     help: false,
   };
 }
@@ -225,16 +248,28 @@ export async function main(argv: readonly string[], deps: ProduceDeps = {}): Pro
     stdout.write(USAGE);
     return 0;
   }
-  const wire = generateWireRecords({
-    seed: options.seed,
-    count: options.count,
-    dirt: DIRT_LEVELS[options.dirt] ?? DEFAULT_DIRT,
-  });
+  // Outcomes are few (about one per customer, plus their dirt) and their number is known only once
+  // drawn: they are drawn up front, so the report and the progress bar count them exactly.
+  const outcomes = options.outcomes
+    ? [
+        ...generateOutcomes({
+          seed: options.seed,
+          count: options.count,
+          dirt: OUTCOME_DIRT_LEVELS[options.dirt] ?? DEFAULT_OUTCOME_DIRT,
+        }),
+      ]
+    : undefined;
+  const wire =
+    outcomes ??
+    generateWireRecords({ seed: options.seed, count: options.count, dirt: DIRT_LEVELS[options.dirt] ?? DEFAULT_DIRT });
+  const total = outcomes?.length ?? options.count;
+  const what = outcomes === undefined ? 'records' : 'outcomes';
   try {
     if (options.out !== undefined) {
-      return await writeCsv(options.out, wire, options.count, stderr, deps);
+      const fields = outcomes === undefined ? undefined : OUTCOME_FIELDS;
+      return await writeCsv(options.out, wire, { total, what, fields }, stderr, deps);
     }
-    return await send(options, options.stream ?? '', wire, stderr, deps);
+    return await send({ ...options, count: total }, options.stream ?? '', wire, stderr, deps);
   } catch (error) {
     stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     if (error instanceof ProducerError && error.code === 'REGION_MISSING') {
@@ -250,7 +285,7 @@ export async function main(argv: readonly string[], deps: ProduceDeps = {}): Pro
 async function writeCsv(
   path: string,
   records: Iterable<WireRecord>,
-  count: number,
+  file: { readonly total: number; readonly what: string; readonly fields: readonly FieldSpec[] | undefined },
   stderr: TextOutput,
   deps: ProduceDeps,
 ): Promise<number> {
@@ -258,13 +293,13 @@ async function writeCsv(
   const start = now();
   const open = deps.createWriteStream ?? ((p: string) => fs.createWriteStream(p));
   try {
-    await pipeline(Readable.from(toCsvLines(records)), open(path));
+    await pipeline(Readable.from(toCsvLines(records, file.fields)), open(path));
   } catch (error) {
     throw new Error(`cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
   }
-  stderr.write(`wrote ${count} records (and a header line) to ${path} in ${seconds(now() - start)} s\n`);
+  stderr.write(`wrote ${file.total} ${file.what} (and a header line) to ${path} in ${seconds(now() - start)} s\n`);
   return 0;
 }
 

@@ -1,7 +1,9 @@
 /**
- * The pure logic of the Firehose data-transformation function that cleans churn records on their
- * way from Kinesis to the raw zone: one JSON object per record in, one JSON line per record out,
- * every value in its canonical form, per `lib/schema/churn.ts`.
+ * The pure logic of the Firehose data-transformation function that cleans churn records and
+ * outcomes on their way from Kinesis to the raw zone: one JSON object per record in, one JSON line
+ * per record out, every value in its canonical form, per `lib/schema/churn.ts` or
+ * `lib/schema/outcome.ts`, with the partition keys that route it (`lib/contracts/stream-routing.ts`:
+ * churn records to `stream/event_date=…/`, outcomes to `outcomes-stream/observed_date=…/`).
  *
  * The function keeps Firehose's contract whatever the records hold: as many results as records,
  * same ids, same order; a record that cannot be cleaned comes back `ProcessingFailed` with its
@@ -20,7 +22,7 @@ import type {
   FirehoseTransformationResult,
   FirehoseTransformationResultRecord,
 } from 'aws-lambda';
-import { EVENT_DATE_PARTITION } from '../../lib/schema/churn';
+import { type StreamRecordKind, STREAM_ROUTES, streamPartitionKeys } from '../../lib/contracts/stream-routing';
 import { cleanText } from './record';
 import { type CleanResult, FailureReason, failed } from './result';
 
@@ -76,21 +78,25 @@ const FAILED_RESULT = 'ProcessingFailed' as const;
 // The fixed bytes of each result record, measured on the very shapes transformEvent returns, less
 // the quotes of their empty strings (jsonStringBytes counts those with each string).
 const EMPTY_STRING_BYTES = '""'.length;
-const OK_RECORD_FIXED_BYTES =
-  JSON.stringify({
-    recordId: '',
-    result: OK_RESULT,
-    data: '',
-    metadata: { partitionKeys: { [EVENT_DATE_PARTITION]: '' } },
-  }).length -
-  3 * EMPTY_STRING_BYTES;
+const OK_RECORD_FIXED_BYTES = Object.fromEntries(
+  Object.keys(STREAM_ROUTES).map((kind) => [
+    kind,
+    JSON.stringify({
+      recordId: '',
+      result: OK_RESULT,
+      data: '',
+      metadata: { partitionKeys: streamPartitionKeys(kind as StreamRecordKind, '') },
+    }).length -
+      3 * EMPTY_STRING_BYTES,
+  ]),
+) as Readonly<Record<StreamRecordKind, number>>;
 const FAILED_RECORD_FIXED_BYTES =
   JSON.stringify({ recordId: '', result: FAILED_RESULT, data: '' }).length - 2 * EMPTY_STRING_BYTES;
 const RESPONSE_FIXED_BYTES = JSON.stringify({ records: [] }).length;
 
 /**
  * Cleans a Firehose transformation batch. Returns one result per record, in order: `Ok` with the
- * cleaned JSON line and the `event_date` partition key, or `ProcessingFailed` with the record's
+ * cleaned JSON line and the partition keys of its route, or `ProcessingFailed` with the record's
  * original data. Records are failed with `response_budget` rather than let the response exceed
  * the limit: at each record, the bytes so far plus the cost of failing every record after it must
  * fit, so the response fits whenever failing everything would (and failing everything costs less
@@ -129,14 +135,15 @@ export function transformEvent(
     let reason: string;
     if (outcome.ok) {
       const data = Buffer.from(outcome.output, 'utf8').toString('base64');
-      const okCost = OK_RECORD_FIXED_BYTES + (idBytes[i] as number) + data.length + 2 + outcome.eventDate.length + 2;
+      const okCost =
+        OK_RECORD_FIXED_BYTES[outcome.kind] + (idBytes[i] as number) + data.length + 2 + outcome.eventDate.length + 2;
       // Ok if it fits with every later record failed, or if it costs no more than failing it would.
       if (usedBytes + okCost + pendingFailBytes <= limit || okCost <= failCost) {
         results.push({
           recordId: record.recordId,
           result: OK_RESULT,
           data,
-          metadata: { partitionKeys: { [EVENT_DATE_PARTITION]: outcome.eventDate } },
+          metadata: { partitionKeys: streamPartitionKeys(outcome.kind, outcome.eventDate) },
         });
         usedBytes += okCost;
         ok++;

@@ -1,7 +1,8 @@
 /**
- * Everything the cleaner needs from the schema (`lib/schema/churn.ts`), computed once when the
- * module loads: the fields with their bounds, patterns and spellings, the missing-value and boolean
- * spellings, and the one output object every clean record is written into. A schema the cleaner
+ * Everything the cleaner needs from the schemas (`lib/schema/churn.ts`, `lib/schema/outcome.ts`),
+ * computed once when the module loads: the fields with their bounds, patterns and spellings, the
+ * missing-value and boolean spellings, and the one output object every clean record of a kind is
+ * written into. A schema the cleaner
  * cannot honour fails here, at load, not on a record.
  */
 import {
@@ -12,6 +13,8 @@ import {
   MISSING_VALUE_SPELLINGS,
   UNKNOWN_FIELDS,
 } from '../../lib/schema/churn';
+import { CHURN_ONLY_FIELD_NAMES, OUTCOME_FIELDS, OUTCOME_ONLY_FIELD_NAMES } from '../../lib/schema/outcome';
+import type { StreamRecordKind } from '../../lib/contracts/stream-routing';
 import { FailureReason } from './result';
 
 /** The column that carries the fields the schema does not know, as a JSON-encoded object. */
@@ -96,17 +99,6 @@ function compileField(field: FieldSpec): CompiledField {
   };
 }
 
-/** The schema fields, compiled, in schema (and output) order. */
-export const FIELDS: readonly CompiledField[] = CHURN_FIELDS.map(compileField);
-/** The names of the schema fields. */
-export const FIELD_NAMES: ReadonlySet<string> = new Set(FIELDS.map((f) => f.name));
-
-/** The position of the field whose UTC date is the partition key. */
-export const EVENT_TIME_INDEX = CHURN_FIELDS.findIndex((f) => f.name === 'event_time');
-if (FIELDS[EVENT_TIME_INDEX]?.type !== 'timestamp' || FIELDS[EVENT_TIME_INDEX]?.required !== true) {
-  throw new Error('the schema must have a required timestamp field event_time: it gives the partition key');
-}
-
 function ingestField(name: string): string {
   if (!INGEST_FIELDS.some((f) => f.name === name)) {
     throw new Error(`the schema's INGEST_FIELDS has no ${name}`);
@@ -117,23 +109,66 @@ function ingestField(name: string): string {
 /** The names of the ingest fields the cleaner fills. */
 export const INGEST_TIME = ingestField('ingest_time');
 export const INGEST_SOURCE = ingestField('ingest_source');
-for (const name of [UNKNOWN_FIELDS_COLUMN, ...INGEST_FIELDS.map((f) => f.name)]) {
-  if (FIELD_NAMES.has(name)) {
-    throw new Error(`${name} is both a schema field and a column the cleaner adds`);
-  }
+
+/** One kind of record the cleaner cleans, compiled: its fields, its partition date and its output object. */
+export interface CompiledRecordSchema {
+  /** Which route its clean lines take (`lib/contracts/stream-routing.ts`). */
+  readonly kind: StreamRecordKind;
+  /** The schema fields, compiled, in schema (and output) order. */
+  readonly fields: readonly CompiledField[];
+  /** The names of the schema fields. */
+  readonly fieldNames: ReadonlySet<string>;
+  /** The position of the required timestamp field whose UTC date is the partition date. */
+  readonly dateIndex: number;
+  /**
+   * The one object every clean record of this kind is written into, then serialised: its keys are
+   * the output columns in output order (schema fields, unknown_fields, ingest fields), set once
+   * here, so every record fills the same fast object and JSON.stringify leaves out the ones set to
+   * undefined. Built by JSON.parse, which gives it a fast, in-object layout. The cleaner sets every
+   * key before each serialisation, and only these keys: no key from a record can reach a setter
+   * such as __proto__.
+   */
+  readonly output: Record<string, CleanValue | undefined>;
 }
 
-/**
- * The one object every clean record is written into, then serialised: its keys are the output
- * columns in output order (schema fields, unknown_fields, ingest fields), set once here, so every
- * record fills the same fast object and JSON.stringify leaves out the ones set to undefined. Built
- * by JSON.parse, which gives it a fast, in-object layout. The cleaner sets every key before each
- * serialisation, and only these keys: no key from a record can reach a setter such as __proto__.
- */
-export const OUTPUT = JSON.parse(
-  JSON.stringify(
-    Object.fromEntries(
-      [...FIELDS.map((f) => f.name), UNKNOWN_FIELDS_COLUMN, INGEST_TIME, INGEST_SOURCE].map((k) => [k, null]),
+function compileRecordSchema(
+  kind: StreamRecordKind,
+  specs: readonly FieldSpec[],
+  dateField: string,
+): CompiledRecordSchema {
+  const fields = specs.map(compileField);
+  const fieldNames = new Set(fields.map((f) => f.name));
+  const dateIndex = specs.findIndex((f) => f.name === dateField);
+  if (fields[dateIndex]?.type !== 'timestamp' || fields[dateIndex]?.required !== true) {
+    throw new Error(`the ${kind} schema must have a required timestamp field ${dateField}: it gives the partition key`);
+  }
+  for (const name of [UNKNOWN_FIELDS_COLUMN, ...INGEST_FIELDS.map((f) => f.name)]) {
+    if (fieldNames.has(name)) {
+      throw new Error(`${name} is both a ${kind} schema field and a column the cleaner adds`);
+    }
+  }
+  const output = JSON.parse(
+    JSON.stringify(
+      Object.fromEntries(
+        [...fields.map((f) => f.name), UNKNOWN_FIELDS_COLUMN, INGEST_TIME, INGEST_SOURCE].map((k) => [k, null]),
+      ),
     ),
-  ),
-) as Record<string, CleanValue | undefined>;
+  ) as Record<string, CleanValue | undefined>;
+  return { kind, fields, fieldNames, dateIndex, output };
+}
+
+/** The churn record (`lib/schema/churn.ts`), partitioned by the date of `event_time`. */
+export const CHURN_SCHEMA = compileRecordSchema('churn', CHURN_FIELDS, 'event_time');
+
+/** The outcome record (`lib/schema/outcome.ts`), partitioned by the date of `observed_at`. */
+export const OUTCOME_SCHEMA = compileRecordSchema('outcome', OUTCOME_FIELDS, 'observed_at');
+
+/** The field every churn record has and no outcome has: its presence settles the kind at once. */
+export const CHURN_DATE_FIELD = (CHURN_SCHEMA.fields[CHURN_SCHEMA.dateIndex] as CompiledField).name;
+/** Fields only a churn record has (`lib/schema/outcome.ts`). */
+export const CHURN_ONLY_FIELDS: ReadonlySet<string> = new Set(CHURN_ONLY_FIELD_NAMES);
+/** Fields only an outcome has. */
+export const OUTCOME_ONLY_FIELDS: ReadonlySet<string> = new Set(OUTCOME_ONLY_FIELD_NAMES);
+if (!CHURN_ONLY_FIELDS.has(CHURN_DATE_FIELD) || OUTCOME_ONLY_FIELDS.size === 0) {
+  throw new Error(`${CHURN_DATE_FIELD} must be a churn-only field, and an outcome must have a field of its own`);
+}

@@ -1,18 +1,21 @@
 /**
- * One record cleaned: its JSON parsed, each schema field read once, validated and made canonical,
+ * One record cleaned: its JSON parsed, its kind told (a churn record or an outcome, by the rule of
+ * `lib/schema/outcome.ts`), each field of its schema read once, validated and made canonical,
  * the fields the schema does not know carried in `unknown_fields`, the ingest fields added, and one
  * JSON line serialised.
  */
 import {
+  CHURN_DATE_FIELD,
+  CHURN_ONLY_FIELDS,
+  CHURN_SCHEMA,
   type CompiledField,
-  EVENT_TIME_INDEX,
-  FIELD_NAMES,
-  FIELDS,
+  type CompiledRecordSchema,
   INGEST_SOURCE,
   INGEST_TIME,
   MAX_MISSING_LENGTH,
   MISSING_SPELLINGS,
-  OUTPUT,
+  OUTCOME_ONLY_FIELDS,
+  OUTCOME_SCHEMA,
   UNKNOWN_FIELDS_COLUMN,
 } from './compiled-schema';
 import { type CleanResult, FailureReason, failed } from './result';
@@ -57,6 +60,26 @@ function unknownFieldsJson(record: Readonly<Record<string, unknown>>, keys: read
   return `${json}}`;
 }
 /**
+ * The schema of a parsed record: an outcome when it has a field only outcomes have and none only
+ * churn records have (`OUTCOME_ONLY_FIELD_NAMES`, `CHURN_ONLY_FIELD_NAMES` in
+ * `lib/schema/outcome.ts`); a churn record otherwise, as every record was before outcomes existed.
+ */
+export function schemaOf(record: Readonly<Record<string, unknown>>): CompiledRecordSchema {
+  // Every churn record worth cleaning has event_time: one lookup settles it.
+  if (Object.hasOwn(record, CHURN_DATE_FIELD)) {
+    return CHURN_SCHEMA;
+  }
+  let outcome = false;
+  for (const key of Object.keys(record)) {
+    if (CHURN_ONLY_FIELDS.has(key)) {
+      return CHURN_SCHEMA;
+    }
+    outcome ||= OUTCOME_ONLY_FIELDS.has(key);
+  }
+  return outcome ? OUTCOME_SCHEMA : CHURN_SCHEMA;
+}
+
+/**
  * Cleans the record in `text`; `ingestTime` and `ingestSource` are the values of the ingest fields.
  * May throw only on a bug, never on content: the callers guard it.
  */
@@ -72,11 +95,12 @@ export function cleanText(text: string, ingestTime: string, ingestSource: string
     return failed(FailureReason.notAnObject);
   }
   const record = parsed as Readonly<Record<string, unknown>>;
-  const out = OUTPUT;
+  const schema = schemaOf(record);
+  const { fields, output: out, dateIndex } = schema;
   let known = 0;
   let eventDate = '';
-  for (let i = 0; i < FIELDS.length; i++) {
-    const field = FIELDS[i] as CompiledField;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as CompiledField;
     let value: unknown;
     if (Object.hasOwn(record, field.name)) {
       known++;
@@ -99,7 +123,7 @@ export function cleanText(text: string, ingestTime: string, ingestSource: string
     if (clean === undefined) {
       return failed(field.invalidReason);
     }
-    if (i === EVENT_TIME_INDEX) {
+    if (i === dateIndex) {
       eventDate = (clean as string).slice(0, 10);
     }
     out[field.name] = clean;
@@ -108,7 +132,7 @@ export function cleanText(text: string, ingestTime: string, ingestSource: string
   if (keys.length > known) {
     const unknown = unknownFieldsJson(
       record,
-      keys.filter((key) => !FIELD_NAMES.has(key)),
+      keys.filter((key) => !schema.fieldNames.has(key)),
     );
     if (unknown === undefined) {
       return failed(FailureReason.unknownFieldsUnrepresentable);
@@ -119,14 +143,15 @@ export function cleanText(text: string, ingestTime: string, ingestSource: string
   }
   out[INGEST_TIME] = ingestTime;
   out[INGEST_SOURCE] = ingestSource;
-  return { ok: true, output: `${JSON.stringify(out)}\n`, eventDate };
+  return { ok: true, output: `${JSON.stringify(out)}\n`, eventDate, kind: schema.kind };
 }
 
 /**
- * Cleans one record: `text` is its UTF-8 content (a leading byte order mark and trailing
- * whitespace are fine). Returns its JSON line (schema fields in schema order, missing optional
- * fields omitted, then `unknown_fields` if any, then the ingest fields) and the UTC date of its
- * event, or the reason it cannot be cleaned. Never throws.
+ * Cleans one record, a churn record or an outcome: `text` is its UTF-8 content (a leading byte
+ * order mark and trailing whitespace are fine). Returns its JSON line (its schema's fields in
+ * schema order, missing optional fields omitted, then `unknown_fields` if any, then the ingest
+ * fields), its kind and the UTC date of its event (`event_time`, or an outcome's `observed_at`),
+ * or the reason it cannot be cleaned. Never throws.
  */
 export function cleanRecord(text: string, context: IngestContext): CleanResult {
   try {

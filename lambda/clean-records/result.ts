@@ -3,9 +3,10 @@
  * short and machine-readable (a failed record goes back to Firehose with its original bytes).
  */
 
-/** Why a record could not be cleaned: short, machine-readable, never containing record content. */
 import { FieldRejectReason } from '../../lib/contracts/reject-reasons';
+import type { StreamRecordKind } from '../../lib/contracts/stream-routing';
 
+/** Why a record could not be cleaned: short, machine-readable, never containing record content. */
 export const FailureReason = {
   /** The bytes are not valid UTF-8. */
   invalidUtf8: 'invalid_utf8',
@@ -28,13 +29,15 @@ export const FailureReason = {
   invalidValue: FieldRejectReason.invalidValue,
 } as const;
 
-/** A record cleaned: its JSON line and the UTC date of its event, for the partition key. */
+/** A record cleaned: its JSON line, its kind and the UTC date of its event, for the partition keys. */
 export interface CleanOk {
   readonly ok: true;
   /** One JSON object followed by `\n`. */
   readonly output: string;
-  /** `YYYY-MM-DD`, the UTC date of `event_time`. */
+  /** `YYYY-MM-DD`: the UTC date of a churn record's `event_time`, or of an outcome's `observed_at`. */
   readonly eventDate: string;
+  /** A churn record or an outcome: where it is routed (`lib/contracts/stream-routing.ts`). */
+  readonly kind: StreamRecordKind;
 }
 
 /** A record that could not be cleaned, and why (one of {@link FailureReason}). */

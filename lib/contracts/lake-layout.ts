@@ -9,6 +9,14 @@ export const RAW_PREFIXES = {
   streamErrors: 'stream-errors/',
   /** CSV files uploaded by hand or by `npm run produce -- --out`, exactly as uploaded. */
   batch: 'batch/',
+  /**
+   * Outcomes (who really churned) from the stream, cleaned, JSON Lines, GZIP, partitioned as
+   * `observed_date=YYYY-MM-DD/`. A sibling of `stream/`, not under it: the curate job reads all of
+   * `stream/`, and Firehose routes both with one prefix expression (see `stream-routing.ts`).
+   */
+  outcomesStream: 'outcomes-stream/',
+  /** Outcome CSV files (header `customer_id,observed_at,churned`), exactly as uploaded. */
+  outcomesBatch: 'outcomes-batch/',
 } as const;
 
 export const CURATED_PREFIXES = {

@@ -11,13 +11,16 @@ import { RULES, acknowledgeFindings } from '../shared/compliance';
 import type { RemovalMode } from '../config';
 import { removalPolicyOf } from '../shared/removal';
 import { RAW_PREFIXES } from '../contracts/lake-layout';
-import { EVENT_DATE_PARTITION } from '../schema/churn';
+import { STREAM_DELIVERY_PREFIX } from '../contracts/stream-routing';
 import { RecordCleaner } from './record-cleaner';
 
 export interface StreamIngestionProps {
   /** The raw zone's bucket, where cleaned records and failed ones land. */
   readonly rawBucket: s3.IBucket;
-  /** The lake's policy for writers of the stream prefixes (the DataLake stack's `StreamWriterAccess`). */
+  /**
+   * The lake's policy for writers of the stream prefixes, outcomes' included (the DataLake stack's
+   * `StreamWriterAccess`).
+   */
   readonly rawWriterPolicy: iam.IManagedPolicy;
   /** The lake's key: encrypts the stream, the delivered objects and the logs. */
   readonly key: kms.IKey;
@@ -47,11 +50,12 @@ export interface StreamIngestionProps {
 }
 
 /**
- * Streaming ingestion: producers put churn records on a KMS-encrypted Kinesis data stream;
- * Firehose reads it, has the cleaner Lambda clean each batch, and writes the clean records to
- * the raw zone as GZIP JSON Lines under `stream/event_date=YYYY-MM-DD/` (dynamic partitioning
- * on the partition key the cleaner returns). Records the cleaner fails, and records Firehose
- * cannot partition or deliver, land under `stream-errors/` with their original bytes.
+ * Streaming ingestion: producers put churn records and outcomes on a KMS-encrypted Kinesis data
+ * stream; Firehose reads it, has the cleaner Lambda clean each batch, and writes the clean records
+ * to the raw zone as GZIP JSON Lines: churn records under `stream/event_date=YYYY-MM-DD/`, outcomes
+ * under `outcomes-stream/observed_date=YYYY-MM-DD/` (dynamic partitioning on the partition keys
+ * the cleaner returns; `lib/contracts/stream-routing.ts`). Records the cleaner fails, and records
+ * Firehose cannot partition or deliver, land under `stream-errors/` with their original bytes.
  */
 export class StreamIngestion extends Construct {
   readonly stream: kinesis.Stream;
@@ -115,7 +119,8 @@ export class StreamIngestion extends Construct {
       extendedS3DestinationConfiguration: {
         bucketArn: props.rawBucket.bucketArn,
         roleArn: role.roleArn,
-        prefix: `${RAW_PREFIXES.stream}${EVENT_DATE_PARTITION}=!{partitionKeyFromLambda:${EVENT_DATE_PARTITION}}/`,
+        // One expression for churn records and outcomes alike; the cleaner's keys pick the route.
+        prefix: STREAM_DELIVERY_PREFIX,
         // Firehose fills in processing-failed, partitioning-failed, ...; the date is when it gave up.
         errorOutputPrefix: `${RAW_PREFIXES.streamErrors}!{firehose:error-output-type}/!{timestamp:yyyy-MM-dd}/`,
         compressionFormat: 'GZIP',

@@ -23,7 +23,7 @@ export class DataLakeStack extends Stack {
   readonly audit: AuditTrail;
   /** What each consumer of the lake may read and write, for its role to attach. */
   readonly access: {
-    /** Firehose: append to `stream/` and `stream-errors/` in raw. */
+    /** Firehose: append to `stream/`, `outcomes-stream/` and `stream-errors/` in raw. */
     readonly streamWriter: ZoneAccessPolicy;
     /** The curate job: read raw `stream/` and `batch/`; rebuild curated `customers/` and `quarantine/`. */
     readonly curateJob: ZoneAccessPolicy;
@@ -71,7 +71,12 @@ export class DataLakeStack extends Stack {
       streamWriter: new ZoneAccessPolicy(this, 'StreamWriterAccess', {
         description: 'ml-lifecycle-cdk: append stream records (and failed ones) to the raw zone, nothing else',
         key,
-        grants: [{ bucket: rawBucket, append: [RAW_PREFIXES.stream, RAW_PREFIXES.streamErrors] }],
+        grants: [
+          {
+            bucket: rawBucket,
+            append: [RAW_PREFIXES.stream, RAW_PREFIXES.outcomesStream, RAW_PREFIXES.streamErrors],
+          },
+        ],
         wildcardReason:
           'Firehose names its objects itself (date, stream, random suffix), so writes are limited to prefixes, not object names.',
       }),

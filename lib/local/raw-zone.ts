@@ -17,6 +17,7 @@ import { gzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { transformEvent } from '../../lambda/clean-records/clean';
 import { RAW_PREFIXES } from '../contracts/lake-layout';
+import { evaluateDeliveryPrefix, STREAM_DELIVERY_PREFIX } from '../contracts/stream-routing';
 import { type DirtOptions } from '../schema/dirt';
 import { generateWireRecords } from '../schema/generator';
 import { toCsvLines, type WireRecord } from '../schema/wire';
@@ -38,7 +39,7 @@ export interface RawZoneSummary {
   readonly refused: number;
   /** Records uploaded as CSV. */
   readonly uploaded: number;
-  /** Files written under `stream/`, by event date. */
+  /** Files written by the stream (under `stream/`, by event date; outcomes under theirs). */
   readonly streamFiles: number;
 }
 
@@ -98,14 +99,15 @@ export function writeRawZone(rawDir: string, records: GeneratedRecords, now: Dat
     const { response } = transformEvent(event, now);
     for (const [i, result] of response.records.entries()) {
       if (result.result === 'Ok') {
-        const date = result.metadata?.partitionKeys.event_date ?? '';
-        const lines = byDate.get(date) ?? [];
+        // Where Firehose would write it: the delivery prefix filled with the cleaner's keys.
+        const prefix = evaluateDeliveryPrefix(STREAM_DELIVERY_PREFIX, result.metadata?.partitionKeys ?? {});
+        const lines = byDate.get(prefix) ?? [];
         lines.push(
           Buffer.from(result.data ?? '', 'base64')
             .toString('utf8')
             .replace(/\n?$/, '\n'),
         );
-        byDate.set(date, lines);
+        byDate.set(prefix, lines);
       } else if (result.result === 'ProcessingFailed') {
         // Firehose keeps a refused record with its original bytes (rawData) and why.
         refused.push(
@@ -120,8 +122,8 @@ export function writeRawZone(rawDir: string, records: GeneratedRecords, now: Dat
       }
     }
   }
-  for (const [date, lines] of byDate) {
-    const dir = path.join(streamDir, `event_date=${date}`);
+  for (const [prefix, lines] of byDate) {
+    const dir = path.join(rawDir, prefix);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `${DELIVERY_STREAM}-1.gz`), gzipSync(lines.join('')));
   }

@@ -47,3 +47,25 @@ export type OutcomeRecord = {
   readonly observed_at: string;
   readonly churned: boolean;
 };
+
+/**
+ * The partition key of the raw stream outcomes (Firehose dynamic partitioning): the UTC date of
+ * the outcome's `observed_at`, not of its arrival, so a late outcome lands with its own day.
+ */
+export const OBSERVED_DATE_PARTITION = 'observed_date';
+
+/**
+ * How the cleaner tells an outcome from a churn record on the stream, both being JSON objects
+ * keyed by field name: a record is an outcome when it has at least one of these fields (the
+ * outcome's own, which the churn record does not have) and none of {@link CHURN_ONLY_FIELD_NAMES}.
+ * Anything else is cleaned as a churn record, exactly as before outcomes existed: a churn record
+ * that happens to carry `observed_at` keeps it in `unknown_fields`.
+ */
+export const OUTCOME_ONLY_FIELD_NAMES: readonly string[] = OUTCOME_FIELDS.map((f) => f.name).filter(
+  (name) => !CHURN_FIELDS.some((f) => f.name === name),
+);
+
+/** The churn record's fields an outcome does not have: one of them makes a record a churn record. */
+export const CHURN_ONLY_FIELD_NAMES: readonly string[] = CHURN_FIELDS.map((f) => f.name).filter(
+  (name) => !OUTCOME_FIELDS.some((f) => f.name === name),
+);

@@ -1,7 +1,9 @@
 /**
  * Scores customers on the deployed churn endpoint: find the endpoint and the cutoff the evaluation
- * chose (`endpoint-lookup.ts`), send the customers' features in one InvokeEndpoint call
- * (`endpoint-call.ts`), and decide for each whether to make an offer (`cutoff.ts`): `offer` when
+ * chose (`endpoint-lookup.ts`), send each customer's features in an InvokeEndpoint call of its own
+ * whose InferenceId is the customer's id, a few calls at a time (`endpoint-call.ts`: data capture
+ * records the id, so an outcome can later be joined to the prediction), and decide for each
+ * whether to make an offer (`cutoff.ts`): `offer` when
  * the churn probability is at least the cutoff, else `no offer`. The AWS clients are injected
  * (`bin/invoke.ts` makes them with the SDK defaults; the tests mock them).
  *
@@ -14,7 +16,7 @@ import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { decide } from './cutoff';
 import { encodeFeatureLine } from './encode';
-import { invokeEndpoint } from './endpoint-call';
+import { invokeEndpointEach } from './endpoint-call';
 import { chooseEndpoint, describeServingStack, resolveCutoff, servingStackName } from './endpoint-lookup';
 import type { ScoreReport } from './score-report';
 
@@ -39,24 +41,38 @@ export interface ScoreOptions {
    * @default - the `EndpointName` output of the stage's serving stack
    */
   readonly endpoint?: string;
+  /**
+   * InvokeEndpoint calls in flight at once (one per customer), from 1 to 100.
+   * @default DEFAULT_INVOKE_CONCURRENCY
+   */
+  readonly concurrency?: number;
 }
 
 /**
- * Encodes the customers, finds the endpoint and the cutoff, sends every customer in one
- * InvokeEndpoint call and decides for each.
+ * Encodes the customers, finds the endpoint and the cutoff, sends each customer in an
+ * InvokeEndpoint call of its own with its `customer_id` as `InferenceId`, and decides for each.
  * @throws FeatureEncodingError when a record is not clean (before any AWS call)
+ * @throws RangeError when a customer has no id that can be an InferenceId (before any AWS call)
  * @throws InvokeError for a failure the user can act on
  */
 export async function scoreCustomers(options: ScoreOptions, clients: ServingClients): Promise<ScoreReport> {
   if (options.customers.length === 0) {
     throw new RangeError('no customers to score; expected at least one');
   }
-  const lines = options.customers.map((c) => encodeFeatureLine(c));
+  const requests = options.customers.map((c, i) => {
+    const id = c.customer_id;
+    if (typeof id !== 'string') {
+      throw new RangeError(`customer ${i + 1} has no customer_id to send as its InferenceId; received ${String(id)}`);
+    }
+    return { inferenceId: id, line: encodeFeatureLine(c) };
+  });
   const stackName = servingStackName(options.stage);
   const stack = await describeServingStack(clients.cloudFormation, stackName, options.endpoint === undefined);
   const endpoint = chooseEndpoint(stackName, stack, options.endpoint);
   const cutoff = await resolveCutoff(clients.sageMaker, stackName, stack, endpoint.endpointName);
-  const probabilities = await invokeEndpoint(clients.runtime, endpoint.endpointName, lines);
+  const probabilities = await invokeEndpointEach(clients.runtime, endpoint.endpointName, requests, {
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+  });
   return {
     endpoint,
     cutoff,

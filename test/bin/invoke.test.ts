@@ -80,29 +80,45 @@ function body(text: string): InvokeEndpointCommandOutput['Body'] {
   return new TextEncoder().encode(text) as InvokeEndpointCommandOutput['Body'];
 }
 
-/** A deployed stack, a package with this cutoff metadata, and an endpoint answering these probabilities. */
-function deployed(options: { cutoff?: string | null; probabilities?: string; stack?: Stack } = {}): void {
+/**
+ * A deployed stack, a package with this cutoff metadata, and an endpoint that answers each
+ * customer's call (one per customer, its id as InferenceId: C0000001 is the first) with that
+ * customer's line of `probabilities`, or with its entry of `answers` as the whole body.
+ */
+function deployed(
+  options: { cutoff?: string | null; probabilities?: string; answers?: readonly string[]; stack?: Stack } = {},
+): void {
   cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [options.stack ?? servingStack()] });
   const cutoff = options.cutoff === undefined ? '0.3' : options.cutoff;
   sageMaker.on(DescribeModelPackageCommand).resolves({
     ModelPackageArn: PACKAGE_ARN,
     CustomerMetadataProperties: cutoff === null ? { testAuc: '0.87' } : { testAuc: '0.87', optimalCutoff: cutoff },
   });
-  runtime.on(InvokeEndpointCommand).resolves({
+  const answers = options.answers ?? (options.probabilities ?? '0.12\n0.3\n0.9071\n').trim().split('\n');
+  runtime.on(InvokeEndpointCommand).callsFake((input: { InferenceId?: string }) => ({
     ContentType: 'text/csv; charset=utf-8',
-    Body: body(options.probabilities ?? '0.12\n0.3\n0.9071\n'),
-  });
+    Body: body(answers[Number(input.InferenceId?.slice(1)) - 1] ?? ''),
+  }));
 }
 
-/** What the endpoint must receive for `count` customers of `seed`. */
-function expectedBody(seed: number, count: number): string {
-  return generateCustomers({ seed, count })
-    .map((c) => encodeFeatureLine(c.record))
-    .join('\n');
+/** What the endpoint must receive for `count` customers of `seed`: one call each, keyed by the customer's id. */
+function expectedCalls(seed: number, count: number): { InferenceId: string; Body: string }[] {
+  return generateCustomers({ seed, count }).map((c) => ({
+    InferenceId: String(c.record.customer_id),
+    Body: encodeFeatureLine(c.record),
+  }));
+}
+
+/** The calls the endpoint received, in the customers' order. */
+function receivedCalls(): { InferenceId?: string; Body?: unknown }[] {
+  return runtime
+    .commandCalls(InvokeEndpointCommand)
+    .map((call) => ({ InferenceId: call.args[0].input.InferenceId, Body: call.args[0].input.Body }))
+    .sort((a, b) => String(a.InferenceId).localeCompare(String(b.InferenceId)));
 }
 
 describe('scoring customers', () => {
-  it('sends the encoded customers in one InvokeEndpoint call and prints the table and the cutoff', async () => {
+  it('sends each encoded customer in an InvokeEndpoint call of its own, keyed by its id, and prints the table and the cutoff', async () => {
     deployed();
     const { code, stdout, stderr } = await run(['--count', '3', '--seed', '7']);
 
@@ -110,13 +126,15 @@ describe('scoring customers', () => {
     expect(code).toBe(0);
     expect(cloudFormation).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: STACK });
     expect(sageMaker).toHaveReceivedCommandWith(DescribeModelPackageCommand, { ModelPackageName: PACKAGE_ARN });
-    expect(runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 1);
-    expect(runtime.commandCalls(InvokeEndpointCommand)[0]?.args[0].input).toEqual({
-      EndpointName: ENDPOINT,
-      ContentType: 'text/csv',
-      Accept: 'text/csv',
-      Body: expectedBody(7, 3),
-    });
+    expect(runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 3);
+    expect(runtime.commandCalls(InvokeEndpointCommand).map((call) => call.args[0].input)).toEqual(
+      expectedCalls(7, 3).map((call) => ({
+        EndpointName: ENDPOINT,
+        ContentType: 'text/csv',
+        Accept: 'text/csv',
+        ...call,
+      })),
+    );
     expect(stdout).toBe(
       [
         '3 generated customers, seed 7 (--seed 7 sends the same ones again)',
@@ -133,22 +151,24 @@ describe('scoring customers', () => {
     );
   });
 
-  it('sends exactly the features of the generated customers: 71 cells a line, no label, no trailing newline', async () => {
+  it('sends exactly the features of the generated customers: one line of 71 cells a call, no label, no newline', async () => {
     deployed({ probabilities: '0.5\n0.5\n0.5\n0.5\n0.5' });
     await run(['--seed', '11']);
 
-    const input = runtime.commandCalls(InvokeEndpointCommand)[0]?.args[0].input;
-    expect(typeof input?.Body).toBe('string');
-    const sent = typeof input?.Body === 'string' ? input.Body : '';
-    expect(sent).toBe(expectedBody(11, 5));
-    expect(sent.split('\n').map((line) => line.split(',').length)).toEqual([71, 71, 71, 71, 71]);
-    expect(sent.endsWith('\n')).toBe(false);
+    const calls = receivedCalls();
+    expect(calls).toEqual(expectedCalls(11, 5));
+    for (const { Body } of calls) {
+      expect(typeof Body).toBe('string');
+      expect(String(Body).split(',')).toHaveLength(71);
+      expect(String(Body)).not.toContain('\n');
+    }
   });
 
-  it('reads probabilities written on one line, separated by commas', async () => {
-    deployed({ probabilities: '0.12,0.3,0.9071' });
-    const { code, stdout } = await run(['--count', '3', '--seed', '7']);
+  it('reads a probability answered with a line end or spaces around it', async () => {
+    deployed({ answers: ['0.12\n', ' 0.3 ', '0.9071\r\n'] });
+    const { code, stdout, stderr } = await run(['--count', '3', '--seed', '7']);
 
+    expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/C0000003 .* 0\.907 {2}offer\n/);
   });
@@ -159,7 +179,7 @@ describe('scoring customers', () => {
 
     expect(code).toBe(0);
     expect(stdout).toMatch(/^5 generated customers, seed 123456 \(--seed 123456 sends the same ones again\)\n/);
-    expect(runtime).toHaveReceivedCommandWith(InvokeEndpointCommand, { Body: expectedBody(123456, 5) });
+    expect(receivedCalls()).toEqual(expectedCalls(123456, 5));
   });
 
   it('reads the stack of the --stage given', async () => {
@@ -248,7 +268,7 @@ describe('--endpoint', () => {
     const { code, stdout } = await run(['--count', '3', '--endpoint', 'my-experiment']);
 
     expect(code).toBe(0);
-    expect(runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 1);
+    expect(runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 3);
     expect(stdout).toContain(`cutoff: 0.5 (fallback): stack ${STACK} was not found in region eu-west-1`);
   });
 });
@@ -288,23 +308,23 @@ describe('failures', () => {
     expect(runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 0);
   });
 
-  it('exits 1 when the endpoint answers more or fewer probabilities than customers', async () => {
-    deployed({ probabilities: '0.1\n0.2\n' });
+  it('exits 1 when the endpoint answers a customer with more or fewer probabilities than one', async () => {
+    deployed({ answers: ['0.1', '0.1\n0.2\n', '0.3'] });
     const { code, stdout, stderr } = await run(['--count', '3']);
 
     expect(code).toBe(1);
     expect(stderr).toBe(
-      `error: endpoint ${ENDPOINT} returned an unexpected response: 2 probabilities for 3 customers: "0.1\\n0.2"\n`,
+      `error: endpoint ${ENDPOINT} returned an unexpected response: 2 probabilities for 1 customer: "0.1\\n0.2"\n`,
     );
     expect(stdout).not.toContain('churn probability');
   });
 
   it('exits 1 when the endpoint answers something that is not a probability', async () => {
-    deployed({ probabilities: '0.1\n{"error":1}\n0.3' });
+    deployed({ answers: ['0.1', '{"error":1}', '0.3'] });
     const { code, stderr } = await run(['--count', '3']);
 
     expect(code).toBe(1);
-    expect(stderr).toContain('the value for customer 2 is "{\\"error\\":1}"; expected a probability from 0 to 1');
+    expect(stderr).toContain('the value for customer 1 is "{\\"error\\":1}"; expected a probability from 0 to 1');
   });
 
   it.each([

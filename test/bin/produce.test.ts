@@ -7,6 +7,10 @@ import type { PutRecordsCommandInput } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { main } from '../../bin/produce';
+import { generateOutcomes } from '../../lib/schema/generator';
+import { OUTCOME_FIELDS } from '../../lib/schema/outcome';
+import { DEFAULT_OUTCOME_DIRT } from '../../lib/schema/outcome-model';
+import { toCsvLines } from '../../lib/schema/wire';
 import type { ProduceDeps } from '../../bin/produce';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -101,6 +105,52 @@ describe('--out FILE', () => {
 
     expect(code).toBe(1);
     expect(stderr).toContain(`error: cannot write ${file}`);
+  });
+});
+
+describe('--outcomes', () => {
+  it('writes the outcomes of the customers, dirt included, as a CSV under the outcome header', async () => {
+    const file = path.join(tmp, 'outcomes.csv');
+    const { code, stderr } = await run(['--out', file, '--count', '400', '--seed', '7', '--outcomes']);
+    const expected = [...generateOutcomes({ seed: 7, count: 400, dirt: DEFAULT_OUTCOME_DIRT })];
+
+    expect(code).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe([...toCsvLines(expected, OUTCOME_FIELDS)].join(''));
+    expect(fs.readFileSync(file, 'utf8').split('\n')[0]).toBe('customer_id,observed_at,churned');
+    expect(expected.length).toBeGreaterThan(400); // duplicates and unknown customers come on top
+    expect(expected.some((o) => o.malformed)).toBe(true);
+    expect(stderr).toContain(`wrote ${expected.length} outcomes (and a header line) to ${file}`);
+    expect(kinesis).toHaveReceivedCommandTimes(PutRecordsCommand, 0);
+  });
+
+  it('sends every outcome, the malformed ones too, keyed by customer id, and counts them all', async () => {
+    acceptAll();
+    const { code, stderr } = await run(['--stream', 'churn', '--count', '300', '--outcomes']);
+    const expected = [...generateOutcomes({ seed: 1, count: 300, dirt: DEFAULT_OUTCOME_DIRT })];
+
+    expect(code).toBe(0);
+    expect(stderr).toBe(`sent ${expected.length}, retried 0, failed 0 in 0.0 s\n`);
+    expect(sentRecords()).toEqual(expected.map((o) => ({ partitionKey: o.customerId, text: o.text })));
+  });
+
+  it('sends clean, on-time outcomes of the customers --dirt none sends', async () => {
+    acceptAll();
+    await run(['--stream', 'churn', '--count', '20', '--outcomes', '--dirt', 'none']);
+    const outcomes = sentRecords();
+    acceptAll();
+    await run(['--stream', 'churn', '--count', '20', '--dirt', 'none']);
+    const records = sentRecords().slice(20);
+
+    expect(outcomes.map((o) => o.partitionKey)).toEqual(records.map((r) => r.partitionKey));
+    for (const { text } of outcomes) {
+      expect(Object.keys(JSON.parse(text) as object)).toEqual(['customer_id', 'observed_at', 'churned']);
+    }
+  });
+
+  it('takes no value', async () => {
+    const { code, stderr } = await run(['--stream', 'churn', '--outcomes=yes']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("Option '--outcomes' does not take an argument");
   });
 });
 

@@ -21,12 +21,77 @@ describe('RawTables', () => {
   const stream = propertiesOf(template, tables.streamTable) as Json;
   const batch = propertiesOf(template, tables.batchTable) as Json;
 
-  it('defines exactly the stream and batch tables, in the database it is given, in this account', () => {
-    template.resourceCountIs('AWS::Glue::Table', 2);
-    for (const table of [stream, batch]) {
+  const outcomeStream = propertiesOf(template, tables.outcomeStreamTable) as Json;
+  const outcomeBatch = propertiesOf(template, tables.outcomeBatchTable) as Json;
+
+  it('defines exactly the stream and batch tables of churn records and of outcomes, in the database it is given, in this account', () => {
+    template.resourceCountIs('AWS::Glue::Table', 4);
+    for (const table of [stream, batch, outcomeStream, outcomeBatch]) {
       expect(table).toMatchObject({ CatalogId: { Ref: 'AWS::AccountId' }, DatabaseName: 'lake_raw' });
     }
-    expect([stream.TableInput.Name, batch.TableInput.Name]).toEqual(['churn_stream', 'churn_batch']);
+    expect([stream, batch, outcomeStream, outcomeBatch].map((t): unknown => t.TableInput.Name)).toEqual([
+      'churn_stream',
+      'churn_batch',
+      'outcome_stream',
+      'outcome_batch',
+    ]);
+  });
+
+  describe('outcome_stream', () => {
+    it('has the outcome columns, then unknown_fields, then the ingest columns, as the cleaner writes them', () => {
+      expect(outcomeStream.TableInput.StorageDescriptor.Columns).toEqual(
+        [
+          ['customer_id', 'string'],
+          ['observed_at', 'string'],
+          ['churned', 'boolean'],
+          ['unknown_fields', 'string'],
+          ['ingest_time', 'string'],
+          ['ingest_source', 'string'],
+        ].map(([Name, Type]): unknown => expect.objectContaining({ Name, Type })),
+      );
+    });
+
+    it('reads GZIP JSON Lines under outcomes-stream/, projecting the observed_date partitions the cleaner routes to', () => {
+      expect(outcomeStream.TableInput).toMatchObject({
+        Parameters: {
+          classification: 'json',
+          compressionType: 'gzip',
+          'projection.enabled': 'true',
+          'projection.observed_date.type': 'date',
+          'projection.observed_date.format': 'yyyy-MM-dd',
+          'storage.location.template': 's3://raw/outcomes-stream/observed_date=${observed_date}/',
+        },
+        PartitionKeys: [expect.objectContaining({ Name: 'observed_date', Type: 'string' })],
+        StorageDescriptor: {
+          Location: 's3://raw/outcomes-stream/',
+          SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+        },
+      });
+    });
+  });
+
+  describe('outcome_batch', () => {
+    it('keeps each line under outcomes-batch/ whole, as one string, header included (the validation skips it)', () => {
+      expect(outcomeBatch.TableInput.StorageDescriptor).toMatchObject({
+        Location: 's3://raw/outcomes-batch/',
+        Columns: [expect.objectContaining({ Name: 'line', Type: 'string' })],
+        SerdeInfo: {
+          SerializationLibrary: 'org.apache.hadoop.hive.serde2.RegexSerDe',
+          Parameters: { 'input.regex': '(?s)^(.*)$' },
+        },
+      });
+      expect(outcomeBatch.TableInput.Parameters).not.toHaveProperty('skip.header.line.count');
+    });
+
+    it('has a line pattern that takes any line whole, line separators included', () => {
+      const pattern = new RegExp(
+        (outcomeBatch.TableInput.StorageDescriptor.SerdeInfo.Parameters['input.regex'] as string).replace('(?s)', ''),
+        's',
+      );
+      for (const line of ['', 'C1,2026-01-01T00:00:00Z,yes', 'a\u2028b\u0085c', '"{""x"":1}"']) {
+        expect(pattern.exec(line)?.[1]).toBe(line);
+      }
+    });
   });
 
   describe('churn_stream', () => {

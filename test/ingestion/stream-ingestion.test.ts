@@ -5,10 +5,14 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { transformEvent } from '../../lambda/clean-records/clean';
+import { evaluateDeliveryPrefix } from '../../lib/contracts/stream-routing';
 import { StreamIngestion, type StreamIngestionProps } from '../../lib/ingestion/stream-ingestion';
 import { defaultPolicyOf } from '../../lib/shared/cdk-internals';
 import { CDK_JSON_CONTEXT } from '../support/app';
 import { arnOf, logicalId, propertiesOf, ref, unacknowledgedFindings } from '../support/resources';
+
+const PARTITION = 'aws';
 
 function ingestionIn(props: Partial<StreamIngestionProps> = {}): {
   ingestion: StreamIngestion;
@@ -91,14 +95,36 @@ describe('StreamIngestion', () => {
       });
     });
 
-    it('writes GZIP JSON Lines to the raw bucket, encrypted with the key, partitioned by the event date the cleaner returns', () => {
+    it('writes GZIP JSON Lines to the raw bucket, encrypted with the key, routed by the partition keys the cleaner returns', () => {
       expect(destination).toMatchObject({
         BucketARN: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::raw']] },
-        Prefix: 'stream/event_date=!{partitionKeyFromLambda:event_date}/',
+        Prefix:
+          '!{partitionKeyFromLambda:dataset}/!{partitionKeyFromLambda:partition_column}=!{partitionKeyFromLambda:partition_date}/',
         CompressionFormat: 'GZIP',
         DynamicPartitioningConfiguration: { Enabled: true, RetryOptions: { DurationInSeconds: 300 } },
         EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: arnOf(key) } },
       });
+    });
+
+    it('writes churn records where they always landed, stream/event_date=…/, and outcomes under outcomes-stream/observed_date=…/', () => {
+      const prefixOf = (text: string): string => {
+        const { response } = transformEvent(
+          {
+            invocationId: 'i',
+            deliveryStreamArn: `arn:${PARTITION}:firehose:eu-west-1:123456789012:deliverystream/raw`,
+            region: 'eu-west-1',
+            records: [{ recordId: 'r', approximateArrivalTimestamp: 0, data: Buffer.from(text).toString('base64') }],
+          },
+          new Date('2026-03-01T00:00:00Z'),
+        );
+        return evaluateDeliveryPrefix(destination.Prefix as string, response.records[0]?.metadata?.partitionKeys ?? {});
+      };
+      expect(prefixOf('{"customer_id":"C1","event_time":"2026-01-02T03:04:05Z"}')).toBe(
+        'stream/event_date=2026-01-02/',
+      );
+      expect(prefixOf('{"customer_id":"C1","observed_at":"2026-02-03T04:05:06Z","churned":"yes"}')).toBe(
+        'outcomes-stream/observed_date=2026-02-03/',
+      );
     });
 
     it('buffers as long and as much as told', () => {

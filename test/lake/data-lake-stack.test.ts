@@ -126,13 +126,15 @@ describe('DataLakeStack (sandbox)', () => {
       },
     });
 
-    it('lets the stream writer append under raw stream/ and stream-errors/ only, never delete', () => {
+    it('lets the stream writer append under raw stream/, outcomes-stream/ and stream-errors/ only, never delete', () => {
       const st = statementsOf(stack.access.streamWriter.policy);
       expect(Object.keys(st)).toEqual(['ListBuckets', 'ReadPrefixes', 'AppendPrefixes', 'UseLakeKeyThroughS3']);
       expect(st.AppendPrefixes.Resource).toEqual([
+        objectsUnder(storage.rawBucket, 'outcomes-stream/'),
         objectsUnder(storage.rawBucket, 'stream-errors/'),
         objectsUnder(storage.rawBucket, 'stream/'),
       ]);
+      expect(JSON.stringify(st)).not.toContain('outcomes-batch/');
       expect(st.UseLakeKeyThroughS3).toMatchObject(lakeKeyFor([storage.rawBucket]));
     });
 

@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { generateCustomers } from '../../lib/schema/generator';
-import { FeatureEncodingError } from '../../lib/serving/encode';
+import { encodeFeatureLine, FeatureEncodingError } from '../../lib/serving/encode';
 import { cutoffFromMetadata, decide, FALLBACK_CUTOFF } from '../../lib/serving/cutoff';
 import { servingStackName } from '../../lib/serving/endpoint-lookup';
 import { scoreCustomers, type ServingClients } from '../../lib/serving/invoke';
@@ -150,9 +150,11 @@ describe('scoreCustomers', () => {
       ],
     });
     sageMaker.on(DescribeModelPackageCommand).resolves({ CustomerMetadataProperties: { optimalCutoff: '0.4' } });
-    runtime.on(InvokeEndpointCommand).resolves({
-      Body: new TextEncoder().encode('0.2\n0.6') as InvokeEndpointCommandOutput['Body'],
-    });
+    // Each customer's own call, known by its InferenceId.
+    const answers: Record<string, string> = { C0000001: '0.2', C0000002: '0.6' };
+    runtime.on(InvokeEndpointCommand).callsFake((input: { InferenceId?: string }) => ({
+      Body: new TextEncoder().encode(answers[input.InferenceId ?? ''] ?? '') as InvokeEndpointCommandOutput['Body'],
+    }));
   });
 
   /** The InvokeError `scoreCustomers` rejects with. */
@@ -178,6 +180,78 @@ describe('scoreCustomers', () => {
       ['C0000001', 0.2, 'no offer'],
       ['C0000002', 0.6, 'offer'],
     ]);
+  });
+
+  it('sends each customer in a call of its own, with its customer_id as InferenceId, so its capture can be joined', async () => {
+    await scoreCustomers({ customers, stage: 'sandbox' }, clients);
+
+    expect(runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 2);
+    for (const customer of customers) {
+      expect(runtime).toHaveReceivedCommandWith(InvokeEndpointCommand, {
+        EndpointName: 'churn',
+        InferenceId: customer.customer_id,
+        Body: encodeFeatureLine(customer),
+      });
+    }
+  });
+
+  it("keeps at most `concurrency` calls in flight, and the answers in the customers' order", async () => {
+    const many = generateCustomers({ seed: 5, count: 23 }).map((c) => c.record);
+    let inFlight = 0;
+    let most = 0;
+    runtime.on(InvokeEndpointCommand).callsFake(async (input: { InferenceId?: string }) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      // Later customers answer sooner: order must come from the request, not the answer.
+      await new Promise((resolve) => setTimeout(resolve, 30 - Number(input.InferenceId?.slice(1))));
+      inFlight--;
+      return {
+        Body: new TextEncoder().encode(`0.${input.InferenceId?.slice(-2)}`) as InvokeEndpointCommandOutput['Body'],
+      };
+    });
+    const report = await scoreCustomers({ customers: many, stage: 'sandbox', concurrency: 3 }, clients);
+
+    expect(most).toBe(3);
+    expect(runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 23);
+    expect(report.customers.map((c) => c.probability)).toEqual(
+      many.map((_, i) => Number(`0.${String(i + 1).padStart(2, '0')}`)),
+    );
+  });
+
+  it('starts no further call after one fails, and reports that failure', async () => {
+    const many = generateCustomers({ seed: 5, count: 20 }).map((c) => c.record);
+    // The other customers answer slowly, so the failure is known while their calls are in flight.
+    runtime.on(InvokeEndpointCommand).callsFake(async (input: { InferenceId?: string }) => {
+      if (input.InferenceId === 'C0000002') {
+        throw Object.assign(new Error('try later'), { name: 'ServiceUnavailable' });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { Body: new TextEncoder().encode('0.5') as InvokeEndpointCommandOutput['Body'] };
+    });
+    const error: unknown = await scoreCustomers({ customers: many, stage: 'sandbox', concurrency: 2 }, clients).catch(
+      (e: unknown) => e,
+    );
+
+    expect(error).toBeInstanceOf(InvokeError);
+    expect((error as InvokeError).code).toBe('REQUEST_FAILED');
+    expect(runtime.commandCalls(InvokeEndpointCommand).map((c) => c.args[0].input.InferenceId)).toEqual([
+      'C0000001',
+      'C0000002',
+    ]);
+  });
+
+  it('refuses, before calling AWS, a customer without an id that InvokeEndpoint takes as an InferenceId', async () => {
+    const [first] = customers;
+    await expect(
+      scoreCustomers({ customers: [{ ...first, customer_id: null }], stage: 'sandbox' }, clients),
+    ).rejects.toThrow('customer 1 has no customer_id to send as its InferenceId; received null');
+    await expect(
+      scoreCustomers({ customers: [{ ...first, customer_id: ' C1' }], stage: 'sandbox' }, clients),
+    ).rejects.toThrow('inference id " C1" cannot be sent as InferenceId');
+    await expect(scoreCustomers({ customers, stage: 'sandbox', concurrency: 0 }, clients)).rejects.toThrow(
+      'concurrency must be an integer from 1 to 100; received 0',
+    );
+    expect(runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 0);
   });
 
   it('refuses a record that is not clean before calling AWS', async () => {

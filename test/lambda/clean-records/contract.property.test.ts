@@ -2,9 +2,9 @@
  * The Firehose contract of the cleaner, checked on arbitrary input with fast-check: whatever the
  * records hold, the response has one result per record in order, Ok or ProcessingFailed (never
  * Dropped), failed records keep their original data, Ok records are one JSON line that satisfies
- * the schema and carries its event_date partition key, the response fits its size limit, and
- * nothing throws. The schema checks below are written from lib/schema/churn.ts, independently of
- * the cleaner's code.
+ * the schema of their kind (a churn record, or an outcome) and carry the partition keys of their
+ * route, the response fits its size limit, and nothing throws. The schema checks below are written
+ * from lib/schema/churn.ts and lib/schema/outcome.ts, independently of the cleaner's code.
  */
 import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord } from 'aws-lambda';
 import fc from 'fast-check';
@@ -17,6 +17,7 @@ import {
   INGEST_FIELDS,
   MISSING_VALUE_SPELLINGS,
 } from '../../../lib/schema/churn';
+import { OUTCOME_FIELDS } from '../../../lib/schema/outcome';
 
 const RUNS = { numRuns: 1000, seed: 4242 } as const;
 const PARTITION = 'aws';
@@ -24,7 +25,20 @@ const STREAM_ARN = `arn:${PARTITION}:firehose:eu-west-1:123456789012:deliverystr
 const NOW = new Date('2024-05-02T03:04:05.678Z');
 const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const FIELD_NAMES = CHURN_FIELDS.map((f) => f.name);
+const OUTCOME_NAMES = OUTCOME_FIELDS.map((f) => f.name);
 const INGEST_NAMES = INGEST_FIELDS.map((f) => f.name);
+
+/**
+ * The kind the input text must be cleaned as, by the documented rule: an outcome when the object
+ * has `observed_at` or `churned` and no churn-record field but `customer_id`.
+ */
+function kindOf(text: string): 'churn' | 'outcome' {
+  const keys = Object.keys(JSON.parse(text.replace(/^\ufeff/, '')) as object);
+  const churnOnly = FIELD_NAMES.filter((name) => name !== 'customer_id');
+  return keys.some((k) => k === 'observed_at' || k === 'churned') && !keys.some((k) => churnOnly.includes(k))
+    ? 'outcome'
+    : 'churn';
+}
 
 // ---------------------------------------------------------------------------------------------
 // The contract.
@@ -66,20 +80,21 @@ function expectCleanValue(field: FieldSpec, value: unknown): void {
   }
 }
 
-/** Fails unless `line` is one clean churn record as a JSON line; returns the record. */
-function expectCleanLine(line: string): Record<string, unknown> {
+/** Fails unless `line` is one clean record of `fields` as a JSON line; returns the record. */
+function expectCleanLine(line: string, fields: readonly FieldSpec[] = CHURN_FIELDS): Record<string, unknown> {
+  const names = fields.map((f) => f.name);
   expect(line.endsWith('\n')).toBe(true);
   expect(line.indexOf('\n')).toBe(line.length - 1);
   const record = JSON.parse(line) as Record<string, unknown>;
   const keys = Object.keys(record);
-  const schemaKeys = keys.filter((k) => FIELD_NAMES.includes(k));
+  const schemaKeys = keys.filter((k) => names.includes(k));
   const expectedOrder = [
-    ...FIELD_NAMES.filter((name) => schemaKeys.includes(name)),
+    ...names.filter((name) => schemaKeys.includes(name)),
     ...(keys.includes('unknown_fields') ? ['unknown_fields'] : []),
     ...INGEST_NAMES,
   ];
   expect(keys).toEqual(expectedOrder);
-  for (const field of CHURN_FIELDS) {
+  for (const field of fields) {
     if (Object.hasOwn(record, field.name)) {
       expectCleanValue(field, record[field.name]);
     } else {
@@ -90,7 +105,7 @@ function expectCleanLine(line: string): Record<string, unknown> {
     const unknown: unknown = JSON.parse(record.unknown_fields as string);
     expect(typeof unknown === 'object' && unknown !== null && !Array.isArray(unknown)).toBe(true);
     expect(Object.keys(unknown as object).length).toBeGreaterThan(0);
-    expect(Object.keys(unknown as object).some((k) => FIELD_NAMES.includes(k))).toBe(false);
+    expect(Object.keys(unknown as object).some((k) => names.includes(k))).toBe(false);
   }
   expect(record.ingest_time).toBe(NOW.toISOString());
   expect(typeof record.ingest_source).toBe('string');
@@ -108,9 +123,26 @@ function expectContract(event: FirehoseTransformationEvent, options?: TransformO
       return;
     }
     expect(result.result).toBe('Ok');
-    const record = expectCleanLine(Buffer.from(result.data ?? '', 'base64').toString('utf8'));
+    const text = Buffer.from(input.data, 'base64').toString('utf8');
+    const line = Buffer.from(result.data ?? '', 'base64').toString('utf8');
+    if (kindOf(text) === 'outcome') {
+      const outcome = expectCleanLine(line, OUTCOME_FIELDS);
+      expect(result.metadata).toEqual({
+        partitionKeys: {
+          dataset: 'outcomes-stream',
+          partition_column: 'observed_date',
+          partition_date: (outcome.observed_at as string).slice(0, 10),
+        },
+      });
+      return;
+    }
+    const record = expectCleanLine(line);
     expect(result.metadata).toEqual({
-      partitionKeys: { [EVENT_DATE_PARTITION]: (record.event_time as string).slice(0, 10) },
+      partitionKeys: {
+        dataset: 'stream',
+        partition_column: EVENT_DATE_PARTITION,
+        partition_date: (record.event_time as string).slice(0, 10),
+      },
     });
   });
   const bytes = Buffer.byteLength(JSON.stringify(response));
@@ -191,6 +223,7 @@ const plausibleValue: fc.Arbitrary<unknown> = fc.oneof(
 
 const keyArbitrary = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...FIELD_NAMES) },
+  { weight: 2, arbitrary: fc.constantFrom(...OUTCOME_NAMES) },
   { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'unknown_fields', ...INGEST_NAMES) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 8 }) },
 );
@@ -209,6 +242,31 @@ const schemaObjectText = fc
             ['customer_id', 'C-1'],
             ['event_time', '2024-05-01 10:00:00+02:00'],
             ...entries.filter(([k]) => k !== 'customer_id' && k !== 'event_time'),
+          ]
+        : entries,
+    ),
+  );
+
+/** Objects of outcome field names (sometimes with a churn-record field) with arbitrary values. */
+const outcomeObjectText = fc
+  .tuple(
+    fc.boolean(),
+    fc.array(
+      fc.tuple(
+        fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...OUTCOME_NAMES) }, { weight: 1, arbitrary: keyArbitrary }),
+        plausibleValue,
+      ),
+      { maxLength: 6 },
+    ),
+  )
+  .map(([withRequired, entries]) =>
+    objectText(
+      withRequired
+        ? [
+            ['customer_id', 'C0000042'],
+            ['observed_at', '2026-02-03T04:05:06+01:00'],
+            ['churned', 'Yes'],
+            ...entries.filter(([k]) => !OUTCOME_NAMES.includes(k)),
           ]
         : entries,
     ),
@@ -276,6 +334,13 @@ const validRecord = fc
     return { text: objectText(reverse ? entries.reverse() : entries), expected };
   });
 
+/** Valid, dirty outcomes: every field valid, keys in any order. */
+const validOutcome = fc.tuple(fc.tuple(...OUTCOME_FIELDS.map(validValue)), fc.boolean()).map(([values, reverse]) => {
+  const entries: [string, unknown][] = OUTCOME_FIELDS.map((field, i) => [field.name, values[i]?.[0]]);
+  const expected = Object.fromEntries(OUTCOME_FIELDS.map((field, i) => [field.name, values[i]?.[1]]));
+  return { text: objectText(reverse ? entries.reverse() : entries), expected };
+});
+
 const anyContent: fc.Arbitrary<Content> = fc.oneof(
   fc.uint8Array({ maxLength: 200 }),
   fc.json({ maxDepth: 3 }),
@@ -283,6 +348,8 @@ const anyContent: fc.Arbitrary<Content> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 50 }),
   schemaObjectText,
   validRecord.map((r) => r.text),
+  outcomeObjectText,
+  validOutcome.map((r) => r.text),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -360,6 +427,36 @@ describe('the Firehose contract, on arbitrary input', () => {
           unknown
         >;
         expect(output).toEqual({ ...expected, ingest_time: NOW.toISOString(), ingest_source: 'firehose:churn-raw' });
+        expectContract(event);
+      }),
+      RUNS,
+    );
+  });
+
+  it('holds for objects of outcome field names with arbitrary values', () => {
+    fc.assert(
+      fc.property(eventArbitrary(outcomeObjectText), (event) => expectContract(event)),
+      RUNS,
+    );
+  });
+
+  it('cleans every valid outcome, however dirty its spelling, to its canonical values, routed as an outcome', () => {
+    fc.assert(
+      fc.property(validOutcome, ({ text, expected }) => {
+        const event: FirehoseTransformationEvent = {
+          invocationId: 'invocation-1',
+          deliveryStreamArn: STREAM_ARN,
+          region: 'eu-west-1',
+          records: [{ recordId: 'r', approximateArrivalTimestamp: 0, data: Buffer.from(text).toString('base64') }],
+        };
+        const result = transformEvent(event, NOW).response.records[0];
+        expect(result?.result).toBe('Ok');
+        const output = JSON.parse(Buffer.from(result?.data ?? '', 'base64').toString('utf8')) as Record<
+          string,
+          unknown
+        >;
+        expect(output).toEqual({ ...expected, ingest_time: NOW.toISOString(), ingest_source: 'firehose:churn-raw' });
+        expect(result?.metadata?.partitionKeys.dataset).toBe('outcomes-stream');
         expectContract(event);
       }),
       RUNS,

@@ -82,8 +82,9 @@ describe('clean-records handler', () => {
     const response = await handler(event());
     const ok = response.records.filter((r) => r.result === 'Ok');
     expect(ok.map((r) => r.metadata)).toEqual([
-      { partitionKeys: { event_date: '2024-05-01' } },
-      { partitionKeys: { event_date: '2024-05-02' } },
+      // Firehose writes them under stream/event_date=YYYY-MM-DD/, as before outcomes existed.
+      { partitionKeys: { dataset: 'stream', partition_column: 'event_date', partition_date: '2024-05-01' } },
+      { partitionKeys: { dataset: 'stream', partition_column: 'event_date', partition_date: '2024-05-02' } },
     ]);
     const lines = ok.map((r) => Buffer.from(r.data ?? '', 'base64').toString('utf8'));
     expect(lines.every((line) => line.endsWith('\n'))).toBe(true);
