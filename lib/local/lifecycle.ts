@@ -332,7 +332,7 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
     'check two windows of new customers for drift, one of them drifted',
     () => checkDrift(options, path.join(dir('features'), 'baseline'), dir('monitoring'), tuning[0].model),
     (d) =>
-      `without drift: ${describeWindow(d.steady)}; with drift in ${Object.keys(d.driftedFeatures).join(', ')}: ` +
+      `without drift: ${describeWindow(d.steady)}; with drift in ${Object.keys(d.driftedFeatures ?? {}).join(', ')}: ` +
       `${describeWindow(d.drifted)}; ${shown(options, d.drifted.files.html)}`,
   );
 
