@@ -243,7 +243,7 @@ export class LakeMonitor extends Construct {
         wildcardResourceFinding(role, sagemaker('model', versioned)),
         wildcardResourceFinding(role, packages),
       ],
-      `The ${fn.node.id} follows the endpoint to the model it serves: each model version has its own endpoint config and model (named ${versioned}) and package version (numbered by SageMaker), so the grant covers this endpoint's versions.`,
+      `The ${id.toLowerCase()} monitor function follows the endpoint to the model it serves: each model version has its own endpoint config and model (named ${versioned}) and package version (numbered by SageMaker), so the grant covers this endpoint's versions.`,
     );
 
     this.scheduleRule?.addTarget(
@@ -252,7 +252,7 @@ export class LakeMonitor extends Construct {
     fn.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(1) });
     this.errorAlarms.push(
       new cloudwatch.Alarm(this, `${id}Errors`, {
-        alarmDescription: `The ${fn.node.id} of ${this.props.endpointName} failed: its log group says why`,
+        alarmDescription: `The ${id.toLowerCase()} monitor function of ${this.props.endpointName} failed: its log group says why`,
         metric: fn.function.metricErrors({ statistic: 'Sum', period: Duration.hours(1) }),
         threshold: 1,
         evaluationPeriods: 1,
