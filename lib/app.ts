@@ -85,6 +85,9 @@ export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
     key: dataLake.storage.key,
     lakeAccess: dataLake.access.serving.policy,
     modelPackageGroupName: training.registry.groupName,
+    catalogDatabaseName: dataLake.catalog.rawDatabaseName,
+    workGroupName: dataLake.catalog.workGroup.ref,
+    monitorAccess: dataLake.access.monitors.policy,
   });
   // The deployer listens for approvals in the training stack's registry.
   serving.addStackDependency(training);

@@ -64,11 +64,15 @@ export function costAssumptions(costs: Costs): CostAssumptions {
   return resolved;
 }
 
+/** What the offers of a matrix cost: every predicted churner (tp + fp) gets one. */
+export function incentivesSpent(matrix: ConfusionMatrix, costs: CostAssumptions): number {
+  return (matrix.tp + matrix.fp) * costs.incentive;
+}
+
 /** The expected cost of a matrix under checked assumptions. */
 export function expectedCost(matrix: ConfusionMatrix, costs: CostAssumptions): number {
-  const offers = matrix.tp + matrix.fp;
   const lost = matrix.fn + (1 - costs.retention) * matrix.tp;
-  return offers * costs.incentive + lost * costs.missedChurner;
+  return incentivesSpent(matrix, costs) + lost * costs.missedChurner;
 }
 
 /**

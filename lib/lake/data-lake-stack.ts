@@ -39,6 +39,11 @@ export class DataLakeStack extends Stack {
      * baseline) and `data-capture/`; add to `data-capture/` and `monitoring/`.
      */
     readonly serving: ZoneAccessPolicy;
+    /**
+     * The lake monitors' functions (Serving stack): read artifacts `data-capture/` and
+     * `training-runs/` (the baselines); add Athena results and `monitoring/` reports.
+     */
+    readonly monitors: ZoneAccessPolicy;
   };
 
   constructor(scope: Construct, id: string, props: DataLakeStackProps) {
@@ -122,6 +127,20 @@ export class DataLakeStack extends Stack {
         ],
         wildcardReason:
           'SageMaker names captured-request files by endpoint, variant and hour, and monitoring reports by schedule and run, and the model and baseline sit under a run id made at training time, so access is by prefix.',
+      }),
+      monitors: new ZoneAccessPolicy(this, 'MonitorsAccess', {
+        description:
+          'ml-lifecycle-cdk lake monitors: read captured requests and baselines, write Athena results and monitoring reports',
+        key,
+        grants: [
+          {
+            bucket: artifactsBucket,
+            read: [ARTIFACT_PREFIXES.dataCapture, ARTIFACT_PREFIXES.trainingRuns],
+            append: [LakeCatalog.QUERY_RESULTS_PREFIX, ARTIFACT_PREFIXES.monitoring],
+          },
+        ],
+        wildcardReason:
+          'SageMaker names captured-request files by endpoint, variant and hour, Athena names result files by query id, the monitors name reports by window, and baselines sit under a run id made at training time, so access is by prefix.',
       }),
     };
 

@@ -91,6 +91,14 @@ const DOC = {
   glueEncryption: 'https://docs.aws.amazon.com/glue/latest/dg/data-protection.html',
   glueCatalog: 'https://docs.aws.amazon.com/glue/latest/dg/key-management.html',
   eventsResourcePolicies: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html',
+  athenaAccess: 'https://docs.aws.amazon.com/athena/latest/ug/managed-policies.html',
+  athenaResults: 'https://docs.aws.amazon.com/athena/latest/APIReference/API_GetQueryResults.html',
+  athenaS3: 'https://docs.aws.amazon.com/athena/latest/ug/s3-permissions.html',
+  athenaGlue: 'https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html',
+  putMetricData: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html',
+  putEvents: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html',
+  scheduleLambda:
+    'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions',
 } as const;
 
 // ---- Construct paths of the principals and resources the rows name.
@@ -107,6 +115,7 @@ const LAKE = {
   trailLogsRole: 'DataLake/Audit/Trail/LogsRole',
   rawDatabase: 'DataLake/Catalog/RawDatabase',
   curatedDatabase: 'DataLake/Catalog/CuratedDatabase',
+  workGroup: 'DataLake/Catalog/WorkGroup',
 } as const;
 
 const INGESTION = {
@@ -166,6 +175,10 @@ const SERVING = {
   deployerRole: 'Serving/Deployer/Function/Role',
   deployerLogs: 'Serving/Deployer/Function/LogGroup',
   approved: 'Serving/Deployer/Approved',
+  monitorSchedule: 'Serving/LakeMonitor/Schedule',
+  quality: 'Serving/LakeMonitor/QualityFunction/Function',
+  qualityRole: 'Serving/LakeMonitor/QualityFunction/Role',
+  qualityLogs: 'Serving/LakeMonitor/QualityFunction/LogGroup',
 } as const;
 
 const OBSERVABILITY = {
@@ -1142,6 +1155,224 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     doc: DOC.sagemakerRoles,
   },
 
+  // ==== Serving: the lake monitors (the quality function; the drift function shares its grants)
+  {
+    id: 'schedule-invokes-quality',
+    call: 'EventBridge runs the quality function on the monitors’ schedule',
+    caller: service('events.amazonaws.com'),
+    action: 'lambda:InvokeFunction',
+    resource: `{arn:${SERVING.quality}}`,
+    context: from(`{arn:${SERVING.monitorSchedule}}`),
+    expect: 'allowed',
+    doc: DOC.scheduleLambda,
+  },
+  ...[
+    ['DescribeEndpoint', sagemaker('endpoint', 'ml-lifecycle-{stage}-churn')],
+    ['DescribeEndpointConfig', sagemaker('endpoint-config', 'ml-lifecycle-{stage}-churn-v3')],
+    ['DescribeModel', sagemaker('model', 'ml-lifecycle-{stage}-churn-v3')],
+    ['DescribeModelPackage', sagemaker('model-package', 'ml-lifecycle-{stage}-churn/3')],
+  ].map(([action, resource]): PermissionRow => ({
+    id: `quality-${action?.toLowerCase()}`,
+    call: 'The quality function follows the endpoint to the model package in service (its cutoff)',
+    caller: role(SERVING.qualityRole),
+    action: `sagemaker:${action}`,
+    resource: resource ?? '',
+    expect: 'allowed',
+    doc: DOC.sagemakerApi,
+  })),
+  {
+    id: 'quality-cannot-describe-other-endpoint',
+    call: 'The quality function describes an endpoint that is not its own',
+    caller: role(SERVING.qualityRole),
+    action: 'sagemaker:DescribeEndpoint',
+    resource: sagemaker('endpoint', 'someone-elses-endpoint'),
+    expect: 'denied',
+    doc: DOC.sagemakerApi,
+  },
+  ...[
+    'athena:StartQueryExecution',
+    'athena:GetQueryExecution',
+    'athena:GetQueryResults',
+    'athena:StopQueryExecution',
+  ].map((action): PermissionRow => ({
+    id: `quality-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'The quality function runs its queries in the lake’s workgroup',
+    caller: role(SERVING.qualityRole),
+    action,
+    resource: `arn:{partition}:athena:{region}:{account}:workgroup/{ref:${LAKE.workGroup}}`,
+    expect: 'allowed',
+    doc: DOC.athenaAccess,
+  })),
+  {
+    id: 'quality-cannot-use-primary-workgroup',
+    call: 'The quality function runs a query in the primary workgroup (no scan limit, results anywhere)',
+    caller: role(SERVING.qualityRole),
+    action: 'athena:StartQueryExecution',
+    resource: 'arn:{partition}:athena:{region}:{account}:workgroup/primary',
+    expect: 'denied',
+    doc: DOC.athenaAccess,
+  },
+  ...['glue:GetDatabase', 'glue:GetTable'].flatMap((action) =>
+    [
+      'arn:{partition}:glue:{region}:{account}:catalog',
+      `arn:{partition}:glue:{region}:{account}:database/{ref:${LAKE.rawDatabase}}`,
+      `arn:{partition}:glue:{region}:{account}:table/{ref:${LAKE.rawDatabase}}/data_capture`,
+    ]
+      // GetDatabase asks for the catalog and the database; GetTable for the table too.
+      .slice(0, action === 'glue:GetTable' ? 3 : 2)
+      .map((resource, i): PermissionRow => ({
+        id: `quality-${action.split(':')[1]?.toLowerCase()}-${i}`,
+        call: 'Athena reads the capture table’s definition as the quality function',
+        caller: role(SERVING.qualityRole),
+        action,
+        resource,
+        expect: 'allowed',
+        doc: DOC.athenaGlue,
+      })),
+  ),
+  {
+    id: 'quality-cannot-change-capture-table',
+    call: 'The quality function changes the capture table',
+    caller: role(SERVING.qualityRole),
+    action: 'glue:UpdateTable',
+    resource: `arn:{partition}:glue:{region}:{account}:table/{ref:${LAKE.rawDatabase}}/data_capture`,
+    expect: 'denied',
+    doc: DOC.athenaGlue,
+  },
+  ...[
+    [
+      'reads-captures',
+      's3:GetObject',
+      'data-capture/ml-lifecycle-{stage}-churn/AllTraffic/2026/08/01/10/10-00-12-345-abcd.jsonl',
+      'Athena reads the captured requests with the quality function’s permissions',
+    ],
+    [
+      'reads-baselines',
+      's3:GetObject',
+      `training-runs/${RUN}/baseline/statistics.json`,
+      'A monitor reads the baseline statistics of the model in service',
+    ],
+    [
+      'writes-query-results',
+      's3:PutObject',
+      'athena-results/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0.csv',
+      'Athena writes the query’s results to the workgroup’s location with the caller’s permissions',
+    ],
+    [
+      'reads-query-results',
+      's3:GetObject',
+      'athena-results/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0.csv',
+      'GetQueryResults reads the results with the caller’s permissions',
+    ],
+    [
+      'writes-report',
+      's3:PutObject',
+      'monitoring/quality/ml-lifecycle-{stage}-churn/2026-08-31T06-00-00.000Z.json',
+      'The quality function writes its report (bucket default encryption: no header)',
+    ],
+  ].map(([id, action, key, call]): PermissionRow => ({
+    id: `quality-${id}`,
+    call: call ?? '',
+    caller: role(SERVING.qualityRole),
+    action: action ?? '',
+    resource: object(LAKE.artifacts, key ?? ''),
+    expect: 'allowed',
+    doc: id?.includes('query-results') === true ? DOC.athenaResults : DOC.athenaS3,
+  })),
+  {
+    id: 'quality-lists-artifacts',
+    call: 'Athena lists the capture folders and checks the results bucket as the quality function',
+    caller: role(SERVING.qualityRole),
+    action: 's3:ListBucket',
+    resource: `{arn:${LAKE.artifacts}}`,
+    expect: 'allowed',
+    doc: DOC.athenaS3,
+  },
+  {
+    id: 'quality-bucket-location',
+    call: 'Athena asks where the results bucket is, as the quality function',
+    caller: role(SERVING.qualityRole),
+    action: 's3:GetBucketLocation',
+    resource: `{arn:${LAKE.artifacts}}`,
+    expect: 'allowed',
+    doc: DOC.athenaS3,
+  },
+  ...['kms:Decrypt', 'kms:GenerateDataKey'].map((action): PermissionRow => ({
+    id: `quality-lake-key-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'S3 decrypts the captures and encrypts the results and the report with the lake key, for the quality function',
+    caller: role(SERVING.qualityRole),
+    action,
+    resource: `{arn:${LAKE.key}}`,
+    context: viaS3(LAKE.artifacts),
+    expect: 'allowed',
+    doc: DOC.s3Kms,
+  })),
+  {
+    id: 'quality-cannot-write-captures',
+    call: 'The quality function writes into the captured requests',
+    caller: role(SERVING.qualityRole),
+    action: 's3:PutObject',
+    resource: object(LAKE.artifacts, 'data-capture/ml-lifecycle-{stage}-churn/AllTraffic/2026/08/01/10/forged.jsonl'),
+    expect: 'denied',
+    doc: DOC.athenaS3,
+  },
+  {
+    id: 'quality-cannot-delete-reports',
+    call: 'The quality function deletes a monitoring report',
+    caller: role(SERVING.qualityRole),
+    action: 's3:DeleteObject',
+    resource: object(LAKE.artifacts, 'monitoring/quality/ml-lifecycle-{stage}-churn/2026-08-31T06-00-00.000Z.json'),
+    expect: 'denied',
+    doc: DOC.athenaS3,
+  },
+  {
+    id: 'quality-cannot-read-raw',
+    call: 'The quality function reads the raw zone’s records',
+    caller: role(SERVING.qualityRole),
+    action: 's3:GetObject',
+    resource: object(LAKE.raw, 'stream/event_date=2026-08-01/part-0.json.gz'),
+    expect: 'denied',
+    doc: DOC.athenaS3,
+  },
+  {
+    id: 'quality-puts-metrics',
+    call: 'The quality function publishes its metrics in the monitoring namespace',
+    caller: role(SERVING.qualityRole),
+    action: 'cloudwatch:PutMetricData',
+    resource: '*',
+    context: { 'cloudwatch:namespace': 'MlLifecycle/Monitoring' },
+    expect: 'allowed',
+    doc: DOC.putMetricData,
+  },
+  {
+    id: 'quality-cannot-put-other-metrics',
+    call: 'The quality function publishes metrics in another namespace (an AWS one, say)',
+    caller: role(SERVING.qualityRole),
+    action: 'cloudwatch:PutMetricData',
+    resource: '*',
+    context: { 'cloudwatch:namespace': 'AWS/SageMaker' },
+    expect: 'denied',
+    doc: DOC.putMetricData,
+  },
+  {
+    id: 'quality-puts-verdict-event',
+    call: 'The quality function puts its verdict on the default event bus',
+    caller: role(SERVING.qualityRole),
+    action: 'events:PutEvents',
+    resource: 'arn:{partition}:events:{region}:{account}:event-bus/default',
+    expect: 'allowed',
+    doc: DOC.putEvents,
+  },
+  {
+    id: 'quality-cannot-put-on-other-bus',
+    call: 'The quality function puts an event on another bus',
+    caller: role(SERVING.qualityRole),
+    action: 'events:PutEvents',
+    resource: 'arn:{partition}:events:{region}:{account}:event-bus/other',
+    expect: 'denied',
+    doc: DOC.putEvents,
+  },
+
   // ==== Serving: the deploy function
   {
     id: 'events-invokes-deployer',
@@ -1403,6 +1634,7 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     [LAKE.key, TRAINING.gateLogs],
     [LAKE.key, SERVING.violationsLog],
     [LAKE.key, SERVING.deployerLogs],
+    [LAKE.key, SERVING.qualityLogs],
   ].flatMap(([key, group]) =>
     ['kms:GenerateDataKey', 'kms:Decrypt'].map((action): PermissionRow => ({
       id: `logs-encrypts-${group?.split('/').slice(0, -1).join('-').toLowerCase()}-${action.split(':')[1]?.toLowerCase()}`,

@@ -3,16 +3,9 @@
  * package's metadata records. Both are decimal numbers from 0 to 1, written as `String(number)`
  * writes them; anything else is refused rather than coerced (`Number('')` is 0, `Number('0x1')` is 1).
  */
+import { readProbability } from '../contracts/probability';
 
-/** A decimal number, as String(number) writes one (`0.37`, `1e-7`). */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** The probability `text` writes (spaces around allowed), or `undefined` if it is not a decimal from 0 to 1. */
-export function readProbability(text: string): number | undefined {
-  const trimmed = text.trim();
-  const value = DECIMAL.test(trimmed) ? Number(trimmed) : NaN;
-  return value >= 0 && value <= 1 ? value : undefined;
-}
+export { readProbability };
 
 /**
  * The probabilities in an endpoint's CSV response: one per line, or all on one line separated by

@@ -1,4 +1,5 @@
 import { CfnCondition, CfnOutput, CfnParameter, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,6 +10,7 @@ import type { StageConfig } from '../config';
 import { ChurnEndpoint } from './churn-endpoint';
 import { AlarmTopic } from '../shared/alarm-topic';
 import { DataQualityMonitor } from './data-quality-monitor';
+import { LakeMonitor } from './lake-monitor';
 import { ModelDeployer } from './model-deployer';
 import { SageMakerJobRole } from '../shared/sagemaker-job-role';
 import { ARTIFACT_PREFIXES } from '../contracts/lake-layout';
@@ -26,6 +28,12 @@ export interface ServingStackProps extends StackProps {
   readonly lakeAccess: iam.IManagedPolicy;
   /** The model package group whose approved versions are served (Training stack). */
   readonly modelPackageGroupName: string;
+  /** The Glue database the capture table goes in (DataLake stack's raw database: records as services wrote them). */
+  readonly catalogDatabaseName: string;
+  /** The lake's Athena workgroup, which the monitors query in (DataLake stack). */
+  readonly workGroupName: string;
+  /** The lake's policy for the monitors' functions (DataLake stack). */
+  readonly monitorAccess: iam.IManagedPolicy;
 }
 
 /**
@@ -43,6 +51,10 @@ export interface ServingStackProps extends StackProps {
 export class ServingStack extends Stack {
   readonly endpoint: ChurnEndpoint;
   readonly monitor?: DataQualityMonitor;
+  /** Monitoring from the lake, in every account: the capture table, the quality function, their schedule and alarms. */
+  readonly lakeMonitor: LakeMonitor;
+  /** Live AUC, precision and recall below their thresholds: what the retraining guard listens to. */
+  readonly qualityAlarms: cloudwatch.IAlarm[];
   readonly deployer: ModelDeployer;
   readonly alerts: sns.Topic;
   readonly role: SageMakerJobRole;
@@ -55,7 +67,7 @@ export class ServingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
-    const { stage, serving, modelMonitor, removal } = props.config;
+    const { stage, serving, modelMonitor, monitoring, training, removal } = props.config;
     const name = `ml-lifecycle-${stage}-churn`;
 
     const model = addModelParameters(this, modelMonitor.enabled);
@@ -90,7 +102,35 @@ export class ServingStack extends Stack {
       bake: Duration.minutes(serving.bakeMinutes),
       latencyThreshold: Duration.millis(serving.latencyAlarmMs),
     });
-    const alarms = [this.endpoint.errorsAlarm, this.endpoint.latencyAlarm, this.endpoint.invocationErrorsAlarm];
+    const alarms: cloudwatch.Alarm[] = [
+      this.endpoint.errorsAlarm,
+      this.endpoint.latencyAlarm,
+      this.endpoint.invocationErrorsAlarm,
+    ];
+
+    // Monitoring every account can run: from the lake, on Athena and Lambda.
+    this.lakeMonitor = new LakeMonitor(this, 'LakeMonitor', {
+      endpointName: name,
+      modelPackageGroupName: props.modelPackageGroupName,
+      artifactsBucket: props.artifactsBucket,
+      key: props.key,
+      databaseName: props.catalogDatabaseName,
+      workGroupName: props.workGroupName,
+      lakeAccess: props.monitorAccess,
+      schedule: monitoring.schedule,
+      qualityWindowDays: monitoring.qualityWindowDays,
+      minimumOutcomes: monitoring.minimumOutcomes,
+      thresholds: { minAuc: monitoring.minAuc, minPrecision: monitoring.minPrecision, minRecall: monitoring.minRecall },
+      costs: {
+        missedChurner: training.missedChurnerCost,
+        incentive: training.incentiveCost,
+        retention: training.incentiveRetention,
+      },
+      logRetention: monitoring.logRetentionDays,
+      removal,
+    });
+    this.qualityAlarms = this.lakeMonitor.qualityAlarms;
+    alarms.push(...this.lakeMonitor.qualityAlarms, ...this.lakeMonitor.errorAlarms);
 
     // Model Monitor is opt-in: closed to new AWS customers since 2026-07-30.
     if (model.baseline !== undefined) {
@@ -145,7 +185,7 @@ export class ServingStack extends Stack {
     endpointName.condition = this.hasModel;
     new CfnOutput(this, 'AlertTopicArn', {
       value: this.alerts.topicArn,
-      description: `Subscribe to hear the endpoint alarms: 5xx errors, latency, invocation errors${this.monitor === undefined ? '' : ', data drift'}`,
+      description: `Subscribe to hear the endpoint alarms: 5xx errors, latency, invocation errors, live model quality${this.monitor === undefined ? '' : ', data drift'}`,
     });
     new CfnOutput(this, 'DataCaptureLocation', {
       value: props.artifactsBucket.s3UrlForObject(ARTIFACT_PREFIXES.dataCapture),

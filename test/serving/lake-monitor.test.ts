@@ -1,0 +1,204 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CAPTURE_COLUMNS } from '../../lib/contracts/data-capture';
+import { PRODUCTION_CONTEXT, buildApp } from '../support/app';
+
+function synth(context = {}) {
+  const { stacks } = buildApp(context);
+  return { stacks, template: Template.fromStack(stacks.serving) };
+}
+
+/** The resources of a type, by logical id. */
+function resources(template: Template, type: string): Record<string, { Properties: Record<string, unknown> }> {
+  return template.findResources(type) as Record<string, { Properties: Record<string, unknown> }>;
+}
+
+/** Every statement of every inline policy of the stack. */
+function statements(template: Template): Record<string, unknown>[] {
+  return Object.values(resources(template, 'AWS::IAM::Policy')).flatMap(
+    (p) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+  );
+}
+
+describe('LakeMonitor (sandbox)', () => {
+  const { stacks, template } = synth();
+
+  describe('the capture table', () => {
+    const tables = resources(template, 'AWS::Glue::Table');
+    const table = Object.values(tables)[0]?.Properties as {
+      DatabaseName: string;
+      TableInput: {
+        Name: string;
+        Parameters: Record<string, unknown>;
+        PartitionKeys: { Name: string }[];
+        StorageDescriptor: { Columns: { Name: string; Type: string }[]; SerdeInfo: { SerializationLibrary: string } };
+      };
+    };
+
+    it('is one table, data_capture, in the raw database', () => {
+      expect(Object.keys(tables)).toHaveLength(1);
+      expect(table.TableInput.Name).toBe('data_capture');
+      expect(table.DatabaseName).toBe('ml_lifecycle_sandbox_raw');
+    });
+
+    it('reads JSON Lines with the OpenX SerDe, the documented record as lower-case columns', () => {
+      expect(table.TableInput.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(
+        'org.openx.data.jsonserde.JsonSerDe',
+      );
+      expect(table.TableInput.StorageDescriptor.Columns.map((c) => [c.Name, c.Type])).toEqual(
+        CAPTURE_COLUMNS.map((c) => [c.name, c.type]),
+      );
+      expect(table.TableInput.StorageDescriptor.Columns.map((c) => c.Name)).toEqual([
+        'capturedata',
+        'eventmetadata',
+        'eventversion',
+      ]);
+    });
+
+    it('projects endpoint (injected), variant and hour as SageMaker lays the folders out', () => {
+      expect(table.TableInput.PartitionKeys.map((k) => k.Name)).toEqual([
+        'endpoint_name',
+        'variant_name',
+        'capture_hour',
+      ]);
+      expect(table.TableInput.Parameters).toMatchObject({
+        'projection.enabled': 'true',
+        'projection.endpoint_name.type': 'injected',
+        'projection.variant_name.type': 'enum',
+        'projection.variant_name.values': 'AllTraffic',
+        'projection.capture_hour.type': 'date',
+        'projection.capture_hour.format': 'yyyy/MM/dd/HH',
+        'projection.capture_hour.interval.unit': 'HOURS',
+      });
+      const location = JSON.stringify(stacks.serving.resolve(table.TableInput.Parameters['storage.location.template']));
+      expect(location).toContain('/data-capture/${endpoint_name}/${variant_name}/${capture_hour}/');
+    });
+
+    it('exists before any model (no condition), so the monitors can run and find nothing', () => {
+      const json = template.toJSON() as { Resources: Record<string, { Type: string; Condition?: string }> };
+      const monitorResources = Object.entries(json.Resources).filter(([id]) => id.startsWith('LakeMonitor'));
+      expect(monitorResources.length).toBeGreaterThan(5);
+      expect(monitorResources.filter(([, r]) => r.Condition !== undefined)).toEqual([]);
+    });
+  });
+
+  describe('the quality function', () => {
+    it('gets its settings from the stage config', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('^Live quality of ml-lifecycle-sandbox-churn'),
+        Timeout: 600,
+        Environment: {
+          Variables: Match.objectLike({
+            ENDPOINT_NAME: 'ml-lifecycle-sandbox-churn',
+            DATABASE: 'ml_lifecycle_sandbox_raw',
+            CAPTURE_TABLE: 'data_capture',
+            WORK_GROUP: Match.anyValue(),
+            REPORT_BUCKET: Match.anyValue(),
+            QUALITY_WINDOW_DAYS: '30',
+            MINIMUM_OUTCOMES: '100',
+            MIN_AUC: '0.75',
+            MIN_PRECISION: '0.25',
+            MIN_RECALL: '0.6',
+            MISSED_CHURNER_COST: Match.anyValue(),
+            INCENTIVE_COST: Match.anyValue(),
+            INCENTIVE_RETENTION: Match.anyValue(),
+          }),
+        },
+      });
+    });
+
+    it('runs on the schedule of the config, retried twice', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 hour)',
+        Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 } })],
+      });
+    });
+
+    it('keeps its logs a year, encrypted with the lake key', () => {
+      const groups = Object.entries(resources(template, 'AWS::Logs::LogGroup')).filter(([id]) =>
+        id.startsWith('LakeMonitorQualityFunction'),
+      );
+      expect(groups).toHaveLength(1);
+      expect(groups[0]?.[1].Properties.RetentionInDays).toBe(365);
+      expect(JSON.stringify(groups[0]?.[1].Properties.KmsKeyId)).toMatch(/StorageDataKey/);
+    });
+
+    it('publishes metrics in the monitoring namespace only', () => {
+      expect(statements(template)).toContainEqual(
+        expect.objectContaining({
+          Sid: 'PublishMonitorMetrics',
+          Action: 'cloudwatch:PutMetricData',
+          Resource: '*',
+          Condition: { StringEquals: { 'cloudwatch:namespace': 'MlLifecycle/Monitoring' } },
+        }),
+      );
+    });
+
+    it('queries only in the lake’s workgroup, and puts events only on the default bus', () => {
+      const bySid = Object.fromEntries(statements(template).map((s) => [s.Sid, s]));
+      expect(JSON.stringify(bySid.QueryLake?.Resource)).toMatch(/workgroup\//);
+      expect(JSON.stringify(bySid.PutMonitorEvents?.Resource)).toMatch(/event-bus\/default/);
+    });
+
+    it('attaches the lake’s monitors policy', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        Description: Match.stringLikeRegexp('live-quality'),
+        ManagedPolicyArns: Match.arrayWith([
+          { 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('MonitorsAccess') }) },
+        ]),
+      });
+    });
+  });
+
+  describe('the alarms', () => {
+    it.each([
+      ['Auc', 0.75],
+      ['Precision', 0.25],
+      ['Recall', 0.6],
+    ])('fires when live %s is below %s, missing data not breaching, to the alert topic', (metric, threshold) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'MlLifecycle/Monitoring',
+        MetricName: metric,
+        Dimensions: [{ Name: 'EndpointName', Value: 'ml-lifecycle-sandbox-churn' }],
+        Statistic: 'Minimum',
+        Period: 86400,
+        Threshold: threshold,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+      });
+    });
+
+    it('exposes the three quality alarms for the retraining guard', () => {
+      expect(stacks.serving.qualityAlarms).toHaveLength(3);
+      expect(stacks.serving.qualityAlarms.map((a) => a.node.id)).toEqual(['AucAlarm', 'PrecisionAlarm', 'RecallAlarm']);
+    });
+
+    it('alarms when the quality function fails', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Threshold: 1,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+      });
+    });
+  });
+});
+
+describe('LakeMonitor with the schedule off', () => {
+  const { template } = synth({ config: { sandbox: { monitoring: { schedule: 'off' } } } });
+
+  it('has no schedule rule, and keeps the function to run by hand', () => {
+    template.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: Match.anyValue() }, 0);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Live quality'),
+    });
+  });
+});
+
+describe('LakeMonitor (production)', () => {
+  const { template } = synth(PRODUCTION_CONTEXT);
+
+  it('alarms below the production AUC', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Auc', Threshold: 0.8 });
+  });
+});
