@@ -8,7 +8,7 @@ function described(modelMetrics: DescribeModelPackageCommandOutput['ModelMetrics
   return {
     $metadata: {},
     ModelPackageName: 'churn',
-    ModelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/3',
+    ModelPackageArn: 'arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn/3',
     CreationTime: new Date(0),
     ModelPackageStatus: 'Completed',
     ModelPackageStatusDetails: { ValidationStatuses: [] },
