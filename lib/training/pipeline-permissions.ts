@@ -2,8 +2,11 @@ import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { RULES, acknowledgeFindings, wildcardResourceFinding } from '../shared/compliance';
+import { ARTIFACT_PREFIXES } from '../contracts/lake-layout';
+import { RUN_STATISTICS_PATH } from '../contracts/model-baseline';
 import { prefixedSageMakerArn } from './sagemaker-task';
 import { defaultPolicyOf } from '../shared/cdk-internals';
 
@@ -19,6 +22,10 @@ export interface PipelinePermissionsProps {
   readonly topicKey: kms.IKey;
   /** The functions the pipeline invokes, in the order their tasks were made. */
   readonly functions: readonly lambda.IFunction[];
+  /** The model package group whose approved version (the champion) the pipeline describes. */
+  readonly modelPackageGroupName: string;
+  /** The artifacts bucket, where the pipeline copies the statistics and records the gate's decision under each run. */
+  readonly artifactsBucket: s3.IBucket;
 }
 
 /**
@@ -115,7 +122,29 @@ export function grantPipelinePermissions(stateMachine: sfn.StateMachine, props: 
   acknowledgeFindings(
     policy,
     ['AwsSolutions-IAM5[Resource::*]'],
-    'Step Functions log delivery (logs:CreateLogDelivery and related) and X-Ray tracing have no resource-level permissions, so those statements name no resource.',
+    'Step Functions log delivery (logs:CreateLogDelivery and related), X-Ray tracing and SageMaker ListModelPackages (finding the version in service) have no resource-level permissions, so those statements name no resource.',
+  );
+  acknowledgeFindings(
+    policy,
+    [
+      wildcardResourceFinding(
+        stateMachine,
+        stack.formatArn({
+          service: 'sagemaker',
+          resource: 'model-package',
+          resourceName: `${props.modelPackageGroupName}/*`,
+        }),
+      ),
+    ],
+    'The pipeline describes the version in service, whichever it is: versions are numbered by SageMaker, so the grant covers the versions of this one package group.',
+  );
+  acknowledgeFindings(
+    policy,
+    [
+      `${ARTIFACT_PREFIXES.trainingRuns}*/${RUN_STATISTICS_PATH}`,
+      `${ARTIFACT_PREFIXES.trainingRuns}*/evaluation/gate.json`,
+    ].map((key) => wildcardResourceFinding(stateMachine, props.artifactsBucket.arnForObjects(key))),
+    'The copy of the baseline statistics and the record of the gate’s decision are named after the run, whose id is made when the run starts; the grants cover only those two objects of each run.',
   );
   acknowledgeFindings(
     policy,
