@@ -85,6 +85,8 @@ export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
     key: dataLake.storage.key,
     lakeAccess: dataLake.access.serving.policy,
     modelPackageGroupName: training.registry.groupName,
+    etlWorkflow: etl.etl.workflow,
+    trainingPipeline: training.pipeline.stateMachine,
   });
   // The deployer listens for approvals in the training stack's registry.
   serving.addStackDependency(training);
