@@ -2,11 +2,8 @@ import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { RULES, acknowledgeFindings, wildcardResourceFinding } from '../shared/compliance';
-import { ARTIFACT_PREFIXES } from '../contracts/lake-layout';
-import { RUN_STATISTICS_PATH } from '../contracts/model-baseline';
 import { prefixedSageMakerArn } from './sagemaker-task';
 import { defaultPolicyOf } from '../shared/cdk-internals';
 
@@ -24,8 +21,6 @@ export interface PipelinePermissionsProps {
   readonly functions: readonly lambda.IFunction[];
   /** The model package group whose approved version (the champion) the pipeline describes. */
   readonly modelPackageGroupName: string;
-  /** The artifacts bucket, where the pipeline copies the statistics and records the gate's decision under each run. */
-  readonly artifactsBucket: s3.IBucket;
 }
 
 /**
@@ -137,14 +132,6 @@ export function grantPipelinePermissions(stateMachine: sfn.StateMachine, props: 
       ),
     ],
     'The pipeline describes the version in service, whichever it is: versions are numbered by SageMaker, so the grant covers the versions of this one package group.',
-  );
-  acknowledgeFindings(
-    policy,
-    [
-      `${ARTIFACT_PREFIXES.trainingRuns}*/${RUN_STATISTICS_PATH}`,
-      `${ARTIFACT_PREFIXES.trainingRuns}*/evaluation/gate.json`,
-    ].map((key) => wildcardResourceFinding(stateMachine, props.artifactsBucket.arnForObjects(key))),
-    'The copy of the baseline statistics and the record of the gate’s decision are named after the run, whose id is made when the run starts; the grants cover only those two objects of each run.',
   );
   acknowledgeFindings(
     policy,

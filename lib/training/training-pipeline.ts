@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -247,27 +247,17 @@ export class TrainingPipeline extends Construct {
 
     // The features job overwrites features/ on its next run: the package must record a copy that
     // stays what this model was trained on. CopyObject reads the source and writes the copy under
-    // the run (s3:GetObject and s3:PutObject, from the lake's pipeline policy on the role).
+    // the run: s3:GetObject and s3:PutObject, and the lake key through S3, which the lake's pipeline
+    // policy on the role grants (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html).
     const runStatistics = names.inRun(RUN_STATISTICS_PATH);
-    const runStatisticsKey = `{% '${ARTIFACT_PREFIXES.trainingRuns}' & $runId & '/${RUN_STATISTICS_PATH}' %}`;
-    const keepStatistics = tasks.CallAwsService.jsonata(this, 'Keep the baseline statistics', {
-      comment:
+    const keepStatistics = s3Call(this, 'Keep the baseline statistics', 'copyObject', {
+      Comment:
         'Copies the features’ statistics.json into the run: the package records the copy, which no later run overwrites',
-      service: 's3',
-      action: 'copyObject',
-      iamAction: 's3:PutObject',
-      parameters: {
+      Arguments: {
         Bucket: props.artifactsBucket.bucketName,
-        Key: runStatisticsKey,
+        Key: `{% '${ARTIFACT_PREFIXES.trainingRuns}' & $runId & '/${RUN_STATISTICS_PATH}' %}`,
         CopySource: `${props.curatedBucket.bucketName}/${CURATED_PREFIXES.features}${FEATURES_STATISTICS_FILE}`,
       },
-      iamResources: [props.artifactsBucket.arnForObjects(`${ARTIFACT_PREFIXES.trainingRuns}*/${RUN_STATISTICS_PATH}`)],
-      additionalIamStatements: [
-        new iam.PolicyStatement({
-          actions: ['s3:GetObject'],
-          resources: [props.curatedBucket.arnForObjects(`${CURATED_PREFIXES.features}${FEATURES_STATISTICS_FILE}`)],
-        }),
-      ],
     });
 
     const tune = tuneHyperParametersState(this, 'Tune hyper-parameters', {
@@ -478,18 +468,14 @@ export class TrainingPipeline extends Construct {
       assign: { gate: '{% $states.result.Payload %}' },
     });
 
-    const recordDecision = tasks.CallAwsService.jsonata(this, 'Record the decision', {
-      comment: 'gate.json in the run’s evaluation folder: the decision, its reason and both models’ scores',
-      service: 's3',
-      action: 'putObject',
-      iamAction: 's3:PutObject',
-      parameters: {
+    const recordDecision = s3Call(this, 'Record the decision', 'putObject', {
+      Comment: 'gate.json in the run’s evaluation folder: the decision, its reason and both models’ scores',
+      Arguments: {
         Bucket: props.artifactsBucket.bucketName,
         Key: `{% '${ARTIFACT_PREFIXES.trainingRuns}' & $runId & '/evaluation/gate.json' %}`,
         Body: '{% $string($gate) %}',
         ContentType: 'application/json',
       },
-      iamResources: [props.artifactsBucket.arnForObjects(`${ARTIFACT_PREFIXES.trainingRuns}*/evaluation/gate.json`)],
     });
 
     const announceDecision = tasks.EventBridgePutEvents.jsonata(this, 'Announce the decision', {
@@ -629,7 +615,23 @@ export class TrainingPipeline extends Construct {
       topicKey: props.key,
       functions: [this.evaluateFunction.function, this.registerFunction.function, this.gateFunction.function],
       modelPackageGroupName: props.modelPackageGroupName,
-      artifactsBucket: props.artifactsBucket,
     });
   }
+}
+
+/**
+ * A task of the AWS SDK integration for S3, written by hand: `CallAwsService` would add a statement
+ * for it to the role, on a wildcard of the run's keys in another stack's bucket. The role's S3 access
+ * is the lake's pipeline policy instead (read `features/`, add to `training-runs/`, the lake key
+ * through S3), as for the pipeline's jobs and evaluation.
+ */
+function s3Call(
+  scope: Construct,
+  id: string,
+  action: 'copyObject' | 'putObject',
+  state: { readonly Comment: string; readonly Arguments: Record<string, unknown> },
+): sfn.CustomState {
+  return new sfn.CustomState(scope, id, {
+    stateJson: { Type: 'Task', Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:s3:${action}`, ...state },
+  });
 }

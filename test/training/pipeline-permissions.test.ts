@@ -2,7 +2,6 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { grantPipelinePermissions } from '../../lib/training/pipeline-permissions';
 import { CDK_JSON_CONTEXT } from '../support/app';
@@ -26,7 +25,6 @@ function statementsWith(processingJobs: boolean): (sid: string) => Statement {
     topicKey: new kms.Key(stack, 'Key'),
     functions: [],
     modelPackageGroupName: 'churn-models',
-    artifactsBucket: s3.Bucket.fromBucketName(stack, 'Artifacts', 'artifacts'),
   });
   const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
   const statements = Object.values(policies).flatMap(
