@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { RetrainingGuard, type RetrainingGuardProps } from '../../lib/serving/retraining-guard';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { CDK_JSON_CONTEXT, PRODUCTION_CONTEXT, buildApp } from '../support/app';
 import { unacknowledgedFindings } from '../support/resources';
 
 /** The guard alone in a stack, its workflow, pipeline and alarms imported by name; bundling skipped. */
@@ -139,4 +139,20 @@ describe('RetrainingGuard', () => {
       expect(() => guardIn({ minimumPeriod })).toThrow(/^minimumPeriod is .*; expected whole hours from 1 hour/);
     },
   );
+});
+
+describe('the Serving stack’s retraining guard, per stage config', () => {
+  it.each([
+    ['sandbox', {}, 'true', '24'],
+    ['production', PRODUCTION_CONTEXT, 'false', '168'],
+  ])('is %s: ENABLED %s, a period of %s h', (_stage, context, enabled, hours) => {
+    const template = Template.fromStack(buildApp(context).stacks.serving);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ENABLED: enabled, MINIMUM_PERIOD_HOURS: hours }) },
+    });
+    // Off, the rule stays: each acting verdict is reported as skipped-disabled on the dashboard.
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ 'detail-type': ['Drift verdict'] }),
+    });
+  });
 });
