@@ -88,6 +88,8 @@ export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
     catalogDatabaseName: dataLake.catalog.rawDatabaseName,
     workGroupName: dataLake.catalog.workGroup.ref,
     monitorAccess: dataLake.access.monitors.policy,
+    etlWorkflow: etl.etl.workflow,
+    trainingPipeline: training.pipeline.stateMachine,
   });
   // The deployer listens for approvals in the training stack's registry.
   serving.addStackDependency(training);

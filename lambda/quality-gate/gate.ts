@@ -3,17 +3,28 @@
  * package is good enough to deploy, and build the UpdateModelPackage request that records the
  * decision and its reason on the package. No I/O; the handler sends the request.
  *
- * A package passes when both checks pass:
+ * A package (the challenger) passes when every check passes:
  * - its test AUC is at least the policy's minimum (`auc >= minAuc`: exactly the minimum passes);
  * - acting on it at its cost-optimal cutoff is expected to cost strictly less than doing nothing
- *   (a model that saves nothing is not worth deploying).
+ *   (a model that saves nothing is not worth deploying);
+ * - when a model is in service (the champion, the group's latest approved version, which the
+ *   pipeline scored on the same test split with the same transform and evaluation), its test AUC
+ *   beats the champion's by at least the policy's margin (`auc - championAuc >= championMargin`,
+ *   the difference rounded to 12 decimals so that a gain of exactly the margin is not lost to
+ *   floating point; with a margin of 0 a tie passes, and the model trained on fresher data
+ *   replaces the other). With no champion there is nothing to beat, and the reason says so.
  * A package that fails is Rejected; one that passes is Approved when the stage approves
  * automatically, and stays PendingManualApproval, for a person to decide, when it does not.
+ *
+ * Besides the SageMaker request, the module shapes what the pipeline records of the decision: the
+ * scores of both models ({@link scoresOf}) and the `Retraining decision` event
+ * ({@link decisionEvent}) that the dashboard lists.
  *
  * The input is checked, not trusted: anything malformed throws a {@link GateInputError} that names
  * the field and the value received. The reason stays within the API's 1,024 characters.
  */
 import type { ModelApprovalStatus, UpdateModelPackageCommandInput } from '@aws-sdk/client-sagemaker';
+import type { RetrainingDecisionDetail } from '../../lib/contracts/monitoring-events';
 import { shown } from '../../lib/contracts/shown';
 
 /** Thrown when the gate's input is malformed. The message names the field and the value received. */
@@ -24,8 +35,18 @@ export class GateInputError extends Error {
   }
 }
 
-/** What the training pipeline passes: the package and the numbers of its evaluation. */
+/** The model in service, scored on the run's test split by the same transform and evaluation. */
+export interface Champion {
+  /** Its model package version's ARN. */
+  readonly modelPackageArn: string;
+  /** Its area under the ROC curve on the run's test split, in [0, 1]. */
+  readonly auc: number;
+}
+
+/** What the training pipeline passes: the run, the package and the numbers of its evaluation, and the champion's. */
 export interface GateEvent {
+  /** The pipeline run, which the decision event names as its trigger. */
+  readonly runId: string;
   /** `arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<version>` */
   readonly modelPackageArn: string;
   /** Area under the ROC curve on the test split, in [0, 1]. */
@@ -34,6 +55,8 @@ export interface GateEvent {
   readonly costAtOptimalCutoff: number;
   /** The expected cost of giving nobody an offer (>= 0). */
   readonly costOfDoingNothing: number;
+  /** The model in service, or `null` when the group has no approved version. Absent is not `null`: it is missing. */
+  readonly champion: Champion | null;
 }
 
 /** How the stage approves a package that passes. */
@@ -48,6 +71,18 @@ export interface GatePolicy {
   readonly minAuc: number;
   /** `automatic`: a package that passes is Approved; `manual`: it waits for a person. */
   readonly approval: ApprovalMode;
+  /** The test AUC by which a challenger must beat the champion, in [0, 0.5] (`retraining.championMargin`). */
+  readonly championMargin: number;
+}
+
+/** Both models' scores and the margin, as the pipeline records them beside the decision. */
+export interface GateScores {
+  /** The challenger's (this package's) test AUC. */
+  readonly challengerAuc: number;
+  /** The champion and its test AUC on the same split, or `null` when there was none. */
+  readonly champion: Champion | null;
+  /** The margin the challenger had to win by. */
+  readonly championMargin: number;
 }
 
 /** The package's status after the gate. */
@@ -96,6 +131,22 @@ function cost(value: unknown, field: string): number {
   return numberIn(value, field, 0, Number.MAX_VALUE, 'a finite number >= 0');
 }
 
+function champion(value: unknown): Champion | null {
+  if (value === null) {
+    return null;
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new GateInputError(
+      `champion is ${shown(value)}; expected an object (modelPackageArn, auc), or null when no model is in service`,
+    );
+  }
+  const c = value as Readonly<Record<string, unknown>>;
+  return {
+    modelPackageArn: modelPackageArn(c.modelPackageArn, 'champion.modelPackageArn'),
+    auc: numberIn(c.auc, 'champion.auc', 0, 1, 'a finite number from 0 to 1'),
+  };
+}
+
 /**
  * The input, checked.
  * @throws GateInputError naming the first field that is missing or wrong, and its value
@@ -105,11 +156,16 @@ export function parseGateEvent(input: unknown): GateEvent {
     throw new GateInputError(`the input is ${shown(input)}; expected an object`);
   }
   const i = input as Readonly<Record<string, unknown>>;
+  if (typeof i.runId !== 'string' || i.runId.trim() === '') {
+    throw new GateInputError(`runId is ${shown(i.runId)}; expected a non-empty string`);
+  }
   return {
+    runId: i.runId,
     modelPackageArn: modelPackageArn(i.modelPackageArn, 'modelPackageArn'),
     auc: numberIn(i.auc, 'auc', 0, 1, 'a finite number from 0 to 1'),
     costAtOptimalCutoff: cost(i.costAtOptimalCutoff, 'costAtOptimalCutoff'),
     costOfDoingNothing: cost(i.costOfDoingNothing, 'costOfDoingNothing'),
+    champion: champion(i.champion),
   };
 }
 
@@ -162,6 +218,44 @@ function checkPolicy(policy: GatePolicy): void {
   if (!APPROVAL_MODES.includes(policy.approval)) {
     throw new RangeError(`the policy's approval is ${shown(policy.approval)}; expected automatic or manual`);
   }
+  if (!Number.isFinite(policy.championMargin) || policy.championMargin < 0 || policy.championMargin > 0.5) {
+    throw new RangeError(
+      `the policy's champion margin is ${String(policy.championMargin)}; expected a number from 0 to 0.5`,
+    );
+  }
+}
+
+/** Decimals a gain is rounded to before it is compared with the margin (AUCs are ratios of counts). */
+const GAIN_DECIMALS = 12;
+
+/** The challenger's test AUC minus the champion's, rounded to {@link GAIN_DECIMALS} decimals. */
+function gainOver(auc: number, championAuc: number): number {
+  const scale = 10 ** GAIN_DECIMALS;
+  return Math.round((auc - championAuc) * scale) / scale + 0; // -0 becomes 0
+}
+
+/** The champion as the reason names it: its version (the group is the challenger's) and its score. */
+function championText(c: Champion, aucText: string): string {
+  const version = c.modelPackageArn.slice(c.modelPackageArn.lastIndexOf('/') + 1);
+  return `the model in service (version ${version}, test AUC ${aucText} on the same test split)`;
+}
+
+/** The champion check: whether it passed, and its words for a passed or a failed reason. */
+function championCheck(
+  auc: number,
+  c: Champion | null,
+  margin: number,
+): { readonly passed: boolean; readonly text: string } {
+  if (c === null) {
+    return { passed: true, text: 'no model is in service to compare with' };
+  }
+  const gain = gainOver(auc, c.auc);
+  const [, championAucText] = distinct(auc, c.auc, 3, fixed);
+  const [gainText, marginText] = distinct(gain, margin, 3, fixed);
+  const champ = championText(c, championAucText);
+  return gain >= margin
+    ? { passed: true, text: `it beats ${champ} by ${gainText}, at least the margin ${marginText}` }
+    : { passed: false, text: `test AUC gain ${gainText} over ${champ} is below the margin ${marginText}` };
 }
 
 /** `text`, cut to `max` characters with an ellipsis if it is longer. */
@@ -176,13 +270,14 @@ function clip(text: string, max: number): string {
  */
 export function decide(input: GateEvent, policy: GatePolicy): GateDecision {
   checkPolicy(policy);
-  const { auc, costAtOptimalCutoff, costOfDoingNothing } = parseGateEvent(input);
+  const { auc, costAtOptimalCutoff, costOfDoingNothing, champion: c } = parseGateEvent(input);
   const aucPassed = auc >= policy.minAuc;
   const costPassed = costAtOptimalCutoff < costOfDoingNothing;
+  const versus = championCheck(auc, c, policy.championMargin);
   const [aucText, minText] = distinct(auc, policy.minAuc, 3, fixed);
   const [costText, nothingText] = distinct(costAtOptimalCutoff, costOfDoingNothing, 2, money);
 
-  if (!aucPassed || !costPassed) {
+  if (!aucPassed || !costPassed || !versus.passed) {
     const failures: string[] = [];
     if (!aucPassed) {
       failures.push(`test AUC ${aucText} is below the minimum ${minText}`);
@@ -190,12 +285,15 @@ export function decide(input: GateEvent, policy: GatePolicy): GateDecision {
     if (!costPassed) {
       failures.push(`expected cost ${costText} is not below the cost of doing nothing, ${nothingText}`);
     }
+    if (!versus.passed) {
+      failures.push(versus.text);
+    }
     return { passed: false, status: 'Rejected', reason: clip(failures.join('; '), REASON_MAX_LENGTH) };
   }
 
   const passed =
     `passed: test AUC ${aucText} meets the minimum ${minText} and expected cost ${costText} ` +
-    `is below the cost of doing nothing, ${nothingText}`;
+    `is below the cost of doing nothing, ${nothingText}; ${versus.text}`;
   return policy.approval === 'automatic'
     ? {
         passed: true,
@@ -210,16 +308,50 @@ export function decide(input: GateEvent, policy: GatePolicy): GateDecision {
 }
 
 /**
+ * Both models' scores, as the pipeline records them: the challenger's test AUC, the champion (or
+ * `null`) and the margin.
+ * @throws GateInputError naming the field, when the input is malformed
+ */
+export function scoresOf(input: GateEvent, policy: GatePolicy): GateScores {
+  const { auc, champion: c } = parseGateEvent(input);
+  return { challengerAuc: auc, champion: c, championMargin: policy.championMargin };
+}
+
+/** `champion` in the package metadata when no model was in service. */
+export const NO_CHAMPION = 'none';
+
+/**
  * The UpdateModelPackage request that records `decision` on the package: the approval status only
  * when it changes (Approved or Rejected; the package was registered PendingManualApproval), the
- * reason as the approval description, and `qualityGate: passed|failed` in the package metadata.
+ * reason as the approval description, and in the package metadata `qualityGate: passed|failed`,
+ * the champion's version ARN and test AUC (`none` for both when there was none) and the margin.
+ * (The challenger's own test AUC is the `testAuc` the register function recorded.)
  * @throws GateInputError when `arn` is not a versioned model package's ARN
  */
-export function updateInput(arn: string, decision: GateDecision): UpdateModelPackageCommandInput {
+export function updateInput(arn: string, decision: GateDecision, scores: GateScores): UpdateModelPackageCommandInput {
   return {
     ModelPackageArn: modelPackageArn(arn, 'modelPackageArn'),
     ...(decision.status === REGISTERED_STATUS ? {} : { ModelApprovalStatus: decision.status }),
     ApprovalDescription: decision.reason,
-    CustomerMetadataProperties: { qualityGate: decision.passed ? 'passed' : 'failed' },
+    CustomerMetadataProperties: {
+      qualityGate: decision.passed ? 'passed' : 'failed',
+      championModelPackageArn: scores.champion?.modelPackageArn ?? NO_CHAMPION,
+      championTestAuc: scores.champion === null ? NO_CHAMPION : String(scores.champion.auc),
+      championMargin: String(scores.championMargin),
+    },
+  };
+}
+
+/**
+ * The `Retraining decision` event of a gate decision: `challenger-promoted` when the package passed
+ * (it replaces the model in service: at once where the stage approves automatically, once a person
+ * approves it where it does not, as the reason says), `challenger-rejected` when it did not; the
+ * gate's reason, with its numbers; the run as the trigger.
+ */
+export function decisionEvent(runId: string, decision: GateDecision): RetrainingDecisionDetail {
+  return {
+    decision: decision.passed ? 'challenger-promoted' : 'challenger-rejected',
+    reason: decision.reason,
+    trigger: `training pipeline run ${runId}`,
   };
 }

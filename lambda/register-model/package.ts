@@ -23,6 +23,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import { EnvironmentError, stringFromEnv } from '../shared/env';
 import { parseS3Url } from '../shared/s3-url';
+import { STATISTICS_CONTENT_TYPE } from '../../lib/contracts/model-baseline';
 import { shown } from '../../lib/contracts/shown';
 
 /** Thrown when the event is malformed. The message names the field and the value received. */
@@ -59,6 +60,12 @@ export interface RegisterEvent {
     /** `s3://` URL of the HTML report. */
     readonly report: string;
   };
+  /**
+   * `s3://` URL of the run's copy of the features job's baseline statistics document (the training
+   * split's statistics, `lib/contracts/baseline-statistics.ts`), recorded as the package's data
+   * quality statistics: what the drift monitor compares the captured requests with.
+   */
+  readonly baselineStatistics: string;
   /**
    * The data quality baseline of the training data, for drift checks, or `null` when the pipeline
    * has no baseline step (Model Monitor, which computes it, is opt-in): the package is then
@@ -277,6 +284,7 @@ export function parseRegisterEvent(event: unknown): RegisterEvent {
       'a SageMaker training job name (1 to 63 letters, digits and hyphens)',
     ),
     modelDataUrl: objectUrl(e.modelDataUrl, 'modelDataUrl'),
+    baselineStatistics: objectUrl(e.baselineStatistics, 'baselineStatistics'),
     evaluation: {
       auc: probability(evaluation.auc, 'evaluation.auc'),
       optimalCutoff: cutoffOrNull(evaluation.optimalCutoff, 'evaluation.optimalCutoff'),
@@ -322,8 +330,9 @@ function metadataNumber(n: number): string {
 
 /**
  * The CreateModelPackage request that registers the model of `event` as a new version of the
- * settings' group, pending manual approval (the quality gate decides what happens next), with the
- * event's baseline as its data quality drift-check baselines, or none when the baseline is `null`.
+ * settings' group, pending manual approval (the quality gate decides what happens next), with its
+ * model quality metrics and the features' baseline statistics as its model metrics, and the event's
+ * Model Monitor baseline as its data quality drift-check baselines, or none when that is `null`.
  * @param event the event as received from the state machine; checked first, whatever its type says
  * @throws RegisterInputError naming the field, when the event is malformed
  */
@@ -343,6 +352,10 @@ export function modelPackageInput(event: RegisterEvent, settings: RegisterSettin
     },
     ModelMetrics: {
       ModelQuality: { Statistics: { ContentType: json, S3Uri: e.evaluation.modelQuality } },
+      // The features' baseline statistics, which the drift monitor reads back with
+      // baselineStatisticsUri (lib/contracts/model-baseline.ts). Not DriftCheckBaselines: that slot
+      // is the opt-in Model Monitor's, in its analyzer's format.
+      ModelDataQuality: { Statistics: { ContentType: STATISTICS_CONTENT_TYPE, S3Uri: e.baselineStatistics } },
     },
     ...(e.baseline === null
       ? {}

@@ -66,8 +66,8 @@ export interface LocalRunOptions {
   readonly trials: number;
   /** The project environment's interpreter (`.venv/bin/python`). */
   readonly python: string;
-  /** The stage whose costs and quality gate apply. */
-  readonly config: Pick<StageConfig, 'stage' | 'training' | 'monitoring'>;
+  /** The stage whose costs, quality gate and champion margin apply. */
+  readonly config: Pick<StageConfig, 'stage' | 'training' | 'monitoring' | 'retraining'>;
   /** When the records are ingested (the cleaner's ingest time). */
   readonly now: Date;
   /** Progress, one line at a time. */
@@ -293,12 +293,19 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
     () =>
       decide(
         {
+          runId: `local-seed-${options.seed}`,
           modelPackageArn: LOCAL_PACKAGE,
           auc: evaluation.auc,
           costAtOptimalCutoff: evaluation.costs.atOptimalCutoff,
           costOfDoingNothing: evaluation.costs.doingNothing,
+          // A local run has no model in service to compare with.
+          champion: null,
         },
-        { minAuc: training.minAuc, approval: training.approval },
+        {
+          minAuc: training.minAuc,
+          approval: training.approval,
+          championMargin: options.config.retraining.championMargin,
+        },
       ),
     (d) => `${d.status}: ${d.reason}`,
   );

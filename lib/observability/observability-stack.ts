@@ -3,6 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { LifecycleMonitoring, type WatchedResources } from './lifecycle-monitoring';
+import { RetrainingDecisions } from './retraining-decisions';
 
 export interface ObservabilityStackProps extends StackProps {
   /** The validated configuration of the stage being deployed. */
@@ -19,10 +20,11 @@ export interface ObservabilityStackProps extends StackProps {
  */
 export class ObservabilityStack extends Stack {
   readonly monitoring: LifecycleMonitoring;
+  readonly decisions: RetrainingDecisions;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
-    const { stage, observability } = props.config;
+    const { stage, observability, monitoring, removal } = props.config;
     this.monitoring = new LifecycleMonitoring(this, 'Monitoring', {
       watched: props.watched,
       key: props.key,
@@ -31,6 +33,14 @@ export class ObservabilityStack extends Stack {
       maxDeliveryDelay: Duration.seconds(observability.maxDeliveryDelaySeconds),
       dashboardName: `ml-lifecycle-${stage}`,
     });
+    this.decisions = new RetrainingDecisions(this, 'RetrainingDecisions', {
+      key: props.key,
+      retention: monitoring.logRetentionDays,
+      removal,
+    });
+    for (const row of this.decisions.widgets(Duration.hours(1))) {
+      this.monitoring.dashboard.addWidgets(...row);
+    }
     new CfnOutput(this, 'DashboardName', {
       value: this.monitoring.dashboard.dashboardName,
       description: 'CloudWatch console → Dashboards → this name',

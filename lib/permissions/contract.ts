@@ -99,6 +99,11 @@ const DOC = {
   putEvents: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html',
   scheduleLambda:
     'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions',
+  s3CopyObject: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html',
+  sfnEvents: 'https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html',
+  glueActions: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html',
+  sfnActions: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html',
+  eventsPutEvents: 'https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html',
 } as const;
 
 // ---- Construct paths of the principals and resources the rows name.
@@ -129,6 +134,7 @@ const INGESTION = {
 } as const;
 
 const ETL = {
+  workflow: 'Etl/Jobs/Workflow',
   curateRole: 'Etl/Jobs/CurateRole',
   featuresRole: 'Etl/Jobs/FeaturesRole',
   securityConfiguration: 'Etl/Jobs/SecurityConfiguration',
@@ -179,10 +185,15 @@ const SERVING = {
   quality: 'Serving/LakeMonitor/QualityFunction/Function',
   qualityRole: 'Serving/LakeMonitor/QualityFunction/Role',
   qualityLogs: 'Serving/LakeMonitor/QualityFunction/LogGroup',
+  guard: 'Serving/RetrainingGuard/Function/Function',
+  guardRole: 'Serving/RetrainingGuard/Function/Role',
+  driftActs: 'Serving/RetrainingGuard/DriftActs',
 } as const;
 
 const OBSERVABILITY = {
   topic: 'Observability/Monitoring/AlarmTopic',
+  decisionsLog: 'Observability/RetrainingDecisions/Log/Resource',
+  decided: 'Observability/RetrainingDecisions/Log/Decided',
   alarms: [
     'Observability/Monitoring/StreamBehind',
     'Observability/Monitoring/DeliveryLate',
@@ -218,6 +229,9 @@ const withLakeKey = {
 
 /** What an AWS service adds when it acts for a resource of this account (sent by the service). */
 const from = (sourceArn: string) => ({ 'aws:SourceArn': sourceArn, 'aws:SourceAccount': '{account}' });
+
+/** The account's default event bus, where the monitors, the guard and the gate put their events. */
+const DEFAULT_BUS = 'arn:{partition}:events:{region}:{account}:event-bus/default';
 
 /** What SNS sends KMS when it encrypts a message published to `topic` (sent by the service). */
 const viaSns = (topic: string) => ({
@@ -972,6 +986,114 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     doc: DOC.eventsIdentityPolicies,
   },
 
+  // ==== Training: the baseline statistics, the champion, the decision (the state machine role)
+  {
+    id: 'pipeline-reads-features-statistics',
+    call: 'The pipeline copies the features’ statistics.json: CopyObject reads the source',
+    caller: role(TRAINING.stateMachineRole),
+    action: 's3:GetObject',
+    resource: object(LAKE.curated, 'features/statistics.json'),
+    expect: 'allowed',
+    doc: DOC.s3CopyObject,
+  },
+  ...[
+    ['statistics', `training-runs/${RUN}/feature-statistics/statistics.json`],
+    ['gate-decision', `training-runs/${RUN}/evaluation/gate.json`],
+  ].map(([what, key]): PermissionRow => ({
+    id: `pipeline-writes-${what}`,
+    call: `The pipeline writes the run’s ${what === 'statistics' ? 'copy of the statistics' : 'gate decision, with both scores'}`,
+    caller: role(TRAINING.stateMachineRole),
+    action: 's3:PutObject',
+    resource: object(LAKE.artifacts, key ?? ''),
+    expect: 'allowed',
+    doc: DOC.s3CopyObject,
+  })),
+  ...(
+    [
+      ['kms:Decrypt', LAKE.curated],
+      ['kms:GenerateDataKey', LAKE.artifacts],
+    ] as const
+  ).map(([action, bucket]): PermissionRow => ({
+    id: `pipeline-statistics-key-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'S3 decrypts the statistics and encrypts the copy (and the gate’s record) with the lake key, for the pipeline',
+    caller: role(TRAINING.stateMachineRole),
+    action,
+    resource: `{arn:${LAKE.key}}`,
+    context: viaS3(bucket),
+    expect: 'allowed',
+    doc: DOC.s3Kms,
+  })),
+  {
+    id: 'pipeline-lists-approved-packages',
+    call: 'The pipeline finds the group’s latest approved version, the model in service (no resource-level permission)',
+    caller: role(TRAINING.stateMachineRole),
+    action: 'sagemaker:ListModelPackages',
+    resource: '*',
+    expect: 'allowed',
+    doc: DOC.sagemakerApi,
+  },
+  {
+    id: 'pipeline-describes-champion',
+    call: 'The pipeline reads the version in service: its model artifacts and image',
+    caller: role(TRAINING.stateMachineRole),
+    action: 'sagemaker:DescribeModelPackage',
+    resource: sagemaker('model-package', 'ml-lifecycle-{stage}-churn/3'),
+    expect: 'allowed',
+    doc: DOC.sagemakerApi,
+  },
+  ...(
+    [
+      ['model', `{jobPrefix}-champion-${RUN}`, ['CreateModel', 'DeleteModel']],
+      ['transform-job', `{jobPrefix}-champion-${RUN}-0`, ['CreateTransformJob', 'DescribeTransformJob', 'AddTags']],
+    ] as const
+  ).flatMap(([type, name, actions]) =>
+    actions.map((action): PermissionRow => ({
+      id: `pipeline-champion-${type}-${action.toLowerCase()}`,
+      call: `The pipeline calls ${action} on the champion’s ${type}, to score it on the same test split`,
+      caller: role(TRAINING.stateMachineRole),
+      action: `sagemaker:${action}`,
+      resource: sagemaker(type, name),
+      expect: 'allowed',
+      doc: DOC.sfnSageMaker,
+    })),
+  ),
+  {
+    id: 'pipeline-announces-decision',
+    call: 'The pipeline puts the gate’s Retraining decision event on the default bus',
+    caller: role(TRAINING.stateMachineRole),
+    action: 'events:PutEvents',
+    resource: DEFAULT_BUS,
+    expect: 'allowed',
+    doc: DOC.sfnEvents,
+  },
+  {
+    id: 'pipeline-cannot-change-champion',
+    call: 'The state machine role changes a version’s approval (only the quality gate may)',
+    caller: role(TRAINING.stateMachineRole),
+    action: 'sagemaker:UpdateModelPackage',
+    resource: sagemaker('model-package', 'ml-lifecycle-{stage}-churn/3'),
+    expect: 'denied',
+    doc: DOC.sagemakerApi,
+  },
+  {
+    id: 'evaluate-reads-champion-scores',
+    call: 'The evaluate function reads the batch transform output of the champion',
+    caller: role(TRAINING.evaluateRole),
+    action: 's3:GetObject',
+    resource: object(LAKE.artifacts, `training-runs/${RUN}/champion/transform/part-0.csv.out`),
+    expect: 'allowed',
+    doc: DOC.s3Kms,
+  },
+  {
+    id: 'evaluate-writes-champion-evaluation',
+    call: 'The evaluate function writes the champion’s evaluation under the run',
+    caller: role(TRAINING.evaluateRole),
+    action: 's3:PutObject',
+    resource: object(LAKE.artifacts, `training-runs/${RUN}/champion/evaluation/evaluation.json`),
+    expect: 'allowed',
+    doc: DOC.s3Kms,
+  },
+
   // ==== Training: the step functions (Lambda)
   ...[`features/test/part-0.csv`].map((key): PermissionRow => ({
     id: 'evaluate-reads-test-split',
@@ -1452,6 +1574,76 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     doc: DOC.eventsDlq,
   })),
 
+  // ==== Serving: the retraining guard
+  {
+    id: 'events-invokes-retraining-guard',
+    call: 'EventBridge invokes the retraining guard on an acting drift verdict',
+    caller: service('events.amazonaws.com'),
+    action: 'lambda:InvokeFunction',
+    resource: `{arn:${SERVING.guard}}`,
+    context: from(`{arn:${SERVING.driftActs}}`),
+    expect: 'allowed',
+    doc: DOC.eventsResourcePolicies,
+  },
+  {
+    id: 'guard-reads-workflow-runs',
+    call: 'The retraining guard reads the ETL workflow’s runs',
+    caller: role(SERVING.guardRole),
+    action: 'glue:GetWorkflowRuns',
+    resource: `{arn:${ETL.workflow}}`,
+    expect: 'allowed',
+    doc: DOC.glueActions,
+  },
+  {
+    id: 'guard-lists-pipeline-executions',
+    call: 'The retraining guard lists the training pipeline’s executions',
+    caller: role(SERVING.guardRole),
+    action: 'states:ListExecutions',
+    resource: `{arn:${TRAINING.stateMachine}}`,
+    expect: 'allowed',
+    doc: DOC.sfnActions,
+  },
+  {
+    id: 'guard-puts-decision',
+    call: 'The retraining guard puts its Retraining decision event on the default bus',
+    caller: role(SERVING.guardRole),
+    action: 'events:PutEvents',
+    resource: DEFAULT_BUS,
+    expect: 'allowed',
+    doc: DOC.eventsPutEvents,
+  },
+  // Retraining is on in sandbox and off in production (config `retraining.enabled`): off, the guard
+  // only reports, and may not start the workflow at all.
+  {
+    id: 'guard-starts-workflow',
+    call: 'The retraining guard starts the ETL workflow (retraining on)',
+    caller: role(SERVING.guardRole),
+    action: 'glue:StartWorkflowRun',
+    resource: `{arn:${ETL.workflow}}`,
+    expect: 'allowed',
+    doc: DOC.glueActions,
+    stages: ['sandbox'],
+  },
+  {
+    id: 'guard-cannot-start-workflow-when-off',
+    call: 'The retraining guard starts the ETL workflow where retraining is off',
+    caller: role(SERVING.guardRole),
+    action: 'glue:StartWorkflowRun',
+    resource: `{arn:${ETL.workflow}}`,
+    expect: 'denied',
+    doc: DOC.glueActions,
+    stages: ['production'],
+  },
+  {
+    id: 'guard-cannot-start-pipeline',
+    call: 'The retraining guard starts the training pipeline itself (the features job’s success does)',
+    caller: role(SERVING.guardRole),
+    action: 'states:StartExecution',
+    resource: `{arn:${TRAINING.stateMachine}}`,
+    expect: 'denied',
+    doc: DOC.sfnActions,
+  },
+
   // ==== Serving: what CloudFormation does with the deploy role
   {
     id: 'cloudformation-assumes-deploy-role',
@@ -1704,6 +1896,18 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
       })),
     ];
   }),
+
+  // ==== EventBridge → the retraining decisions log (the dashboard's table)
+  ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): PermissionRow => ({
+    id: `decisions-log-${action.split(':')[1]?.toLowerCase()}`,
+    call: 'EventBridge writes a Retraining decision to the decisions log',
+    caller: service('events.amazonaws.com'),
+    action,
+    resource: logStream(OBSERVABILITY.decisionsLog, '0123456789abcdef'),
+    context: from(`{arn:${OBSERVABILITY.decided}}`),
+    expect: 'allowed',
+    doc: DOC.eventsResourcePolicies,
+  })),
 
   // ==== EventBridge → the monitoring violations log
   ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): PermissionRow => ({

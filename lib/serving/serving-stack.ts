@@ -1,10 +1,12 @@
 import { CfnCondition, CfnOutput, CfnParameter, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as glue from 'aws-cdk-lib/aws-glue';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { ChurnEndpoint } from './churn-endpoint';
@@ -12,6 +14,7 @@ import { AlarmTopic } from '../shared/alarm-topic';
 import { DataQualityMonitor } from './data-quality-monitor';
 import { LakeMonitor } from './lake-monitor';
 import { ModelDeployer } from './model-deployer';
+import { RetrainingGuard } from './retraining-guard';
 import { SageMakerJobRole } from '../shared/sagemaker-job-role';
 import { ARTIFACT_PREFIXES } from '../contracts/lake-layout';
 import { SageMakerImages } from '../shared/sagemaker-images';
@@ -34,6 +37,10 @@ export interface ServingStackProps extends StackProps {
   readonly workGroupName: string;
   /** The lake's policy for the monitors' functions (DataLake stack). */
   readonly monitorAccess: iam.IManagedPolicy;
+  /** The ETL workflow (curate, then features) that a retraining run starts (Etl stack). */
+  readonly etlWorkflow: glue.IWorkflow;
+  /** The training pipeline, whose runs the retraining guard counts (Training stack). */
+  readonly trainingPipeline: sfn.IStateMachine;
 }
 
 /**
@@ -56,6 +63,8 @@ export class ServingStack extends Stack {
   /** Live AUC, precision and recall below their thresholds: what the retraining guard listens to. */
   readonly qualityAlarms: cloudwatch.IAlarm[];
   readonly deployer: ModelDeployer;
+  /** Starts retraining on an acting drift verdict or a quality alarm, guarded (see {@link RetrainingGuard}). */
+  readonly retrainingGuard: RetrainingGuard;
   readonly alerts: sns.Topic;
   readonly role: SageMakerJobRole;
   readonly hasModel: CfnCondition;
@@ -67,7 +76,7 @@ export class ServingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
-    const { stage, serving, modelMonitor, monitoring, training, removal } = props.config;
+    const { stage, serving, modelMonitor, monitoring, training, retraining, removal } = props.config;
     const name = `ml-lifecycle-${stage}-churn`;
 
     const model = addModelParameters(this, modelMonitor.enabled);
@@ -173,9 +182,29 @@ export class ServingStack extends Stack {
       logRetention: serving.logRetentionDays,
       removal,
       rollbackAlarms: this.endpoint.rollbackAlarms,
-      // The lake's bucket, key and policy reach this stack as outputs of the DataLake stack.
-      referencedStacks: [props.artifactsBucket, props.key, props.lakeAccess].map((r) => Stack.of(r)),
+      // The lake's bucket, key and policy reach this stack as outputs of the DataLake stack; the
+      // retraining guard's workflow and pipeline, of the Etl and Training stacks.
+      referencedStacks: [
+        props.artifactsBucket,
+        props.key,
+        props.lakeAccess,
+        props.etlWorkflow,
+        props.trainingPipeline,
+      ].map((r) => Stack.of(r)),
       modelMonitor: modelMonitor.enabled,
+    });
+
+    // Present whether retraining is on or off: off, it reports each trigger as skipped-disabled on
+    // the dashboard (what would have started a run, and why none did), and may start nothing.
+    this.retrainingGuard = new RetrainingGuard(this, 'RetrainingGuard', {
+      workflow: props.etlWorkflow,
+      stateMachine: props.trainingPipeline,
+      qualityAlarms: this.qualityAlarms,
+      enabled: retraining.enabled,
+      minimumPeriod: Duration.hours(retraining.minimumPeriodHours),
+      key: props.key,
+      logRetention: monitoring.logRetentionDays,
+      removal,
     });
 
     const endpointName = new CfnOutput(this, 'EndpointName', {

@@ -19,6 +19,8 @@ export interface PipelinePermissionsProps {
   readonly topicKey: kms.IKey;
   /** The functions the pipeline invokes, in the order their tasks were made. */
   readonly functions: readonly lambda.IFunction[];
+  /** The model package group whose approved version (the champion) the pipeline describes. */
+  readonly modelPackageGroupName: string;
 }
 
 /**
@@ -115,7 +117,21 @@ export function grantPipelinePermissions(stateMachine: sfn.StateMachine, props: 
   acknowledgeFindings(
     policy,
     ['AwsSolutions-IAM5[Resource::*]'],
-    'Step Functions log delivery (logs:CreateLogDelivery and related) and X-Ray tracing have no resource-level permissions, so those statements name no resource.',
+    'Step Functions log delivery (logs:CreateLogDelivery and related), X-Ray tracing and SageMaker ListModelPackages (finding the version in service) have no resource-level permissions, so those statements name no resource.',
+  );
+  acknowledgeFindings(
+    policy,
+    [
+      wildcardResourceFinding(
+        stateMachine,
+        stack.formatArn({
+          service: 'sagemaker',
+          resource: 'model-package',
+          resourceName: `${props.modelPackageGroupName}/*`,
+        }),
+      ),
+    ],
+    'The pipeline describes the version in service, whichever it is: versions are numbered by SageMaker, so the grant covers the versions of this one package group.',
   );
   acknowledgeFindings(
     policy,

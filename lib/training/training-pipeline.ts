@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +10,8 @@ import { Construct } from 'constructs';
 import { RULES, acknowledgeFindings, wildcardResourceFinding } from '../shared/compliance';
 import type { RemovalMode } from '../config';
 import { ARTIFACT_PREFIXES, CURATED_PREFIXES } from '../contracts/lake-layout';
+import { FEATURES_STATISTICS_FILE, RUN_STATISTICS_PATH } from '../contracts/model-baseline';
+import { MONITORING_DETAIL_TYPES, MONITORING_EVENT_SOURCE } from '../contracts/monitoring-events';
 import { removalPolicyOf } from '../shared/removal';
 import type { SageMakerImages } from '../shared/sagemaker-images';
 import { PipelineFunction } from '../shared/pipeline-function';
@@ -35,6 +37,11 @@ export interface EvaluationCosts {
 export interface QualityGateProps {
   /** The lowest test AUC accepted. */
   readonly minAuc: number;
+  /**
+   * The test AUC by which the new model must beat the model in service (the group's latest approved
+   * version, scored on the same test split), from 0 to 0.5.
+   */
+  readonly championMargin: number;
   /** `automatic`: a passing package is approved; `manual`: it stays pending for a person. */
   readonly approval: 'automatic' | 'manual';
 }
@@ -46,7 +53,10 @@ export interface TrainingPipelineProps {
    * prefix, a dash, the 20-character run id and a retry digit), lower-case letters, digits, dashes.
    */
   readonly jobNamePrefix: string;
-  /** The curated bucket, whose `features/` holds the splits and the baseline data. */
+  /**
+   * The curated bucket, whose `features/` holds the splits, the Model Monitor baseline data and the
+   * baseline statistics (`statistics.json`), which each run copies into its own folder.
+   */
   readonly curatedBucket: s3.IBucket;
   /** The artifacts bucket, where each run writes under `training-runs/<run id>/`. */
   readonly artifactsBucket: s3.IBucket;
@@ -85,7 +95,9 @@ export interface TrainingPipelineProps {
  * console graph:
  *
  * 1. **Name the run**: a run id from the start time (`20261126-152458-ab12`); every job name and
- *    every S3 location of the run derives from it.
+ *    every S3 location of the run derives from it. **Keep the baseline statistics**: the features
+ *    job's `statistics.json` is copied into the run's `feature-statistics/` (the next features run
+ *    overwrites `features/`; the package must point at what this model was trained on).
  * 2. **Tune hyper-parameters**: a hyper-parameter tuning job trains the built-in XGBoost and keeps
  *    the training job with the best validation AUC. With the opt-in Model Monitor `baseline`, it runs
  *    in parallel with **Suggest baseline** (**Baseline and tuning**): the analyzer computes
@@ -94,11 +106,20 @@ export interface TrainingPipelineProps {
  *    label column filtered out, one score per line in input order) → **Delete the model** (the
  *    serving stage creates its own from the registered package).
  * 4. **Evaluate** (Lambda): confusion matrix, metrics, ROC AUC, cost-optimal cutoff, report.
- * 5. **Register the model** (Lambda): a package version with its metrics (and the drift baselines,
- *    when there is a baseline step).
- * 6. **Quality gate** (Lambda): approve, leave pending, or reject, with the reason recorded.
- * 7. **Report the result** to the topic. Any failure is caught, reported to the topic with its
- *    cause, and ends the run as failed.
+ * 5. **Find the champion**: the group's latest approved version, the model in service. When there
+ *    is one (**Is a model in service?**), its model is scored on the SAME test split by the same
+ *    batch transform and evaluated by the same function (**Describe the champion** → **Create the
+ *    champion's model** → **Score the champion** → **Delete the champion's model** → **Evaluate the
+ *    champion**, under the run's `champion/`); when there is none, **No model in service**.
+ * 6. **Register the model** (Lambda): a package version with its metrics and baseline statistics
+ *    (and the drift baselines, when there is a baseline step).
+ * 7. **Quality gate** (Lambda): approve, leave pending, or reject, with the reason recorded; the
+ *    challenger must beat the champion by the margin. **Record the decision** writes both scores
+ *    and the reason to the run's `evaluation/gate.json`; **Announce the decision** puts the
+ *    `Retraining decision` event on the default bus, for the dashboard.
+ * 8. **Report the result** to the topic. Any failure is caught, reported to the topic with its
+ *    cause, and ends the run as failed (a champion that cannot be scored fails the run too: a
+ *    challenger is never promoted unchecked).
  *
  * The SageMaker jobs use Step Functions' optimised `.sync` integrations (the state waits for
  * the job). They are written as `CustomState`s: aws-cdk-lib has no task for tuning or processing
@@ -158,7 +179,7 @@ export class TrainingPipeline extends Construct {
     this.registerFunction = new PipelineFunction(this, 'RegisterFunction', {
       ...functionDefaults,
       folder: 'register-model',
-      description: `Registers the tuned churn model as a model package, with its metrics${withBaseline ? ' and drift baselines' : ''}`,
+      description: `Registers the tuned churn model as a model package, with its metrics${withBaseline ? ', baseline statistics and drift baselines' : ' and baseline statistics'}`,
       environment: {
         MODEL_PACKAGE_GROUP_NAME: props.modelPackageGroupName,
         IMAGE_URI: props.images.xgboost,
@@ -188,7 +209,11 @@ export class TrainingPipeline extends Construct {
       ...functionDefaults,
       folder: 'quality-gate',
       description: 'Approves, leaves pending or rejects the registered churn model, with the reason',
-      environment: { MIN_AUC: String(props.gate.minAuc), APPROVAL: props.gate.approval },
+      environment: {
+        MIN_AUC: String(props.gate.minAuc),
+        APPROVAL: props.gate.approval,
+        CHAMPION_MARGIN: String(props.gate.championMargin),
+      },
     });
     this.gateFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -217,6 +242,21 @@ export class TrainingPipeline extends Construct {
       assign: {
         runId:
           "{% $fromMillis($toMillis($states.context.Execution.StartTime), '[Y0001][M01][D01]-[H01][m01][s01]') & '-' & $substring($uuid(), 0, 4) %}",
+      },
+    });
+
+    // The features job overwrites features/ on its next run: the package must record a copy that
+    // stays what this model was trained on. CopyObject reads the source and writes the copy under
+    // the run: s3:GetObject and s3:PutObject, and the lake key through S3, which the lake's pipeline
+    // policy on the role grants (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html).
+    const runStatistics = names.inRun(RUN_STATISTICS_PATH);
+    const keepStatistics = s3Call(this, 'Keep the baseline statistics', 'copyObject', {
+      Comment:
+        'Copies the features’ statistics.json into the run: the package records the copy, which no later run overwrites',
+      Arguments: {
+        Bucket: props.artifactsBucket.bucketName,
+        Key: `{% '${ARTIFACT_PREFIXES.trainingRuns}' & $runId & '/${RUN_STATISTICS_PATH}' %}`,
+        CopySource: `${props.curatedBucket.bucketName}/${CURATED_PREFIXES.features}${FEATURES_STATISTICS_FILE}`,
       },
     });
 
@@ -300,14 +340,112 @@ export class TrainingPipeline extends Construct {
       assign: { evaluation: '{% $states.result.Payload %}' },
     });
 
+    // ---- Champion against challenger: the model in service, scored on the same test split by the
+    // same transform and evaluation. Its model is created from its package and deleted once scored.
+    const packageVersionsArn = stack.formatArn({
+      service: 'sagemaker',
+      resource: 'model-package',
+      resourceName: `${props.modelPackageGroupName}/*`,
+    });
+    const findChampion = tasks.CallAwsService.jsonata(this, 'Find the champion', {
+      comment: 'The group’s latest approved version: the model in service, which the new model must beat',
+      service: 'sagemaker',
+      action: 'listModelPackages',
+      iamAction: 'sagemaker:ListModelPackages',
+      parameters: {
+        ModelPackageGroupName: props.modelPackageGroupName,
+        ModelApprovalStatus: 'Approved',
+        SortBy: 'CreationTime',
+        SortOrder: 'Descending',
+        MaxResults: 1,
+      },
+      // ListModelPackages has no resource-level permissions.
+      iamResources: ['*'],
+      assign: {
+        championArn:
+          '{% $count($states.result.ModelPackageSummaryList) > 0 ? $states.result.ModelPackageSummaryList[0].ModelPackageArn : null %}',
+      },
+    });
+    const describeChampion = tasks.CallAwsService.jsonata(this, 'Describe the champion', {
+      comment: 'Its model artifacts and image, as registered',
+      service: 'sagemaker',
+      action: 'describeModelPackage',
+      iamAction: 'sagemaker:DescribeModelPackage',
+      parameters: { ModelPackageName: '{% $championArn %}' },
+      iamResources: [packageVersionsArn],
+      assign: {
+        championModel: {
+          modelDataUrl: '{% $states.result.InferenceSpecification.Containers[0].ModelDataUrl %}',
+          image: '{% $states.result.InferenceSpecification.Containers[0].Image %}',
+        },
+      },
+    });
+    const championModelName = `{% '${prefix}-champion-' & $runId %}`;
+    const createChampionModel = createModelState(this, 'Create the champion’s model', {
+      names,
+      modelName: championModelName,
+      comment: 'A SageMaker model of the version in service, as registered, for the batch transform',
+      jobRole: this.jobRole.role,
+      image: '{% $championModel.image %}',
+      modelDataUrl: '{% $championModel.modelDataUrl %}',
+    });
+    const championScores = 'champion/transform/';
+    const scoreChampion = scoreTestSplitState(this, 'Score the champion', {
+      names,
+      modelName: championModelName,
+      jobKind: '-champion',
+      testData,
+      output: championScores,
+      instanceType: props.transformInstanceType,
+      key: props.key,
+    });
+    const deleteChampionModel = tasks.CallAwsService.jsonata(this, 'Delete the champion’s model', {
+      comment: 'Scoring is done; the version in service is untouched',
+      service: 'sagemaker',
+      action: 'deleteModel',
+      parameters: { ModelName: championModelName },
+      iamResources: [prefixedSageMakerArn(this, 'model', prefix)],
+    });
+    const evaluateChampion = tasks.LambdaInvoke.jsonata(this, 'Evaluate the champion', {
+      comment: 'The same evaluation on the same split, for the quality gate to compare',
+      lambdaFunction: this.evaluateFunction.function,
+      payload: sfn.TaskInput.fromObject({
+        runId: '{% $runId %}',
+        modelName: championModelName,
+        testData,
+        transformOutput: names.inRun(championScores),
+        evaluationOutput: names.inRun('champion/evaluation/'),
+      }),
+      assign: {
+        champion: {
+          modelPackageArn: '{% $championArn %}',
+          auc: '{% $states.result.Payload.auc %}',
+          report: '{% $states.result.Payload.report %}',
+        },
+      },
+    });
+    const noChampion = sfn.Pass.jsonata(this, 'No model in service', {
+      comment: 'Nothing to beat: the quality gate applies its other checks and says so',
+      assign: { champion: null },
+    });
+    const isChampion = new sfn.Choice(this, 'Is a model in service?', {
+      queryLanguage: sfn.QueryLanguage.JSONATA,
+    })
+      .when(
+        sfn.Condition.jsonata("{% $type($championArn) = 'string' %}"),
+        describeChampion.next(createChampionModel).next(scoreChampion).next(deleteChampionModel).next(evaluateChampion),
+      )
+      .otherwise(noChampion);
+
     const register = tasks.LambdaInvoke.jsonata(this, 'Register the model', {
-      comment: `A new version in the model package group, pending approval, with metrics${withBaseline ? ' and drift baselines' : ''}`,
+      comment: `A new version in the model package group, pending approval, with metrics, baseline statistics${withBaseline ? ' and drift baselines' : ''}`,
       lambdaFunction: this.registerFunction.function,
       payload: sfn.TaskInput.fromObject({
         runId: '{% $runId %}',
         tuningJobName: '{% $tuning.tuningJobName %}',
         trainingJobName: '{% $tuning.bestTrainingJobName %}',
         modelDataUrl: '{% $modelDataUrl %}',
+        baselineStatistics: runStatistics,
         evaluation: '{% $evaluation %}',
         // null: no Model Monitor baseline, so the package has no drift-check baselines.
         baseline: withBaseline ? '{% $baseline %}' : null,
@@ -316,29 +454,54 @@ export class TrainingPipeline extends Construct {
     });
 
     const gate = tasks.LambdaInvoke.jsonata(this, 'Quality gate', {
-      comment: `Test AUC at least ${props.gate.minAuc} and a cost below doing nothing; approval: ${props.gate.approval}`,
+      comment: `Test AUC at least ${props.gate.minAuc}, a cost below doing nothing, and ${props.gate.championMargin} above the model in service; approval: ${props.gate.approval}`,
       lambdaFunction: this.gateFunction.function,
       payload: sfn.TaskInput.fromObject({
+        runId: '{% $runId %}',
         modelPackageArn: '{% $modelPackageArn %}',
         auc: '{% $evaluation.auc %}',
         costAtOptimalCutoff: '{% $evaluation.costAtOptimalCutoff %}',
         costOfDoingNothing: '{% $evaluation.costOfDoingNothing %}',
+        // null: no model in service.
+        champion: '{% $champion %}',
       }),
-      outputs: '{% $states.result.Payload %}',
+      assign: { gate: '{% $states.result.Payload %}' },
+    });
+
+    const recordDecision = s3Call(this, 'Record the decision', 'putObject', {
+      Comment: 'gate.json in the run’s evaluation folder: the decision, its reason and both models’ scores',
+      Arguments: {
+        Bucket: props.artifactsBucket.bucketName,
+        Key: `{% '${ARTIFACT_PREFIXES.trainingRuns}' & $runId & '/evaluation/gate.json' %}`,
+        Body: '{% $string($gate) %}',
+        ContentType: 'application/json',
+      },
+    });
+
+    const announceDecision = tasks.EventBridgePutEvents.jsonata(this, 'Announce the decision', {
+      comment: 'A Retraining decision event (challenger promoted or rejected, with the reason) for the dashboard',
+      entries: [
+        {
+          source: MONITORING_EVENT_SOURCE,
+          detailType: MONITORING_DETAIL_TYPES.retrainingDecision,
+          detail: sfn.TaskInput.fromText('{% $gate.event %}'),
+        },
+      ],
     });
 
     const reportResult = tasks.SnsPublish.jsonata(this, 'Report the result', {
       topic: props.topic,
-      subject: "{% 'Churn model run ' & $runId & ': ' & $states.input.status %}",
+      subject: "{% 'Churn model run ' & $runId & ': ' & $gate.status %}",
       message: sfn.TaskInput.fromText(
-        "{% $states.input.reason & '\n\nRun: ' & $runId & '\nModel package: ' & $modelPackageArn & '\nTest AUC: ' & $string($evaluation.auc) & '\nReport: ' & $evaluation.report %}",
+        "{% $gate.reason & '\n\nRun: ' & $runId & '\nModel package: ' & $modelPackageArn & '\nTest AUC: ' & $string($evaluation.auc) & '\nModel in service: ' & ($type($champion) = 'object' ? $champion.modelPackageArn & ', test AUC ' & $string($champion.auc) & ' on the same split' : 'none') & '\nReport: ' & $evaluation.report %}",
       ),
       outputs: {
         runId: '{% $runId %}',
         modelPackageArn: '{% $modelPackageArn %}',
-        status: '{% $states.input.status %}',
-        reason: '{% $states.input.reason %}',
+        status: '{% $gate.status %}',
+        reason: '{% $gate.reason %}',
         auc: '{% $evaluation.auc %}',
+        championAuc: "{% $type($champion) = 'object' ? $champion.auc : null %}",
         report: '{% $evaluation.report %}',
       },
     });
@@ -359,22 +522,67 @@ export class TrainingPipeline extends Construct {
     // Every step that can fail is caught and reported (a catcher's output is the error: its name
     // and cause). The SageMaker steps retry throttling first (the job states' retries come with
     // them); the Lambda steps retry Lambda's own transient errors (the task's default).
-    for (const task of [findBest, deleteModel]) {
+    for (const task of [findBest, deleteModel, findChampion, describeChampion, deleteChampionModel]) {
       task.addRetry(throttlingRetry(Duration.seconds(5)));
     }
-    for (const step of [trainStep, findBest, createModel, score, deleteModel, evaluate, register, gate]) {
+    // S3 and EventBridge answer throttling and their own transient faults with these errors.
+    recordDecision.addRetry({
+      errors: ['S3.S3Exception', 'S3.SdkClientException'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 5,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    keepStatistics.addRetry({
+      errors: ['S3.S3Exception', 'S3.SdkClientException'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 5,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    announceDecision.addRetry({
+      errors: ['EventBridge.AmazonEventBridgeException', 'EventBridge.FailedEntry'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 5,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    for (const step of [
+      keepStatistics,
+      trainStep,
+      findBest,
+      createModel,
+      score,
+      deleteModel,
+      evaluate,
+      findChampion,
+      describeChampion,
+      createChampionModel,
+      scoreChampion,
+      deleteChampionModel,
+      evaluateChampion,
+      register,
+      gate,
+      recordDecision,
+      announceDecision,
+    ]) {
       step.addCatch(reportFailure);
     }
 
     const definition = nameRun
+      .next(keepStatistics)
       .next(trainStep)
       .next(findBest)
       .next(createModel)
       .next(score)
       .next(deleteModel)
       .next(evaluate)
+      .next(findChampion)
+      .next(isChampion.afterwards())
       .next(register)
       .next(gate)
+      .next(recordDecision)
+      .next(announceDecision)
       .next(reportResult);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -397,12 +605,33 @@ export class TrainingPipeline extends Construct {
       RULES.redundantRoleDependency,
       "aws-cdk-lib's StateMachine makes the training pipeline depend on its role, so that the role's policy exists before a run starts; the role itself is listed too, though RoleArn references it already. Redundant, and harmless.",
     );
+    // The copy of the statistics and the gate's record: the lake's pipeline policy (read features/,
+    // add to training-runs/, the lake key through S3), as the pipeline's jobs and evaluation have it.
+    this.stateMachine.role.addManagedPolicy(props.lakeAccess);
     grantPipelinePermissions(this.stateMachine, {
       jobNamePrefix: prefix,
       jobRole: this.jobRole.role,
       processingJobs: withBaseline,
       topicKey: props.key,
       functions: [this.evaluateFunction.function, this.registerFunction.function, this.gateFunction.function],
+      modelPackageGroupName: props.modelPackageGroupName,
     });
   }
+}
+
+/**
+ * A task of the AWS SDK integration for S3, written by hand: `CallAwsService` would add a statement
+ * for it to the role, on a wildcard of the run's keys in another stack's bucket. The role's S3 access
+ * is the lake's pipeline policy instead (read `features/`, add to `training-runs/`, the lake key
+ * through S3), as for the pipeline's jobs and evaluation.
+ */
+function s3Call(
+  scope: Construct,
+  id: string,
+  action: 'copyObject' | 'putObject',
+  state: { readonly Comment: string; readonly Arguments: Record<string, unknown> },
+): sfn.CustomState {
+  return new sfn.CustomState(scope, id, {
+    stateJson: { Type: 'Task', Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:s3:${action}`, ...state },
+  });
 }

@@ -87,7 +87,11 @@ export class TrainingStack extends Stack {
         incentive: training.incentiveCost,
         retention: training.incentiveRetention,
       },
-      gate: { minAuc: training.minAuc, approval: training.approval },
+      gate: {
+        minAuc: training.minAuc,
+        approval: training.approval,
+        championMargin: props.config.retraining.championMargin,
+      },
       topic: this.topic,
       logRetention: training.logRetentionDays,
       removal,

@@ -14,11 +14,21 @@ import { type RunNames, retryingJob, sageMakerIntegration } from './sagemaker-ta
 export const TRANSFORM_INPUT = { inputFilter: '$[1:]', maxPayloadMb: 6 } as const;
 
 export interface CreateModelStateProps {
-  /** The names of the run; the model is named `names.modelName`. */
+  /** The names of the run; the model is named `names.modelName` unless `modelName` says otherwise. */
   readonly names: RunNames;
+  /**
+   * A JSONata expression for the model's name, which must start with the pipeline's prefix.
+   * @default - `names.modelName`, the run's own model
+   */
+  readonly modelName?: string;
+  /**
+   * What the state's comment says the model is.
+   * @default 'A SageMaker model of the best training job, for the batch transform'
+   */
+  readonly comment?: string;
   /** The role the model's containers run as. */
   readonly jobRole: iam.IRole;
-  /** The built-in XGBoost image of the region. */
+  /** The built-in XGBoost image of the region (or a JSONata expression for the image a package was registered with). */
   readonly image: string;
   /** A JSONata expression for the S3 URL of the model artifacts. */
   readonly modelDataUrl: string;
@@ -29,10 +39,10 @@ export function createModelState(scope: Construct, id: string, props: CreateMode
   const state = new sfn.CustomState(scope, id, {
     stateJson: {
       Type: 'Task',
-      Comment: 'A SageMaker model of the best training job, for the batch transform',
+      Comment: props.comment ?? 'A SageMaker model of the best training job, for the batch transform',
       Resource: sageMakerIntegration('createModel'),
       Arguments: {
-        ModelName: props.names.modelName,
+        ModelName: props.modelName ?? props.names.modelName,
         ExecutionRoleArn: props.jobRole.roleArn,
         EnableNetworkIsolation: true,
         PrimaryContainer: { Image: props.image, ModelDataUrl: props.modelDataUrl },
@@ -45,8 +55,18 @@ export function createModelState(scope: Construct, id: string, props: CreateMode
 
 /** What the batch transform scores, with which model, and where it writes. */
 export interface ScoreTestSplitStateProps {
-  /** The names and locations of the run; the model is `names.modelName`. */
+  /** The names and locations of the run; the model is `names.modelName` unless `modelName` says otherwise. */
   readonly names: RunNames;
+  /**
+   * A JSONata expression for the name of the model that scores.
+   * @default - `names.modelName`, the run's own model
+   */
+  readonly modelName?: string;
+  /**
+   * What the job's name says it does, after the prefix (`-score`, `-champion`).
+   * @default '-score'
+   */
+  readonly jobKind?: string;
   /** The S3 URL of the test split: CSV without a header, the label in the first column. */
   readonly testData: string;
   /** Where under the run the scores go, such as `transform/`. */
@@ -71,8 +91,8 @@ export function scoreTestSplitState(scope: Construct, id: string, props: ScoreTe
       Comment: 'Batch transform: the label column is filtered out, one churn probability per input line, in order',
       Resource: sageMakerIntegration('createTransformJob.sync'),
       Arguments: {
-        TransformJobName: names.jobName('-score', true),
-        ModelName: names.modelName,
+        TransformJobName: names.jobName(props.jobKind ?? '-score', true),
+        ModelName: props.modelName ?? names.modelName,
         BatchStrategy: 'MultiRecord',
         MaxPayloadInMB: TRANSFORM_INPUT.maxPayloadMb,
         TransformInput: {

@@ -363,7 +363,12 @@ describe('ServingStack (sandbox)', () => {
 
     it('lets CloudFormation read the outputs of every stack the template reads them from, by stack', () => {
       const producers = [...new Set(stackOutputsRead(template.toJSON()))];
-      expect(producers).toEqual(['ml-lifecycle-sandbox-data-lake']);
+      // The lake (bucket, key, policy), and the retraining guard's workflow (Etl) and pipeline (Training).
+      expect(producers).toEqual([
+        'ml-lifecycle-sandbox-data-lake',
+        'ml-lifecycle-sandbox-etl',
+        'ml-lifecycle-sandbox-training',
+      ]);
       const describe = allowed(deployStatements(template)).get('cloudformation:DescribeStacks') ?? [];
       for (const producer of producers) {
         expect(describe).toContainEqual({

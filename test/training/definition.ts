@@ -12,13 +12,23 @@ export function allStates(definition: Pick<Definition, 'States'>): Record<string
   return states;
 }
 
-/** Follows `Next` from the start: the main path's state names, in order. */
-export function mainPath(definition: Definition): string[] {
+/**
+ * Follows `Next` from the start: the main path's state names, in order. At a Choice state it takes
+ * the rule at index `choose[name]`, or the `Default` when none is given for it.
+ */
+export function mainPath(definition: Definition, choose: Readonly<Record<string, number>> = {}): string[] {
   const path: string[] = [];
   let name: string | undefined = definition.StartAt;
   while (name !== undefined) {
     path.push(name);
-    name = definition.States[name]?.Next as string | undefined;
+    const state: StateJson | undefined = definition.States[name];
+    if (state?.Type === 'Choice') {
+      const rule: number | undefined = choose[name];
+      const rules = state.Choices as { Next: string }[];
+      name = rule === undefined ? (state.Default as string) : rules[rule]?.Next;
+    } else {
+      name = state?.Next as string | undefined;
+    }
   }
   return path;
 }

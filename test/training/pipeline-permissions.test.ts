@@ -24,6 +24,7 @@ function statementsWith(processingJobs: boolean): (sid: string) => Statement {
     processingJobs,
     topicKey: new kms.Key(stack, 'Key'),
     functions: [],
+    modelPackageGroupName: 'churn-models',
   });
   const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
   const statements = Object.values(policies).flatMap(

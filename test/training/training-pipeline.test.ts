@@ -47,7 +47,7 @@ function pipelineIn({ baseline = false, analyzer = baseline, props = {} }: Optio
     baseline: baseline ? { instanceType: 'ml.m5.xlarge' } : undefined,
     transformInstanceType: 'ml.c5.large',
     costs: { missedChurner: 400, incentive: 50, retention: 0.5 },
-    gate: { minAuc: 0.7, approval: 'manual' },
+    gate: { minAuc: 0.7, approval: 'manual', championMargin: 0.02 },
     topic,
     logRetention: logs.RetentionDays.ONE_MONTH,
     removal: 'destroy',
@@ -87,6 +87,7 @@ const REGISTER_PAYLOAD = {
   tuningJobName: '{% $tuning.tuningJobName %}',
   trainingJobName: '{% $tuning.bestTrainingJobName %}',
   modelDataUrl: '{% $modelDataUrl %}',
+  baselineStatistics: inRun('feature-statistics/statistics.json'),
   evaluation: '{% $evaluation %}',
   baseline: '{% $baseline %}',
 };
@@ -100,6 +101,23 @@ const FAILING_STEPS = [
   'Evaluate',
   'Register the model',
   'Quality gate',
+];
+
+/** The steps that score the model in service, each caught and reported too. */
+const CHAMPION_STEPS = [
+  'Describe the champion',
+  'Create the champion’s model',
+  'Score the champion',
+  'Delete the champion’s model',
+  'Evaluate the champion',
+];
+
+/** The steps after the gate, and the copy at the start: caught and reported too. */
+const RECORDING_STEPS = [
+  'Keep the baseline statistics',
+  'Find the champion',
+  'Record the decision',
+  'Announce the decision',
 ];
 
 describe('TrainingPipeline', () => {
@@ -146,12 +164,27 @@ describe('TrainingPipeline', () => {
       });
     });
 
-    it('runs the steps in order: name, tuning, model, score, evaluate, register, gate, report', () => {
-      expect(mainPath(definition)).toEqual([
-        'Name the run',
-        'Tune hyper-parameters',
-        ...FAILING_STEPS,
-        'Report the result',
+    it('runs the steps in order: name, keep the statistics, tuning, model, score, evaluate, champion, register, gate, record, report', () => {
+      const [findBest, createModel, score, deleteModel, evaluate, register, gate] = FAILING_STEPS;
+      const start = ['Name the run', 'Keep the baseline statistics', 'Tune hyper-parameters'];
+      const scoring = [
+        findBest,
+        createModel,
+        score,
+        deleteModel,
+        evaluate,
+        'Find the champion',
+        'Is a model in service?',
+      ];
+      const end = [register, gate, 'Record the decision', 'Announce the decision', 'Report the result'];
+      // No model in service (the Choice's default): straight on to the register step.
+      expect(mainPath(definition)).toEqual([...start, ...scoring, 'No model in service', ...end]);
+      // A model in service: scored on the same split first.
+      expect(mainPath(definition, { 'Is a model in service?': 0 })).toEqual([
+        ...start,
+        ...scoring,
+        ...CHAMPION_STEPS,
+        ...end,
       ]);
     });
 
@@ -203,7 +236,7 @@ describe('TrainingPipeline', () => {
     });
 
     it('catches every failure of every step, reports it to the topic and ends the run as failed', () => {
-      for (const name of ['Tune hyper-parameters', ...FAILING_STEPS]) {
+      for (const name of ['Tune hyper-parameters', ...FAILING_STEPS, ...CHAMPION_STEPS, ...RECORDING_STEPS]) {
         expect({ name, Catch: definition.States[name]?.Catch }).toEqual({
           name,
           Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Report the failure' }],
@@ -232,7 +265,11 @@ describe('TrainingPipeline', () => {
         BackoffRate: 2,
         JitterStrategy: 'FULL',
       };
-      for (const name of FAILING_STEPS.slice(0, 4)) {
+      for (const name of [
+        ...FAILING_STEPS.slice(0, 4),
+        'Find the champion',
+        ...CHAMPION_STEPS.filter((n) => !n.startsWith('Evaluate')),
+      ]) {
         expect({ name, Retry: states[name]?.Retry }).toEqual({
           name,
           Retry: expect.arrayContaining([expect.objectContaining(throttling)]) as unknown,
@@ -285,6 +322,151 @@ describe('TrainingPipeline', () => {
       });
     });
 
+    describe('baseline statistics, champion against challenger, and the decision', () => {
+      /** Every statement of the state machine role's policies. */
+      const roleStatements = () =>
+        Object.values(template.findResources('AWS::IAM::Policy'))
+          .filter((p) => JSON.stringify(p.Properties.Roles).includes('PipelineRole'))
+          .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+      const grantedOn = (action: string) =>
+        roleStatements()
+          // IAM actions are case-insensitive; the SDK integrations write them as the API's camel case.
+          .filter((st) => [st.Action].flat().some((a) => a.toLowerCase() === action.toLowerCase()))
+          .flatMap((st) => [st.Resource].flat());
+
+      it('copies the features’ statistics.json into the run before tuning, where no later run overwrites it', () => {
+        expect(definition.States['Keep the baseline statistics']).toMatchObject({
+          Resource: 'arn:${AWS::Partition}:states:::aws-sdk:s3:copyObject',
+          Arguments: {
+            Bucket: 'artifacts',
+            Key: "{% 'training-runs/' & $runId & '/feature-statistics/statistics.json' %}",
+            CopySource: 'curated/features/statistics.json',
+          },
+        });
+        // The opt-in Model Monitor analyzer writes its own statistics.json under baseline/.
+        expect(JSON.stringify(states['Keep the baseline statistics'])).not.toContain('/baseline/');
+        // Its S3 access is the lake's pipeline policy, as the jobs' and the evaluation's: no statement
+        // of its own on another stack's bucket.
+        template.hasResourceProperties('AWS::IAM::Role', {
+          AssumeRolePolicyDocument: Match.objectLike({
+            Statement: [Match.objectLike({ Principal: { Service: 'states.amazonaws.com' } })],
+          }),
+          ManagedPolicyArns: [lakeAccessArn],
+        });
+        expect(grantedOn('s3:GetObject')).toEqual([]);
+        expect(grantedOn('s3:PutObject')).toEqual([]);
+      });
+
+      it('finds the group’s latest approved version, the model in service, and goes on without one when none', () => {
+        expect(definition.States['Find the champion']).toMatchObject({
+          Resource: 'arn:${AWS::Partition}:states:::aws-sdk:sagemaker:listModelPackages',
+          Arguments: {
+            ModelPackageGroupName: 'churn-models',
+            ModelApprovalStatus: 'Approved',
+            SortBy: 'CreationTime',
+            SortOrder: 'Descending',
+            MaxResults: 1,
+          },
+          Assign: {
+            championArn:
+              '{% $count($states.result.ModelPackageSummaryList) > 0 ? $states.result.ModelPackageSummaryList[0].ModelPackageArn : null %}',
+          },
+        });
+        expect(definition.States['Is a model in service?']).toEqual({
+          Type: 'Choice',
+          Choices: [{ Condition: "{% $type($championArn) = 'string' %}", Next: 'Describe the champion' }],
+          Default: 'No model in service',
+        });
+        // Skipped: the gate gets null, and says there was nothing to beat.
+        expect(definition.States['No model in service']).toMatchObject({
+          Type: 'Pass',
+          Assign: { champion: null },
+          Next: 'Register the model',
+        });
+        expect(grantedOn('sagemaker:ListModelPackages')).toEqual(['*']);
+      });
+
+      it('makes a network-isolated model of the version in service, as registered', () => {
+        expect(definition.States['Describe the champion']).toMatchObject({
+          Arguments: { ModelPackageName: '{% $championArn %}' },
+        });
+        expect(args('Create the champion’s model')).toMatchObject({
+          ModelName: "{% 'churn-t-champion-' & $runId %}",
+          EnableNetworkIsolation: true,
+          PrimaryContainer: { Image: '{% $championModel.image %}', ModelDataUrl: '{% $championModel.modelDataUrl %}' },
+        });
+        expect(grantedOn('sagemaker:DescribeModelPackage')).toEqual([
+          accountArn('sagemaker', 'model-package/churn-models/*'),
+        ]);
+      });
+
+      it('scores the SAME test split with the same batch transform as the new model, under the run’s champion/', () => {
+        const challenger = args('Score the test split');
+        const champion = args('Score the champion');
+        const differences = {
+          TransformJobName: "{% 'churn-t-champion-' & $runId & '-' & $states.context.State.RetryCount %}",
+          ModelName: "{% 'churn-t-champion-' & $runId %}",
+          TransformOutput: { ...(challenger.TransformOutput as object), S3OutputPath: inRun('champion/transform/') },
+        };
+        expect(champion).toEqual({ ...challenger, ...differences });
+        expect(states['Score the champion']?.Retry).toEqual(states['Score the test split']?.Retry);
+        expect(args('Delete the champion’s model')).toEqual({ ModelName: "{% 'churn-t-champion-' & $runId %}" });
+      });
+
+      it('evaluates the champion with the same function on the same split, and keeps its score for the gate', () => {
+        const evaluate = definition.States.Evaluate;
+        const champion = definition.States['Evaluate the champion'];
+        expect(champion?.Arguments).toEqual({
+          ...(evaluate?.Arguments as object),
+          Payload: {
+            runId: '{% $runId %}',
+            modelName: "{% 'churn-t-champion-' & $runId %}",
+            testData: 's3://curated/features/test/',
+            transformOutput: inRun('champion/transform/'),
+            evaluationOutput: inRun('champion/evaluation/'),
+          },
+        });
+        expect(champion?.Assign).toEqual({
+          champion: {
+            modelPackageArn: '{% $championArn %}',
+            auc: '{% $states.result.Payload.auc %}',
+            report: '{% $states.result.Payload.report %}',
+          },
+        });
+        expect(champion?.Next).toBe('Register the model');
+      });
+
+      it('records the gate’s decision and both scores in the run’s evaluation folder', () => {
+        expect(definition.States['Record the decision']).toMatchObject({
+          Resource: 'arn:${AWS::Partition}:states:::aws-sdk:s3:putObject',
+          Arguments: {
+            Bucket: 'artifacts',
+            Key: "{% 'training-runs/' & $runId & '/evaluation/gate.json' %}",
+            Body: '{% $string($gate) %}',
+            ContentType: 'application/json',
+          },
+        });
+        expect(grantedOn('s3:PutObject')).toEqual([]); // the lake's pipeline policy grants it
+      });
+
+      it('announces the decision as a Retraining decision event on the default bus', () => {
+        expect(definition.States['Announce the decision']).toMatchObject({
+          Resource: 'arn:${AWS::Partition}:states:::events:putEvents',
+          Arguments: {
+            Entries: [
+              {
+                Detail: '{% $gate.event %}',
+                DetailType: 'Retraining decision',
+                Source: 'ml-lifecycle.monitoring',
+              },
+            ],
+          },
+          Next: 'Report the result',
+        });
+        expect(JSON.stringify(grantedOn('events:PutEvents'))).toContain('event-bus/default');
+      });
+    });
+
     it('deletes the scoring model once the test split is scored', () => {
       expect(definition.States['Delete the model']).toMatchObject({
         Arguments: { ModelName: "{% 'churn-t-' & $runId %}" },
@@ -310,16 +492,24 @@ describe('TrainingPipeline', () => {
       });
     });
 
-    it('gates the package on its AUC and costs, and reports the decision to the topic', () => {
+    it('gates the package on its AUC, its costs and the champion’s score, and reports the decision to the topic', () => {
       expect(args('Quality gate').Payload).toEqual({
+        runId: '{% $runId %}',
         modelPackageArn: '{% $modelPackageArn %}',
         auc: '{% $evaluation.auc %}',
         costAtOptimalCutoff: '{% $evaluation.costAtOptimalCutoff %}',
         costOfDoingNothing: '{% $evaluation.costOfDoingNothing %}',
+        champion: '{% $champion %}',
       });
+      expect(definition.States['Quality gate']?.Assign).toEqual({ gate: '{% $states.result.Payload %}' });
       expect(definition.States['Report the result']).toMatchObject({
         Resource: 'arn:${AWS::Partition}:states:::sns:publish',
-        Arguments: { TopicArn: topicArn },
+        Arguments: {
+          TopicArn: topicArn,
+          Subject: "{% 'Churn model run ' & $runId & ': ' & $gate.status %}",
+          Message: expect.stringContaining("'\nModel in service: '") as unknown,
+        },
+        Output: expect.objectContaining({ status: '{% $gate.status %}', reason: '{% $gate.reason %}' }) as unknown,
         End: true,
       });
     });
@@ -364,7 +554,7 @@ describe('TrainingPipeline', () => {
 
     it('gives the register function the group, the image and the instance types, without the drift baselines', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Description: 'Registers the tuned churn model as a model package, with its metrics',
+        Description: 'Registers the tuned churn model as a model package, with its metrics and baseline statistics',
         Environment: {
           Variables: Match.objectLike({
             MODEL_PACKAGE_GROUP_NAME: 'churn-models',
@@ -378,10 +568,10 @@ describe('TrainingPipeline', () => {
 
     it('gives the gate its minimum AUC and approval, and names them in the gate step', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ MIN_AUC: '0.7', APPROVAL: 'manual' }) },
+        Environment: { Variables: Match.objectLike({ MIN_AUC: '0.7', APPROVAL: 'manual', CHAMPION_MARGIN: '0.02' }) },
       });
       expect(definition.States['Quality gate']?.Comment).toBe(
-        'Test AUC at least 0.7 and a cost below doing nothing; approval: manual',
+        'Test AUC at least 0.7, a cost below doing nothing, and 0.02 above the model in service; approval: manual',
       );
     });
 
@@ -422,7 +612,12 @@ describe('TrainingPipeline', () => {
     const args = (name: string) => states[name]?.Arguments as Record<string, unknown>;
 
     it('runs the baseline in parallel with the tuning, and keeps both results', () => {
-      expect(mainPath(definition).slice(0, 3)).toEqual(['Name the run', 'Baseline and tuning', 'Find the best model']);
+      expect(mainPath(definition).slice(0, 4)).toEqual([
+        'Name the run',
+        'Keep the baseline statistics',
+        'Baseline and tuning',
+        'Find the best model',
+      ]);
       const parallel = definition.States['Baseline and tuning'];
       expect((parallel?.Branches as Definition[]).map((b) => b.StartAt)).toEqual([
         'Suggest baseline',
@@ -494,7 +689,8 @@ describe('TrainingPipeline', () => {
     it('registers the best model with its evaluation and baseline, and tells the register function so', () => {
       expect(args('Register the model').Payload).toEqual(REGISTER_PAYLOAD);
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Description: 'Registers the tuned churn model as a model package, with its metrics and drift baselines',
+        Description:
+          'Registers the tuned churn model as a model package, with its metrics, baseline statistics and drift baselines',
       });
     });
 

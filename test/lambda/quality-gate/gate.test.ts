@@ -4,20 +4,42 @@ import {
   type GateEvent,
   GateInputError,
   type GatePolicy,
+  type GateScores,
+  NO_CHAMPION,
   REASON_MAX_LENGTH,
   decide,
+  decisionEvent,
   parseGateEvent,
+  scoresOf,
   updateInput,
 } from '../../../lambda/quality-gate/gate';
 
 /** Test data, in a partition other than `aws` (the lint rule keeps `arn:aws:` literals out of the code). */
 const ARN = 'arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn-model-group/7';
 
-const AUTOMATIC: GatePolicy = { minAuc: 0.75, approval: 'automatic' };
-const MANUAL: GatePolicy = { minAuc: 0.75, approval: 'manual' };
+/** The version in service, of the same group. */
+const CHAMPION_ARN = 'arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn-model-group/6';
 
-/** A model that passes: good AUC, and acting on it saves 3,300. */
-const GOOD: GateEvent = { modelPackageArn: ARN, auc: 0.873, costAtOptimalCutoff: 9100, costOfDoingNothing: 12400 };
+const AUTOMATIC: GatePolicy = { minAuc: 0.75, approval: 'automatic', championMargin: 0.01 };
+const MANUAL: GatePolicy = { minAuc: 0.75, approval: 'manual', championMargin: 0.01 };
+
+/** A model that passes: good AUC, and acting on it saves 3,300; no model in service. */
+const GOOD: GateEvent = {
+  runId: '20261126-152458-ab12',
+  modelPackageArn: ARN,
+  auc: 0.873,
+  costAtOptimalCutoff: 9100,
+  costOfDoingNothing: 12400,
+  champion: null,
+};
+
+/** What the reason says when no model is in service. */
+const NO_CHAMPION_TEXT = 'no model is in service to compare with';
+
+/** GOOD, with a champion of the given test AUC. */
+function against(championAuc: number, change: Partial<Record<keyof GateEvent, unknown>> = {}): GateEvent {
+  return event({ champion: { modelPackageArn: CHAMPION_ARN, auc: championAuc }, ...change });
+}
 
 function event(change: Partial<Record<keyof GateEvent, unknown>>): GateEvent {
   return { ...GOOD, ...change } as GateEvent;
@@ -40,7 +62,7 @@ describe('decide', () => {
       status: 'Approved',
       reason:
         'passed: test AUC 0.873 meets the minimum 0.750 and expected cost 9,100 is below the cost of doing ' +
-        'nothing, 12,400; approved automatically, as this stage approves what passes',
+        `nothing, 12,400; ${NO_CHAMPION_TEXT}; approved automatically, as this stage approves what passes`,
     });
   });
 
@@ -50,7 +72,7 @@ describe('decide', () => {
       status: 'PendingManualApproval',
       reason:
         'passed: test AUC 0.873 meets the minimum 0.750 and expected cost 9,100 is below the cost of doing ' +
-        'nothing, 12,400; waits for a person to approve or reject it',
+        `nothing, 12,400; ${NO_CHAMPION_TEXT}; waits for a person to approve or reject it`,
     });
   });
 
@@ -113,9 +135,10 @@ describe('decide', () => {
   });
 
   it('passes and fails at the bounds of the AUC range', () => {
-    expect(decide(event({ auc: 1 }), { minAuc: 1, approval: 'automatic' }).passed).toBe(true);
-    expect(decide(event({ auc: 0 }), { minAuc: 0, approval: 'automatic' }).passed).toBe(true);
-    expect(decide(event({ auc: 0.999 }), { minAuc: 1, approval: 'automatic' }).passed).toBe(false);
+    const at = (minAuc: number): GatePolicy => ({ ...AUTOMATIC, minAuc });
+    expect(decide(event({ auc: 1 }), at(1)).passed).toBe(true);
+    expect(decide(event({ auc: 0 }), at(0)).passed).toBe(true);
+    expect(decide(event({ auc: 0.999 }), at(1)).passed).toBe(false);
   });
 
   it('fails a model when doing nothing costs nothing: there is nothing to save', () => {
@@ -132,9 +155,9 @@ describe('decide', () => {
   });
 
   it('treats -0 as 0', () => {
-    expect(decide(event({ auc: -0, costAtOptimalCutoff: -0 }), { minAuc: 0, approval: 'automatic' }).reason).toBe(
+    expect(decide(event({ auc: -0, costAtOptimalCutoff: -0 }), { ...AUTOMATIC, minAuc: 0 }).reason).toBe(
       'passed: test AUC 0.000 meets the minimum 0.000 and expected cost 0 is below the cost of doing nothing, ' +
-        '12,400; approved automatically, as this stage approves what passes',
+        `12,400; ${NO_CHAMPION_TEXT}; approved automatically, as this stage approves what passes`,
     );
   });
 
@@ -151,12 +174,19 @@ describe('decide', () => {
         money,
         unit,
         fc.constantFrom<GatePolicy['approval']>('automatic', 'manual'),
-        (auc, cost, nothing, minAuc, approval) => {
-          const decision = decide(event({ auc, costAtOptimalCutoff: cost, costOfDoingNothing: nothing }), {
+        fc.option(unit, { nil: null }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        (auc, cost, nothing, minAuc, approval, championAuc, championMargin) => {
+          const champion = championAuc === null ? null : { modelPackageArn: CHAMPION_ARN, auc: championAuc };
+          const decision = decide(event({ auc, costAtOptimalCutoff: cost, costOfDoingNothing: nothing, champion }), {
             minAuc,
             approval,
+            championMargin,
           });
-          expect(decision.passed).toBe(auc >= minAuc && cost < nothing);
+          // The gain is compared rounded to 12 decimals; the property stays off that boundary.
+          fc.pre(championAuc === null || Math.abs(auc - championAuc - championMargin) > 1e-9);
+          const beatsChampion = championAuc === null || auc - championAuc >= championMargin;
+          expect(decision.passed).toBe(auc >= minAuc && cost < nothing && beatsChampion);
           if (decision.passed) {
             expect(decision.status).toBe(approval === 'automatic' ? 'Approved' : 'PendingManualApproval');
           } else {
@@ -172,10 +202,140 @@ describe('decide', () => {
   });
 });
 
+describe('decide against the model in service (champion against challenger)', () => {
+  it('approves a challenger that beats the champion by more than the margin, naming both scores', () => {
+    expect(decide(against(0.85), AUTOMATIC)).toEqual({
+      passed: true,
+      status: 'Approved',
+      reason:
+        'passed: test AUC 0.873 meets the minimum 0.750 and expected cost 9,100 is below the cost of doing ' +
+        'nothing, 12,400; it beats the model in service (version 6, test AUC 0.850 on the same test split) by ' +
+        '0.023, at least the margin 0.010; approved automatically, as this stage approves what passes',
+    });
+  });
+
+  it('rejects a challenger that beats the champion by less than the margin, though it passes every other check', () => {
+    expect(decide(against(0.868), MANUAL)).toEqual({
+      passed: false,
+      status: 'Rejected',
+      reason:
+        'test AUC gain 0.005 over the model in service (version 6, test AUC 0.868 on the same test split) is ' +
+        'below the margin 0.010',
+    });
+  });
+
+  it('rejects a challenger worse than the champion, with a negative gain', () => {
+    expect(decide(against(0.9), AUTOMATIC).reason).toBe(
+      'test AUC gain -0.027 over the model in service (version 6, test AUC 0.900 on the same test split) is ' +
+        'below the margin 0.010',
+    );
+  });
+
+  it('passes a gain of exactly the margin, which floating point would otherwise lose', () => {
+    // In doubles 0.87 - 0.86 is 0.010000000000000009 and 0.3 - 0.29 is 0.009999999999999981.
+    for (const [auc, championAuc] of [
+      [0.87, 0.86],
+      [0.3, 0.29],
+    ] as const) {
+      const decision = decide(against(championAuc, { auc, costAtOptimalCutoff: 0, costOfDoingNothing: 1 }), {
+        ...AUTOMATIC,
+        minAuc: 0,
+      });
+      expect(decision).toMatchObject({ passed: true, status: 'Approved' });
+      expect(decision.reason).toContain('by 0.010, at least the margin 0.010');
+    }
+  });
+
+  it('shows more decimals when a gain just below the margin would read as equal to it', () => {
+    expect(decide(against(0.8631), AUTOMATIC).reason).toContain('test AUC gain 0.0099 over');
+    expect(decide(against(0.8631), AUTOMATIC).reason).toContain('is below the margin 0.0100');
+  });
+
+  it('lets a tie replace the champion when the margin is 0 (the challenger saw fresher data)', () => {
+    expect(decide(against(0.873), { ...AUTOMATIC, championMargin: 0 })).toMatchObject({ passed: true });
+    expect(decide(against(0.8731), { ...AUTOMATIC, championMargin: 0 })).toMatchObject({ passed: false });
+  });
+
+  it('names every failed check, the champion last', () => {
+    expect(decide(against(0.8, { auc: 0.7, costAtOptimalCutoff: 13000 }), AUTOMATIC).reason).toBe(
+      'test AUC 0.700 is below the minimum 0.750; expected cost 13,000 is not below the cost of doing nothing, ' +
+        '12,400; test AUC gain -0.100 over the model in service (version 6, test AUC 0.800 on the same test ' +
+        'split) is below the margin 0.010',
+    );
+  });
+
+  it('still demands the minimum and a saving from a challenger that beats the champion', () => {
+    expect(decide(against(0.6, { auc: 0.7 }), AUTOMATIC)).toEqual({
+      passed: false,
+      status: 'Rejected',
+      reason: 'test AUC 0.700 is below the minimum 0.750',
+    });
+  });
+});
+
+describe('scoresOf', () => {
+  it('records both scores and the margin', () => {
+    expect(scoresOf(against(0.85), AUTOMATIC)).toEqual({
+      challengerAuc: 0.873,
+      champion: { modelPackageArn: CHAMPION_ARN, auc: 0.85 },
+      championMargin: 0.01,
+    });
+  });
+
+  it('records no champion as null', () => {
+    expect(scoresOf(GOOD, MANUAL)).toEqual({ challengerAuc: 0.873, champion: null, championMargin: 0.01 });
+  });
+});
+
+describe('decisionEvent', () => {
+  it('announces a passed challenger as promoted, with the gate’s reason and the run', () => {
+    const decision = decide(against(0.85), AUTOMATIC);
+    expect(decisionEvent(GOOD.runId, decision)).toEqual({
+      decision: 'challenger-promoted',
+      reason: decision.reason,
+      trigger: 'training pipeline run 20261126-152458-ab12',
+    });
+  });
+
+  it('announces a challenger waiting for a person as promoted too: its reason says it waits', () => {
+    const event = decisionEvent(GOOD.runId, decide(GOOD, MANUAL));
+    expect(event.decision).toBe('challenger-promoted');
+    expect(event.reason).toContain(`${NO_CHAMPION_TEXT}; waits for a person to approve or reject it`);
+  });
+
+  it('announces a rejected challenger as rejected', () => {
+    const decision = decide(against(0.868), AUTOMATIC);
+    expect(decisionEvent('r1', decision)).toEqual({
+      decision: 'challenger-rejected',
+      reason: decision.reason,
+      trigger: 'training pipeline run r1',
+    });
+  });
+});
+
 describe('decide input checks', () => {
   it.each<[string, GateEvent, string]>([
     ['the input is not an object', null as unknown as GateEvent, 'the input is null; expected an object'],
     ['the input is an array', [] as unknown as GateEvent, 'the input is []; expected an object'],
+    ['runId is missing', event({ runId: undefined }), 'runId is missing; expected a non-empty string'],
+    ['runId is blank', event({ runId: ' ' }), 'runId is " "; expected a non-empty string'],
+    [
+      'champion is missing (null, not absence, means none in service)',
+      event({ champion: undefined }),
+      'champion is missing; expected an object (modelPackageArn, auc), or null when no model is in service',
+    ],
+    [
+      'champion is an ARN instead of an object',
+      event({ champion: CHAMPION_ARN }),
+      'champion is "arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn-model-group/6"; expected an object',
+    ],
+    [
+      'champion.modelPackageArn is not a version',
+      event({ champion: { modelPackageArn: 'churn-model-group/6', auc: 0.8 } }),
+      'champion.modelPackageArn is "churn-model-group/6"; expected arn:<partition>',
+    ],
+    ['champion.auc is not a probability', against(1.2), 'champion.auc is 1.2; expected a finite number from 0 to 1'],
+    ['champion.auc is missing', event({ champion: { modelPackageArn: CHAMPION_ARN } }), 'champion.auc is missing'],
     [
       'modelPackageArn is missing',
       event({ modelPackageArn: undefined }),
@@ -253,11 +413,15 @@ describe('decide input checks', () => {
   });
 
   it('refuses a policy outside its range, as a programming error', () => {
-    expect(() => decide(GOOD, { minAuc: 1.5, approval: 'automatic' })).toThrow(RangeError);
-    expect(() => decide(GOOD, { minAuc: NaN, approval: 'manual' })).toThrow(RangeError);
-    expect(() => decide(GOOD, { minAuc: 0.5, approval: 'sometimes' as GatePolicy['approval'] })).toThrow(
+    expect(() => decide(GOOD, { ...AUTOMATIC, minAuc: 1.5 })).toThrow(RangeError);
+    expect(() => decide(GOOD, { ...MANUAL, minAuc: NaN })).toThrow(RangeError);
+    expect(() => decide(GOOD, { ...AUTOMATIC, approval: 'sometimes' as GatePolicy['approval'] })).toThrow(
       'the policy\'s approval is "sometimes"; expected automatic or manual',
     );
+    expect(() => decide(GOOD, { ...AUTOMATIC, championMargin: 0.6 })).toThrow(
+      "the policy's champion margin is 0.6; expected a number from 0 to 0.5",
+    );
+    expect(() => decide(GOOD, { ...AUTOMATIC, championMargin: -0.01 })).toThrow(RangeError);
   });
 });
 
@@ -267,46 +431,67 @@ describe('updateInput', () => {
     status,
     reason: `the reason for ${status}`,
   });
+  const NONE: GateScores = { challengerAuc: 0.873, champion: null, championMargin: 0.01 };
+  const noChampion = { championModelPackageArn: 'none', championTestAuc: 'none', championMargin: '0.01' };
 
   it('approves a package that passed when the stage approves automatically', () => {
-    expect(updateInput(ARN, decision('Approved'))).toEqual({
+    expect(updateInput(ARN, decision('Approved'), NONE)).toEqual({
       ModelPackageArn: ARN,
       ModelApprovalStatus: 'Approved',
       ApprovalDescription: 'the reason for Approved',
-      CustomerMetadataProperties: { qualityGate: 'passed' },
+      CustomerMetadataProperties: { qualityGate: 'passed', ...noChampion },
     });
   });
 
   it('rejects a package that failed', () => {
-    expect(updateInput(ARN, decision('Rejected'))).toEqual({
+    expect(updateInput(ARN, decision('Rejected'), NONE)).toEqual({
       ModelPackageArn: ARN,
       ModelApprovalStatus: 'Rejected',
       ApprovalDescription: 'the reason for Rejected',
-      CustomerMetadataProperties: { qualityGate: 'failed' },
+      CustomerMetadataProperties: { qualityGate: 'failed', ...noChampion },
     });
   });
 
   it('leaves the status of a package pending manual approval as it is, recording only the reason', () => {
-    const input = updateInput(ARN, decision('PendingManualApproval'));
+    const input = updateInput(ARN, decision('PendingManualApproval'), NONE);
     expect(input).toEqual({
       ModelPackageArn: ARN,
       ApprovalDescription: 'the reason for PendingManualApproval',
-      CustomerMetadataProperties: { qualityGate: 'passed' },
+      CustomerMetadataProperties: { qualityGate: 'passed', ...noChampion },
     });
     expect(input).not.toHaveProperty('ModelApprovalStatus');
   });
 
   it('records what decide decided', () => {
-    const rejected = decide(event({ auc: 0.5 }), MANUAL);
-    expect(updateInput(ARN, rejected)).toEqual({
+    const input = against(0.85, { auc: 0.5 });
+    const rejected = decide(input, MANUAL);
+    expect(updateInput(ARN, rejected, scoresOf(input, MANUAL))).toEqual({
       ModelPackageArn: ARN,
       ModelApprovalStatus: 'Rejected',
-      ApprovalDescription: 'test AUC 0.500 is below the minimum 0.750',
-      CustomerMetadataProperties: { qualityGate: 'failed' },
+      ApprovalDescription:
+        'test AUC 0.500 is below the minimum 0.750; test AUC gain -0.350 over the model in service ' +
+        '(version 6, test AUC 0.850 on the same test split) is below the margin 0.010',
+      CustomerMetadataProperties: {
+        qualityGate: 'failed',
+        championModelPackageArn: CHAMPION_ARN,
+        championTestAuc: '0.85',
+        championMargin: '0.01',
+      },
     });
   });
 
+  it('records the champion and its score when there was one', () => {
+    const input = against(0.85);
+    expect(updateInput(ARN, decide(input, AUTOMATIC), scoresOf(input, AUTOMATIC)).CustomerMetadataProperties).toEqual({
+      qualityGate: 'passed',
+      championModelPackageArn: CHAMPION_ARN,
+      championTestAuc: '0.85',
+      championMargin: '0.01',
+    });
+    expect(NO_CHAMPION).toBe('none');
+  });
+
   it('throws a GateInputError for an ARN that is not a model package version', () => {
-    expect(() => updateInput('churn-model-group/7', decision('Approved'))).toThrow(GateInputError);
+    expect(() => updateInput('churn-model-group/7', decision('Approved'), NONE)).toThrow(GateInputError);
   });
 });

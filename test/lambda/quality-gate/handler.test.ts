@@ -12,11 +12,30 @@ const sagemaker = mockClient(SageMakerClient);
 /** Test data, in a partition other than `aws` (the lint rule keeps `arn:aws:` literals out of the code). */
 const ARN = 'arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn-model-group/7';
 
-const GOOD: GateEvent = { modelPackageArn: ARN, auc: 0.873, costAtOptimalCutoff: 9100, costOfDoingNothing: 12400 };
+const CHAMPION_ARN = 'arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn-model-group/6';
+const RUN_ID = '20261126-152458-ab12';
+
+const GOOD: GateEvent = {
+  runId: RUN_ID,
+  modelPackageArn: ARN,
+  auc: 0.873,
+  costAtOptimalCutoff: 9100,
+  costOfDoingNothing: 12400,
+  champion: null,
+};
 const WEAK: GateEvent = { ...GOOD, auc: 0.712, costAtOptimalCutoff: 12400 };
+/** GOOD, but the model in service scores nearly as well: it does not beat it by the margin. */
+const CLOSE: GateEvent = { ...GOOD, champion: { modelPackageArn: CHAMPION_ARN, auc: 0.868 } };
 
 const PASSED =
-  'passed: test AUC 0.873 meets the minimum 0.750 and expected cost 9,100 is below the cost of doing nothing, 12,400';
+  'passed: test AUC 0.873 meets the minimum 0.750 and expected cost 9,100 is below the cost of doing nothing, ' +
+  '12,400; no model is in service to compare with';
+const LOST =
+  'test AUC gain 0.005 over the model in service (version 6, test AUC 0.868 on the same test split) is below the margin 0.010';
+/** The metadata recorded when no model was in service. */
+const NO_CHAMPION = { championModelPackageArn: 'none', championTestAuc: 'none', championMargin: '0.01' };
+/** The policy's environment. */
+const ENV = { MIN_AUC: '0.75', APPROVAL: 'automatic', CHAMPION_MARGIN: '0.01' };
 const FAILED =
   'test AUC 0.712 is below the minimum 0.750; expected cost 12,400 is not below the cost of doing nothing, 12,400';
 
@@ -82,14 +101,14 @@ describe('quality-gate handler', () => {
     log.mockRestore();
   });
 
-  describe('with MIN_AUC=0.75 and APPROVAL=automatic', () => {
+  describe('with MIN_AUC=0.75, APPROVAL=automatic and CHAMPION_MARGIN=0.01', () => {
     let handler: typeof HandlerModule.handler;
 
     beforeAll(() => {
       // Loaded in the shared registry (a static import would be hoisted above the environment), so
       // that it uses this file's @aws-sdk/client-sagemaker, which mockClient patches.
       const saved = process.env;
-      process.env = { ...saved, MIN_AUC: '0.75', APPROVAL: 'automatic' };
+      process.env = { ...saved, ...ENV };
       try {
         ({ handler } = jest.requireActual<typeof HandlerModule>('../../../lambda/quality-gate/handler'));
       } finally {
@@ -104,36 +123,67 @@ describe('quality-gate handler', () => {
         ModelPackageArn: ARN,
         ModelApprovalStatus: 'Approved',
         ApprovalDescription: `${PASSED}; approved automatically, as this stage approves what passes`,
-        CustomerMetadataProperties: { qualityGate: 'passed' },
+        CustomerMetadataProperties: { qualityGate: 'passed', ...NO_CHAMPION },
       };
       expect(sagemaker).toHaveReceivedCommandTimes(UpdateModelPackageCommand, 1);
       expect(sagemaker).toHaveReceivedCommandWith(UpdateModelPackageCommand, expected);
       expect(sagemaker.commandCalls(UpdateModelPackageCommand)[0]?.args[0].input).toEqual(expected);
     });
 
-    it('returns the package and the decision', async () => {
+    it('returns the package, the decision, both scores and the decision event', async () => {
       sagemaker.on(UpdateModelPackageCommand).resolves({ ModelPackageArn: ARN });
+      const reason = `${PASSED}; approved automatically, as this stage approves what passes`;
       await expect(handler(GOOD)).resolves.toEqual({
         modelPackageArn: ARN,
         passed: true,
         status: 'Approved',
-        reason: `${PASSED}; approved automatically, as this stage approves what passes`,
+        reason,
+        challengerAuc: 0.873,
+        champion: null,
+        championMargin: 0.01,
+        event: { decision: 'challenger-promoted', reason, trigger: `training pipeline run ${RUN_ID}` },
+      });
+    });
+
+    it('rejects a challenger that does not beat the model in service by the margin, recording its score', async () => {
+      sagemaker.on(UpdateModelPackageCommand).resolves({ ModelPackageArn: ARN });
+      await expect(handler(CLOSE)).resolves.toEqual({
+        modelPackageArn: ARN,
+        passed: false,
+        status: 'Rejected',
+        reason: LOST,
+        challengerAuc: 0.873,
+        champion: { modelPackageArn: CHAMPION_ARN, auc: 0.868 },
+        championMargin: 0.01,
+        event: { decision: 'challenger-rejected', reason: LOST, trigger: `training pipeline run ${RUN_ID}` },
+      });
+      expect(sagemaker).toHaveReceivedCommandWith(UpdateModelPackageCommand, {
+        ModelPackageArn: ARN,
+        ModelApprovalStatus: 'Rejected',
+        ApprovalDescription: LOST,
+        CustomerMetadataProperties: {
+          qualityGate: 'failed',
+          championModelPackageArn: CHAMPION_ARN,
+          championTestAuc: '0.868',
+          championMargin: '0.01',
+        },
       });
     });
 
     it('rejects a package that fails, naming both failed checks', async () => {
       sagemaker.on(UpdateModelPackageCommand).resolves({ ModelPackageArn: ARN });
-      await expect(handler(WEAK)).resolves.toEqual({
+      await expect(handler(WEAK)).resolves.toMatchObject({
         modelPackageArn: ARN,
         passed: false,
         status: 'Rejected',
         reason: FAILED,
+        event: { decision: 'challenger-rejected', reason: FAILED },
       });
       expect(sagemaker.commandCalls(UpdateModelPackageCommand)[0]?.args[0].input).toEqual({
         ModelPackageArn: ARN,
         ModelApprovalStatus: 'Rejected',
         ApprovalDescription: FAILED,
-        CustomerMetadataProperties: { qualityGate: 'failed' },
+        CustomerMetadataProperties: { qualityGate: 'failed', ...NO_CHAMPION },
       });
     });
 
@@ -149,10 +199,12 @@ describe('quality-gate handler', () => {
           status: 'Rejected',
           reason: FAILED,
           auc: 0.712,
+          championAuc: null,
           costAtOptimalCutoff: 12400,
           costOfDoingNothing: 12400,
           minAuc: 0.75,
           approval: 'automatic',
+          championMargin: 0.01,
         },
       ]);
     });
@@ -179,21 +231,22 @@ describe('quality-gate handler', () => {
 
   describe('with APPROVAL=manual', () => {
     it('leaves a package that passes pending, sending no status, only the reason', async () => {
-      const { loaded, sdk, mock } = loadIsolated({ MIN_AUC: '0.75', APPROVAL: 'manual' });
+      const { loaded, sdk, mock } = loadIsolated({ ...ENV, APPROVAL: 'manual' });
       try {
         mock.on(sdk.UpdateModelPackageCommand).resolves({ ModelPackageArn: ARN });
         const reason = `${PASSED}; waits for a person to approve or reject it`;
-        await expect(loaded?.handler(GOOD)).resolves.toEqual({
+        await expect(loaded?.handler(GOOD)).resolves.toMatchObject({
           modelPackageArn: ARN,
           passed: true,
           status: 'PendingManualApproval',
           reason,
+          event: { decision: 'challenger-promoted', reason },
         });
         expect(mock).toHaveReceivedCommandTimes(sdk.UpdateModelPackageCommand, 1);
         expect(mock.commandCalls(sdk.UpdateModelPackageCommand)[0]?.args[0].input).toEqual({
           ModelPackageArn: ARN,
           ApprovalDescription: reason,
-          CustomerMetadataProperties: { qualityGate: 'passed' },
+          CustomerMetadataProperties: { qualityGate: 'passed', ...NO_CHAMPION },
         });
       } finally {
         mock.restore();
@@ -201,7 +254,7 @@ describe('quality-gate handler', () => {
     });
 
     it('rejects a package that fails, as in automatic mode', async () => {
-      const { loaded, sdk, mock } = loadIsolated({ MIN_AUC: '0.75', APPROVAL: 'manual' });
+      const { loaded, sdk, mock } = loadIsolated({ ...ENV, APPROVAL: 'manual' });
       try {
         mock.on(sdk.UpdateModelPackageCommand).resolves({ ModelPackageArn: ARN });
         await expect(loaded?.handler(WEAK)).resolves.toMatchObject({ passed: false, status: 'Rejected' });
@@ -218,13 +271,19 @@ describe('quality-gate handler', () => {
       ['MIN_AUC is above 1', { MIN_AUC: '1.5' }, 'MIN_AUC is "1.5"; expected a number from 0 to 1'],
       ['MIN_AUC is not a number', { MIN_AUC: 'high' }, 'MIN_AUC is "high"; expected a number from 0 to 1'],
       ['APPROVAL is empty', { APPROVAL: '' }, 'APPROVAL is empty'],
+      ['CHAMPION_MARGIN is missing', { CHAMPION_MARGIN: undefined }, 'CHAMPION_MARGIN is missing'],
+      [
+        'CHAMPION_MARGIN is above 0.5',
+        { CHAMPION_MARGIN: '0.6' },
+        'CHAMPION_MARGIN is "0.6"; expected a number from 0 to 0.5',
+      ],
       [
         'APPROVAL is not a mode',
         { APPROVAL: 'Automatic' },
         'APPROVAL is "Automatic"; expected one of "automatic", "manual"',
       ],
     ])('fails to load with an EnvironmentError naming the variable when %s', (_, change, message) => {
-      const isolated = loadIsolated({ MIN_AUC: '0.75', APPROVAL: 'automatic', ...change });
+      const isolated = loadIsolated({ ...ENV, ...change });
       isolated.mock.restore();
       expect(isolated.loaded).toBeUndefined();
       expect(isolated.error).toBeInstanceOf(isolated.EnvironmentError);
@@ -235,7 +294,7 @@ describe('quality-gate handler', () => {
     });
 
     it('loads with a good one (the checks above are not failing for another reason)', () => {
-      const isolated = loadIsolated({ MIN_AUC: '0', APPROVAL: 'manual' });
+      const isolated = loadIsolated({ MIN_AUC: '0', APPROVAL: 'manual', CHAMPION_MARGIN: '0' });
       isolated.mock.restore();
       expect(isolated.error).toBeUndefined();
       expect(typeof isolated.loaded?.handler).toBe('function');

@@ -29,6 +29,7 @@ const EVENT: RegisterEvent = {
   tuningJobName: 'churn-tune-20240501',
   trainingJobName: 'churn-tune-20240501-007-3f2a1b9c',
   modelDataUrl: `${RUN}/tuning/churn-tune-20240501-007-3f2a1b9c/output/model.tar.gz`,
+  baselineStatistics: `${RUN}/feature-statistics/statistics.json`,
   evaluation: {
     auc: 0.87351,
     optimalCutoff: null,
@@ -62,6 +63,9 @@ const EXPECTED_INPUT: CreateModelPackageCommandInput = {
   },
   ModelMetrics: {
     ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: `${RUN}/evaluation/model-quality.json` } },
+    ModelDataQuality: {
+      Statistics: { ContentType: 'application/json', S3Uri: `${RUN}/feature-statistics/statistics.json` },
+    },
   },
   DriftCheckBaselines: {
     ModelDataQuality: {

@@ -27,6 +27,7 @@ const EVENT: RegisterEvent = {
   tuningJobName: 'churn-tune-20240501',
   trainingJobName: 'churn-tune-20240501-007-3f2a1b9c',
   modelDataUrl: `${RUN}/tuning/churn-tune-20240501-007-3f2a1b9c/output/model.tar.gz`,
+  baselineStatistics: `${RUN}/feature-statistics/statistics.json`,
   evaluation: {
     auc: 0.87351,
     optimalCutoff: 0.37,
@@ -85,6 +86,7 @@ describe('modelPackageInput', () => {
       },
       ModelMetrics: {
         ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: EVENT.evaluation.modelQuality } },
+        ModelDataQuality: { Statistics: { ContentType: 'application/json', S3Uri: EVENT.baselineStatistics } },
       },
       DriftCheckBaselines: {
         ModelDataQuality: {
@@ -105,6 +107,16 @@ describe('modelPackageInput', () => {
         report: EVENT.evaluation.report,
       },
     });
+  });
+
+  it("records the features' baseline statistics as model metrics whether or not there is a Model Monitor baseline", () => {
+    const without = modelPackageInput(withChange({ baseline: null }), SETTINGS);
+    const statistics = { ContentType: 'application/json', S3Uri: EVENT.baselineStatistics };
+    expect(without.ModelMetrics?.ModelDataQuality).toEqual({ Statistics: statistics });
+    // The Model Monitor slot keeps the analyzer's own statistics, never the features'.
+    expect(modelPackageInput(EVENT, SETTINGS).DriftCheckBaselines?.ModelDataQuality?.Statistics?.S3Uri).toBe(
+      BASELINE.statistics,
+    );
   });
 
   it('registers no drift-check baselines when the baseline is null (no Model Monitor), the rest unchanged', () => {
@@ -221,6 +233,16 @@ describe('modelPackageInput input checks', () => {
       'baseline is missing (null, not absence, means no baseline)',
       withChange({ baseline: undefined }),
       'baseline is missing; expected an object (statistics, constraints), or null when there is no baseline',
+    ],
+    [
+      'baselineStatistics is missing',
+      withChange({ baselineStatistics: undefined }),
+      'baselineStatistics is missing; expected a non-empty string',
+    ],
+    [
+      'baselineStatistics is a prefix',
+      withChange({ baselineStatistics: `${RUN}/feature-statistics/` }),
+      'expected the URL of an object, not of a bucket or prefix',
     ],
     ['runId is missing', withChange({ runId: undefined }), 'runId is missing; expected a non-empty string'],
     ['runId is empty', withChange({ runId: '' }), 'runId is ""; expected a non-empty string'],
