@@ -14,8 +14,10 @@
 --   column; value DOUBLE: the count or statistic (NULL when undefined).
 -- Quantiles are type 1 (the value at rank max(1, ceil(p * n / 100))), by ROW_NUMBER and integer
 -- comparisons rather than percentile_disc, so that they are exact on every engine. Histograms count
--- each value over the distinct values of its feature's own deciles (left-closed bins, open outer
--- bins); a value's bin is the number of distinct edges at or below it. Rows come in no set order.
+-- each value over the edges its feature's own quantiles give (binEdgesFromQuantiles in
+-- lib/contracts/baseline-statistics.ts: 0 and 1 for a 0/1 feature, else the distinct deciles, and
+-- the maximum too when the deciles are one value below it; left-closed bins, open outer bins); a
+-- value's bin is the number of edges at or below it. Rows come in no set order.
 --
 -- Written in the common subset of Spark SQL (Glue 5.0, Spark 3.5) and DuckDB: the job runs it with spark.sql, the tests with DuckDB.
 -- Generated from lib/contracts/feature-manifest.ts by lib/etl/sql.ts (npm run generate);
@@ -234,15 +236,30 @@ feature_quantiles AS (
 binned AS (
   SELECT
     c.name,
-    CASE WHEN c.value >= q.q10 THEN 1 ELSE 0 END
-      + CASE WHEN q.q20 > q.q10 AND c.value >= q.q20 THEN 1 ELSE 0 END
-      + CASE WHEN q.q30 > q.q20 AND c.value >= q.q30 THEN 1 ELSE 0 END
-      + CASE WHEN q.q40 > q.q30 AND c.value >= q.q40 THEN 1 ELSE 0 END
-      + CASE WHEN q.q50 > q.q40 AND c.value >= q.q50 THEN 1 ELSE 0 END
-      + CASE WHEN q.q60 > q.q50 AND c.value >= q.q60 THEN 1 ELSE 0 END
-      + CASE WHEN q.q70 > q.q60 AND c.value >= q.q70 THEN 1 ELSE 0 END
-      + CASE WHEN q.q80 > q.q70 AND c.value >= q.q80 THEN 1 ELSE 0 END
-      + CASE WHEN q.q90 > q.q80 AND c.value >= q.q90 THEN 1 ELSE 0 END AS bin
+    CASE
+      WHEN q.q0 IN (0, 1)
+        AND q.q10 IN (0, 1)
+        AND q.q20 IN (0, 1)
+        AND q.q30 IN (0, 1)
+        AND q.q40 IN (0, 1)
+        AND q.q50 IN (0, 1)
+        AND q.q60 IN (0, 1)
+        AND q.q70 IN (0, 1)
+        AND q.q80 IN (0, 1)
+        AND q.q90 IN (0, 1)
+        AND q.q100 IN (0, 1)
+        THEN CASE WHEN c.value >= 1 THEN 2 WHEN c.value >= 0 THEN 1 ELSE 0 END
+      ELSE CASE WHEN c.value >= q.q10 THEN 1 ELSE 0 END
+        + CASE WHEN q.q20 > q.q10 AND c.value >= q.q20 THEN 1 ELSE 0 END
+        + CASE WHEN q.q30 > q.q20 AND c.value >= q.q30 THEN 1 ELSE 0 END
+        + CASE WHEN q.q40 > q.q30 AND c.value >= q.q40 THEN 1 ELSE 0 END
+        + CASE WHEN q.q50 > q.q40 AND c.value >= q.q50 THEN 1 ELSE 0 END
+        + CASE WHEN q.q60 > q.q50 AND c.value >= q.q60 THEN 1 ELSE 0 END
+        + CASE WHEN q.q70 > q.q60 AND c.value >= q.q70 THEN 1 ELSE 0 END
+        + CASE WHEN q.q80 > q.q70 AND c.value >= q.q80 THEN 1 ELSE 0 END
+        + CASE WHEN q.q90 > q.q80 AND c.value >= q.q90 THEN 1 ELSE 0 END
+        + CASE WHEN q.q10 = q.q90 AND q.q100 > q.q90 AND c.value >= q.q100 THEN 1 ELSE 0 END
+    END AS bin
   FROM cells AS c
   JOIN feature_quantiles AS q ON q.name = c.name
   WHERE c.kind = 0

@@ -228,6 +228,28 @@ def test_the_statistics_are_plain_json(statistics):
     assert json.loads(json.dumps(statistics)) == statistics
 
 
+def quantiles(*values):
+    return [{"percent": p, "value": float(v)} for p, v in zip(features_core.QUANTILE_PERCENTS, values)]
+
+
+@pytest.mark.parametrize(("values", "edges"), [
+    ((1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), [2, 3, 4, 5, 6, 7, 8, 9, 10]),  # the deciles
+    ((0, 0, 0, 0, 0, 0, 0, 0, 20, 30, 51), [0, 20, 30]),  # each distinct decile once
+    ((0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1), [0, 1]),  # a 0/1 flag true in under a tenth of rows
+    ((0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), [0, 1]),  # ... in over nine tenths
+    ((0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), [0, 1]),  # ... never
+    ((0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 37), [0, 37]),  # one value in every decile: the maximum added
+    ((2, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7), [7]),  # ... unless it is the maximum
+    ((0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5), [0, 0.5]),  # values between 0 and 1 are not a flag
+])
+def test_bin_edges_follow_bin_edges_from_quantiles(values, edges):
+    assert features_core._bin_edges(quantiles(*values)) == edges
+
+
+def test_a_feature_without_values_has_no_edges():
+    assert features_core._bin_edges([]) == []
+
+
 def table_row(statistic, value):
     return {"section": "table", "name": "", "statistic": statistic, "position": 0, "category": "",
             "column_name": "", "value": value}

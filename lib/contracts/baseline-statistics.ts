@@ -41,7 +41,8 @@ export const QUANTILE_PERCENTS: readonly number[] = [0, 10, 20, 30, 40, 50, 60, 
 /**
  * The quantiles whose values become the histogram's bin edges: the nine interior deciles, so that
  * each of the ten bins holds about a tenth of the baseline's values (fewer bins where deciles
- * coincide). The minimum and maximum are not edges: the outer bins are open (see {@link Histogram}).
+ * coincide). The minimum and maximum are not edges, except as {@link binEdgesFromQuantiles} says:
+ * the outer bins are open (see {@link Histogram}).
  */
 export const BIN_EDGE_PERCENTS: readonly number[] = [10, 20, 30, 40, 50, 60, 70, 80, 90];
 
@@ -61,10 +62,11 @@ export interface Quantile {
  *
  * So a value below the first edge is counted in the first bin and a value at or above the last edge
  * in the last: no value is ever dropped, however far a current value lies outside the baseline's
- * range (dropping them would hide exactly the drift that matters). The edges are the distinct values
- * of the baseline's {@link BIN_EDGE_PERCENTS} quantiles; a feature with no values has no edges and
- * one bin. With left-closed bins and edges that occur in the data, a 0/1 feature with edges [0, 1]
- * has bins `< 0` (empty), `0` and `1`.
+ * range (dropping them would hide exactly the drift that matters). A baseline's edges are
+ * {@link binEdgesFromQuantiles} of its quantiles: mostly the distinct values of its
+ * {@link BIN_EDGE_PERCENTS} quantiles; a feature with no values has no edges and one bin. With
+ * left-closed bins and edges that occur in the data, a 0/1 feature's edges [0, 1] make bins `< 0`
+ * (empty), `0` and `1`.
  */
 export interface Histogram {
   /** Strictly increasing, finite. */
@@ -236,14 +238,55 @@ export function discreteQuantile(sorted: readonly number[], percent: number): nu
   return value;
 }
 
-/** The bin edges a baseline's quantiles give: the distinct values of the {@link BIN_EDGE_PERCENTS} quantiles. */
+/**
+ * The bin edges of a baseline's feature, from its quantiles ({@link QUANTILE_PERCENTS}: minimum,
+ * deciles, maximum). The rule, applied alike by the baseline SQL (`renderBaselineStatisticsQuery`
+ * in `./statistics-sql.ts`), the TypeScript reference (`describeBaseline`) and the features job's
+ * Python assembler (`glue/jobs/cores/features_core.py`):
+ *
+ * 1. no quantiles (no values): no edges;
+ * 2. every quantile is 0 or 1, so every value is (a 0/1 boolean, or a count that never exceeds 1):
+ *    `[0, 1]`, whatever the deciles, so that the bins are `< 0` (empty), `0` and `1` and each
+ *    value's share is compared;
+ * 3. otherwise the distinct values of the {@link BIN_EDGE_PERCENTS} quantiles (the interior
+ *    deciles), followed by the maximum when the deciles are all one value and the maximum is above
+ *    it.
+ *
+ * Why: a value that holds more than a tenth of the rows is always one of the deciles, so it is an
+ * edge, and the bin it opens holds its copies plus at most the values up to the next distinct
+ * decile, about a tenth of the rows. Without rules 2 and 3 that fails in one case: when one value
+ * holds 80 % of the rows or more, all nine deciles are that value, the only edge is that value,
+ * and the last bin holds the value together with every value above it. For a 0/1 flag that is
+ * true in under 10 % of rows (the churn data's `international_plan`, about 9.7 %) the deciles are
+ * all 0: bins `< 0` (always empty) and `≥ 0` (everything), so the PSI was 0 whatever happened to
+ * the flag, and a move from 10 % to 30 % went unseen. Rule 3 gives such a value its own bin below
+ * the maximum (a column that is 0 for 95 % of rows gets bins `< 0`, `[0, max)` and `≥ max`: exact
+ * for a two-valued column, and otherwise the usual decile coarseness, the value plus under a tenth
+ * of the rows). Rule 2 covers what rule 3 cannot see from quantiles: a 0/1 feature that is mostly
+ * 1 (its only decile edge 1 is its maximum) or constant in the baseline (a flag that is always 0
+ * gets a bin for 1, so that the first window with ones shows them). The rule reads only the
+ * quantiles, which the document holds, rather than the manifest's encoding, which it does not: so
+ * every assembler and {@link parseStatistics} can compute and check it from the document alone.
+ * It gives every `boolean` feature with a value edges `[0, 1]`.
+ */
 export function binEdgesFromQuantiles(quantiles: readonly Quantile[]): number[] {
+  if (quantiles.length === 0) {
+    return [];
+  }
+  if (quantiles.every((q) => q.value === 0 || q.value === 1)) {
+    return [0, 1];
+  }
   const edges: number[] = [];
   for (const percent of BIN_EDGE_PERCENTS) {
     const value = quantiles.find((q) => q.percent === percent)?.value;
     if (value !== undefined && edges[edges.length - 1] !== value) {
       edges.push(value);
     }
+  }
+  const only = edges[0];
+  const maximum = quantiles.find((q) => q.percent === 100)?.value;
+  if (edges.length === 1 && only !== undefined && maximum !== undefined && maximum > only) {
+    edges.push(maximum);
   }
   return edges;
 }
@@ -404,7 +447,7 @@ function parseNumeric(
       fail(
         `${at}.histogram.edges`,
         histogram.edges,
-        `the distinct values of the baseline's decile quantiles, ${JSON.stringify(expected)}`,
+        `the edges its quantiles give (binEdgesFromQuantiles), ${JSON.stringify(expected)}`,
       );
     }
   }
@@ -450,7 +493,7 @@ function parseOneHot(value: unknown, path: string, wellFormedRows: number): OneH
 /**
  * A statistics document of the given kind, checked: shape, types, and that its numbers agree with
  * each other (counts add up to the rows, fractions are their counts' ratios, histograms sum to the
- * count, edges increase, a baseline's edges are its deciles, every described column is a column
+ * count, edges increase, a baseline's edges are its quantiles' (binEdgesFromQuantiles), every described column is a column
  * and described once). Returns a fresh copy holding only the document's fields.
  *
  * @throws StatisticsDocumentError naming the first field that is wrong and the value received;

@@ -11,7 +11,7 @@
  * Both answer rows of one long shape, {@link STATISTICS_RESULT_COLUMNS}: one row per statistic,
  * named by `section`, `name`, `statistic` and `position`. Long rather than one row per feature with
  * fixed columns, because the things counted vary in number (histogram bins: as many as a feature's
- * distinct deciles; one-hot categories: 51 states but 2 genders), because one row shape is one
+ * edges, one more; one-hot categories: 51 states but 2 genders), because one row shape is one
  * UNION ALL of uniform SELECTs that three engines type alike (strings, an INTEGER, a DOUBLE), and
  * because Athena hands every value back as text, which one reader ({@link statisticsFromRows},
  * {@link windowStatisticsFromRows}) parses. The rows are self-describing: they carry the feature
@@ -329,8 +329,8 @@ function baselinePlan(features: readonly FeatureColumn[]): QueryPlan {
  * rank `r` (1-based, ascending) with `100 r >= p n`, which is `max(1, ceil(p n / 100))`. Integer
  * comparisons make that exact on every engine, whatever each does with a floating-point position
  * (Spark's `percentile_disc` was wrong before 3.5, SPARK-44871). The histogram counts each value
- * over the distinct values of its own decile quantiles: its bin is how many distinct edges are at
- * or below it (left-closed bins, open outer bins).
+ * over the edges its own quantiles give (`binEdgesFromQuantiles`' rule, written out in SQL): its bin
+ * is how many edges are at or below it (left-closed bins, open outer bins).
  */
 export function renderBaselineStatisticsQuery(features: readonly FeatureColumn[]): string {
   const plan = baselinePlan(features);
@@ -338,13 +338,22 @@ export function renderBaselineStatisticsQuery(features: readonly FeatureColumn[]
     `CAST(${c} AS DOUBLE) AS ${valueOf(i)}`,
     `CASE WHEN ${c} IS NULL THEN 1 ELSE 0 END AS ${kindOf(i)}`,
   ]);
-  const edgePercents = BIN_EDGE_PERCENTS;
-  const binTerms = edgePercents.map((p, i) => {
-    const previous = edgePercents[i - 1];
+  // binEdgesFromQuantiles' rule over the columns of feature_quantiles: every quantile 0 or 1 gives
+  // edges 0 and 1; otherwise each decile that is above the one before it is an edge, and the
+  // maximum is one when all the deciles are one value (the first equals the last) below it.
+  const first = BIN_EDGE_PERCENTS[0];
+  const last = BIN_EDGE_PERCENTS[BIN_EDGE_PERCENTS.length - 1];
+  const zeroOne = QUANTILE_PERCENTS.map((p) => `q.q${p} IN (0, 1)`).join('\n        AND ');
+  const decileTerms = BIN_EDGE_PERCENTS.map((p, i) => {
+    const previous = BIN_EDGE_PERCENTS[i - 1];
     return previous === undefined
       ? `CASE WHEN c.value >= q.q${p} THEN 1 ELSE 0 END`
       : `CASE WHEN q.q${p} > q.q${previous} AND c.value >= q.q${p} THEN 1 ELSE 0 END`;
   });
+  const binTerms = [
+    ...decileTerms,
+    `CASE WHEN q.q${first} = q.q${last} AND q.q100 > q.q${last} AND c.value >= q.q100 THEN 1 ELSE 0 END`,
+  ];
   return renderQuery(plan, {
     parsed: `  SELECT\n${indented(parsed, '    ', ',')}\n  FROM ${BASELINE_INPUT_VIEW}`,
     quantiles: `  SELECT
@@ -366,7 +375,11 @@ ${indented(
   GROUP BY name`,
     binned: `  SELECT
     c.name,
-    ${binTerms.join('\n      + ')} AS bin
+    CASE
+      WHEN ${zeroOne}
+        THEN CASE WHEN c.value >= 1 THEN 2 WHEN c.value >= 0 THEN 1 ELSE 0 END
+      ELSE ${binTerms.join('\n        + ')}
+    END AS bin
   FROM cells AS c
   JOIN feature_quantiles AS q ON q.name = c.name
   WHERE c.kind = 0`,
@@ -736,8 +749,8 @@ function assemble(
 
 /**
  * The baseline document from the rows of {@link renderBaselineStatisticsQuery} (any engine's
- * values: numbers, `bigint` or text), each histogram over the distinct values of its own decile
- * quantiles.
+ * values: numbers, `bigint` or text), each histogram over the edges its own quantiles give
+ * (`binEdgesFromQuantiles`).
  * @throws StatisticsDocumentError naming the row or statistic that is wrong, or the document check
  *   ({@link parseStatistics}) that fails
  */

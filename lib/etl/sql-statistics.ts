@@ -31,8 +31,10 @@ Output columns (long: one row per statistic; see lib/contracts/statistics-sql.ts
   column; value DOUBLE: the count or statistic (NULL when undefined).
 Quantiles are type 1 (the value at rank max(1, ceil(p * n / 100))), by ROW_NUMBER and integer
 comparisons rather than percentile_disc, so that they are exact on every engine. Histograms count
-each value over the distinct values of its feature's own deciles (left-closed bins, open outer
-bins); a value's bin is the number of distinct edges at or below it. Rows come in no set order.
+each value over the edges its feature's own quantiles give (binEdgesFromQuantiles in
+lib/contracts/baseline-statistics.ts: 0 and 1 for a 0/1 feature, else the distinct deciles, and
+the maximum too when the deciles are one value below it; left-closed bins, open outer bins); a
+value's bin is the number of edges at or below it. Rows come in no set order.
 
 ${COMMON_SUBSET_LINE}
 Generated from lib/contracts/feature-manifest.ts by ${GENERATED_BY};

@@ -125,14 +125,17 @@ export function featuresCsv(lines: readonly string[]): string {
 /**
  * Drift a learner can see in the local lifecycle's drifted window: a numeric feature shifted (an
  * hour more of day-time calls), a count shifted (two more service calls, which also raises churn),
- * and a one-hot group re-weighted (most new customers in area code 408). Every other feature is
- * drawn as in training, so exactly these three act.
+ * a rare 0/1 flag made common (the international plan, 9.7 % of customers in training, 30 % here,
+ * which raises churn too; its bins are 0 and 1, see `binEdgesFromQuantiles`) and a one-hot group
+ * re-weighted (most new customers in area code 408). Every other feature is drawn as in training,
+ * so exactly these four act.
  */
 export function localDrift(start: Date): DriftOptions {
   return {
     features: {
       day_minutes: { shift: 60 },
       customer_service_calls: { shift: 2 },
+      international_plan: { probability: 0.3 },
       area_code: { weights: { '408': 0.6, '415': 0.2, '510': 0.2 } },
     },
     // Fully drifted from the window's first customer on.

@@ -74,7 +74,7 @@ describe('npm run drift on generator data', () => {
     [
       "the local lifecycle's drift",
       localDrift(WINDOW_START).features,
-      ['area_code', 'customer_service_calls', 'day_minutes'],
+      ['area_code', 'customer_service_calls', 'day_minutes', 'international_plan'],
     ],
     [
       'a scale, a shift and a new gender mix',

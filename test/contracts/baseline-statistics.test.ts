@@ -110,11 +110,38 @@ describe('discreteQuantile (type 1, SQL PERCENTILE_DISC)', () => {
 });
 
 describe('binEdgesFromQuantiles', () => {
+  /** Quantiles at QUANTILE_PERCENTS: minimum, the nine deciles, maximum. */
+  const quantiles = (values: number[]) => QUANTILE_PERCENTS.map((percent, i) => ({ percent, value: values[i] ?? 0 }));
+
   it('takes the interior deciles, each distinct value once (a mostly-zero count, a 0/1 flag)', () => {
-    const quantiles = (values: number[]) => QUANTILE_PERCENTS.map((percent, i) => ({ percent, value: values[i] ?? 0 }));
     expect(binEdgesFromQuantiles(quantiles([0, 0, 0, 0, 0, 0, 0, 0, 20, 30, 51]))).toEqual([0, 20, 30]);
     expect(binEdgesFromQuantiles(quantiles([0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]))).toEqual([0, 1]);
+    expect(binEdgesFromQuantiles(quantiles([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]))).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(binEdgesFromQuantiles([])).toEqual([]);
+  });
+
+  it.each([
+    ['true in under a tenth of rows (deciles all 0)', [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]],
+    ['true in over nine tenths of rows (deciles all 1)', [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]],
+    ['always 0 in the baseline', [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]],
+    ['always 1 in the baseline', [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]],
+  ])('gives a 0/1 feature %s the edges [0, 1]: bins < 0 (empty), 0 and 1', (_case, values) => {
+    expect(binEdgesFromQuantiles(quantiles(values))).toEqual([0, 1]);
+  });
+
+  it('adds the maximum when every decile is one value below it, so that value has a bin of its own', () => {
+    // 0 in 95 % of rows, a tail up to 37: bins < 0, [0, 37) and >= 37.
+    expect(binEdgesFromQuantiles(quantiles([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 37]))).toEqual([0, 37]);
+    // 5 in 85 % of rows, between 2 and 9: bins < 5, [5, 9) and >= 9.
+    expect(binEdgesFromQuantiles(quantiles([2, 5, 5, 5, 5, 5, 5, 5, 5, 5, 9]))).toEqual([5, 9]);
+    // The value is the maximum: bins < 7 and >= 7 already part it from the rest.
+    expect(binEdgesFromQuantiles(quantiles([2, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7]))).toEqual([7]);
+    // Two distinct deciles: kept as they are, no maximum.
+    expect(binEdgesFromQuantiles(quantiles([0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 37]))).toEqual([0, 3]);
+    // A constant that is not 0 or 1: one edge, nothing above it to part.
+    expect(binEdgesFromQuantiles(quantiles([4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4]))).toEqual([4]);
+    // Values between 0 and 1 are not a 0/1 feature.
+    expect(binEdgesFromQuantiles(quantiles([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5]))).toEqual([0, 0.5]);
   });
 });
 
@@ -218,7 +245,7 @@ describe('parseStatistics', () => {
       'edges that are not the deciles',
       ['numeric', 0, 'histogram'],
       { edges: [1, 3], counts: [0, 1, 2] },
-      "histogram.edges is [1,3]; expected the distinct values of the baseline's decile quantiles, [1,2,3]",
+      'histogram.edges is [1,3]; expected the edges its quantiles give (binEdgesFromQuantiles), [1,2,3]',
     ],
     [
       'a bin too few',

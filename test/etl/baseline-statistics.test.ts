@@ -88,6 +88,17 @@ describe('the baseline statistics of generated customers, on DuckDB', () => {
     expect(sql.oneHot.every((g) => g.missing > 0)).toBe(true); // a NULL category is all zeros
   });
 
+  it('bins every boolean feature over the edges [0, 1], whatever its deciles', () => {
+    const booleans = MANIFEST.columns.filter((c) => c.encoding === 'boolean').map((c) => c.name);
+    expect(booleans).toEqual(['international_plan', 'voice_mail_plan']);
+    for (const name of booleans) {
+      const f = sql.numeric.find((n) => n.name === name);
+      expect(f?.histogram.edges).toEqual([0, 1]);
+      expect(f?.histogram.counts).toEqual([0, expect.any(Number), expect.any(Number)]);
+      expect(f?.histogram.counts[2]).toBeGreaterThan(0);
+    }
+  });
+
   it('has counts that add up: each feature to the rows, each histogram to its count', () => {
     for (const f of sql.numeric) {
       expect(f.count + f.missing + f.invalid).toBe(sql.rows);
@@ -101,7 +112,8 @@ describe('the baseline statistics of generated customers, on DuckDB', () => {
 });
 
 describe('the baseline statistics of random small tables, on DuckDB', () => {
-  // Two numeric columns, a 0/1 boolean and a one-hot group of three: enough for every path.
+  // Three numeric columns (one mostly a single value), a 0/1 boolean (mostly 0) and a one-hot group
+  // of three: enough for every path, the edges of binEdgesFromQuantiles' every rule included.
   const FEATURES: readonly FeatureColumn[] = [
     { name: 'a', source: 'a', encoding: 'numeric' },
     { name: 'colour_red', source: 'colour', encoding: 'one-hot', category: 'red' },
@@ -109,9 +121,10 @@ describe('the baseline statistics of random small tables, on DuckDB', () => {
     { name: 'colour_green', source: 'colour', encoding: 'one-hot', category: 'green' },
     { name: 'flag', source: 'flag', encoding: 'boolean' },
     { name: 'colour_blue', source: 'colour', encoding: 'one-hot', category: 'blue' },
+    { name: 'c', source: 'c', encoding: 'numeric' },
   ];
   const COLUMNS = FEATURES.map((f) => f.name);
-  const TYPES: Record<string, string> = { a: 'INTEGER', b: 'DOUBLE', flag: 'INTEGER' };
+  const TYPES: Record<string, string> = { a: 'INTEGER', b: 'DOUBLE', flag: 'INTEGER', c: 'INTEGER' };
   const query = renderBaselineStatisticsQuery(FEATURES);
 
   // Few distinct values, so that deciles tie and edges collapse; NULLs; a one-hot row with no 1.
@@ -121,8 +134,17 @@ describe('the baseline statistics of random small tables, on DuckDB', () => {
       fc.oneof(fc.constantFrom(0.1, 0.2, 0.3, -1.5, 1e-7), fc.double({ min: -1e6, max: 1e6, noNaN: true })),
       { freq: 3 },
     ),
-    flag: fc.option(fc.constantFrom(0, 1), { freq: 5 }),
+    flag: fc.option(fc.oneof({ arbitrary: fc.constant(0), weight: 9 }, { arbitrary: fc.constant(1), weight: 1 }), {
+      freq: 5,
+    }),
     colour: fc.constantFrom(-1, 0, 1, 2),
+    // 3 in most rows, so that deciles tie at 3 with values on both sides of it.
+    c: fc.option(
+      fc.oneof({ arbitrary: fc.constant(3), weight: 12 }, { arbitrary: fc.integer({ min: 0, max: 9 }), weight: 1 }),
+      {
+        freq: 5,
+      },
+    ),
   });
 
   let db: Db;
@@ -131,6 +153,25 @@ describe('the baseline statistics of random small tables, on DuckDB', () => {
   });
   afterAll(() => db?.close());
 
+  type TableRow = Readonly<Record<string, number | null>>;
+
+  /** The document of `table` from the SQL on DuckDB, and the reference's of the same rows. */
+  async function documents(table: readonly TableRow[]): Promise<[BaselineStatistics, BaselineStatistics]> {
+    // With an exponent, DuckDB reads a DOUBLE directly (a plain decimal is a DECIMAL first,
+    // whose cast to DOUBLE is not always the nearest double).
+    const literal = (v: number | null, column: string): string =>
+      `CAST(${v === null ? 'NULL' : v.toExponential()} AS ${TYPES[column] ?? 'INTEGER'})`;
+    const select = (r: TableRow): string =>
+      `SELECT ${COLUMNS.map((c) => `${literal(r[c] ?? null, c)} AS ${c}`).join(', ')}`;
+    await db.run(
+      `CREATE OR REPLACE TABLE ${BASELINE_INPUT_VIEW} AS ${
+        table.length === 0 ? `${select({})} WHERE false` : table.map(select).join(' UNION ALL ')
+      }`,
+    );
+    const strings = table.map((r) => COLUMNS.map((c) => (r[c] ?? '').toString()));
+    return [statisticsFromRows(await db.rows(query)), describeBaseline(COLUMNS, strings, FEATURES)];
+  }
+
   it('is the reference document, for any rows', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(row, { maxLength: 40 }), async (rows) => {
@@ -138,29 +179,40 @@ describe('the baseline statistics of random small tables, on DuckDB', () => {
           a: r.a,
           b: r.b === null ? null : r.b === 0 ? 0 : r.b,
           flag: r.flag,
+          c: r.c,
           colour_red: r.colour === 0 ? 1 : 0,
           colour_green: r.colour === 1 ? 1 : 0,
           colour_blue: r.colour === 2 ? 1 : 0,
         }));
-        // With an exponent, DuckDB reads a DOUBLE directly (a plain decimal is a DECIMAL first,
-        // whose cast to DOUBLE is not always the nearest double).
-        const literal = (v: number | null, column: string): string =>
-          `CAST(${v === null ? 'NULL' : v.toExponential()} AS ${TYPES[column] ?? 'INTEGER'})`;
-        const select = (r: Record<string, number | null>): string =>
-          `SELECT ${COLUMNS.map((c) => `${literal(r[c] ?? null, c)} AS ${c}`).join(', ')}`;
-        await db.run(
-          `CREATE OR REPLACE TABLE ${BASELINE_INPUT_VIEW} AS ${
-            table.length === 0 ? `${select({})} WHERE false` : table.map(select).join(' UNION ALL ')
-          }`,
-        );
-        const document = statisticsFromRows(await db.rows(query));
-        const strings = table.map((r) => COLUMNS.map((c) => (r[c as keyof typeof r] ?? '').toString()));
-        expectSameStatistics(document, describeBaseline(COLUMNS, strings, FEATURES));
+        const [document, reference] = await documents(table);
+        expectSameStatistics(document, reference);
         for (const f of document.numeric) {
           expect(f.histogram.counts.reduce((x, y) => x + y, 0)).toBe(f.count);
         }
+        const flag = document.numeric.find((f) => f.name === 'flag');
+        expect(flag?.histogram.edges).toEqual(flag?.count === 0 ? [] : [0, 1]);
       }),
       { numRuns: 60, seed: 20260815 },
     );
   }, 120_000);
+
+  it('gives a value in most rows a bin of its own below the maximum, and a rare flag its bin for 1', async () => {
+    // c: 1 once, 3 eighteen times, 9 once (20 rows): every decile is 3, so the maximum 9 is an edge
+    // too: bins < 3 (the 1), [3, 9) (the eighteen 3s) and >= 9 (the 9). flag: 1 in 1 row of 20,
+    // every decile 0: bins < 0, 0 and 1 all the same.
+    const table = Array.from({ length: 20 }, (_, i) => ({
+      a: i,
+      b: i / 2,
+      flag: i === 7 ? 1 : 0,
+      c: i === 0 ? 1 : i === 19 ? 9 : 3,
+      colour_red: 1,
+      colour_green: 0,
+      colour_blue: 0,
+    }));
+    const [document, reference] = await documents(table);
+    expectSameStatistics(document, reference);
+    const histogram = (name: string) => document.numeric.find((f) => f.name === name)?.histogram;
+    expect(histogram('c')).toEqual({ edges: [3, 9], counts: [1, 18, 1] });
+    expect(histogram('flag')).toEqual({ edges: [0, 1], counts: [0, 19, 1] });
+  });
 });

@@ -175,13 +175,23 @@ def baseline_statistics(spark: SparkSession, features: DataFrame, sql: str) -> d
 
 
 def _bin_edges(quantiles: list[dict]) -> list[float]:
-    """The distinct values of the BIN_EDGE_PERCENTS quantiles, in order."""
+    """A feature's bin edges from its quantiles, by binEdgesFromQuantiles' rule
+    (lib/contracts/baseline-statistics.ts, where the why is written): none without values; [0, 1]
+    when every quantile is 0 or 1; else the distinct values of the BIN_EDGE_PERCENTS quantiles, in
+    order, and the maximum after them when they are one value below it."""
+    if not quantiles:
+        return []
+    if all(q["value"] in (0, 1) for q in quantiles):
+        return [0.0, 1.0]
     by_percent = {q["percent"]: q["value"] for q in quantiles}
     edges: list[float] = []
     for percent in BIN_EDGE_PERCENTS:
         value = by_percent.get(percent)
         if value is not None and (not edges or edges[-1] != value):
             edges.append(value)
+    maximum = by_percent.get(100)
+    if len(edges) == 1 and maximum is not None and maximum > edges[0]:
+        edges.append(maximum)
     return edges
 
 

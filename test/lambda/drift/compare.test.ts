@@ -94,6 +94,30 @@ describe('compareStatistics', () => {
     expect(report.verdict).toBe('act');
   });
 
+  it('acts on a rare flag that became common: true in 9.7 % of rows, then in 30 %', () => {
+    // The churn data's international_plan. Every decile of the baseline is 0, yet the flag's edges
+    // are [0, 1]: bins < 0, 0 and 1, so each value's share is compared.
+    //   e = 0 .903 .097     a = 0 .7 .3     (bin 0 empty on both sides: 0)
+    //   bin 1: (0.7 - 0.903) * ln(0.7 / 0.903) = 0.051692
+    //   bin 2: (0.3 - 0.097) * ln(0.3 / 0.097) = 0.229202
+    //   PSI = 0.280894: act (at least 0.25)
+    const xs = Array.from({ length: 1000 }, (_, i) => String((i % 20) + 1));
+    const flags = (ones: number) => Array.from({ length: 1000 }, (_, i) => (i < ones ? '1' : '0'));
+    const baseline = describeBaseline(COLUMNS, table(xs, flags(97), BASE_COLORS), FEATURES);
+    const flag = baseline.numeric.find((f) => f.name === 'flag');
+    expect(flag?.quantiles.slice(1, -1).every((q) => q.value === 0)).toBe(true);
+    expect(flag?.histogram).toEqual({ edges: [0, 1], counts: [0, 903, 97] });
+    const current = describeCurrent(COLUMNS, table(xs, flags(300), BASE_COLORS), FEATURES, baseline);
+    const report = compareStatistics(baseline, current, THRESHOLDS);
+    expect(check(report.features, 'flag', 'psi')).toEqual({
+      name: 'flag',
+      statistic: 'psi',
+      value: expect.closeTo(0.280894, 6) as number,
+      verdict: 'act',
+    });
+    expect(report.features.filter((f) => f.verdict !== 'ok').map((f) => f.name)).toEqual(['flag']);
+  });
+
   it('acts on a colour mix that moved: red 50 % to 20 % is an L-infinity of 0.3', () => {
     // baseline red .5 blue .3 green .2; current red .2 blue .3 green .5: max(|.3|, 0, |.3|) = 0.3
     const colors: Color[] = [

@@ -29,6 +29,25 @@ describe('describeBaseline', () => {
     expect(x?.histogram).toEqual({ edges: [], counts: [0] });
   });
 
+  it.each([
+    ['true in 9.7 % of rows (every decile 0)', 97, [0, 903, 97]],
+    ['true in 95 % of rows (every decile 1)', 950, [0, 50, 950]],
+    ['never true', 0, [0, 1000, 0]],
+    ['always true', 1000, [0, 0, 1000]],
+  ])('bins a boolean feature %s over the edges [0, 1]', (_case, ones, counts) => {
+    const rows = Array.from({ length: 1000 }, (_, i) => [i < ones ? '1' : '0']);
+    const [flag] = describeBaseline(['flag'], rows, [{ name: 'flag', source: 'flag', encoding: 'boolean' }]).numeric;
+    expect(flag?.histogram).toEqual({ edges: [0, 1], counts });
+  });
+
+  it('gives a value in over nine tenths of the rows a bin of its own below the maximum', () => {
+    // 0 in 95 of 100 rows, then 3, 5, 8, 8, 12: every decile is 0, so the maximum 12 is an edge
+    // too: bins < 0 (none), [0, 12) (the 95 zeros, 3, 5, 8 and 8) and >= 12 (one).
+    const rows = [...Array<string[]>(95).fill(['0']), ['3'], ['5'], ['8'], ['8'], ['12']];
+    const [x] = describeBaseline(['x'], rows, [{ name: 'x', source: 'x', encoding: 'numeric' }]).numeric;
+    expect(x?.histogram).toEqual({ edges: [0, 12], counts: [0, 99, 1] });
+  });
+
   it('gives one value no deviation (the sample deviation needs two)', () => {
     const [x] = describeBaseline(['x'], [['4']], [{ name: 'x', source: 'x', encoding: 'numeric' }]).numeric;
     expect(x).toMatchObject({ count: 1, mean: 4, standardDeviation: null });
