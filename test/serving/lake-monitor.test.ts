@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { STAGE_DEFAULTS } from '../../lib/config';
 import { CAPTURE_COLUMNS } from '../../lib/contracts/data-capture';
 import { PRODUCTION_CONTEXT, buildApp } from '../support/app';
 
@@ -108,7 +109,7 @@ describe('LakeMonitor (sandbox)', () => {
 
     it('runs on the schedule of the config, retried twice', () => {
       template.hasResourceProperties('AWS::Events::Rule', {
-        ScheduleExpression: 'rate(1 hour)',
+        ScheduleExpression: STAGE_DEFAULTS.sandbox.monitoring.schedule,
         Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 } })],
       });
     });
