@@ -30,6 +30,7 @@
 import { FieldRejectReason } from './reject-reasons';
 import { BOOLEAN_SPELLINGS, EVENT_TIME_YEARS, type FieldSpec, MISSING_VALUE_SPELLINGS } from '../schema/churn';
 import { OBSERVED_DATE_PARTITION, OUTCOME_FIELDS } from '../schema/outcome';
+import { DEFAULT_OUTCOME_DELAY } from '../schema/outcome-model';
 
 /** The Glue tables of the raw outcomes (database: the lake's raw database). */
 export const OUTCOME_TABLES = {
@@ -358,9 +359,47 @@ FROM ${stream} AS stream_outcomes
 `;
 }
 
-/** The batch lines as the validation reads them on Athena: the table's one column and each row's file. */
-export function athenaOutcomeBatchLines(database: string): string {
-  return `(SELECT ${OUTCOME_BATCH_LINE_COLUMN} AS line, "$path" AS origin FROM "${database}"."${OUTCOME_TABLES.batch}")`;
+/**
+ * The batch lines as the validation reads them on Athena: the table's one column and each row's
+ * file (`"$path"`). Given `uploaded`, only the lines of files last written from its start
+ * (inclusive) to its end (exclusive), by the file's `"$file_modified_time"` (Athena, "Get the file
+ * locations for source data in Amazon S3", https://docs.aws.amazon.com/athena/latest/ug/select.html):
+ * how the quality monitor counts the rejected lines of a window's uploads, since a rejected line
+ * has no `observed_at` to place it in a window.
+ */
+export function athenaOutcomeBatchLines(
+  database: string,
+  uploaded?: { readonly start: Date; readonly end: Date },
+): string {
+  const from = `SELECT ${OUTCOME_BATCH_LINE_COLUMN} AS line, "$path" AS origin FROM "${database}"."${OUTCOME_TABLES.batch}"`;
+  if (uploaded === undefined) {
+    return `(${from})`;
+  }
+  const instant = (date: Date, what: string): string => {
+    timestampLiteral(date, what);
+    return `from_iso8601_timestamp('${date.toISOString()}')`;
+  };
+  return `(${from} WHERE "$file_modified_time" >= ${instant(uploaded.start, 'uploaded.start')} AND "$file_modified_time" < ${instant(uploaded.end, 'uploaded.end')})`;
+}
+
+/** Options of {@link renderRejectedOutcomeLinesQuery}. */
+export type RejectedOutcomeLinesOptions = OutcomeBatchValidationOptions;
+
+/**
+ * How many uploaded lines the validation rejects, by reason: `reject_reason VARCHAR`, `lines
+ * BIGINT` (one row per reason found, ordered by reason; none when every line is valid). The lines
+ * themselves stay in the raw zone with their bytes; {@link renderOutcomeBatchValidationQuery}
+ * lists them, each with its file.
+ */
+export function renderRejectedOutcomeLinesQuery(options: RejectedOutcomeLinesOptions): string {
+  return `-- Rejected outcome batch lines by reason (lib/contracts/outcome-sql.ts); runs on Athena (Trino) and DuckDB.
+SELECT reject_reason, count(*) AS lines
+FROM (
+${renderOutcomeBatchValidationQuery(options)}) AS validated
+WHERE reject_reason IS NOT NULL
+GROUP BY reject_reason
+ORDER BY reject_reason
+`;
 }
 
 /**
@@ -380,6 +419,26 @@ export function athenaOutcomeStream(database: string, window?: { readonly start:
 
 // ---------------------------------------------------------------------------------------------
 // The join
+
+/**
+ * Days after its prediction beyond which an outcome is `late` (still scored, counted apart): 45,
+ * the end of the delay the project assumes between a customer's snapshot and its outcome (a
+ * billing cycle and its grace, 30 to 45 days: `DEFAULT_OUTCOME_DELAY` in
+ * `lib/schema/outcome-model.ts`, which the generator draws from). A constant rather than a config
+ * key: it describes the outcome feed, which is the same in every stage.
+ */
+export const OUTCOME_LATE_AFTER_DAYS: number = DEFAULT_OUTCOME_DELAY.maxDays;
+
+/**
+ * How many days before a window's first outcome the quality monitor reads predictions: twice
+ * {@link OUTCOME_LATE_AFTER_DAYS} (90). Outcomes arrive weeks after the prediction they are about,
+ * so the predictions read run from `windowStart - PREDICTION_LOOKBACK_DAYS` to `windowEnd`: every
+ * outcome of the window sees at least 90 days of predictions before it (one observed later in the
+ * window, up to 90 days plus its distance from the window's start), so an outcome up to twice as
+ * slow as the usual delay is still found, and counted `late`; a slower one is counted `unmatched`.
+ * The capture partitions read are bounded by that span, never the whole capture history.
+ */
+export const PREDICTION_LOOKBACK_DAYS: number = 2 * OUTCOME_LATE_AFTER_DAYS;
 
 /** What became of one outcome of the window. */
 export type OutcomeStatus = 'matched' | 'late' | 'duplicate' | 'unmatched';

@@ -18,7 +18,6 @@ import {
   type QualityReport,
 } from '../../../lambda/live-quality/check';
 import type { JoinOutcomes, OutcomeWindow } from '../../../lambda/live-quality/join';
-import { outcomeJoinNotWired } from '../../../lambda/live-quality/join';
 import type { ScoredOutcome } from '../../../lambda/live-quality/quality';
 import type { QualityFunctionSettings } from '../../../lambda/live-quality/settings';
 import { ModelLookupError } from '../../../lambda/shared/model-in-service';
@@ -220,8 +219,8 @@ describe('with a model in service', () => {
     expect(result.status === 'checked' && result.detail.verdict).toBe('insufficient');
   });
 
-  it('says "not enough data" while the outcome join is not wired', async () => {
-    const result = await checkLiveQuality(clients, SETTINGS, outcomeJoinNotWired, EVENT, OPTIONS);
+  it('says "not enough data" when the join finds no outcome', async () => {
+    const result = await checkLiveQuality(clients, SETTINGS, fakeJoin([]), EVENT, OPTIONS);
     expect(result.status === 'checked' && result.detail.verdict).toBe('insufficient');
     expect(result.status === 'checked' && result.detail.matched).toBe(0);
   });
