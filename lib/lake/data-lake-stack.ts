@@ -130,7 +130,7 @@ export class DataLakeStack extends Stack {
       }),
       monitors: new ZoneAccessPolicy(this, 'MonitorsAccess', {
         description:
-          'ml-lifecycle-cdk lake monitors: read captured requests and baselines, write Athena results and monitoring reports',
+          'ml-lifecycle-cdk lake monitors: read captured requests, baselines and raw outcomes, write Athena results and monitoring reports',
         key,
         grants: [
           {
@@ -138,9 +138,11 @@ export class DataLakeStack extends Stack {
             read: [ARTIFACT_PREFIXES.dataCapture, ARTIFACT_PREFIXES.trainingRuns],
             append: [LakeCatalog.QUERY_RESULTS_PREFIX, ARTIFACT_PREFIXES.monitoring],
           },
+          // The outcomes (who really churned) the quality monitor joins to the predictions: read only.
+          { bucket: rawBucket, read: [RAW_PREFIXES.outcomesStream, RAW_PREFIXES.outcomesBatch] },
         ],
         wildcardReason:
-          'SageMaker names captured-request files by endpoint, variant and hour, Athena names result files by query id, the monitors name reports by window, and baselines sit under a run id made at training time, so access is by prefix.',
+          'SageMaker names captured-request files by endpoint, variant and hour, Firehose and uploaders name outcome files by date and batch, Athena names result files by query id, the monitors name reports by window, and baselines sit under a run id made at training time, so access is by prefix.',
       }),
     };
 

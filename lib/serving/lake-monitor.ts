@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { RemovalMode } from '../config';
 import { MONITOR_METRIC_DIMENSION, QUALITY_METRICS } from '../contracts/lake-monitoring';
 import { MONITORING_METRIC_NAMESPACE } from '../contracts/monitoring-events';
+import { OUTCOME_TABLES } from '../contracts/outcome-sql';
 import { acknowledgeFindings, wildcardResourceFinding } from '../shared/compliance';
 import { defaultPolicyOf } from '../shared/cdk-internals';
 import { PipelineFunction } from '../shared/pipeline-function';
@@ -64,7 +65,8 @@ export interface LakeMonitorProps {
  *
  * - the **capture table** over what the endpoint's data capture writes (`DataCaptureTable`);
  * - the **quality function** (`lambda/live-quality/`): the outcomes of the last
- *   `qualityWindowDays` joined to the predictions of the model in service, AUC, precision, recall
+ *   `qualityWindowDays` (the raw outcome tables, read through the lake policy and the catalog)
+ *   joined to the predictions of the model in service, AUC, precision, recall
  *   and the business figures published as metrics (`MlLifecycle/Monitoring`, by `EndpointName`), a
  *   report under `monitoring/quality/` and a `Model quality verdict` event;
  * - a **schedule** rule that runs every monitor function (none when the schedule is `off`);
@@ -137,6 +139,10 @@ export class LakeMonitor extends Construct {
       use: monitorUse('live-quality', props.schedule),
     });
     this.addMonitorFunction('Quality', this.qualityFunction);
+    // The outcomes it joins to the predictions: the raw outcome tables, beside the capture table.
+    for (const table of Object.values(OUTCOME_TABLES)) {
+      this.grantTableRead(this.qualityFunction.role, table);
+    }
 
     const alarm = (id: string, metricName: string, threshold: number, what: string) =>
       new cloudwatch.Alarm(this, id, {

@@ -13,6 +13,7 @@ import {
   type OutcomeJoinRow,
   renderOutcomeBatchValidationQuery,
   renderOutcomeJoinQuery,
+  renderRejectedOutcomeLinesQuery,
   renderValidOutcomesQuery,
   summariseOutcomeJoin,
 } from '../../lib/contracts/outcome-sql';
@@ -104,6 +105,32 @@ describe('batch validation', () => {
         churned: row.churned,
       }).toEqual({ customer_id: clean.customer_id, observed_at: clean.observed_at, churned: clean.churned });
     }
+  });
+
+  it('counts the rejected lines by reason, one row per reason', async () => {
+    const counted = await db.rows(renderRejectedOutcomeLinesQuery({ linesRelation: 'batch_lines' }));
+    const expected = new Map<string, number>();
+    for (const r of rows.filter((r) => r.reject_reason !== null)) {
+      expected.set(r.reject_reason as string, (expected.get(r.reject_reason as string) ?? 0) + 1);
+    }
+    expect(expected.size).toBeGreaterThan(1);
+    expect(counted.map((r) => [r.reject_reason, Number(r.lines)])).toEqual(
+      [...expected].sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+  });
+
+  it('gives the quality monitor the lines of the files written in a window, by their modification time', () => {
+    expect(
+      athenaOutcomeBatchLines('raw', {
+        start: new Date('2026-03-01T00:00:00Z'),
+        end: new Date('2026-03-08T00:00:00Z'),
+      }),
+    ).toBe(
+      `(SELECT line AS line, "$path" AS origin FROM "raw"."outcome_batch" WHERE "$file_modified_time" >= from_iso8601_timestamp('2026-03-01T00:00:00.000Z') AND "$file_modified_time" < from_iso8601_timestamp('2026-03-08T00:00:00.000Z'))`,
+    );
+    expect(() => athenaOutcomeBatchLines('raw', { start: new Date('nope'), end: new Date() })).toThrow(
+      'uploaded.start must be a valid Date; received Invalid Date',
+    );
   });
 
   it('gives the same verdict as the cleaner on arbitrary, dirty cell values', async () => {

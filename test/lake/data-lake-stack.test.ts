@@ -155,6 +155,21 @@ describe('DataLakeStack (sandbox)', () => {
       expect(JSON.stringify(st)).not.toContain('stream-errors');
     });
 
+    it('lets the monitors read raw outcomes-stream/ and outcomes-batch/, nothing else of raw, and write nothing there', () => {
+      const st = statementsOf(stack.access.monitors.policy);
+      const rawId = arnOf(storage.rawBucket)['Fn::GetAtt'][0];
+      const raw = (resources: Json): unknown[] =>
+        ([] as unknown[]).concat(resources).filter((r) => JSON.stringify(r).includes(rawId));
+      expect(raw(st.ReadPrefixes.Resource)).toEqual([
+        objectsUnder(storage.rawBucket, 'outcomes-batch/'),
+        objectsUnder(storage.rawBucket, 'outcomes-stream/'),
+      ]);
+      expect(raw(st.AppendPrefixes.Resource)).toEqual([]);
+      expect(st.WritePrefixes).toBeUndefined();
+      expect(st.ListBuckets.Resource).toEqual(expect.arrayContaining([arnOf(storage.rawBucket)]));
+      expect(st.UseLakeKeyThroughS3).toMatchObject(lakeKeyFor([storage.artifactsBucket, storage.rawBucket]));
+    });
+
     it('lets the features job read curated customers/ and rebuild features/ only', () => {
       const st = statementsOf(stack.access.featuresJob.policy);
       expect(st.WritePrefixes.Resource).toEqual(objectsUnder(storage.curatedBucket, 'features/'));

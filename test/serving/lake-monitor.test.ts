@@ -150,6 +150,17 @@ describe('LakeMonitor (sandbox)', () => {
     });
   });
 
+  describe('the quality function’s outcomes', () => {
+    it('reads the catalog entries of the raw outcome tables (and the capture table), changing none', () => {
+      const catalog = statements(template).filter((s) => JSON.stringify(s.Action).includes('glue:GetTable'));
+      const tables = [
+        ...JSON.stringify(catalog.map((s) => s.Resource)).matchAll(/:table\/ml_lifecycle_sandbox_raw\/([a-z_]+)/g),
+      ];
+      expect(tables.map((m) => m[1]).sort()).toEqual(['data_capture', 'outcome_batch', 'outcome_stream']);
+      expect(catalog.map((s) => s.Action)).toEqual([['glue:GetDatabase', 'glue:GetTable']]);
+    });
+  });
+
   describe('the alarms', () => {
     it.each([
       ['Auc', 0.75],
