@@ -1,7 +1,7 @@
 /**
- * What the lake monitors (Serving stage) publish besides their events: the live quality metrics
- * and their dimension, which the quality function puts, the Serving stack's alarms watch and the
- * dashboard draws, and where the monitors' reports go in the artifacts bucket. The namespace and
+ * What the lake monitors (Serving stage) publish besides their events: the live quality and drift
+ * summary metrics and their dimension, which the monitor functions put, the Serving stack's alarms
+ * watch and the dashboard draws, and where the monitors' reports go in the artifacts bucket. The namespace and
  * the events are in `monitoring-events.ts`.
  *
  * Pure data, bundled into functions.
@@ -32,6 +32,19 @@ export const QUALITY_METRICS = {
   churnersCaught: 'ChurnersCaught',
   /** Outcomes joined to a prediction in the window: published by every check. */
   matchedOutcomes: 'MatchedOutcomes',
+} as const;
+
+/**
+ * The drift monitor's summary metrics, one datapoint per check, with the same dimension: what the
+ * dashboard draws beside the live quality. (Per-feature metrics, if any, are the drift function's.)
+ */
+export const DRIFT_METRICS = {
+  /** Captured request lines in the check's window: what the statistics were computed from. */
+  capturedRows: 'CapturedRows',
+  /** Features whose verdict is `act` (drift past the acting threshold). */
+  featuresActing: 'FeaturesActing',
+  /** Features whose verdict is `watch` (drift past the watching threshold, not the acting one). */
+  featuresWatching: 'FeaturesWatching',
 } as const;
 
 /** Where the monitors write their reports in the artifacts bucket: `<prefix><endpoint>/<window end>.json`. */

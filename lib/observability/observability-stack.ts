@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
+import { lakeMonitoringSection } from './lake-monitoring-section';
 import { LifecycleMonitoring, type WatchedResources } from './lifecycle-monitoring';
 import { RetrainingDecisions } from './retraining-decisions';
 
@@ -15,8 +16,9 @@ export interface ObservabilityStackProps extends StackProps {
 }
 
 /**
- * OBSERVE: one dashboard over every stage and the alarms that need a person. Stateless; it only
- * reads the other stacks' metrics.
+ * OBSERVE: one dashboard over every stage (with the lake monitors' live quality and drift, and the
+ * retraining decisions) and the alarms that need a person. Stateless; it only reads the other
+ * stacks' metrics.
  */
 export class ObservabilityStack extends Stack {
   readonly monitoring: LifecycleMonitoring;
@@ -33,6 +35,14 @@ export class ObservabilityStack extends Stack {
       maxDeliveryDelay: Duration.seconds(observability.maxDeliveryDelaySeconds),
       dashboardName: `ml-lifecycle-${stage}`,
     });
+    // The lake monitors' metrics, by the endpoint's (known) name.
+    for (const row of lakeMonitoringSection({
+      endpointName: props.watched.endpointName,
+      thresholds: { minAuc: monitoring.minAuc, minPrecision: monitoring.minPrecision, minRecall: monitoring.minRecall },
+      qualityWindowDays: monitoring.qualityWindowDays,
+    })) {
+      this.monitoring.dashboard.addWidgets(...row);
+    }
     this.decisions = new RetrainingDecisions(this, 'RetrainingDecisions', {
       key: props.key,
       retention: monitoring.logRetentionDays,

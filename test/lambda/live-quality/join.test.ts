@@ -12,6 +12,7 @@ import {
   AthenaClient,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
+  type QueryExecutionState,
   type Row as AthenaRow,
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
@@ -126,7 +127,7 @@ const JOIN_COLUMNS = ['customer_id', 'observed_at', 'churned', 'source', 'captur
 function answers(
   joinRows: readonly (readonly (string | null)[])[],
   rejectedRows: readonly (readonly (string | null)[])[],
-  joinState = 'SUCCEEDED',
+  joinState: QueryExecutionState = 'SUCCEEDED',
 ): void {
   athena.on(StartQueryExecutionCommand).callsFake((input: { QueryString?: string }) =>
     Promise.resolve({

@@ -1,0 +1,101 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { DRIFT_METRICS, MONITOR_METRIC_DIMENSION, QUALITY_METRICS } from '../contracts/lake-monitoring';
+import { MONITORING_METRIC_NAMESPACE } from '../contracts/monitoring-events';
+
+/** The live quality thresholds the Serving stack's alarms fire below (config `monitoring.minAuc` …). */
+export interface QualityThresholdLines {
+  readonly minAuc: number;
+  readonly minPrecision: number;
+  readonly minRecall: number;
+}
+
+export interface LakeMonitoringSectionProps {
+  /** The monitored endpoint's (fixed) name: the metrics' `EndpointName` dimension. */
+  readonly endpointName: string;
+  /** Drawn as lines on the quality graph, where the alarms fire. */
+  readonly thresholds: QualityThresholdLines;
+  /** Days of outcomes one quality check scores (config `monitoring.qualityWindowDays`), for the titles. */
+  readonly qualityWindowDays: number;
+  /**
+   * The graphs' period. A check publishes one datapoint per metric, at most hourly.
+   * @default Duration.hours(1)
+   */
+  readonly period?: Duration;
+}
+
+/**
+ * The dashboard's section on monitoring from the lake (the Serving stage's quality and drift
+ * functions): live AUC, precision and recall with the alarm thresholds drawn on them, the expected
+ * cost of acting on the model against doing nothing, the outcomes matched, and the drift summary.
+ *
+ * Metrics are named, not referenced: the functions put them in `MlLifecycle/Monitoring` by
+ * `EndpointName` (`lib/contracts/lake-monitoring.ts`), so this stack depends on no construct of the
+ * Serving stack for them. A check with too few outcomes publishes only `MatchedOutcomes`, so a gap
+ * in the quality lines is "not enough data", not a bad model.
+ */
+export function lakeMonitoringSection(props: LakeMonitoringSectionProps): cloudwatch.IWidget[][] {
+  const period = props.period ?? Duration.hours(1);
+  const metric = (metricName: string, statistic: string, label: string, color?: string) =>
+    new cloudwatch.Metric({
+      namespace: MONITORING_METRIC_NAMESPACE,
+      metricName,
+      dimensionsMap: { [MONITOR_METRIC_DIMENSION]: props.endpointName },
+      statistic,
+      period,
+      label,
+      ...(color === undefined ? {} : { color }),
+    });
+  const graph = (widget: cloudwatch.GraphWidgetProps) => new cloudwatch.GraphWidget({ width: 6, height: 6, ...widget });
+  const { minAuc, minPrecision, minRecall } = props.thresholds;
+  const window = `last ${props.qualityWindowDays} days of outcomes`;
+
+  // The alarms take the worst check of a day (Minimum): so does the graph, hour by hour.
+  const quality: [string, string, number, string][] = [
+    [QUALITY_METRICS.auc, 'AUC', minAuc, cloudwatch.Color.BLUE],
+    [QUALITY_METRICS.precision, 'Precision', minPrecision, cloudwatch.Color.ORANGE],
+    [QUALITY_METRICS.recall, 'Recall', minRecall, cloudwatch.Color.GREEN],
+  ];
+  return [
+    [
+      new cloudwatch.TextWidget({
+        markdown: `## Monitoring from the lake: live quality on real outcomes, and data drift (${props.endpointName})`,
+        width: 24,
+        height: 1,
+      }),
+    ],
+    [
+      graph({
+        title: `Live AUC, precision, recall at the deployed cutoff (${window}); lines: alarm thresholds`,
+        left: quality.map(([name, label, , color]) => metric(name, 'Minimum', label, color)),
+        leftYAxis: { min: 0, max: 1, showUnits: false },
+        leftAnnotations: quality.map(([, label, value, color]) => ({
+          value,
+          label: `${label} alarm: below ${value}`,
+          color,
+        })),
+      }),
+      graph({
+        title: `Expected cost: acting on the model vs doing nothing; incentives spent (${window})`,
+        left: [
+          metric(QUALITY_METRICS.expectedCost, 'Average', 'Expected cost (model)'),
+          metric(QUALITY_METRICS.costOfDoingNothing, 'Average', 'Cost of doing nothing'),
+        ],
+        right: [metric(QUALITY_METRICS.incentivesSpent, 'Average', 'Incentives spent')],
+      }),
+      graph({
+        title: `Outcomes matched to a prediction; churners caught (${window})`,
+        left: [metric(QUALITY_METRICS.matchedOutcomes, 'Maximum', 'Matched outcomes')],
+        right: [metric(QUALITY_METRICS.churnersCaught, 'Maximum', 'Churners caught')],
+      }),
+      graph({
+        title: 'Data drift: features acting and watching; captured rows',
+        left: [
+          metric(DRIFT_METRICS.featuresActing, 'Maximum', 'Features acting', cloudwatch.Color.RED),
+          metric(DRIFT_METRICS.featuresWatching, 'Maximum', 'Features watching', cloudwatch.Color.ORANGE),
+        ],
+        right: [metric(DRIFT_METRICS.capturedRows, 'Maximum', 'Captured rows')],
+      }),
+    ],
+  ];
+}
