@@ -58,7 +58,7 @@ export interface ServingStackProps extends StackProps {
 export class ServingStack extends Stack {
   readonly endpoint: ChurnEndpoint;
   readonly monitor?: DataQualityMonitor;
-  /** Monitoring from the lake, in every account: the capture table, the quality function, their schedule and alarms. */
+  /** Monitoring from the lake, in every account: the capture table, the drift and quality functions, their schedule and alarms. */
   readonly lakeMonitor: LakeMonitor;
   /** Live AUC, precision and recall below their thresholds: what the retraining guard listens to. */
   readonly qualityAlarms: cloudwatch.IAlarm[];
@@ -127,6 +127,7 @@ export class ServingStack extends Stack {
       workGroupName: props.workGroupName,
       lakeAccess: props.monitorAccess,
       schedule: monitoring.schedule,
+      drift: monitoring,
       qualityWindowDays: monitoring.qualityWindowDays,
       minimumOutcomes: monitoring.minimumOutcomes,
       thresholds: { minAuc: monitoring.minAuc, minPrecision: monitoring.minPrecision, minRecall: monitoring.minRecall },
