@@ -221,6 +221,19 @@ export class ServingStack extends Stack {
       value: props.artifactsBucket.s3UrlForObject(ARTIFACT_PREFIXES.dataCapture),
       description: 'Captured requests and responses, by endpoint, variant and hour',
     });
+    // The monitors run on a schedule; the walkthrough runs them at once, by name.
+    new CfnOutput(this, 'DriftFunctionName', {
+      value: this.lakeMonitor.driftFunction.function.functionName,
+      description: 'Run a drift check now: aws lambda invoke --function-name NAME --payload {} out.json',
+    });
+    new CfnOutput(this, 'QualityFunctionName', {
+      value: this.lakeMonitor.qualityFunction.function.functionName,
+      description: 'Run a live quality check now: aws lambda invoke --function-name NAME --payload {} out.json',
+    });
+    new CfnOutput(this, 'LakeMonitorReportsLocation', {
+      value: props.artifactsBucket.s3UrlForObject(ARTIFACT_PREFIXES.monitoring),
+      description: "The lake monitors' reports: drift/<endpoint>/ and quality/<endpoint>/, JSON (and HTML for drift)",
+    });
   }
 }
 

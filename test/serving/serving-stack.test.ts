@@ -246,6 +246,18 @@ describe('ServingStack (sandbox)', () => {
     it('outputs the endpoint name only while a model is deployed', () => {
       template.hasOutput('EndpointName', { Condition: 'HasModel', Value: 'ml-lifecycle-sandbox-churn' });
     });
+
+    it('outputs the lake monitors’ function names, with or without a model, so they can be run at once', () => {
+      const outputs = template.findOutputs('*');
+      for (const [output, fn] of [
+        ['DriftFunctionName', 'LakeMonitorDriftFunction'],
+        ['QualityFunctionName', 'LakeMonitorQualityFunction'],
+      ]) {
+        expect(outputs[output]?.Condition).toBeUndefined();
+        expect(JSON.stringify(outputs[output]?.Value)).toMatch(new RegExp(`"Ref":"${fn}[0-9A-F]{8}"`));
+      }
+      expect(JSON.stringify(outputs.LakeMonitorReportsLocation?.Value)).toContain('/monitoring/');
+    });
   });
 
   describe('the endpoint', () => {
