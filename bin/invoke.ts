@@ -4,7 +4,7 @@
  * probability, and the decision at the cutoff the evaluation chose.
  *
  * ```
- * npm run invoke -- [--count 5] [--seed S] [--stage sandbox] [--endpoint NAME]
+ * npm run invoke -- [--count 5] [--seed S] [--drift SCENARIO] [--stage sandbox] [--endpoint NAME]
  * ```
  *
  * The region and credentials come from the SDK's default chain (AWS_REGION, AWS_PROFILE, ...).
@@ -20,12 +20,16 @@ import { servingStackName } from '../lib/serving/endpoint-lookup';
 import { scoreCustomers, type ServingClients } from '../lib/serving/invoke';
 import { formatReport } from '../lib/serving/score-report';
 import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
+import { DRIFT_OPTION_HELP, type DriftChoice, driftOption } from '../lib/shared/cli/drift-option';
 import { runMain } from '../lib/shared/cli/run-main';
 
 export { UsageError };
 
-/** The most customers `--count` allows. */
-export const MAX_COUNT = 100;
+/**
+ * The most customers `--count` allows: enough for a drift check's window (`monitoring.minimumRows`,
+ * 200 by default) and a quality check's outcomes, sent one request each.
+ */
+export const MAX_COUNT = 2000;
 
 /** `--count` when not given. */
 export const DEFAULT_COUNT = 5;
@@ -41,6 +45,8 @@ Options:
   --count N        customers to send, an integer from 1 to ${MAX_COUNT} (default ${DEFAULT_COUNT})
   --seed S         random seed, an integer (default: a random one, printed); the same seed gives
                    the same customers
+  --drift SCENARIO the customers drift as the scenario says (the same as npm run produce's --drift):
+${DRIFT_OPTION_HELP}
   --stage STAGE    ${STAGE_NAMES.join(' or ')} (default ${STAGE_NAMES[0]}): the endpoint is the EndpointName
                    output of stack ${servingStackName('STAGE')}, the cutoff its model's optimalCutoff
   --endpoint NAME  call this endpoint instead of the stack's (the cutoff is still read from the
@@ -62,6 +68,8 @@ export interface InvokeOptions {
   readonly count: number;
   /** Absent when none was given: `main` draws one and prints it. */
   readonly seed?: number;
+  /** The scenario of `--drift`, absent without it. */
+  readonly drift?: DriftChoice;
   readonly stage: string;
   readonly endpoint?: string;
   readonly help: boolean;
@@ -92,7 +100,7 @@ export interface InvokeDeps {
 
 /** Parses and validates the arguments; throws a {@link UsageError} naming the option, the value and what is allowed. */
 export function parseOptions(argv: readonly string[]): InvokeOptions {
-  const { text, help } = parseOptionArgs(argv, ['count', 'seed', 'stage', 'endpoint']);
+  const { text, help } = parseOptionArgs(argv, ['count', 'seed', 'drift', 'stage', 'endpoint']);
   const stage = text('stage') ?? STAGE_NAMES[0];
   if (help) {
     return { count: DEFAULT_COUNT, stage, help: true };
@@ -113,6 +121,7 @@ export function parseOptions(argv: readonly string[]): InvokeOptions {
   if (!(STAGE_NAMES as readonly string[]).includes(stage)) {
     throw new UsageError(`--stage is "${stage}"; expected one of: ${STAGE_NAMES.join(', ')}`);
   }
+  const drift = driftOption(text('drift'));
   const endpoint = text('endpoint');
   if (endpoint !== undefined && !ENDPOINT_NAME.test(endpoint)) {
     throw new UsageError(
@@ -123,6 +132,7 @@ export function parseOptions(argv: readonly string[]): InvokeOptions {
   return {
     count,
     ...(seed === undefined ? {} : { seed }),
+    ...(drift === undefined ? {} : { drift }),
     stage,
     ...(endpoint === undefined ? {} : { endpoint }),
     help: false,
@@ -164,8 +174,15 @@ export async function main(argv: readonly string[], deps: InvokeDeps = {}): Prom
     return 0;
   }
   const seed = options.seed ?? Math.floor((deps.random ?? Math.random)() * RANDOM_SEED_RANGE);
-  const customers = generateCustomers({ seed, count: options.count }).map((c) => c.record);
-  stdout.write(`${options.count} generated customers, seed ${seed} (--seed ${seed} sends the same ones again)\n`);
+  const customers = generateCustomers({
+    seed,
+    count: options.count,
+    ...(options.drift === undefined ? {} : { drift: options.drift.drift }),
+  }).map((c) => c.record);
+  const drifted = options.drift === undefined ? '' : `, drifted (${options.drift.name})`;
+  stdout.write(
+    `${options.count} generated customers, seed ${seed}${drifted} (--seed ${seed} sends the same ones again)\n`,
+  );
   const clients = (deps.createClients ?? defaultClients)();
   try {
     const report = await scoreCustomers(

@@ -34,6 +34,7 @@ import type { ProducerRecord } from '../lib/ingestion/record-batches';
 import { isStreamName, parseStreamArn } from '../lib/ingestion/stream-target';
 import { createProgressBar } from '../lib/ingestion/progress';
 import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
+import { DRIFT_OPTION_HELP, type DriftChoice, driftOption } from '../lib/shared/cli/drift-option';
 import { runMain } from '../lib/shared/cli/run-main';
 
 export { UsageError };
@@ -55,6 +56,12 @@ Options:
   --outcomes            the outcomes of the first --count customers of --seed (the customers
                         --dirt none sends), with their own dirt; as CSV (--out), the header is
                         customer_id,observed_at,churned, for the raw zone's outcomes-batch/
+  --drift SCENARIO      the customers drift as the scenario says (the same as npm run invoke's
+                        --drift, so the outcomes of invoked customers match them):
+${DRIFT_OPTION_HELP.replace(/^ {19}/gm, '                        ')}
+  --observed-at TIME    with --outcomes: every outcome observed at TIME (ISO 8601, or "now"),
+                        instead of 30 to 45 days after its snapshot, so that outcomes of customers
+                        scored just now come after their predictions and join them
   --out FILE            write the records as CSV to FILE (a header, then one line per record)
                         instead of sending them; needs no AWS account or credentials
   --region REGION       the stream's AWS region (default: the ARN's, else AWS_REGION or the profile's)
@@ -94,6 +101,10 @@ export interface ProduceOptions {
   readonly region?: string;
   /** Outcomes of the `count` customers instead of their churn records. */
   readonly outcomes: boolean;
+  /** The scenario of `--drift`, absent without it. */
+  readonly drift?: DriftChoice;
+  /** With `outcomes`: when every outcome is observed (`--observed-at`). */
+  readonly observedAt?: Date;
   readonly help: boolean;
 }
 
@@ -129,11 +140,14 @@ export interface ProduceDeps {
 
 const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
-/** Parses and validates the arguments; throws a {@link UsageError} naming the option, the value and what is allowed. */
-export function parseOptions(argv: readonly string[]): ProduceOptions {
+/**
+ * Parses and validates the arguments; throws a {@link UsageError} naming the option, the value and
+ * what is allowed. `now` is the clock `--observed-at now` reads.
+ */
+export function parseOptions(argv: readonly string[], now: () => Date = () => new Date()): ProduceOptions {
   const { text, flag, help } = parseOptionArgs(
     argv,
-    ['stream', 'count', 'seed', 'rate', 'dirt', 'out', 'region'],
+    ['stream', 'count', 'seed', 'rate', 'dirt', 'out', 'region', 'drift', 'observed-at'],
     ['outcomes'],
   );
   if (help) {
@@ -156,6 +170,13 @@ export function parseOptions(argv: readonly string[]): ProduceOptions {
   if (region !== undefined && !REGION_PATTERN.test(region)) {
     throw new UsageError(`--region is "${region}"; expected an AWS region name such as us-east-1 or eu-west-1`);
   }
+  const drift = driftOption(text('drift'));
+  const observedAt = observedAtOption(text('observed-at'), outcomes, now);
+  const generated = {
+    outcomes,
+    ...(drift === undefined ? {} : { drift }),
+    ...(observedAt === undefined ? {} : { observedAt }),
+  };
 
   const out = text('out');
   const stream = text('stream');
@@ -174,7 +195,7 @@ export function parseOptions(argv: readonly string[]): ProduceOptions {
         );
       }
     }
-    return { count, seed, dirt, out, outcomes, help: false };
+    return { count, seed, dirt, out, ...generated, help: false };
   }
 
   if (stream === undefined) {
@@ -209,10 +230,40 @@ export function parseOptions(argv: readonly string[]): ProduceOptions {
     ...(rate === undefined ? {} : { rate }),
     dirt,
     ...(sendRegion === undefined ? {} : { region: sendRegion }),
-    outcomes,
+    ...generated,
     help: false,
   };
 }
+
+/** `--observed-at`: an ISO 8601 time with its zone, or `now`; only with `--outcomes`. */
+function observedAtOption(value: string | undefined, outcomes: boolean, now: () => Date): Date | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!outcomes) {
+    throw new UsageError(`--observed-at is "${value}", but only outcomes are observed; add --outcomes or leave it out`);
+  }
+  if (value === 'now') {
+    return now();
+  }
+  const time = ISO_TIME.test(value) && calendarDate(value) ? new Date(value) : undefined;
+  if (time === undefined || Number.isNaN(time.getTime())) {
+    throw new UsageError(
+      `--observed-at is "${value}"; expected "now" or an ISO 8601 time with its zone, such as 2026-12-07T09:30:00Z`,
+    );
+  }
+  return time;
+}
+
+/** Whether the date part of `YYYY-MM-DD…` is a day of the calendar (`Date` turns 02-30 into 03-02). */
+function calendarDate(value: string): boolean {
+  const [y, m, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
+/** An ISO 8601 date and time with seconds optional and a zone (Z or an offset). */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function integerOption(name: string, value: string | undefined, defaultValue: number, min: number): number {
   if (value === undefined) {
@@ -256,12 +307,19 @@ export async function main(argv: readonly string[], deps: ProduceDeps = {}): Pro
           seed: options.seed,
           count: options.count,
           dirt: OUTCOME_DIRT_LEVELS[options.dirt] ?? DEFAULT_OUTCOME_DIRT,
+          ...(options.drift === undefined ? {} : { drift: options.drift.drift }),
+          ...(options.observedAt === undefined ? {} : { observedAt: options.observedAt }),
         }),
       ]
     : undefined;
   const wire =
     outcomes ??
-    generateWireRecords({ seed: options.seed, count: options.count, dirt: DIRT_LEVELS[options.dirt] ?? DEFAULT_DIRT });
+    generateWireRecords({
+      seed: options.seed,
+      count: options.count,
+      dirt: DIRT_LEVELS[options.dirt] ?? DEFAULT_DIRT,
+      ...(options.drift === undefined ? {} : { drift: options.drift.drift }),
+    });
   const total = outcomes?.length ?? options.count;
   const what = outcomes === undefined ? 'records' : 'outcomes';
   try {

@@ -16,6 +16,7 @@ import {
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
   DescribeModelPackageCommand,
+  type DescribeModelPackageCommandOutput,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { CUTOFF_METADATA_KEY, type Cutoff, cutoffFromMetadata } from '../../lib/contracts/cutoff';
@@ -34,6 +35,11 @@ export interface ModelInService {
   readonly metadata: Readonly<Record<string, string>>;
   /** The cutoff the offers are decided at, or the fallback with the reason. */
   readonly cutoff: Cutoff;
+  /**
+   * DescribeModelPackage's whole answer, for what the fields above do not carry: where the baseline
+   * statistics are (`baselineStatisticsUri` of `lib/contracts/model-baseline.ts`).
+   */
+  readonly modelPackage: DescribeModelPackageCommandOutput;
 }
 
 /** No model is in service, and why. */
@@ -113,5 +119,6 @@ export async function findModelInService(
     modelPackageArn: modelPackage.ModelPackageArn ?? modelPackageArn,
     metadata,
     cutoff: cutoffFromMetadata(modelPackageArn, metadata[CUTOFF_METADATA_KEY]),
+    modelPackage,
   };
 }

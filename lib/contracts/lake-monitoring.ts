@@ -1,12 +1,13 @@
 /**
  * What the lake monitors (Serving stage) publish besides their events: the live quality and drift
- * summary metrics and their dimension, which the monitor functions put, the Serving stack's alarms
- * watch and the dashboard draws, and where the monitors' reports go in the artifacts bucket. The namespace and
+ * metrics and their dimensions, which the functions put, the Serving stack's alarms watch and the
+ * dashboard draws, and where the monitors' reports go in the artifacts bucket. The namespace and
  * the events are in `monitoring-events.ts`.
  *
  * Pure data, bundled into functions.
  */
 import { ARTIFACT_PREFIXES } from './lake-layout';
+import type { MonitorVerdict } from './monitoring-events';
 
 /** The dimension every monitor metric carries: the endpoint it is about. */
 export const MONITOR_METRIC_DIMENSION = 'EndpointName';
@@ -35,19 +36,50 @@ export const QUALITY_METRICS = {
 } as const;
 
 /**
- * The drift monitor's summary metrics, one datapoint per check, with the same dimension: what the
- * dashboard draws beside the live quality. (Per-feature metrics, if any, are the drift function's.)
+ * The second dimension of the drift function's per-feature metrics (beside
+ * {@link MONITOR_METRIC_DIMENSION}): the feature, as the drift report names it (a numeric column, or
+ * the source field of a one-hot group, `state`).
+ */
+export const DRIFT_FEATURE_DIMENSION = 'Feature';
+
+/**
+ * The drift metrics, one datapoint per check, timestamped with the window's end.
+ *
+ * Per feature (dimensions `EndpointName` and `Feature`), only when measured: a check with too few
+ * rows has no value and publishes nothing, so a graph or an alarm sees no data rather than a value
+ * computed from a handful of requests. Schema violations (a column missing, rows of the wrong
+ * width, values that are not numbers) are not metrics of their own: they act, and count in
+ * `FeaturesActing`.
+ *
+ * Summary (dimension `EndpointName`), published by every check that had a baseline to compare with.
  */
 export const DRIFT_METRICS = {
-  /** Captured request lines in the check's window: what the statistics were computed from. */
+  /** Per feature: population stability index of a numeric feature over the baseline's bins. */
+  psi: 'Psi',
+  /** Per feature: largest change of one category's share in a one-hot group (L∞ distance). */
+  categoryDistance: 'CategoryDistance',
+  /** Per feature: change of the share of rows where the feature is missing (absolute). */
+  missingFractionChange: 'MissingFractionChange',
+  /** Summary: captured CSV lines in the window, malformed ones included. */
   capturedRows: 'CapturedRows',
-  /** Features whose verdict is `act` (drift past the acting threshold). */
+  /** Summary: features (or `(rows)`, for whole-row checks) with a check whose verdict is `act`. */
   featuresActing: 'FeaturesActing',
-  /** Features whose verdict is `watch` (drift past the watching threshold, not the acting one). */
+  /** Summary: features whose worst verdict is `watch`. */
   featuresWatching: 'FeaturesWatching',
+  /** Summary: the overall verdict as a number, {@link DRIFT_SEVERITY}. */
+  driftSeverity: 'DriftSeverity',
 } as const;
 
-/** Where the monitors write their reports in the artifacts bucket: `<prefix><endpoint>/<window end>.json`. */
+/**
+ * The `DriftSeverity` of each verdict, in the drift report's order of urgency: "not enough data"
+ * ranks above a clean bill, below any signal. An alarm at 3 fires on `act`, at 2 on `watch` too.
+ */
+export const DRIFT_SEVERITY: Readonly<Record<MonitorVerdict, number>> = { ok: 0, insufficient: 1, watch: 2, act: 3 };
+
+/**
+ * Where the monitors write their reports in the artifacts bucket: `<prefix><endpoint>/<window end>.json`
+ * (the drift function writes the page beside it, `.html`).
+ */
 export const MONITOR_REPORT_PREFIXES = {
   drift: `${ARTIFACT_PREFIXES.monitoring}drift/`,
   quality: `${ARTIFACT_PREFIXES.monitoring}quality/`,

@@ -61,6 +61,13 @@ export interface OutcomeOptions extends CustomerOptions {
   readonly delay?: OutcomeDelay;
   /** @default NO_OUTCOME_DIRT */
   readonly dirt?: OutcomeDirtOptions;
+  /**
+   * Every on-time outcome observed at this instant instead of `delay` after its snapshot (a late
+   * one up to `LATE_SPAN_DAYS` after it): for requests that were scored just now, whose outcomes
+   * must come after the predictions to join them.
+   * @default - each outcome `delay` after its customer's snapshot
+   */
+  readonly observedAt?: Date;
 }
 
 /** The first `event_time` when none is given. */
@@ -112,6 +119,9 @@ export function generateOutcomes(options: OutcomeOptions): Generator<OutcomeWire
   const dirt = options.dirt ?? NO_OUTCOME_DIRT;
   checkOutcomeDelay(delay);
   checkOutcomeDirt(dirt);
+  if (options.observedAt !== undefined && Number.isNaN(options.observedAt.getTime())) {
+    throw new RangeError('observedAt must be a valid Date; received an invalid Date');
+  }
   return outcomeWireRecords(
     customers(options),
     options.count,
@@ -119,6 +129,7 @@ export function generateOutcomes(options: OutcomeOptions): Generator<OutcomeWire
     dirt,
     new Random(options.seed, OUTCOME_STREAM),
     new Random(options.seed, OUTCOME_DIRT_STREAM),
+    options.observedAt,
   );
 }
 

@@ -109,7 +109,8 @@ const DAY_SECONDS = 86_400;
 /**
  * The outcomes of `count` customers, lazily, in the customers' order (so `observed_at` is not
  * monotone: a consumer wanting arrival order sorts). Timing comes from `timing`, dirt from
- * `dirtRng`, so the same seed gives the same on-time outcomes whatever dirt is asked for.
+ * `dirtRng`, so the same seed gives the same on-time outcomes whatever dirt is asked for. With
+ * `observedAt`, every on-time outcome is observed then, and a late one up to `LATE_SPAN_DAYS` after.
  */
 export function* outcomeWireRecords(
   customers: Generator<Customer, never>,
@@ -118,6 +119,7 @@ export function* outcomeWireRecords(
   dirt: OutcomeDirtOptions,
   timing: Random,
   dirtRng: Random,
+  observedAt?: Date,
 ): Generator<OutcomeWireRecord> {
   const minSeconds = Math.round(delay.minDays * DAY_SECONDS);
   const maxSeconds = Math.round(delay.maxDays * DAY_SECONDS);
@@ -129,8 +131,11 @@ export function* outcomeWireRecords(
     const onTime = timing.int(minSeconds, maxSeconds);
     const lateBy = timing.int(1, LATE_SPAN_DAYS * DAY_SECONDS);
     const late = dirtRng.chance(dirt.late);
-    const observedAt = new Date(eventTime + (late ? maxSeconds + lateBy : onTime) * 1000);
-    const outcome = outcomeOf(customer, observedAt);
+    const observed =
+      observedAt === undefined
+        ? new Date(eventTime + (late ? maxSeconds + lateBy : onTime) * 1000)
+        : new Date(observedAt.getTime() + (late ? lateBy * 1000 : 0));
+    const outcome = outcomeOf(customer, observed);
 
     const wire = dirtRng.chance(dirt.malformed)
       ? { ...malformedOutcome(outcome, dirtRng), kind: 'outcome' as const, late }
@@ -143,7 +148,7 @@ export function* outcomeWireRecords(
       unknown++;
       const stranger: OutcomeRecord = {
         customer_id: `X${String(unknown).padStart(7, '0')}`,
-        observed_at: new Date(eventTime + onTime * 1000).toISOString(),
+        observed_at: (observedAt ?? new Date(eventTime + onTime * 1000)).toISOString(),
         churned: dirtRng.chance(0.5),
       };
       yield { ...wellFormed(stranger), kind: 'unknownCustomer', late: false };

@@ -23,6 +23,26 @@ export interface QualityAlarmThresholds {
   readonly minRecall: number;
 }
 
+/**
+ * How the drift function checks (config `monitoring.*`, under its names): the window, the
+ * thresholds of its verdicts, and the fewest rows a verdict is given on.
+ */
+export interface DriftCheckSettings {
+  /** Hours of captured requests one check compares with the baseline: the last window before it runs. */
+  readonly windowHours: number;
+  /** Population stability index of a numeric feature from which its verdict is "watch", and "act". */
+  readonly psiWatch: number;
+  readonly psiAct: number;
+  /** Largest change of one category's share in a one-hot group from which its verdict is "watch", and "act". */
+  readonly categoricalWatch: number;
+  readonly categoricalAct: number;
+  /** Change of a feature's missing fraction from which its verdict is "watch", and "act". */
+  readonly missingWatch: number;
+  readonly missingAct: number;
+  /** The fewest captured rows a drift verdict is given on; fewer is "not enough data". */
+  readonly minimumRows: number;
+}
+
 export interface LakeMonitorProps {
   /** The monitored endpoint's (fixed) name: the capture folders, the metrics' dimension. */
   readonly endpointName: string;
@@ -46,6 +66,8 @@ export interface LakeMonitorProps {
    * hand). Config `monitoring.schedule`.
    */
   readonly schedule: string;
+  /** The drift function's window and thresholds (config `monitoring.windowHours`, `psiWatch` … `minimumRows`). */
+  readonly drift: DriftCheckSettings;
   /** Days of outcomes one quality check scores (config `monitoring.qualityWindowDays`). */
   readonly qualityWindowDays: number;
   /** Fewest matched outcomes a quality verdict is given on (config `monitoring.minimumOutcomes`). */
@@ -64,6 +86,11 @@ export interface LakeMonitorProps {
  * customers since 2026-07-30, stays opt-in beside it):
  *
  * - the **capture table** over what the endpoint's data capture writes (`DataCaptureTable`);
+ * - the **drift function** (`lambda/drift/`): the last `windowHours` of captured requests described
+ *   on Athena over the bins of the baseline statistics of the model in service, compared with them,
+ *   a metric per feature and a summary (`MlLifecycle/Monitoring`), a report (JSON and page) under
+ *   `monitoring/drift/` and a `Drift verdict` event, which the retraining guard acts on when it is
+ *   `act`;
  * - the **quality function** (`lambda/live-quality/`): the outcomes of the last
  *   `qualityWindowDays` (the raw outcome tables, read through the lake policy and the catalog)
  *   joined to the predictions of the model in service, AUC, precision, recall
@@ -75,14 +102,14 @@ export interface LakeMonitorProps {
  *
  * Every monitor function shares the same pieces ({@link addMonitorFunction}): the lake policy, the
  * Athena workgroup, the catalog reads, SageMaker's Describe calls, metrics in the monitoring
- * namespace only, events on the default bus, the schedule and the error alarm; so a second monitor
- * (drift) is one call.
+ * namespace only, events on the default bus, the schedule and the error alarm.
  *
  * Before the first model is deployed the endpoint does not exist: the functions find no model in
  * service and end quietly, publishing nothing, so the alarms stay OK.
  */
 export class LakeMonitor extends Construct {
   readonly captureTable: DataCaptureTable;
+  readonly driftFunction: PipelineFunction;
   readonly qualityFunction: PipelineFunction;
   /** `undefined` when the schedule is `off`. */
   readonly scheduleRule?: events.Rule;
@@ -143,6 +170,30 @@ export class LakeMonitor extends Construct {
     for (const table of Object.values(OUTCOME_TABLES)) {
       this.grantTableRead(this.qualityFunction.role, table);
     }
+
+    const { drift } = props;
+    this.driftFunction = new PipelineFunction(this, 'DriftFunction', {
+      folder: 'drift',
+      description: `Data drift of ${props.endpointName}: the last ${drift.windowHours} h of captured requests against the baseline of the model in service`,
+      environment: {
+        ...this.environment,
+        WINDOW_HOURS: String(drift.windowHours),
+        PSI_WATCH: String(drift.psiWatch),
+        PSI_ACT: String(drift.psiAct),
+        CATEGORICAL_WATCH: String(drift.categoricalWatch),
+        CATEGORICAL_ACT: String(drift.categoricalAct),
+        MISSING_WATCH: String(drift.missingWatch),
+        MISSING_ACT: String(drift.missingAct),
+        MINIMUM_ROWS: String(drift.minimumRows),
+      },
+      // One Athena query over the window's captures, which can take minutes at production traffic.
+      timeout: Duration.minutes(10),
+      logKey: props.key,
+      logRetention: props.logRetention,
+      removal: props.removal,
+      use: monitorUse('drift', props.schedule),
+    });
+    this.addMonitorFunction('Drift', this.driftFunction);
 
     const alarm = (id: string, metricName: string, threshold: number, what: string) =>
       new cloudwatch.Alarm(this, id, {

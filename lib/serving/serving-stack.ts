@@ -58,7 +58,7 @@ export interface ServingStackProps extends StackProps {
 export class ServingStack extends Stack {
   readonly endpoint: ChurnEndpoint;
   readonly monitor?: DataQualityMonitor;
-  /** Monitoring from the lake, in every account: the capture table, the quality function, their schedule and alarms. */
+  /** Monitoring from the lake, in every account: the capture table, the drift and quality functions, their schedule and alarms. */
   readonly lakeMonitor: LakeMonitor;
   /** Live AUC, precision and recall below their thresholds: what the retraining guard listens to. */
   readonly qualityAlarms: cloudwatch.IAlarm[];
@@ -127,6 +127,7 @@ export class ServingStack extends Stack {
       workGroupName: props.workGroupName,
       lakeAccess: props.monitorAccess,
       schedule: monitoring.schedule,
+      drift: monitoring,
       qualityWindowDays: monitoring.qualityWindowDays,
       minimumOutcomes: monitoring.minimumOutcomes,
       thresholds: { minAuc: monitoring.minAuc, minPrecision: monitoring.minPrecision, minRecall: monitoring.minRecall },
@@ -219,6 +220,19 @@ export class ServingStack extends Stack {
     new CfnOutput(this, 'DataCaptureLocation', {
       value: props.artifactsBucket.s3UrlForObject(ARTIFACT_PREFIXES.dataCapture),
       description: 'Captured requests and responses, by endpoint, variant and hour',
+    });
+    // The monitors run on a schedule; the walkthrough runs them at once, by name.
+    new CfnOutput(this, 'DriftFunctionName', {
+      value: this.lakeMonitor.driftFunction.function.functionName,
+      description: 'Run a drift check now: aws lambda invoke --function-name NAME --payload {} out.json',
+    });
+    new CfnOutput(this, 'QualityFunctionName', {
+      value: this.lakeMonitor.qualityFunction.function.functionName,
+      description: 'Run a live quality check now: aws lambda invoke --function-name NAME --payload {} out.json',
+    });
+    new CfnOutput(this, 'LakeMonitorReportsLocation', {
+      value: props.artifactsBucket.s3UrlForObject(ARTIFACT_PREFIXES.monitoring),
+      description: "The lake monitors' reports: drift/<endpoint>/ and quality/<endpoint>/, JSON (and HTML for drift)",
     });
   }
 }

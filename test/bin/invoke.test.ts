@@ -14,6 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { main } from '../../bin/invoke';
 import type { InvokeDeps } from '../../bin/invoke';
+import { driftScenario } from '../../lib/schema/drift-scenarios';
 import { generateCustomers } from '../../lib/schema/generator';
 import { encodeFeatureLine } from '../../lib/serving/encode';
 import { output } from '../support/output';
@@ -180,6 +181,21 @@ describe('scoring customers', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^5 generated customers, seed 123456 \(--seed 123456 sends the same ones again\)\n/);
     expect(receivedCalls()).toEqual(expectedCalls(123456, 5));
+  });
+
+  it('sends the customers as --drift drifts them, and says so', async () => {
+    deployed({ probabilities: '0.1\n0.1\n0.1' });
+    const { code, stdout } = await run(['--count', '3', '--seed', '7', '--drift', 'market']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^3 generated customers, seed 7, drifted \(market\) \(--seed 7 sends the same ones again\)\n/,
+    );
+    const drifted = generateCustomers({ seed: 7, count: 3, drift: driftScenario('market', new Date(0)) });
+    expect(receivedCalls()).toEqual(
+      drifted.map((c) => ({ InferenceId: String(c.record.customer_id), Body: encodeFeatureLine(c.record) })),
+    );
+    expect(receivedCalls()).not.toEqual(expectedCalls(7, 3));
   });
 
   it('reads the stack of the --stage given', async () => {
@@ -388,10 +404,11 @@ describe('failures', () => {
 
 describe('bad usage', () => {
   it.each([
-    [['--count', '0'], '--count is "0"; expected an integer from 1 to 100'],
-    [['--count', '101'], '--count is "101"; expected an integer from 1 to 100'],
-    [['--count', '2.5'], '--count is "2.5"; expected an integer from 1 to 100'],
-    [['--count', 'five'], '--count is "five"; expected an integer from 1 to 100'],
+    [['--count', '0'], '--count is "0"; expected an integer from 1 to 2000'],
+    [['--count', '2001'], '--count is "2001"; expected an integer from 1 to 2000'],
+    [['--drift', 'sideways'], '--drift is "sideways"; expected one of: usage, market, concept, usage+concept'],
+    [['--count', '2.5'], '--count is "2.5"; expected an integer from 1 to 2000'],
+    [['--count', 'five'], '--count is "five"; expected an integer from 1 to 2000'],
     [['--seed', 'abc'], '--seed is "abc"; expected an integer'],
     [['--seed', '99999999999999999999'], '--seed is "99999999999999999999"; expected an integer'],
     [['--stage', 'prod'], '--stage is "prod"; expected one of: sandbox, production'],
@@ -436,7 +453,7 @@ describe('bin/invoke.ts as a command', () => {
     const { status, stderr } = runCli(['--count=0']);
 
     expect(status).toBe(2);
-    expect(stderr).toContain('--count is "0"; expected an integer from 1 to 100');
+    expect(stderr).toContain('--count is "0"; expected an integer from 1 to 2000');
   });
 
   it('exits 1 with the credentials message, and no stack trace, when there are none', () => {

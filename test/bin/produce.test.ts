@@ -6,8 +6,9 @@ import { KinesisClient, PutRecordsCommand, ResourceNotFoundException } from '@aw
 import type { PutRecordsCommandInput } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { main } from '../../bin/produce';
-import { generateOutcomes } from '../../lib/schema/generator';
+import { main, parseOptions } from '../../bin/produce';
+import { generateCustomers, generateOutcomes } from '../../lib/schema/generator';
+import { driftScenario } from '../../lib/schema/drift-scenarios';
 import { OUTCOME_FIELDS } from '../../lib/schema/outcome';
 import { DEFAULT_OUTCOME_DIRT } from '../../lib/schema/outcome-model';
 import { toCsvLines } from '../../lib/schema/wire';
@@ -151,6 +152,72 @@ describe('--outcomes', () => {
     const { code, stderr } = await run(['--stream', 'churn', '--outcomes=yes']);
     expect(code).toBe(2);
     expect(stderr).toContain("Option '--outcomes' does not take an argument");
+  });
+});
+
+describe('--drift and --observed-at', () => {
+  it('sends the records of the customers as the scenario drifts them', async () => {
+    acceptAll();
+    await run(['--stream', 'churn', '--count', '50', '--dirt', 'none', '--drift', 'market']);
+    const states = sentRecords().map((r) => (JSON.parse(r.text) as { state: string }).state);
+    const drifted = generateCustomers({ seed: 1, count: 50, drift: driftScenario('market', new Date(0)) });
+    expect(states).toEqual(drifted.map((c) => c.record.state));
+    expect(new Set(states)).toEqual(new Set(['CA', 'NY', 'TX']));
+  });
+
+  it("sends the drifted customers' outcomes, each observed at --observed-at", async () => {
+    acceptAll();
+    const at = '2026-12-07T09:30:00Z';
+    await run([
+      '--stream',
+      'churn',
+      '--count',
+      '30',
+      '--dirt',
+      'none',
+      '--outcomes',
+      '--drift',
+      'concept',
+      '--observed-at',
+      at,
+    ]);
+    const outcomes = sentRecords().map((r) => JSON.parse(r.text) as { observed_at: string; churned: boolean });
+    const truth = generateCustomers({ seed: 1, count: 30, drift: driftScenario('concept', new Date(0)) });
+    expect(outcomes.map((o) => o.churned)).toEqual(truth.map((c) => c.record.churn));
+    expect(new Set(outcomes.map((o) => o.observed_at))).toEqual(new Set([new Date(at).toISOString()]));
+  });
+
+  it('reads --observed-at now from the clock', () => {
+    const now = new Date('2026-12-07T10:00:00Z');
+    const options = parseOptions(['--out', 'o.csv', '--outcomes', '--observed-at', 'now'], () => now);
+    expect(options.observedAt).toEqual(now);
+  });
+
+  it.each([
+    [
+      ['--out', 'o.csv', '--drift', 'sideways'],
+      '--drift is "sideways"; expected one of: usage, market, concept, usage+concept',
+    ],
+    [
+      ['--out', 'o.csv', '--observed-at', 'now'],
+      '--observed-at is "now", but only outcomes are observed; add --outcomes',
+    ],
+    [
+      ['--out', 'o.csv', '--outcomes', '--observed-at', 'yesterday'],
+      '--observed-at is "yesterday"; expected "now" or an ISO 8601 time',
+    ],
+    [
+      ['--out', 'o.csv', '--outcomes', '--observed-at', '2026-12-07T09:30:00'],
+      'expected "now" or an ISO 8601 time with its zone',
+    ],
+    [
+      ['--out', 'o.csv', '--outcomes', '--observed-at', '2026-02-30T09:30:00Z'],
+      '--observed-at is "2026-02-30T09:30:00Z"',
+    ],
+  ])('exits 2 for %j, saying why', async (argv, message) => {
+    const { code, stderr } = await run(argv);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
   });
 });
 

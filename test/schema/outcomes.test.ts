@@ -111,6 +111,27 @@ describe('generateOutcomes without dirt', () => {
     expect(Math.max(...days)).toBeLessThanOrEqual(2);
   });
 
+  it('observes every on-time outcome at observedAt when it is given, and a late one up to 30 days after it', () => {
+    const at = new Date('2026-12-07T09:30:00Z');
+    const outcomes = [
+      ...generateOutcomes({ seed: 1, count: 500, observedAt: at, dirt: { ...NO_OUTCOME_DIRT, late: 0.2 } }),
+    ];
+    const onTime = outcomes.filter((r) => !r.late).map((r) => parsed(r).observed_at);
+    expect(new Set(onTime)).toEqual(new Set([at.toISOString()]));
+    const lateDays = outcomes
+      .filter((r) => r.late)
+      .map((r) => (Date.parse(parsed(r).observed_at) - at.getTime()) / DAY_MS);
+    expect(lateDays.length).toBeGreaterThan(50);
+    expect(Math.min(...lateDays)).toBeGreaterThan(0);
+    expect(Math.max(...lateDays)).toBeLessThanOrEqual(30);
+  });
+
+  it('refuses an invalid observedAt at the call', () => {
+    expect(() => generateOutcomes({ seed: 1, count: 1, observedAt: new Date('nonsense') })).toThrow(
+      'observedAt must be a valid Date; received an invalid Date',
+    );
+  });
+
   it('writes CSV with the header customer_id,observed_at,churned and a row per outcome that reads back the same', () => {
     const lines = [...toCsvLines(CLEAN.slice(0, 500), OUTCOME_FIELDS)];
     expect(lines[0]).toBe('customer_id,observed_at,churned\n');

@@ -110,7 +110,12 @@ describe('LakeMonitor (sandbox)', () => {
     it('runs on the schedule of the config, retried twice', () => {
       template.hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: STAGE_DEFAULTS.sandbox.monitoring.schedule,
-        Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 } })],
+        Targets: Match.arrayWith([
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LakeMonitorQualityFunction'), 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+          }),
+        ]),
       });
     });
 
@@ -152,12 +157,125 @@ describe('LakeMonitor (sandbox)', () => {
 
   describe('the quality function’s outcomes', () => {
     it('reads the catalog entries of the raw outcome tables (and the capture table), changing none', () => {
-      const catalog = statements(template).filter((s) => JSON.stringify(s.Action).includes('glue:GetTable'));
+      const catalog = Object.values(resources(template, 'AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes('LakeMonitorQualityFunctionRole'))
+        .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement)
+        .filter((s) => JSON.stringify(s.Action).includes('glue:GetTable'));
       const tables = [
         ...JSON.stringify(catalog.map((s) => s.Resource)).matchAll(/:table\/ml_lifecycle_sandbox_raw\/([a-z_]+)/g),
       ];
       expect(tables.map((m) => m[1]).sort()).toEqual(['data_capture', 'outcome_batch', 'outcome_stream']);
       expect(catalog.map((s) => s.Action)).toEqual([['glue:GetDatabase', 'glue:GetTable']]);
+    });
+  });
+
+  describe('the drift function', () => {
+    const monitoring = STAGE_DEFAULTS.sandbox.monitoring;
+    const [driftId] = Object.keys(
+      template.findResources('AWS::Lambda::Function', { Properties: { Handler: Match.anyValue() } }),
+    ).filter((id) => id.startsWith('LakeMonitorDriftFunction'));
+    /** The statements of the drift role's own policy. */
+    const driftStatements = () =>
+      Object.values(resources(template, 'AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes('LakeMonitorDriftFunctionRole'))
+        .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
+
+    it('is one function, in lambda/drift/', () => {
+      expect(driftId).toBeDefined();
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp(
+          '^Data drift of ml-lifecycle-sandbox-churn: the last 24 h of captured requests',
+        ),
+        Timeout: 600,
+      });
+    });
+
+    it('gets the window and the thresholds from the stage config, under their config names', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('^Data drift'),
+        Environment: {
+          Variables: Match.objectLike({
+            ENDPOINT_NAME: 'ml-lifecycle-sandbox-churn',
+            DATABASE: 'ml_lifecycle_sandbox_raw',
+            CAPTURE_TABLE: 'data_capture',
+            WORK_GROUP: Match.anyValue(),
+            REPORT_BUCKET: Match.anyValue(),
+            WINDOW_HOURS: String(monitoring.windowHours),
+            PSI_WATCH: String(monitoring.psiWatch),
+            PSI_ACT: String(monitoring.psiAct),
+            CATEGORICAL_WATCH: String(monitoring.categoricalWatch),
+            CATEGORICAL_ACT: String(monitoring.categoricalAct),
+            MISSING_WATCH: String(monitoring.missingWatch),
+            MISSING_ACT: String(monitoring.missingAct),
+            MINIMUM_ROWS: String(monitoring.minimumRows),
+          }),
+        },
+      });
+    });
+
+    it('runs on the monitors’ schedule beside the quality function, retried twice', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: monitoring.schedule,
+        Targets: Match.arrayWith([
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [driftId, 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+          }),
+        ]),
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [driftId, 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LakeMonitorSchedule'), 'Arn'] },
+      });
+    });
+
+    it('keeps its logs a year, encrypted with the lake key', () => {
+      const groups = Object.entries(resources(template, 'AWS::Logs::LogGroup')).filter(([id]) =>
+        id.startsWith('LakeMonitorDriftFunction'),
+      );
+      expect(groups).toHaveLength(1);
+      expect(groups[0]?.[1].Properties.RetentionInDays).toBe(365);
+      expect(JSON.stringify(groups[0]?.[1].Properties.KmsKeyId)).toMatch(/StorageDataKey/);
+    });
+
+    it('gets the monitors’ grants: the workgroup, the capture table, the model in service, metrics, events', () => {
+      const bySid = Object.fromEntries(driftStatements().map((st) => [st.Sid, st]));
+      expect(JSON.stringify(bySid.QueryLake?.Resource)).toMatch(/workgroup\//);
+      expect(bySid.FindModelInService?.Action).toEqual([
+        'sagemaker:DescribeEndpoint',
+        'sagemaker:DescribeEndpointConfig',
+        'sagemaker:DescribeModel',
+        'sagemaker:DescribeModelPackage',
+      ]);
+      expect(bySid.PublishMonitorMetrics).toMatchObject({
+        Action: 'cloudwatch:PutMetricData',
+        Resource: '*',
+        Condition: { StringEquals: { 'cloudwatch:namespace': 'MlLifecycle/Monitoring' } },
+      });
+      expect(JSON.stringify(bySid.PutMonitorEvents?.Resource)).toMatch(/event-bus\/default/);
+      expect(JSON.stringify(driftStatements())).toMatch(/table\/ml_lifecycle_sandbox_raw\/data_capture/);
+    });
+
+    it('attaches the lake’s monitors policy (captures, baselines, query results, reports)', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        Description: Match.stringLikeRegexp('drift'),
+        ManagedPolicyArns: Match.arrayWith([
+          { 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('MonitorsAccess') }) },
+        ]),
+      });
+    });
+
+    it('alarms when it fails, to the alert topic', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: driftId } }],
+        Threshold: 1,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+      });
+      expect(stacks.serving.lakeMonitor.errorAlarms.map((a) => a.node.id)).toEqual(['QualityErrors', 'DriftErrors']);
     });
   });
 
@@ -199,10 +317,13 @@ describe('LakeMonitor (sandbox)', () => {
 describe('LakeMonitor with the schedule off', () => {
   const { template } = synth({ config: { sandbox: { monitoring: { schedule: 'off' } } } });
 
-  it('has no schedule rule, and keeps the function to run by hand', () => {
+  it('has no schedule rule, and keeps the functions to run by hand', () => {
     template.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: Match.anyValue() }, 0);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Live quality'),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Data drift'),
     });
   });
 });
@@ -212,5 +333,20 @@ describe('LakeMonitor (production)', () => {
 
   it('alarms below the production AUC', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Auc', Threshold: 0.8 });
+  });
+
+  it('checks drift over the production window and thresholds, hourly', () => {
+    const monitoring = STAGE_DEFAULTS.production.monitoring;
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Data drift'),
+      Environment: {
+        Variables: Match.objectLike({
+          WINDOW_HOURS: String(monitoring.windowHours),
+          PSI_ACT: String(monitoring.psiAct),
+          MINIMUM_ROWS: String(monitoring.minimumRows),
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: monitoring.schedule });
   });
 });

@@ -220,8 +220,8 @@ describe('ServingStack (sandbox)', () => {
       expect(Object.keys(template.toJSON().Conditions as object)).toEqual(['HasModel']);
       expect(template.toJSON()).not.toHaveProperty('Mappings');
       expect(JSON.stringify(template.toJSON())).not.toMatch(/model-monitor-analyzer|DataQualityRunsWithViolations/);
-      // The endpoint's three, and the lake monitor's: AUC, precision, recall, the quality function's errors.
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 3 + 4);
+      // The endpoint's three, and the lake monitor's: AUC, precision, recall, the quality and drift functions' errors.
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 3 + 5);
       expect(Object.keys(template.findOutputs('*'))).not.toContain('MonitoringReportsLocation');
       template.resourceCountIs('AWS::SageMaker::Endpoint', 1);
     });
@@ -245,6 +245,18 @@ describe('ServingStack (sandbox)', () => {
 
     it('outputs the endpoint name only while a model is deployed', () => {
       template.hasOutput('EndpointName', { Condition: 'HasModel', Value: 'ml-lifecycle-sandbox-churn' });
+    });
+
+    it('outputs the lake monitors’ function names, with or without a model, so they can be run at once', () => {
+      const outputs = template.findOutputs('*');
+      for (const [output, fn] of [
+        ['DriftFunctionName', 'LakeMonitorDriftFunction'],
+        ['QualityFunctionName', 'LakeMonitorQualityFunction'],
+      ] as const) {
+        expect(outputs[output]?.Condition).toBeUndefined();
+        expect(JSON.stringify(outputs[output]?.Value)).toMatch(new RegExp(`"Ref":"${fn}[0-9A-F]{8}"`));
+      }
+      expect(JSON.stringify(outputs.LakeMonitorReportsLocation?.Value)).toContain('/monitoring/');
     });
   });
 
@@ -281,8 +293,8 @@ describe('ServingStack (sandbox)', () => {
     });
 
     it('sends every endpoint alarm to the alert topic, latency above the sandbox’s 500 ms', () => {
-      // The endpoint's three, and the lake monitor's four (test/serving/lake-monitor.test.ts).
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 3 + 4);
+      // The endpoint's three, and the lake monitor's five (test/serving/lake-monitor.test.ts).
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 3 + 5);
       template.allResourcesProperties('AWS::CloudWatch::Alarm', {
         AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
       });
@@ -500,8 +512,8 @@ describe('ServingStack with Model Monitor (opt-in)', () => {
     const [rows] = Object.values(template.toJSON().Mappings as Record<string, Record<string, object>>);
     expect(rows?.['eu-west-1']).toMatchObject({ modelMonitor: '468650794304' });
     template.hasOutput('MonitoringReportsLocation', {});
-    // The endpoint's three, the violations alarm, and the lake monitor's four, which run beside it.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 4);
+    // The endpoint's three, the violations alarm, and the lake monitor's five, which run beside it.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 5);
   });
 
   it('monitors the endpoint daily against the package’s baseline, as the serving role, alarming to the alert topic', () => {
