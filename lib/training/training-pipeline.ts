@@ -525,7 +525,11 @@ export class TrainingPipeline extends Construct {
     for (const task of [findBest, deleteModel, findChampion, describeChampion, deleteChampionModel]) {
       task.addRetry(throttlingRetry(Duration.seconds(5)));
     }
-    // S3 and EventBridge answer throttling and their own transient faults with these errors.
+    // S3 and EventBridge answer throttling and their own transient faults with these errors: an
+    // SDK integration names a service's error <Service>.<Exception>, and the optimized EventBridge
+    // task fails with EventBridge.FailedEntry when PutEvents reports a failed entry (Step Functions
+    // developer guide, "Add EventBridge events with Step Functions",
+    // https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html).
     recordDecision.addRetry({
       errors: ['S3.S3Exception', 'S3.SdkClientException'],
       interval: Duration.seconds(2),
