@@ -250,6 +250,227 @@ const viaSqs = (queue: string) => ({
   'kms:EncryptionContext:aws:sqs:arn': `{arn:${queue}}`,
 });
 
+/** What sets one lake monitor function apart from the other, for {@link monitorFunctionRows}. */
+interface LakeMonitorFunction {
+  /** Its short name: the prefix of its rows' ids, and "the NAME function" in their calls. */
+  readonly name: 'quality' | 'drift';
+  /** The construct path of the function, which the monitors' schedule invokes. */
+  readonly fn: string;
+  /** The construct path of its role. */
+  readonly role: string;
+  /** What it follows the endpoint to the model package in service for, in a few words. */
+  readonly packageFor: string;
+  /** Where its reports go in the artifacts bucket (`monitoring/NAME/<endpoint>/`). */
+  readonly reportPrefix: string;
+  /**
+   * The id suffixes of its `s3:ListBucket` and `s3:GetBucketLocation` rows on the artifacts
+   * bucket: the two functions' rows were named apart before they were shared, and a row's id is
+   * its test's name, so the old names stay.
+   */
+  readonly bucketRowIds: readonly [list: string, location: string];
+}
+
+/**
+ * The rows both lake monitor functions share, because both run the same way: the schedule invokes
+ * them, they follow the endpoint to the model package in service, query the capture table through
+ * Athena in the lake's workgroup (lambda/shared/athena.ts, which stops a query when time runs
+ * out), write a report under their own prefix, publish metrics in the monitoring namespace and put
+ * their verdict on the default bus. What only one of them does stays in its own rows.
+ */
+function monitorFunctionRows(monitor: LakeMonitorFunction): PermissionRow[] {
+  const { name } = monitor;
+  const caller = role(monitor.role);
+  const workgroup = (id: string) => `arn:{partition}:athena:{region}:{account}:workgroup/${id}`;
+  const captureTable = `arn:{partition}:glue:{region}:{account}:table/{ref:${LAKE.rawDatabase}}/data_capture`;
+  const report = `${monitor.reportPrefix}2026-08-31T06-00-00.000Z.json`;
+  const queryResults = 'athena-results/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0.csv';
+  return [
+    {
+      id: `schedule-invokes-${name}`,
+      call: `EventBridge runs the ${name} function on the monitors’ schedule`,
+      caller: service('events.amazonaws.com'),
+      action: 'lambda:InvokeFunction',
+      resource: `{arn:${monitor.fn}}`,
+      context: from(`{arn:${SERVING.monitorSchedule}}`),
+      expect: 'allowed',
+      doc: DOC.scheduleLambda,
+    },
+    ...[
+      ['DescribeEndpoint', sagemaker('endpoint', 'ml-lifecycle-{stage}-churn')],
+      ['DescribeEndpointConfig', sagemaker('endpoint-config', 'ml-lifecycle-{stage}-churn-v3')],
+      ['DescribeModel', sagemaker('model', 'ml-lifecycle-{stage}-churn-v3')],
+      ['DescribeModelPackage', sagemaker('model-package', 'ml-lifecycle-{stage}-churn/3')],
+    ].map(([action, resource]): PermissionRow => ({
+      id: `${name}-${action?.toLowerCase()}`,
+      call: `The ${name} function follows the endpoint to the model package in service (${monitor.packageFor})`,
+      caller,
+      action: `sagemaker:${action}`,
+      resource: resource ?? '',
+      expect: 'allowed',
+      doc: DOC.sagemakerApi,
+    })),
+    ...[
+      'athena:StartQueryExecution',
+      'athena:GetQueryExecution',
+      'athena:GetQueryResults',
+      'athena:StopQueryExecution',
+    ].map((action): PermissionRow => ({
+      id: `${name}-${action.split(':')[1]?.toLowerCase()}`,
+      call: `The ${name} function runs its queries in the lake’s workgroup (and stops them when time runs out)`,
+      caller,
+      action,
+      resource: workgroup(`{ref:${LAKE.workGroup}}`),
+      expect: 'allowed',
+      doc: DOC.athenaAccess,
+    })),
+    {
+      id: `${name}-cannot-use-primary-workgroup`,
+      call: `The ${name} function runs a query in the primary workgroup (no scan limit, results anywhere)`,
+      caller,
+      action: 'athena:StartQueryExecution',
+      resource: workgroup('primary'),
+      expect: 'denied',
+      doc: DOC.athenaAccess,
+    },
+    ...['glue:GetDatabase', 'glue:GetTable'].flatMap((action) =>
+      [
+        'arn:{partition}:glue:{region}:{account}:catalog',
+        `arn:{partition}:glue:{region}:{account}:database/{ref:${LAKE.rawDatabase}}`,
+        captureTable,
+      ]
+        // GetDatabase asks for the catalog and the database; GetTable for the table too.
+        .slice(0, action === 'glue:GetTable' ? 3 : 2)
+        .map((resource, i): PermissionRow => ({
+          id: `${name}-${action.split(':')[1]?.toLowerCase()}-${i}`,
+          call: `Athena reads the capture table’s definition as the ${name} function`,
+          caller,
+          action,
+          resource,
+          expect: 'allowed',
+          doc: DOC.athenaGlue,
+        })),
+    ),
+    ...[
+      [
+        'reads-captures',
+        's3:GetObject',
+        'data-capture/ml-lifecycle-{stage}-churn/AllTraffic/2026/08/01/10/10-00-12-345-abcd.jsonl',
+        `Athena reads the captured requests with the ${name} function’s permissions`,
+        DOC.athenaS3,
+      ],
+      [
+        'writes-query-results',
+        's3:PutObject',
+        queryResults,
+        'Athena writes the query’s results to the workgroup’s location with the caller’s permissions',
+        DOC.athenaResults,
+      ],
+      [
+        'reads-query-results',
+        's3:GetObject',
+        queryResults,
+        'GetQueryResults reads the results with the caller’s permissions',
+        DOC.athenaResults,
+      ],
+      [
+        'writes-report',
+        's3:PutObject',
+        report,
+        `The ${name} function writes its JSON report (bucket default encryption: no header)`,
+        DOC.s3PutObject,
+      ],
+    ].map(([id, action, key, call, doc]): PermissionRow => ({
+      id: `${name}-${id}`,
+      call: call ?? '',
+      caller,
+      action: action ?? '',
+      resource: object(LAKE.artifacts, key ?? ''),
+      expect: 'allowed',
+      doc: doc ?? DOC.athenaS3,
+    })),
+    ...(
+      [
+        [monitor.bucketRowIds[0], 's3:ListBucket', 'lists the capture folders'],
+        [monitor.bucketRowIds[1], 's3:GetBucketLocation', 'asks where the results bucket is'],
+      ] as const
+    ).map(([id, action, what]): PermissionRow => ({
+      id: `${name}-${id}`,
+      call: `Athena ${what}, as the ${name} function`,
+      caller,
+      action,
+      resource: `{arn:${LAKE.artifacts}}`,
+      expect: 'allowed',
+      doc: DOC.athenaS3,
+    })),
+    ...['kms:Decrypt', 'kms:GenerateDataKey'].map((action): PermissionRow => ({
+      id: `${name}-lake-key-${action.split(':')[1]?.toLowerCase()}`,
+      call: `S3 decrypts what the ${name} function reads of the artifacts and encrypts the results and reports it writes, with the lake key`,
+      caller,
+      action,
+      resource: `{arn:${LAKE.key}}`,
+      context: viaS3(LAKE.artifacts),
+      expect: 'allowed',
+      doc: DOC.s3Kms,
+    })),
+    {
+      id: `${name}-cannot-write-captures`,
+      call: `The ${name} function writes into the captured requests`,
+      caller,
+      action: 's3:PutObject',
+      resource: object(LAKE.artifacts, 'data-capture/ml-lifecycle-{stage}-churn/AllTraffic/2026/08/01/10/forged.jsonl'),
+      expect: 'denied',
+      doc: DOC.athenaS3,
+    },
+    {
+      id: `${name}-cannot-delete-reports`,
+      call: `The ${name} function deletes a monitoring report`,
+      caller,
+      action: 's3:DeleteObject',
+      resource: object(LAKE.artifacts, report),
+      expect: 'denied',
+      doc: DOC.athenaS3,
+    },
+    {
+      id: `${name}-puts-metrics`,
+      call: `The ${name} function publishes its metrics in the monitoring namespace`,
+      caller,
+      action: 'cloudwatch:PutMetricData',
+      resource: '*',
+      context: { 'cloudwatch:namespace': 'MlLifecycle/Monitoring' },
+      expect: 'allowed',
+      doc: DOC.putMetricData,
+    },
+    {
+      id: `${name}-cannot-put-other-metrics`,
+      call: `The ${name} function publishes metrics in another namespace (an AWS one, say)`,
+      caller,
+      action: 'cloudwatch:PutMetricData',
+      resource: '*',
+      context: { 'cloudwatch:namespace': 'AWS/SageMaker' },
+      expect: 'denied',
+      doc: DOC.putMetricData,
+    },
+    {
+      id: `${name}-puts-verdict-event`,
+      call: `The ${name} function puts its verdict on the default event bus`,
+      caller,
+      action: 'events:PutEvents',
+      resource: DEFAULT_BUS,
+      expect: 'allowed',
+      doc: DOC.putEvents,
+    },
+    {
+      id: `${name}-cannot-put-on-other-bus`,
+      call: `The ${name} function puts an event on another bus`,
+      caller,
+      action: 'events:PutEvents',
+      resource: 'arn:{partition}:events:{region}:{account}:event-bus/other',
+      expect: 'denied',
+      doc: DOC.putEvents,
+    },
+  ];
+}
+
 /** The rows, grouped by stage of the lifecycle. */
 export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
   // ==== Ingestion: Kinesis → Firehose (cleaner) → raw zone
@@ -1282,31 +1503,25 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     doc: DOC.sagemakerRoles,
   },
 
-  // ==== Serving: the lake monitors (the quality function; the drift function shares its grants)
-  {
-    id: 'schedule-invokes-quality',
-    call: 'EventBridge runs the quality function on the monitors’ schedule',
-    caller: service('events.amazonaws.com'),
-    action: 'lambda:InvokeFunction',
-    resource: `{arn:${SERVING.quality}}`,
-    context: from(`{arn:${SERVING.monitorSchedule}}`),
-    expect: 'allowed',
-    doc: DOC.scheduleLambda,
-  },
-  ...[
-    ['DescribeEndpoint', sagemaker('endpoint', 'ml-lifecycle-{stage}-churn')],
-    ['DescribeEndpointConfig', sagemaker('endpoint-config', 'ml-lifecycle-{stage}-churn-v3')],
-    ['DescribeModel', sagemaker('model', 'ml-lifecycle-{stage}-churn-v3')],
-    ['DescribeModelPackage', sagemaker('model-package', 'ml-lifecycle-{stage}-churn/3')],
-  ].map(([action, resource]): PermissionRow => ({
-    id: `quality-${action?.toLowerCase()}`,
-    call: 'The quality function follows the endpoint to the model package in service (its cutoff)',
-    caller: role(SERVING.qualityRole),
-    action: `sagemaker:${action}`,
-    resource: resource ?? '',
-    expect: 'allowed',
-    doc: DOC.sagemakerApi,
-  })),
+  // ==== Serving: the lake monitors (lambda/live-quality and lambda/drift): what both do, then what each does alone
+  ...monitorFunctionRows({
+    name: 'quality',
+    fn: SERVING.quality,
+    role: SERVING.qualityRole,
+    packageFor: 'its cutoff',
+    reportPrefix: 'monitoring/quality/ml-lifecycle-{stage}-churn/',
+    bucketRowIds: ['lists-artifacts', 'bucket-location'],
+  }),
+  ...monitorFunctionRows({
+    name: 'drift',
+    fn: SERVING.drift,
+    role: SERVING.driftRole,
+    packageFor: 'its baseline statistics',
+    reportPrefix: 'monitoring/drift/ml-lifecycle-{stage}-churn/',
+    bucketRowIds: ['listbucket', 'getbucketlocation'],
+  }),
+
+  // ==== Serving: the quality function alone (the outcomes it joins to the predictions)
   {
     id: 'quality-cannot-describe-other-endpoint',
     call: 'The quality function describes an endpoint that is not its own',
@@ -1316,47 +1531,15 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     expect: 'denied',
     doc: DOC.sagemakerApi,
   },
-  ...[
-    'athena:StartQueryExecution',
-    'athena:GetQueryExecution',
-    'athena:GetQueryResults',
-    'athena:StopQueryExecution',
-  ].map((action): PermissionRow => ({
-    id: `quality-${action.split(':')[1]?.toLowerCase()}`,
-    call: 'The quality function runs its queries in the lake’s workgroup',
-    caller: role(SERVING.qualityRole),
-    action,
-    resource: `arn:{partition}:athena:{region}:{account}:workgroup/{ref:${LAKE.workGroup}}`,
-    expect: 'allowed',
-    doc: DOC.athenaAccess,
-  })),
   {
-    id: 'quality-cannot-use-primary-workgroup',
-    call: 'The quality function runs a query in the primary workgroup (no scan limit, results anywhere)',
+    id: 'quality-reads-baselines',
+    call: 'A monitor reads the baseline statistics of the model in service',
     caller: role(SERVING.qualityRole),
-    action: 'athena:StartQueryExecution',
-    resource: 'arn:{partition}:athena:{region}:{account}:workgroup/primary',
-    expect: 'denied',
-    doc: DOC.athenaAccess,
+    action: 's3:GetObject',
+    resource: object(LAKE.artifacts, `training-runs/${RUN}/baseline/statistics.json`),
+    expect: 'allowed',
+    doc: DOC.athenaS3,
   },
-  ...['glue:GetDatabase', 'glue:GetTable'].flatMap((action) =>
-    [
-      'arn:{partition}:glue:{region}:{account}:catalog',
-      `arn:{partition}:glue:{region}:{account}:database/{ref:${LAKE.rawDatabase}}`,
-      `arn:{partition}:glue:{region}:{account}:table/{ref:${LAKE.rawDatabase}}/data_capture`,
-    ]
-      // GetDatabase asks for the catalog and the database; GetTable for the table too.
-      .slice(0, action === 'glue:GetTable' ? 3 : 2)
-      .map((resource, i): PermissionRow => ({
-        id: `quality-${action.split(':')[1]?.toLowerCase()}-${i}`,
-        call: 'Athena reads the capture table’s definition as the quality function',
-        caller: role(SERVING.qualityRole),
-        action,
-        resource,
-        expect: 'allowed',
-        doc: DOC.athenaGlue,
-      })),
-  ),
   {
     id: 'quality-cannot-change-capture-table',
     call: 'The quality function changes the capture table',
@@ -1365,92 +1548,6 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     resource: `arn:{partition}:glue:{region}:{account}:table/{ref:${LAKE.rawDatabase}}/data_capture`,
     expect: 'denied',
     doc: DOC.athenaGlue,
-  },
-  ...[
-    [
-      'reads-captures',
-      's3:GetObject',
-      'data-capture/ml-lifecycle-{stage}-churn/AllTraffic/2026/08/01/10/10-00-12-345-abcd.jsonl',
-      'Athena reads the captured requests with the quality function’s permissions',
-    ],
-    [
-      'reads-baselines',
-      's3:GetObject',
-      `training-runs/${RUN}/baseline/statistics.json`,
-      'A monitor reads the baseline statistics of the model in service',
-    ],
-    [
-      'writes-query-results',
-      's3:PutObject',
-      'athena-results/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0.csv',
-      'Athena writes the query’s results to the workgroup’s location with the caller’s permissions',
-    ],
-    [
-      'reads-query-results',
-      's3:GetObject',
-      'athena-results/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0.csv',
-      'GetQueryResults reads the results with the caller’s permissions',
-    ],
-    [
-      'writes-report',
-      's3:PutObject',
-      'monitoring/quality/ml-lifecycle-{stage}-churn/2026-08-31T06-00-00.000Z.json',
-      'The quality function writes its report (bucket default encryption: no header)',
-    ],
-  ].map(([id, action, key, call]): PermissionRow => ({
-    id: `quality-${id}`,
-    call: call ?? '',
-    caller: role(SERVING.qualityRole),
-    action: action ?? '',
-    resource: object(LAKE.artifacts, key ?? ''),
-    expect: 'allowed',
-    doc: id?.includes('query-results') === true ? DOC.athenaResults : DOC.athenaS3,
-  })),
-  {
-    id: 'quality-lists-artifacts',
-    call: 'Athena lists the capture folders and checks the results bucket as the quality function',
-    caller: role(SERVING.qualityRole),
-    action: 's3:ListBucket',
-    resource: `{arn:${LAKE.artifacts}}`,
-    expect: 'allowed',
-    doc: DOC.athenaS3,
-  },
-  {
-    id: 'quality-bucket-location',
-    call: 'Athena asks where the results bucket is, as the quality function',
-    caller: role(SERVING.qualityRole),
-    action: 's3:GetBucketLocation',
-    resource: `{arn:${LAKE.artifacts}}`,
-    expect: 'allowed',
-    doc: DOC.athenaS3,
-  },
-  ...['kms:Decrypt', 'kms:GenerateDataKey'].map((action): PermissionRow => ({
-    id: `quality-lake-key-${action.split(':')[1]?.toLowerCase()}`,
-    call: 'S3 decrypts the captures and encrypts the results and the report with the lake key, for the quality function',
-    caller: role(SERVING.qualityRole),
-    action,
-    resource: `{arn:${LAKE.key}}`,
-    context: viaS3(LAKE.artifacts),
-    expect: 'allowed',
-    doc: DOC.s3Kms,
-  })),
-  {
-    id: 'quality-cannot-write-captures',
-    call: 'The quality function writes into the captured requests',
-    caller: role(SERVING.qualityRole),
-    action: 's3:PutObject',
-    resource: object(LAKE.artifacts, 'data-capture/ml-lifecycle-{stage}-churn/AllTraffic/2026/08/01/10/forged.jsonl'),
-    expect: 'denied',
-    doc: DOC.athenaS3,
-  },
-  {
-    id: 'quality-cannot-delete-reports',
-    call: 'The quality function deletes a monitoring report',
-    caller: role(SERVING.qualityRole),
-    action: 's3:DeleteObject',
-    resource: object(LAKE.artifacts, 'monitoring/quality/ml-lifecycle-{stage}-churn/2026-08-31T06-00-00.000Z.json'),
-    expect: 'denied',
-    doc: DOC.athenaS3,
   },
   {
     id: 'quality-cannot-read-raw',
@@ -1528,70 +1625,8 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     expect: 'denied',
     doc: DOC.athenaGlue,
   },
-  {
-    id: 'quality-puts-metrics',
-    call: 'The quality function publishes its metrics in the monitoring namespace',
-    caller: role(SERVING.qualityRole),
-    action: 'cloudwatch:PutMetricData',
-    resource: '*',
-    context: { 'cloudwatch:namespace': 'MlLifecycle/Monitoring' },
-    expect: 'allowed',
-    doc: DOC.putMetricData,
-  },
-  {
-    id: 'quality-cannot-put-other-metrics',
-    call: 'The quality function publishes metrics in another namespace (an AWS one, say)',
-    caller: role(SERVING.qualityRole),
-    action: 'cloudwatch:PutMetricData',
-    resource: '*',
-    context: { 'cloudwatch:namespace': 'AWS/SageMaker' },
-    expect: 'denied',
-    doc: DOC.putMetricData,
-  },
-  {
-    id: 'quality-puts-verdict-event',
-    call: 'The quality function puts its verdict on the default event bus',
-    caller: role(SERVING.qualityRole),
-    action: 'events:PutEvents',
-    resource: 'arn:{partition}:events:{region}:{account}:event-bus/default',
-    expect: 'allowed',
-    doc: DOC.putEvents,
-  },
-  {
-    id: 'quality-cannot-put-on-other-bus',
-    call: 'The quality function puts an event on another bus',
-    caller: role(SERVING.qualityRole),
-    action: 'events:PutEvents',
-    resource: 'arn:{partition}:events:{region}:{account}:event-bus/other',
-    expect: 'denied',
-    doc: DOC.putEvents,
-  },
 
-  // ==== Serving: the drift function (lambda/drift/check.ts: every call it makes, and what it must not do)
-  {
-    id: 'schedule-invokes-drift',
-    call: 'EventBridge runs the drift function on the monitors’ schedule',
-    caller: service('events.amazonaws.com'),
-    action: 'lambda:InvokeFunction',
-    resource: `{arn:${SERVING.drift}}`,
-    context: from(`{arn:${SERVING.monitorSchedule}}`),
-    expect: 'allowed',
-    doc: DOC.scheduleLambda,
-  },
-  ...[
-    ['DescribeEndpoint', sagemaker('endpoint', 'ml-lifecycle-{stage}-churn')],
-    ['DescribeEndpointConfig', sagemaker('endpoint-config', 'ml-lifecycle-{stage}-churn-v3')],
-    ['DescribeModel', sagemaker('model', 'ml-lifecycle-{stage}-churn-v3')],
-    ['DescribeModelPackage', sagemaker('model-package', 'ml-lifecycle-{stage}-churn/3')],
-  ].map(([action, resource]): PermissionRow => ({
-    id: `drift-${action?.toLowerCase()}`,
-    call: 'The drift function follows the endpoint to the model package in service (its baseline statistics)',
-    caller: role(SERVING.driftRole),
-    action: `sagemaker:${action}`,
-    resource: resource ?? '',
-    expect: 'allowed',
-    doc: DOC.sagemakerApi,
-  })),
+  // ==== Serving: the drift function alone (lambda/drift/check.ts: the baseline it judges by, and what it must not read)
   {
     id: 'drift-cannot-describe-other-package',
     call: 'The drift function describes a model package of another group',
@@ -1610,47 +1645,6 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     expect: 'allowed',
     doc: DOC.s3GetObject,
   },
-  ...[
-    'athena:StartQueryExecution',
-    'athena:GetQueryExecution',
-    'athena:GetQueryResults',
-    'athena:StopQueryExecution',
-  ].map((action): PermissionRow => ({
-    id: `drift-${action.split(':')[1]?.toLowerCase()}`,
-    call: 'The drift function runs its window query in the lake’s workgroup (and stops it when time runs out)',
-    caller: role(SERVING.driftRole),
-    action,
-    resource: `arn:{partition}:athena:{region}:{account}:workgroup/{ref:${LAKE.workGroup}}`,
-    expect: 'allowed',
-    doc: DOC.athenaAccess,
-  })),
-  {
-    id: 'drift-cannot-use-primary-workgroup',
-    call: 'The drift function runs a query in the primary workgroup (no scan limit, results anywhere)',
-    caller: role(SERVING.driftRole),
-    action: 'athena:StartQueryExecution',
-    resource: 'arn:{partition}:athena:{region}:{account}:workgroup/primary',
-    expect: 'denied',
-    doc: DOC.athenaAccess,
-  },
-  ...['glue:GetDatabase', 'glue:GetTable'].flatMap((action) =>
-    [
-      'arn:{partition}:glue:{region}:{account}:catalog',
-      `arn:{partition}:glue:{region}:{account}:database/{ref:${LAKE.rawDatabase}}`,
-      `arn:{partition}:glue:{region}:{account}:table/{ref:${LAKE.rawDatabase}}/data_capture`,
-    ]
-      // GetDatabase asks for the catalog and the database; GetTable for the table too.
-      .slice(0, action === 'glue:GetTable' ? 3 : 2)
-      .map((resource, i): PermissionRow => ({
-        id: `drift-${action.split(':')[1]?.toLowerCase()}-${i}`,
-        call: 'Athena reads the capture table’s definition as the drift function',
-        caller: role(SERVING.driftRole),
-        action,
-        resource,
-        expect: 'allowed',
-        doc: DOC.athenaGlue,
-      })),
-  ),
   {
     id: 'drift-cannot-read-other-table',
     call: 'The drift function reads the definition of a table of the curated database (the customers)',
@@ -1660,70 +1654,15 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     expect: 'denied',
     doc: DOC.athenaGlue,
   },
-  ...[
-    [
-      'reads-captures',
-      's3:GetObject',
-      'data-capture/ml-lifecycle-{stage}-churn/AllTraffic/2026/08/01/10/10-00-12-345-abcd.jsonl',
-      'Athena reads the captured requests with the drift function’s permissions',
-      DOC.athenaS3,
-    ],
-    [
-      'writes-query-results',
-      's3:PutObject',
-      'athena-results/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0.csv',
-      'Athena writes the window query’s results to the workgroup’s location with the caller’s permissions',
-      DOC.athenaResults,
-    ],
-    [
-      'reads-query-results',
-      's3:GetObject',
-      'athena-results/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0.csv',
-      'GetQueryResults reads the results with the caller’s permissions',
-      DOC.athenaResults,
-    ],
-    [
-      'writes-report',
-      's3:PutObject',
-      'monitoring/drift/ml-lifecycle-{stage}-churn/2026-08-31T06-00-00.000Z.json',
-      'The drift function writes its JSON report (bucket default encryption: no header)',
-      DOC.s3PutObject,
-    ],
-    [
-      'writes-report-page',
-      's3:PutObject',
-      'monitoring/drift/ml-lifecycle-{stage}-churn/2026-08-31T06-00-00.000Z.html',
-      'The drift function writes its report page beside it',
-      DOC.s3PutObject,
-    ],
-  ].map(([id, action, key, call, doc]): PermissionRow => ({
-    id: `drift-${id}`,
-    call: call ?? '',
+  {
+    id: 'drift-writes-report-page',
+    call: 'The drift function writes its report page beside it',
     caller: role(SERVING.driftRole),
-    action: action ?? '',
-    resource: object(LAKE.artifacts, key ?? ''),
+    action: 's3:PutObject',
+    resource: object(LAKE.artifacts, 'monitoring/drift/ml-lifecycle-{stage}-churn/2026-08-31T06-00-00.000Z.html'),
     expect: 'allowed',
-    doc: doc ?? DOC.athenaS3,
-  })),
-  ...['s3:ListBucket', 's3:GetBucketLocation'].map((action): PermissionRow => ({
-    id: `drift-${action.split(':')[1]?.toLowerCase()}`,
-    call: 'Athena lists the capture folders and finds the results bucket as the drift function',
-    caller: role(SERVING.driftRole),
-    action,
-    resource: `{arn:${LAKE.artifacts}}`,
-    expect: 'allowed',
-    doc: DOC.athenaS3,
-  })),
-  ...['kms:Decrypt', 'kms:GenerateDataKey'].map((action): PermissionRow => ({
-    id: `drift-lake-key-${action.split(':')[1]?.toLowerCase()}`,
-    call: 'S3 decrypts the baseline and the captures and encrypts the results and the reports with the lake key, for the drift function',
-    caller: role(SERVING.driftRole),
-    action,
-    resource: `{arn:${LAKE.key}}`,
-    context: viaS3(LAKE.artifacts),
-    expect: 'allowed',
-    doc: DOC.s3Kms,
-  })),
+    doc: DOC.s3PutObject,
+  },
   {
     id: 'drift-cannot-overwrite-baseline',
     call: 'The drift function writes into a training run (the baseline it judges by)',
@@ -1734,24 +1673,6 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     doc: DOC.s3PutObject,
   },
   {
-    id: 'drift-cannot-write-captures',
-    call: 'The drift function writes into the captured requests',
-    caller: role(SERVING.driftRole),
-    action: 's3:PutObject',
-    resource: object(LAKE.artifacts, 'data-capture/ml-lifecycle-{stage}-churn/AllTraffic/2026/08/01/10/forged.jsonl'),
-    expect: 'denied',
-    doc: DOC.athenaS3,
-  },
-  {
-    id: 'drift-cannot-delete-reports',
-    call: 'The drift function deletes a monitoring report',
-    caller: role(SERVING.driftRole),
-    action: 's3:DeleteObject',
-    resource: object(LAKE.artifacts, 'monitoring/drift/ml-lifecycle-{stage}-churn/2026-08-31T06-00-00.000Z.json'),
-    expect: 'denied',
-    doc: DOC.athenaS3,
-  },
-  {
     id: 'drift-cannot-read-curated',
     call: 'The drift function reads the curated customers',
     caller: role(SERVING.driftRole),
@@ -1759,44 +1680,6 @@ export const PERMISSION_CONTRACT: readonly PermissionRow[] = [
     resource: object(LAKE.curated, 'customers/part-0.parquet'),
     expect: 'denied',
     doc: DOC.athenaS3,
-  },
-  {
-    id: 'drift-puts-metrics',
-    call: 'The drift function publishes its metrics in the monitoring namespace',
-    caller: role(SERVING.driftRole),
-    action: 'cloudwatch:PutMetricData',
-    resource: '*',
-    context: { 'cloudwatch:namespace': 'MlLifecycle/Monitoring' },
-    expect: 'allowed',
-    doc: DOC.putMetricData,
-  },
-  {
-    id: 'drift-cannot-put-other-metrics',
-    call: 'The drift function publishes metrics in another namespace (an AWS one, say)',
-    caller: role(SERVING.driftRole),
-    action: 'cloudwatch:PutMetricData',
-    resource: '*',
-    context: { 'cloudwatch:namespace': 'AWS/SageMaker' },
-    expect: 'denied',
-    doc: DOC.putMetricData,
-  },
-  {
-    id: 'drift-puts-verdict-event',
-    call: 'The drift function puts its verdict on the default event bus',
-    caller: role(SERVING.driftRole),
-    action: 'events:PutEvents',
-    resource: DEFAULT_BUS,
-    expect: 'allowed',
-    doc: DOC.putEvents,
-  },
-  {
-    id: 'drift-cannot-put-on-other-bus',
-    call: 'The drift function puts an event on another bus',
-    caller: role(SERVING.driftRole),
-    action: 'events:PutEvents',
-    resource: 'arn:{partition}:events:{region}:{account}:event-bus/other',
-    expect: 'denied',
-    doc: DOC.putEvents,
   },
 
   // ==== Serving: the deploy function
