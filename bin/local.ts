@@ -6,7 +6,7 @@
  * npm run local                                   # 10,000 records, seed 42, into local/
  * npm run local -- --customers 20000 --seed 7     # other data
  * npm run local -- --out /tmp/run --trials 2      # elsewhere, a smaller search
- * npm run local -- --scenario usage               # drift without a change of who leaves: the challenger loses
+ * npm run local -- --scenario market              # the customers move, who leaves does not: the challenger is rejected
  * ```
  *
  * It needs Python 3.11+ and Java 17 (for local Spark); it makes the project's `.venv/` first

@@ -12,11 +12,16 @@
  * | 5. batch-score the test split | a batch transform | the same module's `score`, as the transform sends and answers |
  * | 6. evaluate | the evaluate function | its own modules: `evaluation.json`, `model-quality.json`, `report.html` |
  * | 7. apply the quality gate | the quality-gate function | its own `decide`, with the stage's policy |
- * | 9. check new customers for drift | captured requests, the drift function | two windows of new customers (one drifted) scored by the model and compared with the training baseline by the function's own code (`drift.ts`) |
+ * | 9. check new customers for drift | captured requests, the drift function | two windows of new customers (one drifted as the run's `--scenario` says) scored by the model and compared with the training baseline by the function's own code (`drift.ts`) |
+ * | 10. live quality | outcomes joined to captured predictions, the quality function | the same windows' outcomes (the generator's, for the same customers) joined to their scores by customer id, measured by the function's own `liveQuality` at the evaluation's cutoff (`quality.ts`) |
+ * | 11. retrain | the guard starts the ETL workflow, then the training pipeline | new labelled customers of the scenario through stages 1 to 4 again, into `retraining/` (`retraining.ts`) |
+ * | 12. champion against challenger | the pipeline scores both models on the new test split; the quality gate decides | both models scored by stage 5's transform and evaluated by stage 6's code on the same new test split; the gate's own `decide` with the champion and `retraining.championMargin` |
  *
  * The report (stage 8) is the evaluation's `report.html`; the drift reports (stage 9) are under
- * `monitoring/drift/`. The Python stages run in the project's
- * `.venv/` (`npm run python`); their JSON output is read back, never parsed from logs.
+ * `monitoring/drift/`, the quality reports (stage 10) under `monitoring/quality/`, and the
+ * retraining's decision, with both models' scores and the margin, is `retraining/gate.json`. The
+ * Python stages run in the project's `.venv/` (`npm run python`; `engines.ts`); their JSON output
+ * is read back, never parsed from logs.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -40,6 +45,7 @@ import {
   describeDecision,
   describeRetrained,
   retrainChallenger,
+  type RetrainOptions,
 } from './retraining';
 
 export { StageError } from './engines';
@@ -58,7 +64,12 @@ const LOCAL_PACKAGE = localPackage(1);
 const STAGE_COUNT = 12;
 /** New customers in each window of the drift stage: ten times the drift check's minimum, so noise stays far below "watch". */
 const DRIFT_WINDOW_CUSTOMERS = 2000;
-/** The drift scenario of a run when none is asked for: the one whose retrained model wins. */
+/**
+ * The drift scenario of a run when none is asked for: usage+concept, where the drift check acts,
+ * the live AUC drops below the minimum and the retrained challenger is promoted. With `market` the
+ * drift check acts but quality holds and the challenger is rejected (see README, "The whole
+ * lifecycle on this machine").
+ */
 export const DEFAULT_SCENARIO: DriftScenarioName = 'usage+concept';
 
 /** What a local run is asked to do. */
@@ -288,21 +299,8 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
       `${shown(options, q.drifted.file)}`,
   );
 
-  const retrainOptions = {
-    root: options.root,
-    python: options.python,
-    out: dir('retraining'),
-    scenario: options.scenario,
-    // Other customers than the drift windows' (seed + 1), as many as the first training had.
-    seed: options.seed + 2,
-    customers: options.customers,
-    trials: options.trials,
-    tuningSeed: options.seed,
-    now: options.now,
-    champion: { model: tuned.model, modelPackageArn: LOCAL_PACKAGE },
-    challengerPackageArn: localPackage(2),
-    config: options.config,
-  };
+  const retrainOptions = localRetrainOptions(options, tuned.model);
+
   const retrained = await stage(
     options,
     11,
@@ -329,6 +327,28 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
       quality: { steady: quality.steady.file, drifted: quality.drifted.file },
       retrainingGate: retraining.files.gate,
     },
+  };
+}
+
+/**
+ * The retraining of a run: under `retraining/`, new customers of the run's scenario (seed + 2:
+ * other customers than the drift windows', seed + 1), as many records as the first training had,
+ * tuned as the first model was, against `championModel` (the first run's model, version 1).
+ */
+export function localRetrainOptions(options: LocalRunOptions, championModel: string): RetrainOptions {
+  return {
+    root: options.root,
+    python: options.python,
+    out: path.join(options.out, 'retraining'),
+    scenario: options.scenario,
+    seed: options.seed + 2,
+    customers: options.customers,
+    trials: options.trials,
+    tuningSeed: options.seed,
+    now: options.now,
+    champion: { model: championModel, modelPackageArn: LOCAL_PACKAGE },
+    challengerPackageArn: localPackage(2),
+    config: options.config,
   };
 }
 
