@@ -114,7 +114,26 @@ export interface CustomerWindowOptions {
  * label): the bodies of the requests the endpoint would receive, in order.
  */
 export function customerWindowLines(options: CustomerWindowOptions): string[] {
-  return generateCustomers(options).map((c) => encodeFeatureLine(c.record));
+  return [...customerWindow(options).lines];
+}
+
+/** A window of new customers: their ids and their model inputs, in the same order. */
+export interface CustomerWindow {
+  readonly customerIds: readonly string[];
+  /** One encoded feature line each, as {@link customerWindowLines} gives them. */
+  readonly lines: readonly string[];
+}
+
+/**
+ * The ids and the model inputs of a window of new customers: the ids are what the quality check
+ * joins the customers' outcomes on.
+ */
+export function customerWindow(options: CustomerWindowOptions): CustomerWindow {
+  const customers = generateCustomers(options);
+  return {
+    customerIds: customers.map((c) => String(c.record.customer_id)),
+    lines: customers.map((c) => encodeFeatureLine(c.record)),
+  };
 }
 
 /** Lines of model inputs as a CSV in the features' layout: the header, then the lines. */
@@ -123,7 +142,9 @@ export function featuresCsv(lines: readonly string[]): string {
 }
 
 /**
- * Drift a learner can see in the local lifecycle's drifted window: a numeric feature shifted (an
+ * Drift of every kind of feature at once, for trying the drift comparison (`npm run drift`'s and
+ * the drift report's tests use it; the local lifecycle's drifted window follows its `--scenario`
+ * instead): a numeric feature shifted (an
  * hour more of day-time calls), a count shifted (two more service calls, which also raises churn),
  * a rare 0/1 flag made common (the international plan, 9.7 % of customers in training, 30 % here,
  * which raises churn too; its bins are 0 and 1, see `binEdgesFromQuantiles`) and a one-hot group

@@ -12,46 +12,65 @@
  * | 5. batch-score the test split | a batch transform | the same module's `score`, as the transform sends and answers |
  * | 6. evaluate | the evaluate function | its own modules: `evaluation.json`, `model-quality.json`, `report.html` |
  * | 7. apply the quality gate | the quality-gate function | its own `decide`, with the stage's policy |
- * | 9. check new customers for drift | captured requests, the drift function | two windows of new customers (one drifted) scored by the model and compared with the training baseline by the function's own code (`drift.ts`) |
+ * | 9. check new customers for drift | captured requests, the drift function | two windows of new customers (one drifted as the run's `--scenario` says) scored by the model and compared with the training baseline by the function's own code (`drift.ts`) |
+ * | 10. live quality | outcomes joined to captured predictions, the quality function | the same windows' outcomes (the generator's, for the same customers) joined to their scores by customer id, measured by the function's own `liveQuality` at the evaluation's cutoff (`quality.ts`) |
+ * | 11. retrain | the guard starts the ETL workflow, then the training pipeline | new labelled customers of the scenario through stages 1 to 4 again, into `retraining/` (`retraining.ts`) |
+ * | 12. champion against challenger | the pipeline scores both models on the new test split; the quality gate decides | both models scored by stage 5's transform and evaluated by stage 6's code on the same new test split; the gate's own `decide` with the champion and `retraining.championMargin` |
  *
  * The report (stage 8) is the evaluation's `report.html`; the drift reports (stage 9) are under
- * `monitoring/drift/`. The Python stages run in the project's
- * `.venv/` (`npm run python`); their JSON output is read back, never parsed from logs.
+ * `monitoring/drift/`, the quality reports (stage 10) under `monitoring/quality/`, and the
+ * retraining's decision, with both models' scores and the margin, is `retraining/gate.json`. The
+ * Python stages run in the project's `.venv/` (`npm run python`; `engines.ts`); their JSON output
+ * is read back, never parsed from logs.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { evaluate, type Evaluation } from '../../lambda/evaluate/metrics';
+import type { Evaluation } from '../../lambda/evaluate/metrics';
 import { modelQualityStatistics } from '../../lambda/evaluate/model-quality';
 import { renderReport } from '../../lambda/evaluate/report';
 import { decide, type GateDecision } from '../../lambda/quality-gate/gate';
 import { driftThresholdsFromSettings } from '../../lambda/drift/thresholds';
+import type { Cutoff } from '../contracts/cutoff';
 import type { StageConfig } from '../config';
 import { DEFAULT_DIRT } from '../schema/dirt';
-import { TRANSFORM_INPUT } from '../training/transform-states';
-import { HYPERPARAMETER_RANGES, STATIC_HYPERPARAMETERS } from '../training/tuning-state';
-import {
-  compareDriftFiles,
-  customerWindowLines,
-  type DriftFilesResult,
-  featuresCsv,
-  localDrift,
-  writeDriftReport,
-} from './drift';
+import type { DriftOptions } from '../schema/drift';
+import { DRIFT_SCENARIOS, type DriftScenarioName, driftScenario } from '../schema/drift-scenarios';
+import { compareDriftFiles, customerWindow, type DriftFilesResult, featuresCsv, writeDriftReport } from './drift';
+import { dataFiles, describeEtl, evaluateScores, runLocalEtl, scoreFiles, StageError, tuneModel } from './engines';
+import { checkWindowQuality, type LocalQualityReport, type Prediction, windowOutcomes } from './quality';
 import { generateRecords, writeRawZone } from './raw-zone';
+import {
+  championAgainstChallenger,
+  type ChampionChallenger,
+  describeDecision,
+  describeRetrained,
+  retrainChallenger,
+  type RetrainOptions,
+} from './retraining';
 
-/** The split of the curated customers, as the features job gets it by default. */
-const SPLIT = { train: 0.7, validation: 0.15 } as const;
+export { StageError } from './engines';
+
+/** The ARN of the package version `version` the pipeline would register (a local run registers nothing). */
+function localPackage(version: number): string {
+  return ['arn', 'aws', 'sagemaker', 'eu-west-1', '000000000000', `model-package/local-churn/${version}`].join(':');
+}
 /**
  * Stands in for the ARN of the package the pipeline would register: the gate checks its shape,
- * and a local run registers nothing.
+ * and a local run registers nothing. The retrained challenger is version 2.
  */
-const LOCAL_PACKAGE = ['arn', 'aws', 'sagemaker', 'eu-west-1', '000000000000', 'model-package/local-churn/1'].join(':');
+const LOCAL_PACKAGE = localPackage(1);
 
 /** The stages of a run, for the progress lines. */
-const STAGE_COUNT = 9;
+const STAGE_COUNT = 12;
 /** New customers in each window of the drift stage: ten times the drift check's minimum, so noise stays far below "watch". */
 const DRIFT_WINDOW_CUSTOMERS = 2000;
+/**
+ * The drift scenario of a run when none is asked for: usage+concept, where the drift check acts,
+ * the live AUC drops below the minimum and the retrained challenger is promoted. With `market` the
+ * drift check acts but quality holds and the challenger is rejected (see README, "The whole
+ * lifecycle on this machine").
+ */
+export const DEFAULT_SCENARIO: DriftScenarioName = 'usage+concept';
 
 /** What a local run is asked to do. */
 export interface LocalRunOptions {
@@ -59,16 +78,21 @@ export interface LocalRunOptions {
   readonly root: string;
   /** The output folder; made if missing, and its previous run's stage folders replaced. */
   readonly out: string;
-  /** Records to generate (duplicates and broken records included). */
+  /** Records to generate (duplicates and broken records included), for training and again for retraining. */
   readonly customers: number;
   readonly seed: number;
-  /** Tuning trials (1 to 20). */
+  /** Tuning trials (1 to 20), for the first model and the challenger. */
   readonly trials: number;
+  /**
+   * What happens to the customers after training: the drifted window of the drift and quality
+   * checks, and the new data the challenger is trained on, follow it.
+   */
+  readonly scenario: DriftScenarioName;
   /** The project environment's interpreter (`.venv/bin/python`). */
   readonly python: string;
-  /** The stage whose costs, quality gate and champion margin apply. */
+  /** The stage whose costs, quality gate, monitoring thresholds and champion margin apply. */
   readonly config: Pick<StageConfig, 'stage' | 'training' | 'monitoring' | 'retraining'>;
-  /** When the records are ingested (the cleaner's ingest time). */
+  /** When the records are ingested (the cleaner's ingest time); new customers arrive from then on. */
   readonly now: Date;
   /** Progress, one line at a time. */
   readonly log: (line: string) => void;
@@ -78,6 +102,10 @@ export interface LocalRunOptions {
 export interface LocalRunResult {
   readonly evaluation: Evaluation;
   readonly gate: GateDecision;
+  /** The live quality of the drift stage's two windows, from their outcomes. */
+  readonly quality: { readonly steady: LocalQualityReport; readonly drifted: LocalQualityReport };
+  /** Champion against challenger after retraining on the scenario's new customers. */
+  readonly retraining: ChampionChallenger;
   /** The files a learner looks at. */
   readonly files: {
     readonly evaluation: string;
@@ -85,65 +113,17 @@ export interface LocalRunResult {
     readonly modelQuality: string;
     /** The drift reports (HTML) of the window without drift and of the drifted one. */
     readonly drift: { readonly steady: string; readonly drifted: string };
+    /** The live quality reports (JSON) of the same windows. */
+    readonly quality: { readonly steady: string; readonly drifted: string };
+    /** The retraining's `gate.json`. */
+    readonly retrainingGate: string;
   };
-}
-
-/** A Python stage that failed: its command and what it said. */
-export class StageError extends Error {
-  override readonly name = 'StageError';
-}
-
-/**
- * Runs `.venv/bin/python script args`, showing its stderr lines as progress, and returns its
- * stdout's JSON lines.
- */
-function runPython(options: LocalRunOptions, script: string, args: readonly string[]): Promise<unknown[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(options.python, [path.join(options.root, script), ...args], {
-      cwd: options.root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', (error) => reject(new StageError(`could not start ${options.python}: ${error.message}`)));
-    child.on('close', (code) => {
-      if (code !== 0) {
-        const tail = stderr.trim().split('\n').slice(-20).join('\n');
-        reject(new StageError(`${script} ${args[0] ?? ''} failed (exit ${String(code)}):\n${tail}`));
-        return;
-      }
-      const lines = stdout.split('\n').filter((line) => line.trim().startsWith('{'));
-      resolve(lines.map((line) => JSON.parse(line) as unknown));
-    });
-  });
-}
-
-/** What glue/local_etl.py reports of its two stages (one JSON line each). */
-interface EtlLine {
-  readonly read?: number;
-  readonly rejected?: number;
-  readonly written?: number;
-  readonly rows?: Readonly<Record<string, number>>;
 }
 
 /** A path as shown: relative to the project root when inside it. */
 function shown(options: LocalRunOptions, file: string): string {
   const relative = path.relative(options.root, file);
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
-}
-
-/** The files of a directory, sorted, without hidden ones and Spark's markers. */
-function dataFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir)
-    .filter((name) => !name.startsWith('.') && !name.startsWith('_'))
-    .sort();
 }
 
 /** Runs one stage, timing it and logging its line. */
@@ -165,7 +145,7 @@ async function stage<T>(
 /** Runs the lifecycle; throws {@link StageError} when a Python stage fails. */
 export async function runLocalLifecycle(options: LocalRunOptions): Promise<LocalRunResult> {
   const dir = (name: string) => path.join(options.out, name);
-  for (const name of ['raw', 'curated', 'features', 'model', 'transform', 'evaluation', 'monitoring']) {
+  for (const name of ['raw', 'curated', 'features', 'model', 'transform', 'evaluation', 'monitoring', 'retraining']) {
     fs.rmSync(dir(name), { recursive: true, force: true });
   }
   fs.mkdirSync(options.out, { recursive: true });
@@ -191,79 +171,36 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
     3,
     'curate and build features on local Spark',
     () =>
-      runPython(options, 'glue/local_etl.py', [
-        '--raw',
-        dir('raw'),
-        '--curated',
-        dir('curated'),
-        '--features',
-        dir('features'),
-        '--run-id',
+      runLocalEtl(
+        options,
+        { raw: dir('raw'), curated: dir('curated'), features: dir('features') },
         `local-${options.seed}`,
-        '--train-fraction',
-        String(SPLIT.train),
-        '--validation-fraction',
-        String(SPLIT.validation),
-      ]),
-    (lines) => {
-      const [curate, features] = lines as [EtlLine?, EtlLine?];
-      return (
-        `${curate?.read ?? '?'} records read, ${curate?.rejected ?? '?'} quarantined, ${curate?.written ?? '?'} customers curated; ` +
-        `splits ${Object.entries(features?.rows ?? {})
-          .map(([split, rows]) => `${split} ${rows}`)
-          .join(', ')}; ` +
-        // The drift monitor's baseline: the training split's statistics, beside the splits.
-        `baseline statistics in ${shown(options, path.join(dir('features'), 'statistics.json'))}`
-      );
-    },
+      ),
+    (etl) =>
+      // The drift monitor's baseline: the training split's statistics, beside the splits.
+      `${describeEtl(etl)}; baseline statistics in ${shown(options, path.join(dir('features'), 'statistics.json'))}`,
   );
 
-  const tuning = (await stage(
+  const tuned = await stage(
     options,
     4,
     `train XGBoost 1.7, ${options.trials} tuning trials`,
     () =>
-      runPython(options, 'lib/training/local/xgboost_local.py', [
-        'tune',
-        '--train',
-        path.join(dir('features'), 'train'),
-        '--validation',
-        path.join(dir('features'), 'validation'),
-        '--model-dir',
-        dir('model'),
-        '--static',
-        JSON.stringify(STATIC_HYPERPARAMETERS),
-        '--ranges',
-        JSON.stringify(HYPERPARAMETER_RANGES),
-        '--trials',
-        String(options.trials),
-        '--seed',
-        String(options.seed),
-      ]),
-    (lines) => {
-      const best = (lines[0] as { best?: { validationAuc?: number } } | undefined)?.best;
-      return `best validation AUC ${best?.validationAuc?.toFixed(4) ?? '?'}`;
-    },
-  )) as [{ model: string }];
+      tuneModel(options, {
+        features: dir('features'),
+        modelDir: dir('model'),
+        trials: options.trials,
+        seed: options.seed,
+      }),
+    (t) => `best validation AUC ${t.validationAuc?.toFixed(4) ?? '?'}`,
+  );
 
   await stage(
     options,
     5,
     'batch-score the test split as the transform does',
     () =>
-      runPython(options, 'lib/training/local/xgboost_local.py', [
-        'score',
-        '--model',
-        tuning[0].model,
-        '--input',
-        path.join(dir('features'), 'test'),
-        '--output',
-        dir('transform'),
-        '--input-filter',
-        TRANSFORM_INPUT.inputFilter,
-        '--max-payload-mb',
-        String(TRANSFORM_INPUT.maxPayloadMb),
-      ]),
+      scoreFiles(options, { model: tuned.model, input: path.join(dir('features'), 'test'), output: dir('transform') }),
     () => `scores in ${shown(options, dir('transform'))}/`,
   );
 
@@ -272,17 +209,7 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
     options,
     6,
     'evaluate',
-    () => {
-      const testDir = path.join(dir('features'), 'test');
-      const tests = dataFiles(testDir);
-      const testCsv = tests.map((name) => fs.readFileSync(path.join(testDir, name), 'utf8')).join('');
-      const scores = tests.map((name) => fs.readFileSync(path.join(dir('transform'), `${name}.out`), 'utf8')).join('');
-      return evaluate(testCsv, scores, {
-        missedChurner: training.missedChurnerCost,
-        incentive: training.incentiveCost,
-        retention: training.incentiveRetention,
-      });
-    },
+    () => evaluateScores(path.join(dir('features'), 'test'), dir('transform'), training),
     (e) => `AUC ${e.auc.toFixed(4)} on ${e.counts.rows} test rows`,
   );
 
@@ -298,7 +225,7 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
           auc: evaluation.auc,
           costAtOptimalCutoff: evaluation.costs.atOptimalCutoff,
           costOfDoingNothing: evaluation.costs.doingNothing,
-          // A local run has no model in service to compare with.
+          // The first model has no model in service to compare with (the retraining's has).
           champion: null,
         },
         {
@@ -336,22 +263,113 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
   const drift = await stage(
     options,
     9,
-    'check two windows of new customers for drift, one of them drifted',
-    () => checkDrift(options, path.join(dir('features'), 'baseline'), dir('monitoring'), tuning[0].model),
+    `check two windows of new customers for drift, one of them drifted as the ${options.scenario} scenario says`,
+    () => checkDrift(options, path.join(dir('features'), 'baseline'), dir('monitoring'), tuned.model),
     (d) =>
-      `without drift: ${describeWindow(d.steady)}; with drift in ${Object.keys(d.driftedFeatures ?? {}).join(', ')}: ` +
+      `without drift: ${describeWindow(d.steady)}; with drift (${d.scenario}): ` +
       `${describeWindow(d.drifted)}; ${shown(options, d.drifted.files.html)}`,
+  );
+
+  // The deployed cutoff is the one the evaluation chose: the pipeline records it on the package.
+  const cutoff: Cutoff = {
+    value: evaluation.atOptimalCutoff.cutoff,
+    source: `the evaluation's cost-optimal cutoff (${shown(options, files.evaluation)})`,
+    fallback: false,
+  };
+  const quality = await stage(
+    options,
+    10,
+    "join the same windows' outcomes to their scores and measure live quality",
+    () => {
+      const check = (name: 'steady' | 'drifted') =>
+        checkWindowQuality({
+          name,
+          scenario: name === 'steady' ? 'none' : options.scenario,
+          predictions: drift[name].predictions,
+          outcomes: windowOutcomes(drift[name].customers),
+          cutoff,
+          modelPackageArn: LOCAL_PACKAGE,
+          config: options.config,
+          dir: path.join(dir('monitoring'), 'quality'),
+        });
+      return { steady: check('steady'), drifted: check('drifted') };
+    },
+    (q) =>
+      `without drift: ${describeQuality(q.steady.report)}; with drift (${options.scenario}): ${describeQuality(q.drifted.report)}; ` +
+      `${shown(options, q.drifted.file)}`,
+  );
+
+  const retrainOptions = localRetrainOptions(options, tuned.model);
+
+  const retrained = await stage(
+    options,
+    11,
+    `retrain: new labelled customers (${options.scenario}) through the same cleaning, local Spark ETL and tuning`,
+    () => retrainChallenger(retrainOptions),
+    describeRetrained,
+  );
+  const retraining = await stage(
+    options,
+    12,
+    'champion against challenger on the new test split, and the quality gate decides',
+    () => championAgainstChallenger(retrainOptions, retrained),
+    (r) => `${describeDecision(r)}; ${shown(options, r.files.gate)}`,
   );
 
   return {
     evaluation,
     gate,
-    files: { ...files, drift: { steady: drift.steady.files.html, drifted: drift.drifted.files.html } },
+    quality: { steady: quality.steady.report, drifted: quality.drifted.report },
+    retraining,
+    files: {
+      ...files,
+      drift: { steady: drift.steady.files.html, drifted: drift.drifted.files.html },
+      quality: { steady: quality.steady.file, drifted: quality.drifted.file },
+      retrainingGate: retraining.files.gate,
+    },
   };
 }
 
-/** One window of the drift stage: its comparison, the report's files, and the model's mean score. */
+/**
+ * The retraining of a run: under `retraining/`, new customers of the run's scenario (seed + 2:
+ * other customers than the drift windows', seed + 1), as many records as the first training had,
+ * tuned as the first model was, against `championModel` (the first run's model, version 1).
+ */
+export function localRetrainOptions(options: LocalRunOptions, championModel: string): RetrainOptions {
+  return {
+    root: options.root,
+    python: options.python,
+    out: path.join(options.out, 'retraining'),
+    scenario: options.scenario,
+    seed: options.seed + 2,
+    customers: options.customers,
+    trials: options.trials,
+    tuningSeed: options.seed,
+    now: options.now,
+    champion: { model: championModel, modelPackageArn: LOCAL_PACKAGE },
+    challengerPackageArn: localPackage(2),
+    config: options.config,
+  };
+}
+
+/** A window's live quality for the progress line: its verdict and AUC. */
+function describeQuality(report: LocalQualityReport): string {
+  const { quality } = report;
+  return `${quality.verdict}, live AUC ${quality.auc === null ? 'undefined' : quality.auc.toFixed(4)} on ${quality.counts.matched} outcomes`;
+}
+
+/**
+ * One window of the drift stage: which customers it holds, its comparison, the report's files, the
+ * model's score of each customer, and their mean.
+ */
 interface DriftWindow {
+  readonly customers: {
+    readonly seed: number;
+    readonly count: number;
+    readonly start: Date;
+    readonly drift?: DriftOptions;
+  };
+  readonly predictions: readonly Prediction[];
   readonly result: DriftFilesResult;
   readonly files: { readonly json: string; readonly html: string };
   readonly meanScore: number;
@@ -368,11 +386,12 @@ function describeWindow(window: DriftWindow): string {
 
 /**
  * Stage 9: what the drift monitor does in AWS, on this machine. Two windows of customers that
- * arrive after training (the next seed), one as they were and one with drift in chosen features
- * (`localDrift`), are encoded as the endpoint receives them, scored by the trained model, written
- * as CSV in the features' layout, and each compared with the training baseline (the features job's
- * `baseline/`) by the drift function's code. Everything lands under `monitoring/drift/`, so that a
- * learner can run `npm run drift` on the same files.
+ * arrive after training (the next seed), one as they were and one drifted as the run's scenario
+ * says (`lib/schema/drift-scenarios.ts`), are encoded as the endpoint receives them, scored by the
+ * trained model, written as CSV in the features' layout, and each compared with the training
+ * baseline (the features job's `baseline/`) by the drift function's code. Everything lands under
+ * `monitoring/drift/`, so that a learner can run `npm run drift` on the same files. The windows'
+ * customers and scores are returned for the quality stage, which joins their outcomes to them.
  */
 async function checkDrift(options: LocalRunOptions, baselineDir: string, monitoringDir: string, model: string) {
   const out = path.join(monitoringDir, 'drift');
@@ -387,15 +406,16 @@ async function checkDrift(options: LocalRunOptions, baselineDir: string, monitor
   fs.copyFileSync(path.join(baselineDir, baselinePart), baseline);
 
   const start = options.now;
-  const drift = localDrift(start);
-  const windows = { steady: undefined, drifted: drift } as const;
-  for (const [name, windowDrift] of Object.entries(windows)) {
-    const lines = customerWindowLines({
-      seed: options.seed + 1,
-      count: DRIFT_WINDOW_CUSTOMERS,
-      start,
-      ...(windowDrift === undefined ? {} : { drift: windowDrift }),
-    });
+  // Fully drifted from the window's first customer on.
+  const drift = driftScenario(options.scenario, new Date(start.getTime() - 3_600_000));
+  const windows = {
+    steady: { seed: options.seed + 1, count: DRIFT_WINDOW_CUSTOMERS, start },
+    drifted: { seed: options.seed + 1, count: DRIFT_WINDOW_CUSTOMERS, start, drift },
+  } as const;
+  const customerIds: Record<string, readonly string[]> = {};
+  for (const [name, customers] of Object.entries(windows)) {
+    const { customerIds: ids, lines } = customerWindow(customers);
+    customerIds[name] = ids;
     // The bodies of the requests, as the endpoint receives them (no header), and the same rows as
     // the drift command reads them (headed).
     fs.writeFileSync(path.join(requestsDir, `${name}.csv`), lines.map((line) => `${line}\n`).join(''));
@@ -403,18 +423,8 @@ async function checkDrift(options: LocalRunOptions, baselineDir: string, monitor
     fs.writeFileSync(path.join(out, name, 'current.csv'), featuresCsv(lines));
   }
   const scoresDir = path.join(out, 'scores');
-  await runPython(options, 'lib/training/local/xgboost_local.py', [
-    'score',
-    '--model',
-    model,
-    '--input',
-    requestsDir,
-    '--output',
-    scoresDir,
-    // The requests have no label: every column goes to the model, as the endpoint's do.
-    '--input-filter',
-    '$[0:]',
-  ]);
+  // The requests have no label: every column goes to the model, as the endpoint's do.
+  await scoreFiles(options, { model, input: requestsDir, output: scoresDir, inputFilter: '$[0:]' });
 
   const thresholds = driftThresholdsFromSettings(options.config.monitoring);
   const compared = (name: keyof typeof windows): DriftWindow => {
@@ -430,11 +440,21 @@ async function checkDrift(options: LocalRunOptions, baselineDir: string, monitor
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map(Number);
+    const ids = customerIds[name] ?? [];
+    if (scores.length !== ids.length) {
+      throw new StageError(`the ${name} window has ${ids.length} customers but ${scores.length} scores`);
+    }
     return {
+      customers: windows[name],
+      predictions: ids.map((customerId, i) => ({ customerId, probability: scores[i] ?? NaN })),
       result,
       files: writeDriftReport(path.join(out, name), result.report),
       meanScore: scores.reduce((sum, s) => sum + s, 0) / Math.max(1, scores.length),
     };
   };
-  return { steady: compared('steady'), drifted: compared('drifted'), driftedFeatures: drift.features };
+  return {
+    steady: compared('steady'),
+    drifted: compared('drifted'),
+    scenario: DRIFT_SCENARIOS[options.scenario].description,
+  };
 }

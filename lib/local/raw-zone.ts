@@ -19,6 +19,7 @@ import { transformEvent } from '../../lambda/clean-records/clean';
 import { RAW_PREFIXES } from '../contracts/lake-layout';
 import { evaluateDeliveryPrefix, STREAM_DELIVERY_PREFIX } from '../contracts/stream-routing';
 import { type DirtOptions } from '../schema/dirt';
+import type { DriftOptions } from '../schema/drift';
 import { generateWireRecords } from '../schema/generator';
 import { toCsvLines, type WireRecord } from '../schema/wire';
 
@@ -63,11 +64,18 @@ export interface GeneratedRecords {
   readonly batch: readonly WireRecord[];
 }
 
-/** Generates `count` records of `seed` with `dirt`; every {@link BATCH_EVERY}-th is uploaded as CSV. */
+/**
+ * Generates `count` records of `seed` with `dirt` (from `start`, with `drift`, when given: the
+ * retraining's new customers); every {@link BATCH_EVERY}-th is uploaded as CSV.
+ */
 export function generateRecords(options: {
   readonly seed: number;
   readonly count: number;
   readonly dirt: DirtOptions;
+  /** @default - the generator's default start */
+  readonly start?: Date;
+  /** @default - no drift */
+  readonly drift?: DriftOptions;
 }): GeneratedRecords {
   const stream: WireRecord[] = [];
   const batch: WireRecord[] = [];

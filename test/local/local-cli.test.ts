@@ -2,6 +2,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, USAGE } from '../../bin/local';
+import type { Evaluation } from '../../lambda/evaluate/metrics';
+import { loadStageConfig } from '../../lib/config';
+import { localRetrainOptions } from '../../lib/local/lifecycle';
+import type { LocalQualityReport } from '../../lib/local/quality';
+import {
+  championAgainstChallenger,
+  type ChampionChallenger,
+  retrainChallenger,
+  type RetrainingGateRecord,
+} from '../../lib/local/retraining';
 
 /** Runs the CLI with `argv`, capturing what it writes. */
 async function run(argv: string[], env: Record<string, string> = {}) {
@@ -36,6 +46,7 @@ describe('npm run local', () => {
     [['--customers', 'many'], '--customers must be an integer from 1000 to 1000000; received "many"'],
     [['--trials', '0'], '--trials must be an integer from 1 to 20; received "0"'],
     [['--seed', '1.5'], '--seed must be an integer'],
+    [['--scenario', 'storm'], '--scenario is "storm"; expected one of: usage, market, concept, usage+concept'],
     [['--colour', 'red'], "Unknown option '--colour'"],
   ])('refuses %j with exit code 2, saying what is allowed', async (argv, message) => {
     const { code, stderr } = await run(argv);
@@ -62,5 +73,126 @@ describe('npm run local', () => {
     expect(stderr).toMatch(
       /Java \("\/nonexistent\/java"\) was not found: local Spark needs a Java runtime, version 17/,
     );
+  });
+});
+
+/**
+ * The loop on the real engines: one run of `npm run local` as documented (10,000 records, seed 42:
+ * smaller runs make the evaluation's cost-optimal cutoff too noisy for the live recall to hold on
+ * new customers), with the default scenario, usage+concept; then the retraining stages alone with
+ * the market scenario against the same champion. Three local Spark runs in all (each mostly Spark's
+ * own overhead), so minutes, not seconds.
+ */
+describe('npm run local closes the loop on the real engines', () => {
+  const config = loadStageConfig({});
+  const { minAuc } = config.monitoring;
+  const margin = config.retraining.championMargin;
+  let dir: string;
+  let out: string;
+  let cli: { code: number; stdout: string; stderr: string };
+  const read = <T>(...names: string[]): T => JSON.parse(fs.readFileSync(path.join(out, ...names), 'utf8')) as T;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-loop-'));
+    out = path.join(dir, 'run');
+    cli = await run(['--out', out, '--scenario', 'usage+concept']);
+  }, 15 * 60_000);
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs every stage and prints the decision with both AUCs', () => {
+    expect({ code: cli.code, stderr: cli.stderr }).toEqual({ code: 0, stderr: '' });
+    for (let n = 1; n <= 12; n++) {
+      expect(cli.stdout).toMatch(new RegExp(`\\[${n}/12\\] .*\\(\\d+\\.\\d s\\)`));
+    }
+    const gate = read<RetrainingGateRecord>('retraining', 'gate.json');
+    expect(cli.stdout).toContain(
+      `challenger-promoted, Approved; on the new test split the challenger's AUC is ${gate.scores.challengerAuc.toFixed(4)} ` +
+        `and the champion's ${gate.scores.champion?.auc.toFixed(4)} (margin ${margin}).`,
+    );
+  });
+
+  it('finds live quality ok on new customers without drift: every outcome joined, the AUC at least monitoring.minAuc', () => {
+    const steady = read<LocalQualityReport>('monitoring', 'quality', 'steady.json');
+    expect(steady.quality.verdict).toBe('ok');
+    expect(steady.quality.counts.matched).toBe(2000);
+    expect(steady.leftOut).toEqual({ unmatched: 0, duplicate: 0 });
+    expect(steady.quality.auc).toBeGreaterThan(minAuc + 0.05);
+    // At the deployed cutoff: the evaluation's cost-optimal one.
+    const evaluation = read<Evaluation>('evaluation', 'evaluation.json');
+    expect(steady.quality.cutoff.value).toBe(evaluation.atOptimalCutoff.cutoff);
+  });
+
+  it('finds the quality drop with usage+concept: the live AUC far below monitoring.minAuc, so the verdict acts', () => {
+    const drifted = read<LocalQualityReport>('monitoring', 'quality', 'drifted.json');
+    expect(drifted.scenario).toBe('usage+concept');
+    expect(drifted.quality.verdict).toBe('act');
+    expect(drifted.quality.belowThreshold).toContain('auc');
+    expect(drifted.quality.auc).toBeLessThan(minAuc - 0.1);
+    // The same window's drift check saw the inputs move too.
+    const drift = read<{ verdict: string }>('monitoring', 'drift', 'drifted', 'report.json');
+    expect(drift.verdict).toBe('act');
+  });
+
+  it('promotes the challenger with usage+concept: it beats the champion on the new test split by far more than the margin', () => {
+    const gate = read<RetrainingGateRecord>('retraining', 'gate.json');
+    expect(gate.decision.status).toBe('Approved');
+    expect(gate.event.decision).toBe('challenger-promoted');
+    expect(gate.scores.championMargin).toBe(margin);
+    const champion = read<Evaluation>('retraining', 'champion', 'evaluation.json');
+    const challenger = read<Evaluation>('retraining', 'challenger', 'evaluation.json');
+    // The gate's recorded scores are the two evaluations', on the same rows.
+    expect(gate.scores.challengerAuc).toBe(challenger.auc);
+    expect(gate.scores.champion).toEqual({
+      modelPackageArn: expect.stringMatching(/local-churn\/1$/),
+      auc: champion.auc,
+    });
+    expect(champion.counts).toEqual(challenger.counts);
+    expect(gate.testRows).toBe(challenger.counts.rows);
+    expect(challenger.auc - champion.auc).toBeGreaterThan(margin + 0.1);
+    expect(gate.decision.reason).toContain(`at least the margin ${margin.toFixed(3)}`);
+  });
+
+  describe('with the market scenario (the customers move, who leaves does not)', () => {
+    let market: ChampionChallenger;
+    beforeAll(async () => {
+      const options = localRetrainOptions(
+        {
+          root: path.join(__dirname, '..', '..'),
+          out,
+          customers: 10_000,
+          seed: 42,
+          trials: 4,
+          scenario: 'market',
+          python: path.join(__dirname, '..', '..', '.venv', 'bin', 'python'),
+          config,
+          now: new Date(),
+          log: () => undefined,
+        },
+        path.join(out, 'model', 'xgboost-model'),
+      );
+      market = await championAgainstChallenger(options, await retrainChallenger(options));
+    }, 10 * 60_000);
+
+    it('rejects the challenger: it does not beat the champion by the margin; gate.json records both AUCs and the margin', () => {
+      expect(market.gate.decision.status).toBe('Rejected');
+      expect(market.gate.event.decision).toBe('challenger-rejected');
+      expect(market.gate.decision.reason).toMatch(
+        /test AUC gain -?\d\.\d+ over the model in service .* is below the margin 0\.010/,
+      );
+      const gate = read<RetrainingGateRecord>('retraining', 'gate.json');
+      expect(gate).toEqual(JSON.parse(JSON.stringify(market.gate)));
+      expect(gate.scenario).toBe('market');
+      expect(gate.scores).toEqual({
+        challengerAuc: market.challenger.auc,
+        champion: { modelPackageArn: expect.stringMatching(/local-churn\/1$/), auc: market.champion.auc },
+        championMargin: margin,
+      });
+      // Not a near miss: the challenger is no better than the champion at all.
+      expect(market.challenger.auc - market.champion.auc).toBeLessThan(margin / 2);
+      // Both are still good models: the market moved, the churn model did not.
+      expect(market.champion.auc).toBeGreaterThan(minAuc + 0.05);
+    });
   });
 });
