@@ -110,3 +110,48 @@ const RESERVED_IDS: ReadonlySet<string> = new Set(['end', 'subgraph', 'graph', '
 function escapeLabel(text: string): string {
   return text.replace(/[#"<>]/g, (c) => `#${c.charCodeAt(0)};`);
 }
+
+/**
+ * Renders the graph one level up, as the README shows it: a node per stack (its construct id,
+ * its stack name, then the constructs it holds) and an arrow from a stack to each other stack one
+ * of its constructs references, dotted when every such reference is to a node of nothing but KMS
+ * keys. The arrows point from the user to the thing used, as in {@link renderMermaid}. The text
+ * ends with a newline.
+ */
+export function renderOverview(graph: ArchitectureGraph): string {
+  const ids = mermaidIds(graph.stacks.map((s) => s.path));
+  const stackOf = new Map(graph.stacks.flatMap((s) => s.nodes.map((n) => [n.path, s.path] as const)));
+  const keysOnly = new Set(
+    graph.stacks
+      .flatMap((s) => s.nodes)
+      .filter((n) => n.resources.length > 0 && n.resources.every((r) => r.type === 'AWS::KMS::Key'))
+      .map((n) => n.path),
+  );
+  /** `from stack → to stack` → whether any reference between them is to more than a key. */
+  const links = new Map<string, { readonly from: string; readonly to: string; solid: boolean }>();
+  for (const edge of graph.edges) {
+    const [from, to] = [stackOf.get(edge.from), stackOf.get(edge.to)];
+    if (from === undefined || to === undefined || from === to) {
+      continue;
+    }
+    const key = `${from}\n${to}`;
+    const link = links.get(key) ?? { from, to, solid: false };
+    link.solid ||= !keysOnly.has(edge.to);
+    links.set(key, link);
+  }
+  const lines = [
+    'flowchart LR',
+    '  %% One box per stack, with the constructs it holds. An arrow A --> B: a construct of A references one',
+    '  %% of B, so arrows point from the user to the thing used. Dotted: only to a KMS key.',
+  ];
+  for (const stack of graph.stacks) {
+    const label = [`${stack.id} (${stack.stackName})`, stack.nodes.map((n) => n.id).join(', ')]
+      .filter((part) => part !== '')
+      .map(escapeLabel);
+    lines.push(`  ${ids.get(stack.path) ?? stack.path}["${label.join('<br/>')}"]`);
+  }
+  for (const link of [...links.values()].sort((a, b) => compare(`${a.from}\n${a.to}`, `${b.from}\n${b.to}`))) {
+    lines.push(`  ${ids.get(link.from) ?? link.from} ${link.solid ? '-->' : '-.->'} ${ids.get(link.to) ?? link.to}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,8 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/** The project's root folder. */
+export const ROOT = path.join(__dirname, '..', '..');
+
 /** The README's text. */
-export const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+export const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+/** The text of a document, by its path from the project root (`docs/configuration.md`). */
+export function docText(file: string): string {
+  return fs.readFileSync(path.join(ROOT, file), 'utf8');
+}
 
 /** The text of the README section under `## <title>`, up to the next `## ` heading. */
 export function readmeSection(title: string): string {
