@@ -20,8 +20,7 @@ import { parseArgs } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { addStacks } from '../lib/app';
 import { loadStageConfig } from '../lib/config';
-import { ARCHITECTURE_DOC, architectureDocument, readmeWithDiagram } from '../lib/diagram/document';
-import { drawMermaid } from '../lib/diagram/mermaid';
+import { ARCHITECTURE_DOC, drawArchitecture, readmeWithDiagram } from '../lib/diagram/document';
 
 /** The help text. */
 export const USAGE = `Usage: npm run diagram [-- --check]
@@ -77,7 +76,7 @@ export function buildDiagramApp(outdir: string): App {
 export function drawDocument(): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-lifecycle-diagram-'));
   try {
-    return architectureDocument(drawMermaid(buildDiagramApp(outdir)));
+    return drawArchitecture(buildDiagramApp(outdir));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -1,17 +1,5 @@
-import type { App } from 'aws-cdk-lib';
 import { compare } from './compare';
-import {
-  type ArchitectureGraph,
-  type ArchitectureNode,
-  type ArchitectureStack,
-  type ResourceCount,
-  architectureGraph,
-} from './graph';
-
-/** The diagram of an app's architecture as a Mermaid flowchart: {@link architectureGraph}, then {@link renderMermaid}. */
-export function drawMermaid(app: App): string {
-  return renderMermaid(architectureGraph(app));
-}
+import { type ArchitectureGraph, type ArchitectureNode, type ArchitectureStack, type ResourceCount } from './graph';
 
 /**
  * Renders the graph as a Mermaid flowchart: a `subgraph` per stack (titled with its construct id

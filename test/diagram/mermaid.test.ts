@@ -9,9 +9,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { drawDocument, main } from '../../bin/diagram';
 import type { MlLifecycleStacks } from '../../lib/app';
-import { ARCHITECTURE_DOC, architectureDocument } from '../../lib/diagram/document';
+import { ARCHITECTURE_DOC, architectureDocument, drawArchitecture } from '../../lib/diagram/document';
 import { type ArchitectureGraph, architectureGraph } from '../../lib/diagram/graph';
-import { drawMermaid, mermaidIds, renderMermaid, resourcesLabel } from '../../lib/diagram/mermaid';
+import { mermaidIds, renderMermaid, renderOverview, resourcesLabel } from '../../lib/diagram/mermaid';
 import { buildApp } from '../support/app';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -45,11 +45,11 @@ function hasEdge(from: IConstruct, to: IConstruct): boolean {
 
 describe(ARCHITECTURE_DOC, () => {
   it('is what the app draws now (when this fails: npm run diagram, then review and commit the diff)', () => {
-    expect(fs.readFileSync(DOC, 'utf8')).toBe(architectureDocument(mermaid));
+    expect(fs.readFileSync(DOC, 'utf8')).toBe(architectureDocument(mermaid, renderOverview(graph)));
   });
 
   it('is in the form Prettier keeps, so `npm run lint` passes on a freshly generated file', () => {
-    const text = architectureDocument(mermaid);
+    const text = architectureDocument(mermaid, renderOverview(graph));
     // The CLI, as `npm run lint` runs it: Prettier's API needs ES modules, which jest runs here without.
     const prettier = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'prettier'), ['--stdin-filepath', DOC], {
       cwd: ROOT,
@@ -62,14 +62,14 @@ describe(ARCHITECTURE_DOC, () => {
   });
 
   it('is drawn the same by a second, separate build, the one bin/diagram.ts makes', () => {
-    expect(drawDocument()).toBe(architectureDocument(mermaid));
+    expect(drawDocument()).toBe(architectureDocument(mermaid, renderOverview(graph)));
   });
 
   it('would be out of date after a change to the app (the check can fail)', () => {
     const changed = buildApp();
     new s3.Bucket(changed.stacks.serving, 'Extra');
 
-    const drawn = architectureDocument(drawMermaid(changed.app));
+    const drawn = drawArchitecture(changed.app);
     expect(drawn).not.toBe(fs.readFileSync(DOC, 'utf8'));
     expect(drawn).toContain('Serving_Extra["Extra<br/>S3 bucket"]');
   });
@@ -385,7 +385,7 @@ describe('bin/diagram.ts', () => {
 
     expect(code).toBe(1);
     expect(stderr).toBe('docs/architecture.md is out of date: run npm run diagram\n');
-    expect(fs.readFileSync(DOC, 'utf8')).toBe(architectureDocument(mermaid));
+    expect(fs.readFileSync(DOC, 'utf8')).toBe(architectureDocument(mermaid, renderOverview(graph)));
   });
 
   it('--check exits 1 when the file is missing', () => {
