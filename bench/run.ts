@@ -5,7 +5,7 @@
  * (bench/clean-records.bench.ts), the Lambda bundle sizes (bench/bundle-size.bench.ts) and the
  * synth time against a one-bucket app (bench/synth-time.bench.ts). Progress and each benchmark's
  * own lines go to stderr; stdout gets only a date line and a Markdown table (what | measured |
- * baseline | ratio | goal), formatted as Prettier formats Markdown, to paste into the README's
+ * baseline | ratio | goal), formatted as Prettier formats Markdown, to paste into docs/development.md's
  * Benchmark section. A time is only ever compared with a baseline timed in the same run, on the
  * same machine, so the ratios are what carries from one machine to another. Exits non-zero when a
  * figure misses its goal, after printing the table.

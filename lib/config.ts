@@ -25,7 +25,7 @@
 import { z } from 'zod';
 import { shown, type ShownOptions } from './contracts/shown';
 
-/** The stages this project knows, in the order the README lists them. */
+/** The stages this project knows, in the order docs/configuration.md lists them. */
 export const STAGE_NAMES = ['sandbox', 'production'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
@@ -113,7 +113,7 @@ const INGESTION = z.strictObject({
   cleanerMemoryMiB: integer(128, 10240),
   /**
    * Concurrent executions reserved for the cleaner, which also caps it.
-   * @default - none: new accounts cannot reserve concurrency (see the README)
+   * @default - none: new accounts cannot reserve concurrency (see docs/stacks/ingestion.md)
    */
   cleanerReservedConcurrency: integer(1, 1000).optional(),
   /** Days the cleaner's and Firehose's logs are kept: one of the retention periods CloudWatch Logs offers. */
@@ -229,7 +229,7 @@ const MODEL_MONITOR = z.strictObject({
  * Monitoring from the lake, which every account can run: data drift of the captured requests
  * against the model's baseline statistics, and live model quality from outcomes joined to the
  * predictions. Thresholds are documented with their sources in `lambda/drift/thresholds.ts`
- * (drift) and in the README (quality).
+ * (drift) and in docs/monitoring.md (quality).
  */
 const MONITORING = z.strictObject({
   /**
@@ -303,7 +303,7 @@ const OBSERVABILITY = z.strictObject({
 
 /**
  * Every configuration key, its type and its rule, declared once: {@link StageConfig} is inferred
- * from it, and {@link CONFIG_RULES} (what the README's table and the tests read) is derived from it.
+ * from it, and {@link CONFIG_RULES} (what the table of docs/configuration.md and the tests read) is derived from it.
  * A key that is not here is unknown and stops synth.
  */
 const STAGE_CONFIG = z.strictObject({
@@ -361,7 +361,7 @@ export type StageConfig = DeepReadonly<z.infer<typeof STAGE_CONFIG>>;
 /** What happens to stateful resources (buckets, keys, catalog) when their stack is deleted. */
 export type RemovalMode = StageConfig['removal'];
 
-/** The defaults of each stage. Every key here is documented in the README's configuration table. */
+/** The defaults of each stage. Every key here is documented in the table of docs/configuration.md. */
 export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
   sandbox: {
     stage: 'sandbox',
@@ -565,7 +565,7 @@ export class ConfigError extends Error {
       (problems.length === 1
         ? `Invalid configuration: ${problems[0]}`
         : `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`) +
-        '\nSet values per stage in the "config" context (-c config=JSON, or cdk.json): see "Configuration" in the README.',
+        '\nSet values per stage in the "config" context (-c config=JSON, or cdk.json): see docs/configuration.md.',
     );
     this.name = 'ConfigError';
   }
@@ -605,7 +605,7 @@ export interface ConfigContext {
   readonly config?: unknown;
 }
 
-/** The rule one configuration key must meet, as the README and the tests read it. */
+/** The rule one configuration key must meet, as docs/configuration.md and the tests read it. */
 export interface KeyRule {
   /** What is allowed, in words, completing "expected ...". */
   readonly allowed: string;

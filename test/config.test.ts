@@ -710,7 +710,7 @@ describe('several problems at once', () => {
     const lines = message.split('\n');
     expect(lines[0]).toBe('Invalid configuration:');
     expect(lines.slice(1, -1)).toHaveLength(badKeys.length);
-    expect(lines.at(-1)).toMatch(/"config" context .* README/);
+    expect(lines.at(-1)).toMatch(/"config" context .* docs\/configuration\.md/);
     for (const key of badKeys) {
       expect(message).toContain(`  - config.sandbox.${key} `);
     }

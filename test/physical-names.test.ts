@@ -21,7 +21,7 @@ const NAME_PROPERTIES: Readonly<Record<string, (properties: Record<string, unkno
 /**
  * The one fixed name that production keeps on purpose: the model registry is data (every version,
  * its metrics and who approved it), so it outlives the Training stack. Redeploying after deleting
- * that stack needs the group deleted or imported first (README, "For production").
+ * that stack needs the group deleted or imported first (docs/production.md).
  */
 const RETAINED_ON_PURPOSE: Readonly<Record<string, string[]>> = {
   sandbox: [],

@@ -40,7 +40,7 @@ export interface DroppedColumn {
   readonly reason: string;
 }
 
-/** The features as a JSON-able object, for tests, the README and the training pipeline. */
+/** The features as a JSON-able object, for tests, the docs and the training pipeline. */
 export interface FeatureManifest {
   /** The label column: first in every split's CSV, 0/1. */
   readonly label: string;

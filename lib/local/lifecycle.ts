@@ -67,7 +67,7 @@ const DRIFT_WINDOW_CUSTOMERS = 2000;
 /**
  * The drift scenario of a run when none is asked for: usage+concept, where the drift check acts,
  * the live AUC drops below the minimum and the retrained challenger is promoted. With `market` the
- * drift check acts but quality holds and the challenger is rejected (see README, "The whole
+ * drift check acts but quality holds and the challenger is rejected (see docs/local.md, "The whole
  * lifecycle on this machine").
  */
 export const DEFAULT_SCENARIO: DriftScenarioName = 'usage+concept';

@@ -36,7 +36,7 @@ export interface FieldSpec {
   readonly type: FieldType;
   /** A record without it cannot be cleaned. */
   readonly required: boolean;
-  /** What the field means, for the Glue column comment and the README. */
+  /** What the field means, for the Glue column comment and docs/data.md. */
   readonly description: string;
   /** Smallest allowed value (integer and double). */
   readonly min?: number;

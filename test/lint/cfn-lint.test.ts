@@ -15,7 +15,7 @@ import { acknowledgedIds } from '../support/resources';
  * synth (CloudFormation Validate, an embedded engine with cfn-lint's rule ids and fewer rules).
  *
  * Errors fail. A warning passes only where it is acknowledged, on the resource it concerns, as
- * `CloudFormation-Validate::<rule id>` with a reason (README, "Acknowledged findings"): the one
+ * `CloudFormation-Validate::<rule id>` with a reason (docs/acknowledged-findings.md): the one
  * list of accepted template findings, which both linters are held to. An acknowledgement that
  * neither linter needs any more fails too, so the list cannot go stale.
  *
