@@ -28,6 +28,42 @@ export function acknowledgeFindings(scope: IConstruct, ids: readonly string[], r
   }
 }
 
+/** One acknowledged finding: the rule, the construct it is acknowledged on, and why. */
+export interface Acknowledgement {
+  /** The construct that carries the acknowledgement (it covers what the construct contains). */
+  readonly construct: IConstruct;
+  /** The construct's path, such as `DataLake/Storage/RawBucket`. */
+  readonly path: string;
+  /**
+   * The rule id as cdk-nag and the template check report it, such as `AwsSolutions-IAM5[Resource::*]`
+   * or `CloudFormation-Validate::W3005`: without the `Annotation::` namespace CDK records cdk-nag's
+   * rules under.
+   */
+  readonly id: string;
+  readonly reason: string;
+}
+
+/**
+ * Every acknowledgement made with `Validations.of(...).acknowledge` on `root` and the constructs it
+ * contains, in the tree's order (a construct before its children, children in the order they were
+ * added), read from the construct metadata CDK records them in. It reads the tree as built: no
+ * synth is needed.
+ */
+export function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
+  return root.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          construct,
+          path: construct.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
+}
+
 /**
  * The rule ids of findings this project acknowledges somewhere, by what they are about. Control
  * Tower controls are named `ControlTower::CT.<SERVICE>.PR.<n>` (see lib/shared/control-tower.ts).

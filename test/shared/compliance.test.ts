@@ -1,16 +1,15 @@
-import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import type { IConstruct } from 'constructs';
 import { defaultPolicyOf } from '../../lib/shared/cdk-internals';
 import {
   acknowledgeFindings,
+  acknowledgementsIn,
   addComplianceChecks,
   wildcardFindingsOf,
   wildcardResourceFinding,
 } from '../../lib/shared/compliance';
 import { CDK_JSON_CONTEXT, PRODUCTION_CONTEXT, buildApp } from '../support/app';
-import { readmeSection, tableRows } from '../support/readme';
 
 /** Each finding as `<rule> at <construct path>`, so a failure lists exactly what to fix. */
 function findings(app: App): string[] {
@@ -18,22 +17,6 @@ function findings(app: App): string[] {
     pack
       .validateScope(app)
       .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`)),
-  );
-}
-
-/** Every acknowledgement in the tree, with the construct it is on. */
-function acknowledgements(root: IConstruct): { construct: IConstruct; path: string; id: string; reason: string }[] {
-  return root.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) =>
-        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
-          construct: c,
-          path: c.node.path,
-          id: id.replace(/^annotation::/i, ''),
-          reason,
-        })),
-      ),
   );
 }
 
@@ -46,7 +29,7 @@ describe.each([
   });
 
   it('acknowledges the template check on the Serving stack for its parameter defaults and nothing else', () => {
-    const serving = acknowledgements(buildApp(context).app).filter((a) => a.path === 'Serving');
+    const serving = acknowledgementsIn(buildApp(context).app).filter((a) => a.path === 'Serving');
     expect(serving.map((a) => a.id)).toEqual(['CloudFormation-Validate::W1030']);
   });
 
@@ -56,7 +39,7 @@ describe.each([
     // which belong to the stack, not to a resource (see lib/serving/serving-stack.ts).
     const stackLevel = (ack: { path: string; id: string }) =>
       ack.path === 'Serving' && ack.id === 'CloudFormation-Validate::W1030';
-    for (const ack of acknowledgements(app).filter((a) => !stackLevel(a))) {
+    for (const ack of acknowledgementsIn(app).filter((a) => !stackLevel(a))) {
       const isOneResource =
         CfnResource.isCfnResource(ack.construct) || CfnResource.isCfnResource(ack.construct.node.defaultChild);
       expect({ path: ack.path, isOneResource }).toEqual({ path: ack.path, isOneResource: true });
@@ -64,7 +47,7 @@ describe.each([
   });
 
   it('gives every acknowledgement a reason of its own', () => {
-    const acks = acknowledgements(buildApp(context).app);
+    const acks = acknowledgementsIn(buildApp(context).app);
     expect(acks.length).toBeGreaterThan(0);
     for (const ack of acks) {
       expect(ack.reason.length).toBeGreaterThan(60);
@@ -104,17 +87,6 @@ describe('compliance gate', () => {
     addComplianceChecks(app);
     expect(() => app.synth()).toThrow(/AwsSolutions-S1/);
   });
-
-  it('lists every acknowledged finding in the README, and nothing else', () => {
-    const listed = tableRows(readmeSection('Acknowledged findings')).map(
-      ([rule, resource]) => `${rule} on ${resource}`,
-    );
-    // The sandbox's acknowledgements; production's are the same ones, with its account and region
-    // in place of the pseudo-parameters in a few ARNs.
-    const acks = acknowledgements(buildApp().app);
-    const made = [...new Set(acks.map((a) => `${a.id} on ${a.path}`))];
-    expect(listed.filter((row) => row !== 'rule on resource').sort()).toEqual(made.sort());
-  });
 });
 
 describe('acknowledgeFindings', () => {
@@ -122,7 +94,7 @@ describe('acknowledgeFindings', () => {
     const app = new App({ context: CDK_JSON_CONTEXT });
     const bucket = new s3.Bucket(new Stack(app, 'Control'), 'Bare');
     acknowledgeFindings(bucket, ['AwsSolutions-S1', 'AwsSolutions-S10'], 'A control bucket that no one writes to.');
-    expect(acknowledgements(bucket).map(({ id, reason }) => ({ id, reason }))).toEqual([
+    expect(acknowledgementsIn(bucket).map(({ id, reason }) => ({ id, reason }))).toEqual([
       { id: 'AwsSolutions-S1', reason: 'A control bucket that no one writes to.' },
       { id: 'AwsSolutions-S10', reason: 'A control bucket that no one writes to.' },
     ]);
