@@ -134,7 +134,7 @@ export class DataLakeStorage extends Construct {
     acknowledgeFindings(
       this.rawBucket,
       RULES.s3ObjectLock,
-      'Raw is kept by versioning and an append-only bucket policy instead: Object Lock cannot be turned off once on and would stop a sandbox teardown. Where regulation asks for write-once storage, create raw with Object Lock in compliance mode (README, For production).',
+      'Raw is kept by versioning and an append-only bucket policy instead: Object Lock cannot be turned off once on and would stop a sandbox teardown. Where regulation asks for write-once storage, create raw with Object Lock in compliance mode (docs/production.md).',
     );
     acknowledgeFindings(
       this.curatedBucket,
