@@ -12,7 +12,8 @@
  * added up (a skipped or errored test counts as failed: nothing is skipped silently; a part that
  * failed without counts of its own, such as the type check, counts as one failure). The exit
  * code is 1 when any part failed. Extra arguments go to jest (`npm test -- test/etl`), and then
- * pytest does not run.
+ * pytest does not run. Each runner alone, with nothing else: `npm run test:typescript` (jest) and
+ * `npm run test:python` (pytest).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
