@@ -17,11 +17,12 @@ const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 const PROFILE_PATTERN = /^[\w.@+-]+$/;
 
 /** The help text's lines for both options, aligned on the description column (0-based). */
-export function awsOptionsHelp(column: number, region = "the AWS region (default: AWS_REGION, else the profile's)"): string {
+export function awsOptionsHelp(
+  column: number,
+  region = "the AWS region (default: AWS_REGION, else the profile's)",
+): string {
   const line = (option: string, text: string) =>
-    option.length + 2 < column
-      ? `  ${option.padEnd(column - 2)}${text}`
-      : `  ${option}\n${' '.repeat(column)}${text}`;
+    option.length + 2 < column ? `  ${option.padEnd(column - 2)}${text}` : `  ${option}\n${' '.repeat(column)}${text}`;
   return [
     line('--region REGION', region),
     line('--profile NAME', 'the AWS profile whose credentials are used (default: AWS_PROFILE, else the SDK chain)'),
@@ -66,6 +67,8 @@ export interface AwsClientConfig {
 export function awsClientConfig(target: AwsTarget): AwsClientConfig {
   return {
     ...(target.region === undefined ? {} : { region: target.region }),
-    ...(target.profile === undefined ? {} : { profile: target.profile, credentials: fromIni({ profile: target.profile }) }),
+    ...(target.profile === undefined
+      ? {}
+      : { profile: target.profile, credentials: fromIni({ profile: target.profile }) }),
   };
 }

@@ -18,7 +18,8 @@ export interface Progress {
   readonly active: boolean;
   /**
    * Shows `text` (or what `text()` returns, called only when it is drawn) in place of the last
-   * line, unless the last was drawn less than the interval ago.
+   * line, unless the last was drawn (or the progress made) less than the interval ago: work that
+   * ends within the interval draws nothing.
    */
   update(text: string | (() => string)): void;
   /** Clears the line if anything was drawn (once); later calls do nothing. */
@@ -55,7 +56,7 @@ export function createProgress(output: ProgressOutput, options: ProgressOptions 
   }
   const interval = options.intervalMs ?? PROGRESS_INTERVAL_MS;
   const now = options.now ?? (() => performance.now());
-  let lastDraw: number | undefined;
+  let lastDraw = now();
   let drawn = false;
   let ended = false;
   return {
@@ -65,7 +66,7 @@ export function createProgress(output: ProgressOutput, options: ProgressOptions 
         return;
       }
       const time = now();
-      if (lastDraw !== undefined && time - lastDraw < interval) {
+      if (time - lastDraw < interval) {
         return;
       }
       lastDraw = time;
