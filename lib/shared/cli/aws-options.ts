@@ -25,7 +25,7 @@ export function awsOptionsHelp(
     option.length + 2 < column ? `  ${option.padEnd(column - 2)}${text}` : `  ${option}\n${' '.repeat(column)}${text}`;
   return [
     line('--region REGION', region),
-    line('--profile NAME', 'the AWS profile whose credentials are used (default: AWS_PROFILE, else the SDK chain)'),
+    line('--profile NAME', "the AWS profile for credentials and region (default: AWS_PROFILE, else the SDK's chain)"),
   ].join('\n');
 }
 
