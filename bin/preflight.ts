@@ -228,7 +228,8 @@ export function defaultCredentials(
   return { provider, policy };
 }
 
-async function sdkDefaultRegion(profile: string | undefined): Promise<string | undefined> {
+/** The region of the SDK's default chain for the profile (its config, else AWS_REGION), as any client of it resolves it. */
+export async function sdkDefaultRegion(profile: string | undefined): Promise<string | undefined> {
   const client = new STSClient(awsClientConfig(profile === undefined ? {} : { profile }));
   try {
     return await client.config.region();

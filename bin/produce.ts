@@ -358,6 +358,16 @@ async function writeCsv(
   return 0;
 }
 
+/**
+ * The Kinesis client `main` sends with: in the target's region and profile, and with no SDK
+ * retries (the producer retries failed entries and throttled requests itself, with jittered
+ * backoff and a bounded number of attempts; SDK retries on top would multiply them and hide them
+ * from the report).
+ */
+export function defaultKinesisClient(target: AwsTarget): KinesisClient {
+  return new KinesisClient({ maxAttempts: 1, ...awsClientConfig(target) });
+}
+
 async function send(
   options: ProduceOptions,
   stream: string,
@@ -365,11 +375,7 @@ async function send(
   stderr: TextOutput,
   deps: ProduceDeps,
 ): Promise<number> {
-  const createClient =
-    deps.createKinesisClient ??
-    // The producer retries failed entries and throttled requests itself, with jittered backoff and
-    // a bounded number of attempts; SDK retries on top would multiply them and hide them from the report.
-    ((target: AwsTarget) => new KinesisClient({ maxAttempts: 1, ...awsClientConfig(target) }));
+  const createClient = deps.createKinesisClient ?? defaultKinesisClient;
   const client = createClient({
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),

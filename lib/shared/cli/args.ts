@@ -47,7 +47,10 @@ export function parseOptionArgs(
       },
     }));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // Node's own error, read by shape: under a test runner it may come from another realm, where
+    // `instanceof Error` is false.
+    const text: unknown = (error as { message?: unknown } | null)?.message;
+    const message = typeof text === 'string' ? text : String(error);
     // "Unknown option '--x'. To specify a positional argument starting with a '-', place it at the
     // end of the command after '--' ...": the hint is for commands that take positional arguments.
     throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, ''));
