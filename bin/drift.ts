@@ -14,7 +14,7 @@
 import * as path from 'node:path';
 import { STAGE_DEFAULTS, STAGE_NAMES } from '../lib/config';
 import { compareDriftFiles, DriftFileError, type DriftFilesResult, writeDriftReport } from '../lib/local/drift';
-import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
+import { parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
 import { runMain } from '../lib/shared/cli/run-main';
 import { DriftInputError } from '../lambda/drift/errors';
 import { FeaturesCsvError } from '../lambda/drift/features-csv';
@@ -140,8 +140,7 @@ export function main(argv: readonly string[], deps: DriftDeps = {}): number {
     options = parseOptions(argv, cwd);
   } catch (error) {
     if (error instanceof UsageError) {
-      stderr.write(`error: ${error.message}\nRun with --help to see the options.\n`);
-      return 2;
+      return reportUsageError(stderr, error);
     }
     throw error;
   }

@@ -14,7 +14,7 @@
  */
 import * as path from 'node:path';
 import { renderSql, SQL_DIR } from '../lib/etl/sql';
-import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
+import { parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
 import { runMain } from '../lib/shared/cli/run-main';
 import { type StaleFile, staleFiles, writeStaleFiles } from '../lib/shared/generated-files';
 
@@ -87,8 +87,7 @@ export function main(argv: readonly string[], deps: GenerateDeps = {}): number {
     check = flag('check');
   } catch (error) {
     if (error instanceof UsageError) {
-      stderr.write(`error: ${error.message}\nRun with --help to see the options.\n`);
-      return 2;
+      return reportUsageError(stderr, error);
     }
     throw error;
   }

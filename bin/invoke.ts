@@ -5,9 +5,11 @@
  *
  * ```
  * npm run invoke -- [--count 5] [--seed S] [--drift SCENARIO] [--stage sandbox] [--endpoint NAME]
+ *                   [--region REGION] [--profile NAME]
  * ```
  *
- * The region and credentials come from the SDK's default chain (AWS_REGION, AWS_PROFILE, ...).
+ * The region and credentials are `--region` and `--profile`'s, else the SDK's default chain's
+ * (AWS_REGION, AWS_PROFILE, ...). On a terminal, stderr shows how many customers are scored.
  * Exit codes: 0 success, 1 failure, 2 bad usage. `main` is importable with injected dependencies;
  * the file runs it only when executed directly, and never calls AWS at import time.
  */
@@ -19,7 +21,15 @@ import { generateCustomers } from '../lib/schema/generator';
 import { servingStackName } from '../lib/serving/endpoint-lookup';
 import { scoreCustomers, type ServingClients } from '../lib/serving/invoke';
 import { formatReport } from '../lib/serving/score-report';
-import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
+import { integerOption, parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import {
+  AWS_OPTION_NAMES,
+  awsClientConfig,
+  awsOptionsHelp,
+  type AwsTarget,
+  awsTargetOptions,
+} from '../lib/shared/cli/aws-options';
+import { countText, createProgress, type ProgressOutput } from '../lib/shared/cli/progress';
 import { DRIFT_OPTION_HELP, type DriftChoice, driftOption } from '../lib/shared/cli/drift-option';
 import { runMain } from '../lib/shared/cli/run-main';
 
@@ -51,9 +61,11 @@ ${DRIFT_OPTION_HELP}
                    output of stack ${servingStackName('STAGE')}, the cutoff its model's optimalCutoff
   --endpoint NAME  call this endpoint instead of the stack's (the cutoff is still read from the
                    stack when it serves this endpoint; otherwise 0.5 is used, and said)
+${awsOptionsHelp(19, "the AWS region of the stack and endpoint (default: AWS_REGION, else the profile's)")}
   --help           show this help
 
-The region and credentials come from the AWS SDK's default chain (AWS_REGION, AWS_PROFILE, ...).
+Without --region and --profile, the region and credentials come from the AWS SDK's default chain
+(AWS_REGION, AWS_PROFILE, ...).
 Exit codes: 0 success, 1 failure, 2 bad usage.
 `;
 
@@ -72,11 +84,13 @@ export interface InvokeOptions {
   readonly drift?: DriftChoice;
   readonly stage: string;
   readonly endpoint?: string;
+  /** `--region` and `--profile`, each absent when not given. */
+  readonly aws: AwsTarget;
   readonly help: boolean;
 }
 
-/** A text sink such as `process.stdout`. */
-export interface TextOutput {
+/** A text sink such as `process.stdout`; `isTTY` says whether progress is drawn on it. */
+export interface TextOutput extends ProgressOutput {
   write(chunk: string): unknown;
 }
 
@@ -84,9 +98,9 @@ export interface TextOutput {
 export interface InvokeDeps {
   /**
    * Makes the AWS clients (called only after the options are valid).
-   * @default - clients with the SDK's default region and credentials
+   * @default - clients in the target's region and profile, else the SDK's default ones
    */
-  readonly createClients?: () => ServingClients;
+  readonly createClients?: (target: AwsTarget) => ServingClients;
   /** @default process.stdout */
   readonly stdout?: TextOutput;
   /** @default process.stderr */
@@ -96,28 +110,23 @@ export interface InvokeDeps {
    * @default Math.random
    */
   readonly random?: () => number;
+  /**
+   * The clock of the progress line, in milliseconds.
+   * @default performance.now
+   */
+  readonly now?: () => number;
 }
 
 /** Parses and validates the arguments; throws a {@link UsageError} naming the option, the value and what is allowed. */
 export function parseOptions(argv: readonly string[]): InvokeOptions {
-  const { text, help } = parseOptionArgs(argv, ['count', 'seed', 'drift', 'stage', 'endpoint']);
+  const { text, help } = parseOptionArgs(argv, ['count', 'seed', 'drift', 'stage', 'endpoint', ...AWS_OPTION_NAMES]);
   const stage = text('stage') ?? STAGE_NAMES[0];
   if (help) {
-    return { count: DEFAULT_COUNT, stage, help: true };
+    return { count: DEFAULT_COUNT, stage, aws: {}, help: true };
   }
 
-  const countText = text('count');
-  const count = countText === undefined ? DEFAULT_COUNT : integer(countText);
-  if (countText !== undefined && !(count >= 1 && count <= MAX_COUNT)) {
-    throw new UsageError(`--count is "${countText}"; expected an integer from 1 to ${MAX_COUNT}`);
-  }
-  const seedText = text('seed');
-  const seed = seedText === undefined ? undefined : integer(seedText);
-  if (seedText !== undefined && !Number.isSafeInteger(seed)) {
-    throw new UsageError(
-      `--seed is "${seedText}"; expected an integer (at most ${Number.MAX_SAFE_INTEGER} either side of 0)`,
-    );
-  }
+  const count = integerOption('count', text('count'), { min: 1, max: MAX_COUNT }) ?? DEFAULT_COUNT;
+  const seed = integerOption('seed', text('seed'));
   if (!(STAGE_NAMES as readonly string[]).includes(stage)) {
     throw new UsageError(`--stage is "${stage}"; expected one of: ${STAGE_NAMES.join(', ')}`);
   }
@@ -135,20 +144,18 @@ export function parseOptions(argv: readonly string[]): InvokeOptions {
     ...(drift === undefined ? {} : { drift }),
     stage,
     ...(endpoint === undefined ? {} : { endpoint }),
+    aws: awsTargetOptions(text),
     help: false,
   };
 }
 
-/** An integer written in decimal digits, or NaN. */
-function integer(value: string): number {
-  return /^-?\d+$/.test(value) ? Number(value) : NaN;
-}
-
-function defaultClients(): ServingClients {
+/** The three clients, in the target's region and profile (the SDK's defaults for what it leaves out). */
+export function defaultClients(target: AwsTarget): ServingClients {
+  const config = awsClientConfig(target);
   return {
-    cloudFormation: new CloudFormationClient({}),
-    sageMaker: new SageMakerClient({}),
-    runtime: new SageMakerRuntimeClient({}),
+    cloudFormation: new CloudFormationClient(config),
+    sageMaker: new SageMakerClient(config),
+    runtime: new SageMakerRuntimeClient(config),
   };
 }
 
@@ -164,8 +171,7 @@ export async function main(argv: readonly string[], deps: InvokeDeps = {}): Prom
     options = parseOptions(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      stderr.write(`error: ${error.message}\nRun with --help to see the options.\n`);
-      return 2;
+      return reportUsageError(stderr, error);
     }
     throw error;
   }
@@ -183,15 +189,23 @@ export async function main(argv: readonly string[], deps: InvokeDeps = {}): Prom
   stdout.write(
     `${options.count} generated customers, seed ${seed}${drifted} (--seed ${seed} sends the same ones again)\n`,
   );
-  const clients = (deps.createClients ?? defaultClients)();
+  const clients = (deps.createClients ?? defaultClients)(options.aws);
+  const progress = createProgress(stderr, deps.now === undefined ? {} : { now: deps.now });
   try {
     const report = await scoreCustomers(
-      { customers, stage: options.stage, ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }) },
+      {
+        customers,
+        stage: options.stage,
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+        onProgress: (done, total) => progress.update(() => countText('scored', done, total)),
+      },
       clients,
     );
+    progress.end();
     stdout.write(formatReport(report));
     return 0;
   } catch (error) {
+    progress.end();
     stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   } finally {

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { loadStageConfig } from '../lib/config';
 import { DEFAULT_SCENARIO, runLocalLifecycle, StageError } from '../lib/local/lifecycle';
 import { ensurePythonEnv, PythonEnvError } from '../lib/local/python-env';
-import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
+import { integerOption, parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
 import { runMain } from '../lib/shared/cli/run-main';
 import {
   DRIFT_SCENARIO_NAMES,
@@ -28,6 +28,7 @@ import {
 
 const ROOT = path.join(__dirname, '..');
 
+/** The help text. */
 export const USAGE = `Usage: npm run local [-- --customers N] [--seed S] [--trials T] [--scenario NAME] [--out DIR]
 
 Runs the lifecycle on this machine: generate records, clean them as Firehose invokes the record
@@ -62,18 +63,10 @@ function scenario(text: string | undefined): DriftScenarioName {
   return text;
 }
 
-/** `--name` as an integer from `min` to `max`, or `fallback` when not given. */
-function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
-  if (text === undefined) {
-    return fallback;
-  }
-  const value = Number(text);
-  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}; received "${text}"`);
-  }
-  return value;
-}
-
+/**
+ * Runs the CLI with `argv` (without the node and script paths) and resolves with the exit code:
+ * 0 done, 1 a stage failed or something to install, 2 bad usage.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
   let options: { customers: number; seed: number; trials: number; scenario: DriftScenarioName; out: string };
   try {
@@ -83,16 +76,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     options = {
-      customers: integer('customers', args.text('customers'), 10_000, 1_000, 1_000_000),
-      seed: integer('seed', args.text('seed'), 42, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
-      trials: integer('trials', args.text('trials'), 4, 1, 20),
+      customers: integerOption('customers', args.text('customers'), { min: 1_000, max: 1_000_000 }) ?? 10_000,
+      seed: integerOption('seed', args.text('seed')) ?? 42,
+      trials: integerOption('trials', args.text('trials'), { min: 1, max: 20 }) ?? 4,
       scenario: scenario(args.text('scenario')),
       out: path.resolve(args.text('out') ?? path.join(ROOT, 'local')),
     };
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n\n${USAGE}`);
-      return 2;
+      return reportUsageError(process.stderr, error);
     }
     throw error;
   }

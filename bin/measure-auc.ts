@@ -1,40 +1,111 @@
+#!/usr/bin/env node
 /**
  * How much signal the synthetic churn data carries, for the README: the churn rate, the AUC of the
  * true churn probability (the ceiling) and that of a logistic regression trained on the first 75%
  * of the customers and scored on the rest.
  *
- *   npx tsx bin/measure-auc.ts [--count N] [--seed S]      (defaults: --count 50000 --seed 42)
+ * ```
+ * npm run measure:auc -- [--count 50000] [--seed 42]
+ * ```
+ *
+ * It needs no AWS account. On a terminal, stderr says what it is doing while it works. Exit codes:
+ * 0 measured, 2 bad usage. `main` is importable; the file runs it only when executed directly.
  */
-import { parseArgs } from 'node:util';
 import { measureChurnSignal } from '../lib/shared/churn-signal';
 import { generateCustomers } from '../lib/schema/generator';
+import { integerOption, parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import { createProgress, type ProgressOutput } from '../lib/shared/cli/progress';
+import { runMain } from '../lib/shared/cli/run-main';
 
+export { UsageError };
+
+/** The share of the customers the logistic regression is trained on; the rest are held out. */
 const TRAIN_SHARE = 0.75;
 
-/** `--name` as an integer (of at least `min` when given), or `fallback` when it is not given. */
-function integerOption(name: string, value: string | undefined, fallback: number, min?: number): number {
-  if (value === undefined) {
-    return fallback;
-  }
-  const n = Number(value);
-  if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < (min ?? -Infinity)) {
-    const wanted = min === undefined ? 'a safe integer' : `an integer of at least ${min}`;
-    throw new RangeError(`--${name} must be ${wanted}; received "${value}"`);
-  }
-  return n;
+/** `--count` when not given: enough customers for the AUCs to be stable to the third decimal. */
+export const DEFAULT_COUNT = 50_000;
+
+/** `--seed` when not given. */
+export const DEFAULT_SEED = 42;
+
+/** The fewest customers `--count` allows: below, the held-out quarter is too small for an AUC. */
+export const MIN_COUNT = 100;
+
+/** The help text. */
+export const USAGE = `Usage: npm run measure:auc -- [options]
+
+Measures how much signal the synthetic churn data carries: the churn rate, the AUC of the true
+churn probability (the ceiling any model can reach) and that of a logistic regression trained on
+the first ${TRAIN_SHARE * 100}% of the customers and scored on the rest. Needs no AWS account.
+
+Options:
+  --count N  customers to generate, an integer of at least ${MIN_COUNT} (default ${DEFAULT_COUNT})
+  --seed S   the generator's seed, an integer (default ${DEFAULT_SEED})
+  --help     show this help
+
+Exit codes: 0 measured, 2 bad usage.
+`;
+
+/** The validated options. */
+export interface MeasureOptions {
+  readonly count: number;
+  readonly seed: number;
+  readonly help: boolean;
 }
 
-function main(argv: readonly string[]): void {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: { count: { type: 'string' }, seed: { type: 'string' } },
-    strict: true,
-  });
-  const count = integerOption('count', values.count, 50_000, 100);
-  const seed = integerOption('seed', values.seed, 42);
+/** Parses and validates the arguments; throws a {@link UsageError} naming the option, the value and what is allowed. */
+export function parseOptions(argv: readonly string[]): MeasureOptions {
+  const { text, help } = parseOptionArgs(argv, ['count', 'seed']);
+  if (help) {
+    return { count: DEFAULT_COUNT, seed: DEFAULT_SEED, help: true };
+  }
+  return {
+    count: integerOption('count', text('count'), { min: MIN_COUNT }) ?? DEFAULT_COUNT,
+    seed: integerOption('seed', text('seed')) ?? DEFAULT_SEED,
+    help: false,
+  };
+}
+
+/** A text sink such as `process.stdout`; `isTTY` says whether progress is drawn on it. */
+export interface TextOutput extends ProgressOutput {
+  write(chunk: string): unknown;
+}
+
+/** What `main` talks to; tests inject them. */
+export interface MeasureDeps {
+  /** @default process.stdout */
+  readonly stdout?: TextOutput;
+  /** @default process.stderr */
+  readonly stderr?: TextOutput;
+}
+
+/** Runs the CLI with `argv` (without the node and script paths) and returns the exit code: 0 measured, 2 bad usage. */
+export function main(argv: readonly string[], deps: MeasureDeps = {}): number {
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
+  let options: MeasureOptions;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      return reportUsageError(stderr, error);
+    }
+    throw error;
+  }
+  if (options.help) {
+    stdout.write(USAGE);
+    return 0;
+  }
+  const { count, seed } = options;
   const trainCount = Math.round(count * TRAIN_SHARE);
 
+  // The work is synchronous (seconds at the default count): the line is drawn once, before it,
+  // with no interval to wait for, and cleared after.
+  const progress = createProgress(stderr, { intervalMs: 0 });
+  progress.update(`generating ${count} customers and training a logistic regression on ${trainCount}...`);
   const signal = measureChurnSignal(generateCustomers({ seed, count }), trainCount);
+  progress.end();
+
   const rows: [string, string][] = [
     ['seed', String(seed)],
     ['customers', `${count} (${trainCount} to train, ${count - trainCount} held out)`],
@@ -47,20 +118,10 @@ function main(argv: readonly string[]): void {
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   for (const [label, value] of rows) {
-    console.log(`${label.padEnd(width)}  ${value}`);
+    stdout.write(`${label.padEnd(width)}  ${value}\n`);
   }
+  return 0;
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (e) {
-  // Bad arguments: one clear line and a non-zero exit, without a stack trace to skip.
-  if (
-    e instanceof RangeError ||
-    (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))
-  ) {
-    console.error(e.message);
-    process.exit(1);
-  }
-  throw e;
-}
+// Synchronous, so the runner gets its code as a settled promise.
+runMain(module, (argv) => Promise.resolve(main(argv)));

@@ -20,7 +20,8 @@ import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
+import { parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import { AWS_OPTION_NAMES, awsClientConfig, awsOptionsHelp, awsTargetOptions } from '../lib/shared/cli/aws-options';
 import { describeError } from '../lib/shared/cli/aws-errors';
 import { ConfigError, loadStageConfig, STAGE_NAMES, type StageConfig } from '../lib/config';
 import { DEFAULT_TOOLKIT_STACK_NAME, type BootstrapRequirement } from '../lib/preflight/bootstrap';
@@ -46,10 +47,11 @@ Options:
   --stage STAGE        ${STAGE_NAMES.join(' or ')} (default: the \`stage\` context of cdk.json, else ${STAGE_NAMES[0]}), as -c stage=STAGE
   --config JSON        configuration overrides, as -c config=JSON (default: the \`config\` context of
                        cdk.json, else of cdk.context.json)
-  --region REGION      the region to check (default: the stage's configured region, else AWS_REGION
-                       or the profile's); production must not name another region than its own
-  --profile NAME       the AWS profile whose credentials (and, without --region, region) are used
-                       (default: AWS_PROFILE, else the SDK's default chain)
+${awsOptionsHelp(
+  23,
+  "the region to check (default: the stage's configured region, else AWS_REGION or the profile's);\n" +
+    '                       production must not name another region than its own',
+)}
   --toolkit-stack-name NAME
                        the CDK bootstrap stack (default ${DEFAULT_TOOLKIT_STACK_NAME}), as for cdk bootstrap
   --help               show this help
@@ -58,8 +60,6 @@ Exit codes: 0 nothing blocks the deploy, 1 blockers or a failure (no credentials
 2 bad usage or an invalid configuration.
 `;
 
-const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
-const PROFILE_PATTERN = /^[\w.@+-]+$/;
 const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 /** The validated options; absent ones take their defaults in `main`. */
@@ -74,7 +74,7 @@ export interface PreflightOptions {
 
 /** Parses and validates the arguments; throws a {@link UsageError} naming the option, the value and what is allowed. */
 export function parseOptions(argv: readonly string[]): PreflightOptions {
-  const { text, help } = parseOptionArgs(argv, ['stage', 'config', 'region', 'profile', 'toolkit-stack-name']);
+  const { text, help } = parseOptionArgs(argv, ['stage', 'config', 'toolkit-stack-name', ...AWS_OPTION_NAMES]);
   const toolkitStackName = text('toolkit-stack-name') ?? DEFAULT_TOOLKIT_STACK_NAME;
   if (help) {
     return { toolkitStackName, help: true };
@@ -83,14 +83,7 @@ export function parseOptions(argv: readonly string[]): PreflightOptions {
   if (stage !== undefined && !(STAGE_NAMES as readonly string[]).includes(stage)) {
     throw new UsageError(`--stage is "${stage}"; expected one of: ${STAGE_NAMES.join(', ')}`);
   }
-  const region = text('region');
-  if (region !== undefined && !REGION_PATTERN.test(region)) {
-    throw new UsageError(`--region is "${region}"; expected an AWS region name such as us-east-1 or eu-west-1`);
-  }
-  const profile = text('profile');
-  if (profile !== undefined && !PROFILE_PATTERN.test(profile)) {
-    throw new UsageError(`--profile is "${profile}"; expected a profile name of letters, digits and _ . @ + -`);
-  }
+  const { region, profile } = awsTargetOptions(text);
   if (!STACK_NAME_PATTERN.test(toolkitStackName)) {
     throw new UsageError(
       `--toolkit-stack-name is "${toolkitStackName}"; expected a CloudFormation stack name: a letter, then letters, digits and hyphens`,
@@ -212,9 +205,10 @@ export function applyImdsPolicy(policy: ImdsPolicy, env: Record<string, string |
 }
 
 /**
- * The SDK's default credential chain (environment, SSO and shared config files, credential_process,
- * web identity, container and instance metadata) for the profile, with IMDS asked only where it
- * can answer (lib/preflight/credentials.ts) and never retried.
+ * With `--profile`, that profile's credentials alone, as every CLI reads them
+ * (lib/shared/cli/aws-options.ts); without, the SDK's default credential chain (environment, SSO and
+ * shared config files, credential_process, web identity, container and instance metadata), with
+ * IMDS asked only where it can answer (lib/preflight/credentials.ts) and never retried.
  */
 export function defaultCredentials(
   profile: string | undefined,
@@ -223,16 +217,20 @@ export function defaultCredentials(
 ): { provider: CredentialProvider; policy: ImdsPolicy } {
   const policy = imdsPolicy(facts);
   applyImdsPolicy(policy, env);
+  const fromProfile = profile === undefined ? undefined : awsClientConfig({ profile }).credentials;
+  if (fromProfile !== undefined) {
+    return { provider: fromProfile, policy };
+  }
   const provider = fromNodeProviderChain({
-    ...(profile === undefined ? {} : { profile }),
     maxRetries: 0,
     ...(policy.consult && policy.timeoutMs !== undefined ? { timeout: policy.timeoutMs } : {}),
   });
   return { provider, policy };
 }
 
-async function sdkDefaultRegion(profile: string | undefined): Promise<string | undefined> {
-  const client = new STSClient(profile === undefined ? {} : { profile });
+/** The region of the SDK's default chain for the profile (its config, else AWS_REGION), as any client of it resolves it. */
+export async function sdkDefaultRegion(profile: string | undefined): Promise<string | undefined> {
+  const client = new STSClient(awsClientConfig(profile === undefined ? {} : { profile }));
   try {
     return await client.config.region();
   } catch {
@@ -280,7 +278,7 @@ export async function main(argv: readonly string[], deps: PreflightDeps = {}): P
     options = parseOptions(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      return fail(`${error.message}\nRun with --help to see the options.`, 2);
+      return reportUsageError(stderr, error);
     }
     throw error;
   }
@@ -303,10 +301,12 @@ export async function main(argv: readonly string[], deps: PreflightDeps = {}): P
     throw error;
   }
   if (config.region !== undefined && options.region !== undefined && options.region !== config.region) {
-    return fail(
-      `--region is "${options.region}", but stage ${config.stage} deploys to config.${config.stage}.region ` +
-        `"${config.region}"; leave --region out or make them agree\nRun with --help to see the options.`,
-      2,
+    return reportUsageError(
+      stderr,
+      new UsageError(
+        `--region is "${options.region}", but stage ${config.stage} deploys to config.${config.stage}.region ` +
+          `"${config.region}"; leave --region out or make them agree`,
+      ),
     );
   }
   const region = config.region ?? options.region ?? (await (deps.defaultRegion ?? sdkDefaultRegion)(options.profile));

@@ -6,9 +6,11 @@
  *
  * ```
  * npm run produce -- --stream NAME_OR_ARN [--count 1000] [--seed 1] [--rate R] [--dirt default] [--outcomes]
+ *                    [--region REGION] [--profile NAME]
  * npm run produce -- --out churn.csv [--count 1000] [--seed 1] [--dirt default] [--outcomes]
  * ```
  *
+ * On a terminal, stderr shows the progress (sending or writing) on one line, cleared at the end.
  * Exit codes: 0 success, 1 failure (including any record that could not be sent), 2 bad usage.
  * `main` is importable with injected dependencies; the file runs it only when executed directly,
  * and never calls AWS at import time.
@@ -32,8 +34,16 @@ import type { ProducerReport } from '../lib/ingestion/producer-report';
 import { ProducerError } from '../lib/ingestion/put-errors';
 import type { ProducerRecord } from '../lib/ingestion/record-batches';
 import { isStreamName, parseStreamArn } from '../lib/ingestion/stream-target';
-import { createProgressBar } from '../lib/ingestion/progress';
-import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
+import { renderProgressBar } from '../lib/ingestion/progress';
+import { integerOption, parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import {
+  AWS_OPTION_NAMES,
+  awsClientConfig,
+  awsOptionsHelp,
+  type AwsTarget,
+  awsTargetOptions,
+} from '../lib/shared/cli/aws-options';
+import { countText, createProgress } from '../lib/shared/cli/progress';
 import { DRIFT_OPTION_HELP, type DriftChoice, driftOption } from '../lib/shared/cli/drift-option';
 import { runMain } from '../lib/shared/cli/run-main';
 
@@ -64,7 +74,7 @@ ${DRIFT_OPTION_HELP.replace(/^ {19}/gm, '                        ')}
                         scored just now come after their predictions and join them
   --out FILE            write the records as CSV to FILE (a header, then one line per record)
                         instead of sending them; needs no AWS account or credentials
-  --region REGION       the stream's AWS region (default: the ARN's, else AWS_REGION or the profile's)
+${awsOptionsHelp(24, "the stream's AWS region (default: the ARN's, else AWS_REGION or the profile's)")}
   --help                show this help
 
 Exit codes: 0 success, 1 failure (including records that could not be sent), 2 bad usage.
@@ -78,10 +88,6 @@ export const OUTCOME_DIRT_LEVELS: Readonly<Record<keyof typeof DIRT_LEVELS, Outc
   none: NO_OUTCOME_DIRT,
   default: DEFAULT_OUTCOME_DIRT,
 };
-
-/** Above this many records, or this many seconds at `--rate`, a TTY gets a progress bar. */
-export const PROGRESS_MIN_RECORDS = 500;
-const PROGRESS_MIN_SECONDS = 5;
 
 /** Failures listed one by one after the summary. */
 const FAILURES_SHOWN = 5;
@@ -99,6 +105,8 @@ export interface ProduceOptions {
   readonly out?: string;
   /** The region to send to: `--region`, else the stream ARN's. */
   readonly region?: string;
+  /** The AWS profile to send as (`--profile`). */
+  readonly profile?: string;
   /** Outcomes of the `count` customers instead of their churn records. */
   readonly outcomes: boolean;
   /** The scenario of `--drift`, absent without it. */
@@ -110,7 +118,7 @@ export interface ProduceOptions {
 
 /** A text sink such as `process.stdout` or `process.stderr`. */
 export interface TextOutput {
-  /** Whether it is a terminal (the progress bar draws only then). */
+  /** Whether it is a terminal (progress is drawn only then). */
   readonly isTTY?: boolean;
   write(chunk: string): unknown;
 }
@@ -119,9 +127,9 @@ export interface TextOutput {
 export interface ProduceDeps {
   /**
    * Makes the Kinesis client (called only when sending).
-   * @default - a `KinesisClient` with the SDK defaults and the given region, if any
+   * @default - a `KinesisClient` with the SDK defaults, in the target's region and profile if given
    */
-  readonly createKinesisClient?: (region: string | undefined) => KinesisClient;
+  readonly createKinesisClient?: (target: AwsTarget) => KinesisClient;
   /** @default process.stdout */
   readonly stdout?: TextOutput;
   /** @default process.stderr */
@@ -138,8 +146,6 @@ export interface ProduceDeps {
   readonly producer?: Pick<SendRecordsOptions, 'sleep' | 'random' | 'now'>;
 }
 
-const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
-
 /**
  * Parses and validates the arguments; throws a {@link UsageError} naming the option, the value and
  * what is allowed. `now` is the clock `--observed-at now` reads.
@@ -147,7 +153,7 @@ const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 export function parseOptions(argv: readonly string[], now: () => Date = () => new Date()): ProduceOptions {
   const { text, flag, help } = parseOptionArgs(
     argv,
-    ['stream', 'count', 'seed', 'rate', 'dirt', 'out', 'region', 'drift', 'observed-at'],
+    ['stream', 'count', 'seed', 'rate', 'dirt', 'out', 'drift', 'observed-at', ...AWS_OPTION_NAMES],
     ['outcomes'],
   );
   if (help) {
@@ -155,8 +161,8 @@ export function parseOptions(argv: readonly string[], now: () => Date = () => ne
   }
   const outcomes = flag('outcomes');
 
-  const count = integerOption('count', text('count'), 1000, 1);
-  const seed = integerOption('seed', text('seed'), 1, Number.MIN_SAFE_INTEGER);
+  const count = integerOption('count', text('count'), { min: 1 }) ?? 1000;
+  const seed = integerOption('seed', text('seed')) ?? 1;
   const dirt = text('dirt') ?? 'default';
   if (!Object.hasOwn(DIRT_LEVELS, dirt)) {
     throw new UsageError(`--dirt is "${dirt}"; expected one of: ${Object.keys(DIRT_LEVELS).join(', ')}`);
@@ -166,10 +172,7 @@ export function parseOptions(argv: readonly string[], now: () => Date = () => ne
   if (rateText !== undefined && !(rateText.trim() !== '' && rate !== undefined && Number.isFinite(rate) && rate > 0)) {
     throw new UsageError(`--rate is "${rateText}"; expected a number of records per second > 0, such as 50 or 0.5`);
   }
-  const region = text('region');
-  if (region !== undefined && !REGION_PATTERN.test(region)) {
-    throw new UsageError(`--region is "${region}"; expected an AWS region name such as us-east-1 or eu-west-1`);
-  }
+  const { region, profile } = awsTargetOptions(text);
   const drift = driftOption(text('drift'));
   const observedAt = observedAtOption(text('observed-at'), outcomes, now);
   const generated = {
@@ -188,6 +191,7 @@ export function parseOptions(argv: readonly string[], now: () => Date = () => ne
       ['stream', stream],
       ['rate', rateText],
       ['region', region],
+      ['profile', profile],
     ] as const) {
       if (value !== undefined) {
         throw new UsageError(
@@ -230,6 +234,7 @@ export function parseOptions(argv: readonly string[], now: () => Date = () => ne
     ...(rate === undefined ? {} : { rate }),
     dirt,
     ...(sendRegion === undefined ? {} : { region: sendRegion }),
+    ...(profile === undefined ? {} : { profile }),
     ...generated,
     help: false,
   };
@@ -265,19 +270,6 @@ function calendarDate(value: string): boolean {
 /** An ISO 8601 date and time with seconds optional and a zone (Z or an offset). */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function integerOption(name: string, value: string | undefined, defaultValue: number, min: number): number {
-  if (value === undefined) {
-    return defaultValue;
-  }
-  const n = /^-?\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) {
-    const allowed = min === 1 ? 'an integer > 0' : 'an integer';
-    const range = Number.isNaN(n) || n < min ? '' : ` no larger than ${Number.MAX_SAFE_INTEGER}`;
-    throw new UsageError(`--${name} is "${value}"; expected ${allowed}${range}`);
-  }
-  return n;
-}
-
 /**
  * Runs the CLI with `argv` (without the node and script paths) and resolves with the exit code:
  * 0 success, 1 failure (including failed records), 2 bad usage.
@@ -290,8 +282,7 @@ export async function main(argv: readonly string[], deps: ProduceDeps = {}): Pro
     options = parseOptions(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      stderr.write(`error: ${error.message}\nRun with --help to see the options.\n`);
-      return 2;
+      return reportUsageError(stderr, error);
     }
     throw error;
   }
@@ -350,15 +341,31 @@ async function writeCsv(
   const now = deps.producer?.now ?? (() => performance.now());
   const start = now();
   const open = deps.createWriteStream ?? ((p: string) => fs.createWriteStream(p));
+  const progress = createProgress(stderr, { now });
+  const counted = progress.active
+    ? counting(records, (n) => progress.update(() => countText(`writing ${file.what}`, n, file.total)))
+    : records;
   try {
-    await pipeline(Readable.from(toCsvLines(records, file.fields)), open(path));
+    await pipeline(Readable.from(toCsvLines(counted, file.fields)), open(path));
   } catch (error) {
     throw new Error(`cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
+  } finally {
+    progress.end();
   }
   stderr.write(`wrote ${file.total} ${file.what} (and a header line) to ${path} in ${seconds(now() - start)} s\n`);
   return 0;
+}
+
+/**
+ * The Kinesis client `main` sends with: in the target's region and profile, and with no SDK
+ * retries (the producer retries failed entries and throttled requests itself, with jittered
+ * backoff and a bounded number of attempts; SDK retries on top would multiply them and hide them
+ * from the report).
+ */
+export function defaultKinesisClient(target: AwsTarget): KinesisClient {
+  return new KinesisClient({ maxAttempts: 1, ...awsClientConfig(target) });
 }
 
 async function send(
@@ -368,17 +375,12 @@ async function send(
   stderr: TextOutput,
   deps: ProduceDeps,
 ): Promise<number> {
-  const createClient =
-    deps.createKinesisClient ??
-    // The producer retries failed entries and throttled requests itself, with jittered backoff and
-    // a bounded number of attempts; SDK retries on top would multiply them and hide them from the report.
-    ((region: string | undefined) =>
-      new KinesisClient({ maxAttempts: 1, ...(region === undefined ? {} : { region }) }));
-  const client = createClient(options.region);
-  const long =
-    options.count > PROGRESS_MIN_RECORDS ||
-    (options.rate !== undefined && options.count / options.rate > PROGRESS_MIN_SECONDS);
-  const bar = long ? createProgressBar({ stream: stderr, total: options.count }) : undefined;
+  const createClient = deps.createKinesisClient ?? defaultKinesisClient;
+  const client = createClient({
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+  });
+  const progress = createProgress(stderr, deps.producer?.now === undefined ? {} : { now: deps.producer.now });
   try {
     const report = await sendRecords({
       client,
@@ -386,10 +388,11 @@ async function send(
       records: toProducerRecords(wire),
       total: options.count,
       ...(options.rate === undefined ? {} : { recordsPerSecond: options.rate }),
-      onProgress: (p) => bar?.update(p.sent + p.failed, p.failed),
+      onProgress: (p) =>
+        progress.update(() => renderProgressBar({ done: p.sent + p.failed, failed: p.failed, total: options.count })),
       ...deps.producer,
     });
-    bar?.finish();
+    progress.end();
     stderr.write(`${summary(report)}\n`);
     if (report.failed > 0) {
       stderr.write(failureSummary(report));
@@ -397,12 +400,21 @@ async function send(
     }
     return 0;
   } finally {
-    bar?.finish();
+    progress.end();
     client.destroy();
   }
 }
 
 const encoder = new TextEncoder();
+
+/** The records, telling `onCount` how many have been taken so far. */
+function* counting<T>(records: Iterable<T>, onCount: (n: number) => void): Generator<T> {
+  let n = 0;
+  for (const record of records) {
+    yield record;
+    onCount(++n);
+  }
+}
 
 /** Each wire record as the producer sends it: keyed by customer id, its text in UTF-8. */
 function* toProducerRecords(records: Iterable<WireRecord>): Generator<ProducerRecord> {

@@ -8,31 +8,81 @@
  * ```
  *
  * `PYTHON` and `JAVA` name other interpreters than `python3` and `java`. Exit codes: 0 ready,
- * 1 something to install (the message says what) or pip failed.
+ * 1 something to install (the message says what) or pip failed, 2 bad usage.
  */
 import * as path from 'node:path';
 import { ensurePythonEnv, PythonEnvError, VENV_DIR } from '../lib/local/python-env';
+import { parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
 import { runMain } from '../lib/shared/cli/run-main';
+
+export { UsageError };
 
 const ROOT = path.join(__dirname, '..');
 
-export function main(): Promise<number> {
+/** The help text. */
+export const USAGE = `Usage: npm run python
+
+Makes sure the project's Python environment (${VENV_DIR}/, with the pins of requirements.txt) is
+installed and current: creates or updates it when requirements.txt or the Python interpreter
+changed, and says so; does nothing otherwise. npm test and npm run local run it first.
+
+Options:
+  --help  show this help
+
+Environment: PYTHON and JAVA name other interpreters than python3 and java.
+Exit codes: 0 ready, 1 something to install (the message says what) or pip failed, 2 bad usage.
+`;
+
+/** A text sink such as `process.stdout`. */
+export interface TextOutput {
+  write(chunk: string): unknown;
+}
+
+/** What `main` talks to; tests inject them. */
+export interface PythonEnvDeps {
+  /** @default process.stdout */
+  readonly stdout?: TextOutput;
+  /** @default process.stderr */
+  readonly stderr?: TextOutput;
+  /**
+   * The environment, for PYTHON and JAVA.
+   * @default process.env
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Runs the CLI with `argv` (without the node and script paths) and resolves with the exit code. */
+export function main(argv: readonly string[] = [], deps: PythonEnvDeps = {}): Promise<number> {
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
+  const env = deps.env ?? process.env;
   try {
-    const env = ensurePythonEnv({
+    if (parseOptionArgs(argv, []).help) {
+      stdout.write(USAGE);
+      return Promise.resolve(0);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      return Promise.resolve(reportUsageError(stderr, error));
+    }
+    throw error;
+  }
+  try {
+    const ready = ensurePythonEnv({
       root: ROOT,
-      python: process.env.PYTHON,
-      java: process.env.JAVA,
-      log: (message) => console.log(`python: ${message}`),
+      python: env.PYTHON,
+      java: env.JAVA,
+      log: (message) => stdout.write(`python: ${message}\n`),
     });
-    console.log(`python: ${VENV_DIR}/ ${env.installed ? 'installed' : 'up to date'}`);
+    stdout.write(`python: ${VENV_DIR}/ ${ready.installed ? 'installed' : 'up to date'}\n`);
     return Promise.resolve(0);
   } catch (error) {
     if (error instanceof PythonEnvError) {
-      console.error(`python: ${error.message}`);
+      stderr.write(`python: ${error.message}\n`);
       return Promise.resolve(1);
     }
     throw error;
   }
 }
 
-runMain(module, main);
+runMain(module, (argv) => main(argv));

@@ -44,6 +44,11 @@ export interface InvokeEachOptions {
    * @default DEFAULT_INVOKE_CONCURRENCY
    */
   readonly concurrency?: number;
+  /**
+   * Called after each call that succeeded, with how many have and how many there are.
+   * @default - nothing is called
+   */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -71,6 +76,7 @@ export async function invokeEndpointEach(
   }
   const probabilities: number[] = new Array<number>(requests.length).fill(NaN);
   let next = 0;
+  let done = 0;
   let failure: { readonly error: unknown } | undefined;
   const worker = async (): Promise<void> => {
     while (failure === undefined && next < requests.length) {
@@ -79,6 +85,7 @@ export async function invokeEndpointEach(
       try {
         const [probability] = await invokeEndpoint(client, endpointName, [request.line], request.inferenceId);
         probabilities[i] = probability ?? NaN;
+        options.onProgress?.(++done, requests.length);
       } catch (error) {
         failure ??= { error };
       }

@@ -46,6 +46,11 @@ export interface ScoreOptions {
    * @default DEFAULT_INVOKE_CONCURRENCY
    */
   readonly concurrency?: number;
+  /**
+   * Called as the customers are scored, with how many are and how many there are.
+   * @default - nothing is called
+   */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -72,6 +77,7 @@ export async function scoreCustomers(options: ScoreOptions, clients: ServingClie
   const cutoff = await resolveCutoff(clients.sageMaker, stackName, stack, endpoint.endpointName);
   const probabilities = await invokeEndpointEach(clients.runtime, endpoint.endpointName, requests, {
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
   return {
     endpoint,

@@ -150,7 +150,7 @@ describe('usage', () => {
 
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^error: .+\nRun with --help to see the options\.\n$/);
+    expect(stderr).toMatch(/^error: [^\n]+ \(run with --help to see the options\)\n$/);
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
 

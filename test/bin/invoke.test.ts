@@ -208,6 +208,55 @@ describe('scoring customers', () => {
   });
 });
 
+describe('--region and --profile', () => {
+  it('makes the clients for the --region and --profile given, and for the default chain without them', async () => {
+    const targets: unknown[] = [];
+    deployed();
+    const clients = (target: unknown) => {
+      targets.push(target);
+      const config = { region: 'eu-west-1' };
+      return {
+        cloudFormation: new CloudFormationClient(config),
+        sageMaker: new SageMakerClient(config),
+        runtime: new SageMakerRuntimeClient(config),
+      };
+    };
+    await run(['--count', '3', '--seed', '1', '--region', 'eu-west-3', '--profile', 'ops'], { createClients: clients });
+    await run(['--count', '3', '--seed', '1'], { createClients: clients });
+
+    expect(targets).toEqual([{ region: 'eu-west-3', profile: 'ops' }, {}]);
+  });
+});
+
+describe('progress', () => {
+  it('counts the customers scored on a TTY and clears the line before the report', async () => {
+    deployed();
+    const stderr = Object.assign(output(), { isTTY: true });
+    let clock = 0;
+    const code = await main(['--count', '3', '--seed', '7'], {
+      stdout: output(),
+      stderr,
+      createClients: () => ({
+        cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
+        sageMaker: new SageMakerClient({ region: 'eu-west-1' }),
+        runtime: new SageMakerRuntimeClient({ region: 'eu-west-1' }),
+      }),
+      now: () => (clock += 1000),
+    });
+
+    expect(code).toBe(0);
+    expect(stderr.text).toContain('\rscored 3/3 (100%)');
+    expect(stderr.text.endsWith('\r\x1b[K')).toBe(true);
+  });
+
+  it('writes nothing on stderr when it is not a TTY', async () => {
+    deployed();
+    const { stderr } = await run(['--count', '3', '--seed', '7'], { now: () => Date.now() + Math.random() * 1e6 });
+
+    expect(stderr).toBe('');
+  });
+});
+
 describe('the cutoff', () => {
   it('offers nobody when the optimalCutoff is none, and says so', async () => {
     deployed({ cutoff: 'none', probabilities: '0.99\n0.5\n0.01' });
@@ -414,7 +463,8 @@ describe('bad usage', () => {
     [['--stage', 'prod'], '--stage is "prod"; expected one of: sandbox, production'],
     [['--endpoint', 'no_underscores'], '--endpoint is "no_underscores"; expected a SageMaker endpoint name'],
     [['--endpoint', `a${'b'.repeat(63)}`], 'expected a SageMaker endpoint name: 1 to 63 letters'],
-    [['--region', 'eu-west-1'], "Unknown option '--region'"],
+    [['--region', 'Europe'], '--region is "Europe"; expected an AWS region name'],
+    [['--profile', 'two words'], '--profile is "two words"; expected a profile name'],
     [['--count'], "Option '--count <value>' argument missing"],
     [['extra'], 'extra'],
   ])('exits 2 for %j, saying why, and makes no client', async (argv, message) => {
@@ -431,7 +481,7 @@ describe('bad usage', () => {
 
     expect(code).toBe(0);
     expect(stdout).toContain('Usage: npm run invoke -- [options]');
-    for (const option of ['--count', '--seed', '--stage', '--endpoint', '--help']) {
+    for (const option of ['--count', '--seed', '--stage', '--endpoint', '--region', '--profile', '--help']) {
       expect(stdout).toContain(option);
     }
     expect(clientsMade).toBe(0);

@@ -42,18 +42,18 @@ function output(isTTY = false): { isTTY: boolean; text: string; write: (chunk: s
 }
 
 /** Runs `main` with captured output, a client factory that records the region, and instant timing. */
-async function run(argv: string[], options: { tty?: boolean } = {}) {
+async function run(argv: string[], options: { tty?: boolean; now?: () => number } = {}) {
   const stdout = output();
   const stderr = output(options.tty ?? false);
   const regions: (string | undefined)[] = [];
   const deps: ProduceDeps = {
     stdout,
     stderr,
-    createKinesisClient: (region) => {
+    createKinesisClient: ({ region }) => {
       regions.push(region);
       return new KinesisClient({ region: region ?? 'eu-west-1' });
     },
-    producer: { sleep: () => Promise.resolve(), random: () => 0, now: () => 0 },
+    producer: { sleep: () => Promise.resolve(), random: () => 0, now: options.now ?? (() => 0) },
   };
   const code = await main(argv, deps);
   return { code, stdout: stdout.text, stderr: stderr.text, regions };
@@ -260,7 +260,7 @@ describe('bad usage', () => {
 
     expect(code).toBe(0);
     expect(stdout).toContain('Usage: npm run produce -- [options]');
-    for (const option of ['--stream', '--count', '--seed', '--rate', '--dirt', '--out', '--region']) {
+    for (const option of ['--stream', '--count', '--seed', '--rate', '--dirt', '--out', '--region', '--profile']) {
       expect(stdout).toContain(option);
     }
   });
@@ -350,14 +350,65 @@ describe('sending', () => {
     expect(stderr).toContain('record 1 (C0000002): ProvisionedThroughputExceededException: Rate exceeded for shard');
   });
 
-  it('draws a progress bar on a TTY for a long run, then the summary', async () => {
+  it('draws a progress bar on a TTY for a long run, clears it, then writes the summary', async () => {
     acceptAll();
-    const { code, stderr } = await run(['--stream', 'churn', '--count', '1200'], { tty: true });
+    let clock = 0;
+    const { code, stderr } = await run(['--stream', 'churn', '--count', '1200'], {
+      tty: true,
+      now: () => (clock += 1000),
+    });
 
     expect(code).toBe(0);
     expect(stderr).toContain('\r[');
     expect(stderr).toContain('100% 1200/1200');
-    expect(stderr).toMatch(/\nsent 1200, retried 0, failed 0 in 0\.0 s\n$/);
+    // The line is cleared (carriage return, erase to the end), then the summary ends the output.
+    expect(stderr).toContain('\r\x1b[Ksent 1200, retried 0, failed 0 in ');
+    expect(stderr).toMatch(/sent 1200, retried 0, failed 0 in \d+\.\d s\n$/);
+  });
+
+  it('draws nothing on a TTY for a run shorter than the progress interval', async () => {
+    acceptAll();
+    const { stderr } = await run(['--stream', 'churn', '--count', '1200'], { tty: true });
+
+    expect(stderr).toBe('sent 1200, retried 0, failed 0 in 0.0 s\n');
+  });
+
+  it('shows the progress of --out on a TTY, then clears it', async () => {
+    const file = path.join(tmp, 'progress.csv');
+    let clock = 0;
+    const { code, stderr } = await run(['--out', file, '--count', '50'], { tty: true, now: () => (clock += 100) });
+
+    expect(code).toBe(0);
+    expect(stderr).toContain('\rwriting records 3/50 (6%)\x1b[K');
+    expect(stderr).toContain('\r\x1b[Kwrote 50 records (and a header line) to ');
+    expect(stderr).toMatch(/wrote 50 records \(and a header line\) to .*progress\.csv in \d+\.\d s\n$/);
+  });
+
+  it('writes only the summary of --out when stderr is not a TTY', async () => {
+    const file = path.join(tmp, 'quiet.csv');
+    const { stderr } = await run(['--out', file, '--count', '50'], { now: () => Date.now() });
+
+    expect(stderr).toMatch(/^wrote 50 records \(and a header line\) to .*quiet\.csv in \d+\.\d s\n$/);
+  });
+
+  it('makes the client with --profile and --region, and refuses --profile with --out', async () => {
+    const targets: unknown[] = [];
+    acceptAll();
+    const code = await main(['--stream', 'churn', '--count', '3', '--region', 'eu-west-3', '--profile', 'ops'], {
+      stdout: output(),
+      stderr: output(),
+      createKinesisClient: (target) => {
+        targets.push(target);
+        return new KinesisClient({ region: 'eu-west-3' });
+      },
+      producer: { sleep: () => Promise.resolve(), random: () => 0, now: () => 0 },
+    });
+    expect(code).toBe(0);
+    expect(targets).toEqual([{ region: 'eu-west-3', profile: 'ops' }]);
+
+    const refused = await run(['--out', path.join(tmp, 'x.csv'), '--profile', 'ops']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--profile is "ops", but --out writes a file and sends nothing');
   });
 
   it('writes only the summary when stderr is not a TTY', async () => {

@@ -370,7 +370,7 @@ describe('bin/diagram.ts', () => {
 
     expect(code).toBe(0);
     expect(fs.readFileSync(file, 'utf8')).toBe('# drawn\n');
-    expect(stdout).toContain('wrote');
+    expect(stdout).toContain('updated');
   });
 
   it('--check exits 0 when the file is what the app draws', () => {

@@ -1,4 +1,8 @@
-/** Command-line arguments of the project's CLIs (`npm run produce`, `npm run invoke`, `npm run generate`), read the same way. */
+/**
+ * Command-line arguments of the project's CLIs (`npm run produce`, `invoke`, `generate`, `drift`,
+ * `diagram`, `local`, `python`, `preflight`, `measure:auc`), read the same way: strict options, no
+ * positional arguments, `--help`/`-h`, and bad usage answered with one line on stderr and exit code 2.
+ */
 import { parseArgs } from 'node:util';
 
 /** Bad command-line usage (exit code 2). */
@@ -8,6 +12,9 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** The exit code of bad usage, the same for every CLI. */
+export const USAGE_EXIT_CODE = 2;
 
 /** The options given: each string option's text (or undefined), each flag's presence, and whether --help was asked for. */
 export interface ParsedOptions {
@@ -19,7 +26,8 @@ export interface ParsedOptions {
 /**
  * Parses `--name value` options (`stringOptions`), `--name` flags without a value (`flagOptions`)
  * and `--help`/`-h`, strictly: an unknown option, a flag given a value or a positional argument is a
- * {@link UsageError} with node's own message.
+ * {@link UsageError} with node's own message (without its hint on positional arguments, which
+ * none of these CLIs take).
  */
 export function parseOptionArgs(
   argv: readonly string[],
@@ -39,7 +47,13 @@ export function parseOptionArgs(
       },
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    // Node's own error, read by shape: under a test runner it may come from another realm, where
+    // `instanceof Error` is false.
+    const text: unknown = (error as { message?: unknown } | null)?.message;
+    const message = typeof text === 'string' ? text : String(error);
+    // "Unknown option '--x'. To specify a positional argument starting with a '-', place it at the
+    // end of the command after '--' ...": the hint is for commands that take positional arguments.
+    throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, ''));
   }
   return {
     text: (name) => {
@@ -49,4 +63,60 @@ export function parseOptionArgs(
     flag: (name) => values[name] === true,
     help: values.help === true,
   };
+}
+
+/** The range an integer option allows; both ends included. */
+export interface IntegerRange {
+  /** @default Number.MIN_SAFE_INTEGER */
+  readonly min?: number;
+  /** @default Number.MAX_SAFE_INTEGER */
+  readonly max?: number;
+}
+
+/**
+ * `--name`'s text as an integer written in decimal digits (`1e3`, `1.5`, ` 7` are not), or
+ * `undefined` when the option was not given.
+ * @throws UsageError naming the option, the value and the integers allowed
+ */
+export function integerOption(name: string, text: string | undefined, range: IntegerRange = {}): number | undefined {
+  if (text === undefined) {
+    return undefined;
+  }
+  const min = range.min ?? Number.MIN_SAFE_INTEGER;
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  const value = /^-?\d+$/.test(text) ? Number(text) : NaN;
+  if (Number.isSafeInteger(value) && value >= min && value <= max) {
+    return value;
+  }
+  const bounded = (n: number) => Math.abs(n) < Number.MAX_SAFE_INTEGER;
+  const allowed =
+    bounded(min) && bounded(max)
+      ? `an integer from ${min} to ${max}`
+      : bounded(min)
+        ? min === 1
+          ? 'an integer > 0'
+          : `an integer of at least ${min}`
+        : bounded(max)
+          ? `an integer of at most ${max}`
+          : 'an integer';
+  // Digits beyond what a double holds exactly: say where the integers end.
+  const tooLarge = !Number.isNaN(value) && !Number.isSafeInteger(value) && value > 0 && !bounded(max);
+  throw new UsageError(
+    `--${name} is "${text}"; expected ${allowed}${tooLarge ? ` no larger than ${Number.MAX_SAFE_INTEGER}` : ''}`,
+  );
+}
+
+/** A text sink such as `process.stderr`. */
+export interface UsageOutput {
+  write(chunk: string): unknown;
+}
+
+/**
+ * Writes bad usage as the one line every CLI writes for it, pointing at --help, and returns the
+ * exit code of bad usage.
+ */
+export function reportUsageError(stderr: UsageOutput, error: UsageError): number {
+  const message = error.message.replace(/\s*\n\s*/g, ' ');
+  stderr.write(`error: ${message} (run with --help to see the options)\n`);
+  return USAGE_EXIT_CODE;
 }

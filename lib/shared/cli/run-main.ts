@@ -7,6 +7,14 @@ export function runMain(module: NodeJS.Module, main: (argv: string[]) => Promise
   if (require.main !== module) {
     return;
   }
+  // A reader that stops early (`npm run measure:auc | head -2`) closes the pipe: that is the
+  // reader's choice, not a failure to show with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') {
+      throw error;
+    }
+    process.exit(process.exitCode ?? 0);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
