@@ -16,8 +16,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseOptionArgs, UsageError } from '../lib/shared/cli/args';
+import { parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
 import { runMain } from '../lib/shared/cli/run-main';
+import { changeSummary, readIfExists, writeIfChanged } from '../lib/shared/cli/write-if-changed';
 import { acknowledgementsIn } from '../lib/shared/compliance';
 import { FINDINGS_DOC, findingsDocument } from '../lib/shared/findings-document';
 import { buildDiagramApp } from './diagram';
@@ -90,8 +91,7 @@ export function main(argv: readonly string[], deps: FindingsDeps = {}): number {
     check = options.flag('check');
   } catch (error) {
     if (error instanceof UsageError) {
-      stderr.write(`error: ${error.message} (npm run findings -- --help shows the options)\n`);
-      return 2;
+      return reportUsageError(stderr, error);
     }
     throw error;
   }
@@ -106,29 +106,27 @@ export function main(argv: readonly string[], deps: FindingsDeps = {}): number {
 
   let committed: string | undefined;
   try {
-    committed = fs.readFileSync(file, 'utf8');
+    committed = readIfExists(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      stderr.write(`error: cannot read ${shown}: ${(error as Error).message}\n`);
-      return 1;
-    }
-  }
-  if (committed === rendered) {
-    stdout.write(`${shown} is up to date; nothing changed\n`);
-    return 0;
-  }
-  if (check) {
-    stderr.write(`${shown} ${committed === undefined ? 'is missing' : 'is out of date'}: run npm run findings\n`);
+    stderr.write(`error: cannot read ${shown}: ${(error as Error).message}\n`);
     return 1;
   }
+  if (check) {
+    if (committed !== rendered) {
+      stderr.write(`${shown} ${committed === undefined ? 'is missing' : 'is out of date'}: run npm run findings\n`);
+      return 1;
+    }
+    stdout.write(`${shown} is up to date\n`);
+    return 0;
+  }
+  let changed: boolean;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, rendered);
+    changed = writeIfChanged(file, rendered);
   } catch (error) {
     stderr.write(`error: cannot write ${shown}: ${(error as Error).message}\n`);
     return 1;
   }
-  stdout.write(`${committed === undefined ? 'created' : 'updated'} ${shown}\n`);
+  stdout.write(`${changeSummary(changed ? [shown] : [], [shown])}\n`);
   return 0;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * How much signal the synthetic churn data carries, for the README: the churn rate, the AUC of the
+ * How much signal the synthetic churn data carries, for docs/data.md: the churn rate, the AUC of the
  * true churn probability (the ceiling) and that of a logistic regression trained on the first 75%
  * of the customers and scored on the rest.
  *

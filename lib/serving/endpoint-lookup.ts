@@ -21,7 +21,7 @@ export const MODEL_PACKAGE_PARAMETER = 'ModelPackageArn';
 
 /** What to say when the serving stack has no endpoint. */
 export const NO_ENDPOINT_MESSAGE =
-  'no endpoint yet: the serving stack has no approved model; run the training pipeline and approve a model (see README)';
+  'no endpoint yet: the serving stack has no approved model; run the training pipeline and approve a model (see docs/deploy.md)';
 
 /** The serving stack of a stage. */
 export function servingStackName(stage: string): string {

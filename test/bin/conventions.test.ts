@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as diagram from '../../bin/diagram';
 import * as drift from '../../bin/drift';
+import * as findings from '../../bin/findings';
 import * as generate from '../../bin/generate';
 import * as invoke from '../../bin/invoke';
 import * as local from '../../bin/local';
@@ -97,6 +98,21 @@ const CLIS: readonly Cli[] = [
           file: path.join(tmp, 'architecture.md'),
           draw: () => {
             throw new Error('drawn: the arguments were taken as valid');
+          },
+        }),
+      ),
+    values: [],
+    flags: ['check'],
+  },
+  {
+    script: 'findings',
+    run: (argv, io) =>
+      Promise.resolve(
+        findings.main(argv, {
+          ...io,
+          file: path.join(tmp, 'acknowledged-findings.md'),
+          render: () => {
+            throw new Error('rendered: the arguments were taken as valid');
           },
         }),
       ),
@@ -322,5 +338,18 @@ describe('--region and --profile, for every CLI that calls AWS', () => {
       });
       expect((await provider()).accessKeyId).toBe('AKIDOPS');
     });
+  });
+});
+
+describe('the table', () => {
+  it('holds every CLI that package.json runs from bin/ (but npm test, which passes its arguments to jest)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const fromBin = Object.entries(pkg.scripts)
+      .filter(([, command]) => /^tsx bin\/(?!test\.ts$)\S+\.ts$/.test(command))
+      .map(([script]) => script)
+      .sort();
+    expect(CLIS.map((cli) => cli.script).sort()).toEqual(fromBin);
   });
 });

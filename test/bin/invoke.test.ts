@@ -354,7 +354,7 @@ describe('failures', () => {
     expect(code).toBe(1);
     expect(stderr).toBe(
       'error: no endpoint yet: the serving stack has no approved model; run the training pipeline and approve a ' +
-        `model (see README). Stack ${STACK} (UPDATE_COMPLETE) has no EndpointName output.\n`,
+        `model (see docs/deploy.md). Stack ${STACK} (UPDATE_COMPLETE) has no EndpointName output.\n`,
     );
     expect(stdout).not.toContain('cutoff');
     expect(runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 0);

@@ -265,13 +265,13 @@ describe('bin/findings.ts', () => {
     const file = path.join(tmp, 'f.md');
     const { code, stdout, stderr } = run(argv, file);
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
-    expect(stderr).toMatch(/^error: .+ \(npm run findings -- --help shows the options\)\n$/);
+    expect(stderr).toMatch(/^error: .+ \(run with --help to see the options\)\n$/);
     expect(fs.existsSync(file)).toBe(false);
   });
 
-  it('creates the file and its folder, and says so', () => {
+  it('creates the file and its folder, and names it', () => {
     const file = path.join(tmp, 'docs', 'f.md');
-    expect(run([], file)).toEqual({ code: 0, stdout: `created ${file}\n`, stderr: '' });
+    expect(run([], file)).toEqual({ code: 0, stdout: `updated ${file}\n`, stderr: '' });
     expect(fs.readFileSync(file, 'utf8')).toBe('# rendered\n');
   });
 
@@ -287,14 +287,14 @@ describe('bin/findings.ts', () => {
     fs.writeFileSync(file, '# rendered\n');
     const past = new Date('2020-01-01T00:00:00Z');
     fs.utimesSync(file, past, past);
-    expect(run([], file)).toEqual({ code: 0, stdout: `${file} is up to date; nothing changed\n`, stderr: '' });
+    expect(run([], file)).toEqual({ code: 0, stdout: `nothing changed: ${file} is up to date\n`, stderr: '' });
     expect(fs.statSync(file).mtime).toEqual(past);
   });
 
   it('names the committed file relative to the project, and --check passes on it', () => {
     expect(run(['--check'], DOC, rendered)).toEqual({
       code: 0,
-      stdout: `${FINDINGS_DOC} is up to date; nothing changed\n`,
+      stdout: `${FINDINGS_DOC} is up to date\n`,
       stderr: '',
     });
   });
