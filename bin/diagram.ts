@@ -24,7 +24,7 @@ import { App } from 'aws-cdk-lib';
 import { addStacks } from '../lib/app';
 import { loadStageConfig } from '../lib/config';
 import { ARCHITECTURE_DOC, drawArchitecture, readmeWithDiagram } from '../lib/diagram/document';
-import { parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import { parseOptionArgs, readArguments, UsageError } from '../lib/shared/cli/args';
 import { createProgress, type ProgressOutput } from '../lib/shared/cli/progress';
 import { runMain } from '../lib/shared/cli/run-main';
 import { changeSummary, readIfExists, writeIfChanged } from '../lib/shared/cli/write-if-changed';
@@ -107,20 +107,11 @@ export function main(argv: readonly string[], deps: DiagramDeps = {}): number {
   const shown = (f: string) => (path.relative(ROOT, f).startsWith('..') ? f : path.relative(ROOT, f));
   const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-  let check: boolean;
-  try {
-    const { flag, help } = parseOptionArgs(argv, [], ['check']);
-    if (help) {
-      stdout.write(USAGE);
-      return 0;
-    }
-    check = flag('check');
-  } catch (error) {
-    if (error instanceof UsageError) {
-      return reportUsageError(stderr, error);
-    }
-    throw error;
+  const options = readArguments(argv, (args) => parseOptionArgs(args, [], ['check']), { stdout, stderr }, USAGE);
+  if (typeof options === 'number') {
+    return options;
   }
+  const check = options.flag('check');
 
   let drawn: string;
   // Synthesizing the app takes seconds: say so on a terminal, and clear it after.

@@ -14,7 +14,7 @@
 import * as path from 'node:path';
 import { STAGE_DEFAULTS, STAGE_NAMES } from '../lib/config';
 import { compareDriftFiles, DriftFileError, type DriftFilesResult, writeDriftReport } from '../lib/local/drift';
-import { parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import { parseOptionArgs, readArguments, UsageError } from '../lib/shared/cli/args';
 import { runMain } from '../lib/shared/cli/run-main';
 import { DriftInputError } from '../lambda/drift/errors';
 import { FeaturesCsvError } from '../lambda/drift/features-csv';
@@ -135,18 +135,9 @@ export function main(argv: readonly string[], deps: DriftDeps = {}): number {
     const relative = path.relative(cwd, file);
     return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
   };
-  let options: DriftCliOptions;
-  try {
-    options = parseOptions(argv, cwd);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      return reportUsageError(stderr, error);
-    }
-    throw error;
-  }
-  if (options.help) {
-    stdout.write(USAGE);
-    return 0;
+  const options = readArguments(argv, (args) => parseOptions(args, cwd), { stdout, stderr }, USAGE);
+  if (typeof options === 'number') {
+    return options;
   }
 
   let result: DriftFilesResult;

@@ -16,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import { parseOptionArgs, readArguments } from '../lib/shared/cli/args';
 import { runMain } from '../lib/shared/cli/run-main';
 import { changeSummary, readIfExists, writeIfChanged } from '../lib/shared/cli/write-if-changed';
 import { acknowledgementsIn } from '../lib/shared/compliance';
@@ -81,20 +81,11 @@ export function main(argv: readonly string[], deps: FindingsDeps = {}): number {
   const file = deps.file ?? path.join(ROOT, FINDINGS_DOC);
   const shown = path.relative(ROOT, file).startsWith('..') ? file : path.relative(ROOT, file);
 
-  let check: boolean;
-  try {
-    const options = parseOptionArgs(argv, [], ['check']);
-    if (options.help) {
-      stdout.write(USAGE);
-      return 0;
-    }
-    check = options.flag('check');
-  } catch (error) {
-    if (error instanceof UsageError) {
-      return reportUsageError(stderr, error);
-    }
-    throw error;
+  const options = readArguments(argv, (args) => parseOptionArgs(args, [], ['check']), { stdout, stderr }, USAGE);
+  if (typeof options === 'number') {
+    return options;
   }
+  const check = options.flag('check');
 
   let rendered: string;
   try {

@@ -14,7 +14,7 @@
  */
 import * as path from 'node:path';
 import { renderSql, SQL_DIR } from '../lib/etl/sql';
-import { parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import { parseOptionArgs, readArguments, UsageError } from '../lib/shared/cli/args';
 import { runMain } from '../lib/shared/cli/run-main';
 import { type StaleFile, staleFiles, writeStaleFiles } from '../lib/shared/generated-files';
 
@@ -77,20 +77,11 @@ function message(error: unknown): string {
 export function main(argv: readonly string[], deps: GenerateDeps = {}): number {
   const stdout = deps.stdout ?? process.stdout;
   const stderr = deps.stderr ?? process.stderr;
-  let check: boolean;
-  try {
-    const { flag, help } = parseOptionArgs(argv, [], ['check']);
-    if (help) {
-      stdout.write(USAGE);
-      return 0;
-    }
-    check = flag('check');
-  } catch (error) {
-    if (error instanceof UsageError) {
-      return reportUsageError(stderr, error);
-    }
-    throw error;
+  const options = readArguments(argv, (args) => parseOptionArgs(args, [], ['check']), { stdout, stderr }, USAGE);
+  if (typeof options === 'number') {
+    return options;
   }
+  const check = options.flag('check');
 
   const sets = deps.files ?? GENERATED_FILES;
   const stale: string[] = [];

@@ -21,7 +21,7 @@ import { generateCustomers } from '../lib/schema/generator';
 import { servingStackName } from '../lib/serving/endpoint-lookup';
 import { scoreCustomers, type ServingClients } from '../lib/serving/invoke';
 import { formatReport } from '../lib/serving/score-report';
-import { integerOption, parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import { integerOption, parseOptionArgs, readArguments, UsageError } from '../lib/shared/cli/args';
 import {
   AWS_OPTION_NAMES,
   awsClientConfig,
@@ -166,18 +166,9 @@ export function defaultClients(target: AwsTarget): ServingClients {
 export async function main(argv: readonly string[], deps: InvokeDeps = {}): Promise<number> {
   const stdout = deps.stdout ?? process.stdout;
   const stderr = deps.stderr ?? process.stderr;
-  let options: InvokeOptions;
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      return reportUsageError(stderr, error);
-    }
-    throw error;
-  }
-  if (options.help) {
-    stdout.write(USAGE);
-    return 0;
+  const options = readArguments(argv, parseOptions, { stdout, stderr }, USAGE);
+  if (typeof options === 'number') {
+    return options;
   }
   const seed = options.seed ?? Math.floor((deps.random ?? Math.random)() * RANDOM_SEED_RANGE);
   const customers = generateCustomers({

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { loadStageConfig } from '../lib/config';
 import { DEFAULT_SCENARIO, runLocalLifecycle, StageError } from '../lib/local/lifecycle';
 import { ensurePythonEnv, PythonEnvError } from '../lib/local/python-env';
-import { integerOption, parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import { integerOption, parseOptionArgs, readArguments, UsageError } from '../lib/shared/cli/args';
 import { runMain } from '../lib/shared/cli/run-main';
 import {
   DRIFT_SCENARIO_NAMES,
@@ -63,30 +63,37 @@ function scenario(text: string | undefined): DriftScenarioName {
   return text;
 }
 
+/** What a run is asked for. */
+interface LocalOptions {
+  readonly help: boolean;
+  readonly customers: number;
+  readonly seed: number;
+  readonly trials: number;
+  readonly scenario: DriftScenarioName;
+  readonly out: string;
+}
+
+/** Parses and validates the arguments; throws a {@link UsageError} naming the option, the value and what is allowed. */
+function parseOptions(argv: readonly string[]): LocalOptions {
+  const args = parseOptionArgs(argv, ['customers', 'seed', 'trials', 'scenario', 'out']);
+  return {
+    help: args.help,
+    customers: integerOption('customers', args.text('customers'), { min: 1_000, max: 1_000_000 }) ?? 10_000,
+    seed: integerOption('seed', args.text('seed')) ?? 42,
+    trials: integerOption('trials', args.text('trials'), { min: 1, max: 20 }) ?? 4,
+    scenario: scenario(args.text('scenario')),
+    out: path.resolve(args.text('out') ?? path.join(ROOT, 'local')),
+  };
+}
+
 /**
  * Runs the CLI with `argv` (without the node and script paths) and resolves with the exit code:
  * 0 done, 1 a stage failed or something to install, 2 bad usage.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  let options: { customers: number; seed: number; trials: number; scenario: DriftScenarioName; out: string };
-  try {
-    const args = parseOptionArgs(argv, ['customers', 'seed', 'trials', 'scenario', 'out']);
-    if (args.help) {
-      process.stdout.write(USAGE);
-      return 0;
-    }
-    options = {
-      customers: integerOption('customers', args.text('customers'), { min: 1_000, max: 1_000_000 }) ?? 10_000,
-      seed: integerOption('seed', args.text('seed')) ?? 42,
-      trials: integerOption('trials', args.text('trials'), { min: 1, max: 20 }) ?? 4,
-      scenario: scenario(args.text('scenario')),
-      out: path.resolve(args.text('out') ?? path.join(ROOT, 'local')),
-    };
-  } catch (error) {
-    if (error instanceof UsageError) {
-      return reportUsageError(process.stderr, error);
-    }
-    throw error;
+  const options = readArguments(argv, parseOptions, process, USAGE);
+  if (typeof options === 'number') {
+    return options;
   }
 
   try {

@@ -13,7 +13,7 @@
  */
 import { measureChurnSignal } from '../lib/shared/churn-signal';
 import { generateCustomers } from '../lib/schema/generator';
-import { integerOption, parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import { integerOption, parseOptionArgs, readArguments, UsageError } from '../lib/shared/cli/args';
 import { createProgress, type ProgressOutput } from '../lib/shared/cli/progress';
 import { runMain } from '../lib/shared/cli/run-main';
 
@@ -83,18 +83,9 @@ export interface MeasureDeps {
 export function main(argv: readonly string[], deps: MeasureDeps = {}): number {
   const stdout = deps.stdout ?? process.stdout;
   const stderr = deps.stderr ?? process.stderr;
-  let options: MeasureOptions;
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      return reportUsageError(stderr, error);
-    }
-    throw error;
-  }
-  if (options.help) {
-    stdout.write(USAGE);
-    return 0;
+  const options = readArguments(argv, parseOptions, { stdout, stderr }, USAGE);
+  if (typeof options === 'number') {
+    return options;
   }
   const { count, seed } = options;
   const trainCount = Math.round(count * TRAIN_SHARE);

@@ -20,7 +20,7 @@ import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import { parseOptionArgs, readArguments, reportUsageError, UsageError } from '../lib/shared/cli/args';
 import { AWS_OPTION_NAMES, awsClientConfig, awsOptionsHelp, awsTargetOptions } from '../lib/shared/cli/aws-options';
 import { describeError } from '../lib/shared/cli/aws-errors';
 import { ConfigError, loadStageConfig, STAGE_NAMES, type StageConfig } from '../lib/config';
@@ -273,18 +273,9 @@ export async function main(argv: readonly string[], deps: PreflightDeps = {}): P
     stderr.write(`error: ${message}\n`);
     return code;
   };
-  let options: PreflightOptions;
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      return reportUsageError(stderr, error);
-    }
-    throw error;
-  }
-  if (options.help) {
-    stdout.write(USAGE);
-    return 0;
+  const options = readArguments(argv, parseOptions, { stdout, stderr }, USAGE);
+  if (typeof options === 'number') {
+    return options;
   }
 
   const sources = (deps.projectContext ?? readProjectContext)();

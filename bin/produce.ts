@@ -35,7 +35,7 @@ import { ProducerError } from '../lib/ingestion/put-errors';
 import type { ProducerRecord } from '../lib/ingestion/record-batches';
 import { isStreamName, parseStreamArn } from '../lib/ingestion/stream-target';
 import { renderProgressBar } from '../lib/ingestion/progress';
-import { integerOption, parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import { integerOption, parseOptionArgs, readArguments, UsageError } from '../lib/shared/cli/args';
 import {
   AWS_OPTION_NAMES,
   awsClientConfig,
@@ -277,18 +277,9 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d
 export async function main(argv: readonly string[], deps: ProduceDeps = {}): Promise<number> {
   const stdout = deps.stdout ?? process.stdout;
   const stderr = deps.stderr ?? process.stderr;
-  let options: ProduceOptions;
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      return reportUsageError(stderr, error);
-    }
-    throw error;
-  }
-  if (options.help) {
-    stdout.write(USAGE);
-    return 0;
+  const options = readArguments(argv, parseOptions, { stdout, stderr }, USAGE);
+  if (typeof options === 'number') {
+    return options;
   }
   // Outcomes are few (about one per customer, plus their dirt) and their number is known only once
   // drawn: they are drawn up front, so the report and the progress bar count them exactly.

@@ -12,7 +12,7 @@
  */
 import * as path from 'node:path';
 import { ensurePythonEnv, PythonEnvError, VENV_DIR } from '../lib/local/python-env';
-import { parseOptionArgs, reportUsageError, UsageError } from '../lib/shared/cli/args';
+import { parseOptionArgs, readArguments, UsageError } from '../lib/shared/cli/args';
 import { runMain } from '../lib/shared/cli/run-main';
 
 export { UsageError };
@@ -56,16 +56,9 @@ export function main(argv: readonly string[] = [], deps: PythonEnvDeps = {}): Pr
   const stdout = deps.stdout ?? process.stdout;
   const stderr = deps.stderr ?? process.stderr;
   const env = deps.env ?? process.env;
-  try {
-    if (parseOptionArgs(argv, []).help) {
-      stdout.write(USAGE);
-      return Promise.resolve(0);
-    }
-  } catch (error) {
-    if (error instanceof UsageError) {
-      return Promise.resolve(reportUsageError(stderr, error));
-    }
-    throw error;
+  const options = readArguments(argv, (args) => parseOptionArgs(args, []), { stdout, stderr }, USAGE);
+  if (typeof options === 'number') {
+    return Promise.resolve(options);
   }
   try {
     const ready = ensurePythonEnv({

@@ -18,6 +18,7 @@ import * as measureAuc from '../../bin/measure-auc';
 import * as preflight from '../../bin/preflight';
 import * as produce from '../../bin/produce';
 import * as pythonEnv from '../../bin/python-env';
+import { useAwsProfileFiles } from '../support/aws-profiles';
 import { output } from '../support/output';
 
 /** Where a CLI writes. */
@@ -275,26 +276,12 @@ describe('--region and --profile, for every CLI that calls AWS', () => {
    * of the test's own (a profile of static keys: no network, no AWS call).
    */
   describe("the clients each makes, as the SDK resolves them from the profile's files", () => {
-    const saved = { ...process.env };
+    let restore: () => void;
     beforeEach(() => {
-      for (const key of Object.keys(process.env).filter((k) => k.startsWith('AWS_'))) {
-        delete process.env[key];
-      }
-      fs.writeFileSync(
-        path.join(tmp, 'config'),
-        '[default]\nregion = us-east-2\n\n[profile ops]\nregion = ap-southeast-2\n',
-      );
-      fs.writeFileSync(
-        path.join(tmp, 'credentials'),
-        '[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = s\n\n' +
-          '[ops]\naws_access_key_id = AKIDOPS\naws_secret_access_key = s\n',
-      );
-      process.env.AWS_CONFIG_FILE = path.join(tmp, 'config');
-      process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(tmp, 'credentials');
-      process.env.AWS_EC2_METADATA_DISABLED = 'true';
+      restore = useAwsProfileFiles(tmp);
     });
     afterEach(() => {
-      process.env = { ...saved };
+      restore();
     });
 
     /** A client's region and access key, as it would sign a request. */

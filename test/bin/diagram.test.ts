@@ -39,7 +39,9 @@ describe('npm run diagram', () => {
     expect(code).toBe(0);
     expect(stdout).toBe(`updated ${doc}, ${readme}\n`);
     expect(fs.readFileSync(doc, 'utf8')).toBe(DRAWN);
-    expect(fs.readFileSync(readme, 'utf8')).toContain('```mermaid\nflowchart LR\n  a --> b\n```');
+    // The README shows the stacks, not the resources.
+    expect(fs.readFileSync(readme, 'utf8')).toContain('```mermaid\nflowchart LR\n  A --> B\n```');
+    expect(fs.readFileSync(readme, 'utf8')).not.toContain('a --> b');
     expect(fs.readFileSync(readme, 'utf8')).toMatch(/^# Project\n[\s\S]*\nMore text\.\n$/);
   });
 

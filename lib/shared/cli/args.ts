@@ -120,3 +120,37 @@ export function reportUsageError(stderr: UsageOutput, error: UsageError): number
   stderr.write(`error: ${message} (run with --help to see the options)\n`);
   return USAGE_EXIT_CODE;
 }
+
+/** Where a CLI writes its usage and its usage errors. */
+export interface UsageStreams {
+  readonly stdout: UsageOutput;
+  readonly stderr: UsageOutput;
+}
+
+/**
+ * Reads a CLI's arguments with `parse` as every CLI does: with `--help`, writes `usage` on stdout
+ * and gives 0; on a {@link UsageError}, writes the one line of {@link reportUsageError} and gives 2.
+ * Either way the CLI returns that number as its exit code; otherwise it runs with the options.
+ * Errors other than bad usage propagate.
+ */
+export function readArguments<T extends { readonly help: boolean }>(
+  argv: readonly string[],
+  parse: (argv: readonly string[]) => T,
+  streams: UsageStreams,
+  usage: string,
+): T | number {
+  let options: T;
+  try {
+    options = parse(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      return reportUsageError(streams.stderr, error);
+    }
+    throw error;
+  }
+  if (options.help) {
+    streams.stdout.write(usage);
+    return 0;
+  }
+  return options;
+}

@@ -9,6 +9,7 @@ import {
   awsOptionsHelp,
   awsTargetOptions,
 } from '../../../lib/shared/cli/aws-options';
+import { useAwsProfileFiles } from '../../support/aws-profiles';
 
 /** `--region` and `--profile` as a CLI reads them. */
 const target = (argv: string[]) => awsTargetOptions(parseOptionArgs(argv, AWS_OPTION_NAMES).text);
@@ -46,28 +47,14 @@ describe('awsOptionsHelp', () => {
  * of the test's own: no network, no AWS call (a profile of static keys needs neither).
  */
 describe('awsClientConfig', () => {
-  const saved = { ...process.env };
   let tmp: string;
+  let restore: () => void;
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-options-'));
-    for (const key of Object.keys(process.env).filter((k) => k.startsWith('AWS_'))) {
-      delete process.env[key];
-    }
-    fs.writeFileSync(
-      path.join(tmp, 'config'),
-      '[default]\nregion = us-east-2\n\n[profile ops]\nregion = ap-southeast-2\n',
-    );
-    fs.writeFileSync(
-      path.join(tmp, 'credentials'),
-      '[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = default-secret\n\n' +
-        '[ops]\naws_access_key_id = AKIDOPS\naws_secret_access_key = ops-secret\n',
-    );
-    process.env.AWS_CONFIG_FILE = path.join(tmp, 'config');
-    process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(tmp, 'credentials');
-    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    restore = useAwsProfileFiles(tmp);
   });
   afterEach(() => {
-    process.env = { ...saved };
+    restore();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
