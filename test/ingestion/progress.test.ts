@@ -1,15 +1,4 @@
-import { createProgressBar, renderProgressBar } from '../../lib/ingestion/progress';
-import type { ProgressStream } from '../../lib/ingestion/progress';
-
-/** A stream that records what is written to it. */
-function fakeStream(isTTY: boolean | undefined): ProgressStream & { readonly chunks: string[] } {
-  const chunks: string[] = [];
-  return {
-    ...(isTTY === undefined ? {} : { isTTY }),
-    chunks,
-    write: (chunk: string) => chunks.push(chunk),
-  };
-}
+import { renderProgressBar } from '../../lib/ingestion/progress';
 
 describe('renderProgressBar', () => {
   it('renders 0%', () => {
@@ -41,46 +30,5 @@ describe('renderProgressBar', () => {
   it('clamps done to the total, and counts a total of 0 as complete', () => {
     expect(renderProgressBar({ done: 12, total: 10, width: 4 })).toBe('[####] 100% 10/10');
     expect(renderProgressBar({ done: 0, total: 0, width: 4 })).toBe('[####] 100% 0/0');
-  });
-});
-
-describe('createProgressBar', () => {
-  it('redraws in place on a TTY and ends the line when finished', () => {
-    const stream = fakeStream(true);
-    const bar = createProgressBar({ stream, total: 1000, width: 10 });
-    bar.update(0);
-    bar.update(500);
-    bar.update(1000);
-    bar.finish();
-
-    expect(stream.chunks).toEqual([
-      '\r[----------]   0% 0/1000\x1b[K',
-      '\r[#####-----]  50% 500/1000\x1b[K',
-      '\r[##########] 100% 1000/1000\x1b[K',
-      '\n',
-    ]);
-  });
-
-  it('does not redraw an unchanged bar, nor draw after finishing', () => {
-    const stream = fakeStream(true);
-    const bar = createProgressBar({ stream, total: 10, width: 10 });
-    bar.update(5, 1);
-    bar.update(5, 1);
-    bar.finish();
-    bar.update(10);
-    bar.finish();
-
-    expect(stream.chunks).toEqual(['\r[#####-----]  50% 5/10, 1 failed\x1b[K', '\n']);
-  });
-
-  it.each([false, undefined])('writes nothing when the stream is not a TTY (isTTY %p)', (isTTY) => {
-    const stream = fakeStream(isTTY);
-    const bar = createProgressBar({ stream, total: 1000 });
-    bar.update(0);
-    bar.update(500);
-    bar.update(1000);
-    bar.finish();
-
-    expect(stream.chunks).toEqual([]);
   });
 });
