@@ -4,7 +4,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { bundledCode } from '../shared/bundled-code';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { defaultPolicyOf } from '../shared/cdk-internals';
@@ -34,7 +34,7 @@ export interface RecordCleanerProps {
  * permissions beyond writing its own logs. Bundled by the local esbuild, minified with source maps.
  */
 export class RecordCleaner extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: RecordCleanerProps) {
@@ -53,9 +53,14 @@ export class RecordCleaner extends Construct {
     });
     this.logGroup.grantWrite(role);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(__dirname, '..', '..', 'lambda', 'clean-records', 'handler.ts'),
-      handler: 'handler',
+    this.function = new lambda.Function(this, 'Function', {
+      code: bundledCode({
+        entry: path.join(__dirname, '..', '..', 'lambda', 'clean-records', 'handler.ts'),
+        target: 'node24',
+        // The cleaner uses no AWS SDK; bundle everything so the function depends on nothing at run time.
+        externalModules: [],
+      }),
+      handler: 'index.handler',
       description: 'Cleans churn records between Kinesis and the raw zone (Firehose data transformation)',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -69,13 +74,6 @@ export class RecordCleaner extends Construct {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       environment: { NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        // The cleaner uses no AWS SDK; bundle everything so the function depends on nothing at run time.
-        externalModules: [],
-      },
     });
     this.function.node.addDependency(role);
 

@@ -3,7 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { bundledCode } from './bundled-code';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -83,7 +83,7 @@ export interface PipelineFunctionProps {
  * against the SDK version pinned in `package.json`.
  */
 export class PipelineFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -102,9 +102,14 @@ export class PipelineFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(__dirname, '..', '..', 'lambda', props.folder, 'handler.ts'),
-      handler: 'handler',
+    this.function = new lambda.Function(this, 'Function', {
+      code: bundledCode({
+        entry: path.join(__dirname, '..', '..', 'lambda', props.folder, 'handler.ts'),
+        target: 'node24',
+        // The runtime's SDK (see the class comment); everything else is bundled.
+        externalModules: ['@aws-sdk/*'],
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -118,13 +123,6 @@ export class PipelineFunction extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       tracing: lambda.Tracing.ACTIVE,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        // The runtime's SDK (see the class comment); everything else is bundled.
-        externalModules: ['@aws-sdk/*'],
-      },
     });
     this.function.node.addDependency(this.role);
 
