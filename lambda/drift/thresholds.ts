@@ -2,6 +2,7 @@
  * The verdicts and the thresholds that turn a drift statistic into one. The config passes the
  * thresholds per stage; {@link DEFAULT_DRIFT_THRESHOLDS} documents each default and its source.
  */
+import type { MonitoringDriftSettings } from '../../lib/contracts/lake-monitoring';
 import { shown } from '../../lib/contracts/shown';
 import { DriftInputError } from './errors';
 
@@ -121,20 +122,6 @@ export function checkThresholds(thresholds: DriftThresholds): DriftThresholds {
     throw new DriftInputError(`emptyBinShare is ${shown(thresholds.emptyBinShare)}; expected a number between 0 and 1`);
   }
   return thresholds;
-}
-
-/**
- * The drift keys of the stage config's `monitoring` section (`lib/config.ts`), under their config
- * names. Structural, so that a function can take them from its environment without the config.
- */
-export interface MonitoringDriftSettings {
-  readonly psiWatch: number;
-  readonly psiAct: number;
-  readonly categoricalWatch: number;
-  readonly categoricalAct: number;
-  readonly missingWatch: number;
-  readonly missingAct: number;
-  readonly minimumRows: number;
 }
 
 /**

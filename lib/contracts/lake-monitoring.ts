@@ -84,3 +84,22 @@ export const MONITOR_REPORT_PREFIXES = {
   drift: `${ARTIFACT_PREFIXES.monitoring}drift/`,
   quality: `${ARTIFACT_PREFIXES.monitoring}quality/`,
 } as const;
+
+/**
+ * The drift settings a drift check takes: the drift keys of the stage config's `monitoring`
+ * section (`lib/config.ts`), under their config names. The Serving stack passes them to the drift
+ * function, which reads them back from its environment (`lambda/drift/thresholds.ts`).
+ */
+export interface MonitoringDriftSettings {
+  /** Population stability index of a numeric feature from which its verdict is "watch", and "act". */
+  readonly psiWatch: number;
+  readonly psiAct: number;
+  /** Largest change of one category's share in a one-hot group from which its verdict is "watch", and "act". */
+  readonly categoricalWatch: number;
+  readonly categoricalAct: number;
+  /** Change of a feature's missing fraction from which its verdict is "watch", and "act". */
+  readonly missingWatch: number;
+  readonly missingAct: number;
+  /** The fewest captured rows a drift verdict is given on; fewer is "not enough data". */
+  readonly minimumRows: number;
+}

@@ -8,7 +8,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RemovalMode } from '../config';
-import { MONITOR_METRIC_DIMENSION, QUALITY_METRICS } from '../contracts/lake-monitoring';
+import { MONITOR_METRIC_DIMENSION, type MonitoringDriftSettings, QUALITY_METRICS } from '../contracts/lake-monitoring';
 import { MONITORING_METRIC_NAMESPACE } from '../contracts/monitoring-events';
 import { OUTCOME_TABLES } from '../contracts/outcome-sql';
 import { acknowledgeFindings, wildcardResourceFinding } from '../shared/compliance';
@@ -27,20 +27,9 @@ export interface QualityAlarmThresholds {
  * How the drift function checks (config `monitoring.*`, under its names): the window, the
  * thresholds of its verdicts, and the fewest rows a verdict is given on.
  */
-export interface DriftCheckSettings {
+export interface DriftCheckSettings extends MonitoringDriftSettings {
   /** Hours of captured requests one check compares with the baseline: the last window before it runs. */
   readonly windowHours: number;
-  /** Population stability index of a numeric feature from which its verdict is "watch", and "act". */
-  readonly psiWatch: number;
-  readonly psiAct: number;
-  /** Largest change of one category's share in a one-hot group from which its verdict is "watch", and "act". */
-  readonly categoricalWatch: number;
-  readonly categoricalAct: number;
-  /** Change of a feature's missing fraction from which its verdict is "watch", and "act". */
-  readonly missingWatch: number;
-  readonly missingAct: number;
-  /** The fewest captured rows a drift verdict is given on; fewer is "not enough data". */
-  readonly minimumRows: number;
 }
 
 export interface LakeMonitorProps {
