@@ -1,4 +1,11 @@
-import { type App, Stack, Validations } from 'aws-cdk-lib';
+import {
+  type App,
+  CloudFormationValidatePlugin,
+  type IPolicyValidationContext,
+  type PolicyValidationPluginReport,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, type NagPack } from 'cdk-nag';
 import { nagResourceName } from './cdk-internals';
@@ -10,10 +17,24 @@ import { ControlTowerChecks } from './control-tower';
  * `Validations.of(resource).acknowledge(...)`, on the one resource it concerns. Returns the
  * cdk-nag packs so tests can run them with `validateScope` (the Control Tower rules read the
  * synthesized templates, so they run only in a synth).
+ *
+ * CDK's CloudFormation Validate comes first, registered here rather than left for CDK to add
+ * last, and starts the Control Tower checks as it begins: cfn-guard then runs on another core
+ * while this thread validates the templates and runs the packs (see `npm run bench`). With
+ * `CDK_VALIDATION=false`, CDK's switch for its check, CDK's check is off and the Control Tower
+ * checks run in their turn.
  */
 export function addComplianceChecks(app: App): NagPack[] {
   const packs = [new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app)];
-  Validations.of(app).addPlugins(...packs, new ControlTowerChecks());
+  const controlTower = new ControlTowerChecks();
+  // CDK's own switch for CloudFormation Validate, which CDK also reads from the environment.
+  // eslint-disable-next-line no-restricted-properties
+  if (process.env.CDK_VALIDATION === 'false') {
+    Validations.of(app).addPlugins(...packs, controlTower);
+  } else {
+    CONTROL_TOWER_OF_APP.set(app, controlTower);
+    Validations.of(app).addPlugins(CLOUDFORMATION_VALIDATE, ...packs, controlTower);
+  }
   return packs;
 }
 
@@ -27,6 +48,26 @@ export function acknowledgeFindings(scope: IConstruct, ids: readonly string[], r
     Validations.of(scope).acknowledge({ id, reason });
   }
 }
+
+/** The Control Tower checks of each app that `addComplianceChecks` set up. */
+const CONTROL_TOWER_OF_APP = new WeakMap<IConstruct, ControlTowerChecks>();
+
+/**
+ * CDK's CloudFormation Validate (`@aws-cdk/core:validateAgainstDefaultRules`), registered by hand
+ * so that it runs before the other checks and starts the app's Control Tower checks first: the
+ * synth's thread then checks the templates against CloudFormation's schemas and the cdk-nag packs
+ * while cfn-guard runs on another core. The same checks as the plugin CDK adds by itself (which it
+ * leaves out once one is registered), in the same order as CDK's: the report is the same.
+ */
+class CloudFormationValidateFirst extends CloudFormationValidatePlugin {
+  public override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    CONTROL_TOWER_OF_APP.get(context.appConstruct)?.start(context);
+    return super.validate(context);
+  }
+}
+
+/** One for the process, as CDK's own is: its engine takes a second to start and is then reused. */
+const CLOUDFORMATION_VALIDATE = new CloudFormationValidateFirst();
 
 /** One acknowledged finding: the rule, the construct it is acknowledged on, and why. */
 export interface Acknowledgement {

@@ -1,4 +1,4 @@
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, CloudFormationValidatePlugin, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { defaultPolicyOf } from '../../lib/shared/cdk-internals';
@@ -70,6 +70,40 @@ describe('compliance gate', () => {
       addComplianceChecks(app);
       expect(() => app.synth()).not.toThrow();
     }
+  });
+
+  it("runs CDK's CloudFormation Validate first, then the packs, then the Control Tower controls (which run meanwhile)", () => {
+    const app = new App({ context: CDK_JSON_CONTEXT });
+    addComplianceChecks(app);
+    const plugins = (app as unknown as { _validationPlugins: { name: string }[] })._validationPlugins;
+    expect(plugins.map((p) => p.name)).toEqual([
+      'CloudFormation Validate',
+      'AwsSolutions',
+      'NIST.800.53.R5',
+      'HIPAA.Security',
+      'ControlTower',
+    ]);
+    expect(plugins[0]).toBeInstanceOf(CloudFormationValidatePlugin);
+  });
+
+  it('leaves CloudFormation Validate to CDK when CDK_VALIDATION=false turns it off', () => {
+    const app = new App({ context: CDK_JSON_CONTEXT });
+    process.env.CDK_VALIDATION = 'false';
+    try {
+      addComplianceChecks(app);
+    } finally {
+      delete process.env.CDK_VALIDATION;
+    }
+    const plugins = (app as unknown as { _validationPlugins: { name: string }[] })._validationPlugins;
+    expect(plugins.map((p) => p.name)).toEqual(['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'ControlTower']);
+  });
+
+  it("reports CloudFormation Validate's findings under its own name, as CDK's plugin does", () => {
+    const app = new App({ context: CDK_JSON_CONTEXT });
+    const stack = new Stack(app, 'Control');
+    new CfnResource(stack, 'Bad', { type: 'AWS::S3::Bucket', properties: { NoSuchProperty: true } });
+    addComplianceChecks(app);
+    expect(() => app.synth()).toThrow(/NoSuchProperty.*\(CloudFormation Validate\)/);
   });
 
   it('still sees a bare bucket (positive control: the packs can fail)', () => {

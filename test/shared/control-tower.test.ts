@@ -1,5 +1,11 @@
 import * as path from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import {
+  App,
+  type IPolicyValidationContextBeta1,
+  type PolicyValidationPluginReportBeta1,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -26,9 +32,11 @@ function synthFailure(app: App): string {
  * An app with the Control Tower checks only: a key in one stack, and in another a queue encrypted
  * with it (a cross-stack reference) beside a log group that breaks two controls.
  */
-function appWithFindings(acknowledge?: (logGroup: logs.LogGroup) => void): App {
+function appWithFindings(acknowledge?: (logGroup: logs.LogGroup) => void, checks = true): App {
   const app = new App({ context: CDK_JSON_CONTEXT });
-  Validations.of(app).addPlugins(new ControlTowerChecks());
+  if (checks) {
+    Validations.of(app).addPlugins(new ControlTowerChecks());
+  }
   const key = new kms.Key(new Stack(app, 'Keys'), 'Key', { enableKeyRotation: true });
   const consumer = new Stack(app, 'Consumer');
   new sqs.Queue(consumer, 'Queue', {
@@ -76,6 +84,56 @@ describe('ControlTowerChecks', () => {
     denyGrantsExceptThroughAwsServices(key); // CT.KMS.PR.3
     new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: key });
     expect(synthFailure(app)).toBe('');
+  });
+});
+
+describe('ControlTowerChecks.start', () => {
+  /** The templates of `app` (which has no plugins), synthesized, and a context for a plugin over them. */
+  function contextOf(app: App): IPolicyValidationContextBeta1 {
+    const assembly = app.synth();
+    return { templatePaths: assembly.stacks.map((s) => s.templateFullPath), appConstruct: app };
+  }
+
+  /** Each finding as `<control> at <template file>/<logical id>`. */
+  function findingsOf(report: PolicyValidationPluginReportBeta1): string[] {
+    return report.violations
+      .flatMap((v) =>
+        v.violatingResources.map((r) => `${v.ruleName} at ${path.basename(r.templatePath)}/${r.resourceLogicalId}`),
+      )
+      .sort();
+  }
+
+  it('collects in validate the same findings as validate alone, from the run it started', () => {
+    const context = contextOf(appWithFindings(undefined, false));
+    const alone = findingsOf(new ControlTowerChecks().validate(context));
+    const checks = new ControlTowerChecks();
+    checks.start(context);
+    const started = findingsOf(checks.validate(context));
+    expect(started).toEqual(alone);
+    expect(started).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^CT\.CLOUDWATCH\.PR\.2 at Consumer\.template\.json\/Logs/)]),
+    );
+    // Each finding names the template the CDK wrote, not the copy cfn-guard read.
+    expect(checks.validate(context).violations.flatMap((v) => v.violatingResources.map((r) => r.templatePath))).toEqual(
+      expect.arrayContaining([context.templatePaths.find((p) => p.endsWith('Consumer.template.json'))]),
+    );
+  });
+
+  it('does not report a run over other templates: validate checks the templates it is given', () => {
+    const checks = new ControlTowerChecks();
+    const clean = new App({ context: CDK_JSON_CONTEXT });
+    new kms.Key(new Stack(clean, 'Clean'), 'Key', { enableKeyRotation: true });
+    checks.start(contextOf(clean));
+    expect(findingsOf(checks.validate(contextOf(appWithFindings(undefined, false))))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^CT\.CLOUDWATCH\.PR\.3 at Consumer/)]),
+    );
+  });
+
+  it('fails with the reason when a template cannot be read, rather than passing', () => {
+    const checks = new ControlTowerChecks();
+    expect(() =>
+      checks.validate({ templatePaths: ['/nonexistent/Nothing.template.json'], appConstruct: new App() }),
+    ).toThrow(/ENOENT.*Nothing\.template\.json/);
   });
 });
 
