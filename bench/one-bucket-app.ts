@@ -5,7 +5,7 @@
  * CDK's CloudFormation Validate, the three cdk-nag packs and the Control Tower controls all run
  * over its template, and pass: each finding is acknowledged on the bucket, with why it does not
  * apply to a bucket that exists only to be synthesized. Run as `cdk synth` runs an app:
- * `npx cdk synth --app 'npx tsx bench/one-bucket-app.ts'`.
+ * `npx cdk synth --app 'node --import tsx bench/one-bucket-app.ts'`.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';

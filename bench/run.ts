@@ -2,8 +2,9 @@
  * `npm run bench`: every benchmark in one run, and every figure in one table.
  *
  * Runs, in order and in this one process, the cleaner against its floor
- * (bench/clean-records.bench.ts), the Lambda bundle sizes (bench/bundle-size.bench.ts) and the
- * synth time against a one-bucket app (bench/synth-time.bench.ts). Progress and each benchmark's
+ * (bench/clean-records.bench.ts), the Lambda bundle sizes (bench/bundle-size.bench.ts), the CLI
+ * synth time against a one-bucket app with every gate (bench/synth-time.bench.ts) and the test
+ * suite's time per test against one worker (bench/test-suite.bench.ts). Progress and each benchmark's
  * own lines go to stderr; stdout gets only a date line and a Markdown table (what | measured |
  * baseline | ratio | goal), formatted as Prettier formats Markdown, to paste into docs/development.md's
  * Benchmark section. A time is only ever compared with a baseline timed in the same run, on the
@@ -15,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { measureBundles } from './bundle-size.bench';
 import { measureCleaner } from './clean-records.bench';
 import { type SynthFigures, measureSynth } from './synth-time.bench';
+import { measureTestSuite } from './test-suite.bench';
 
 /** One row of the table: what | measured | baseline | ratio | goal. */
 type Row = readonly [what: string, measured: string, baseline: string, ratio: string, goal: string];
@@ -82,10 +84,10 @@ function dateLine(): string {
 
 /** Runs `measure`, with a progress line before it and its duration after. */
 async function step<T>(n: number, title: string, measure: () => T | Promise<T>): Promise<T> {
-  progress(`\n[${String(n)}/3] ${title}`);
+  progress(`\n[${String(n)}/4] ${title}`);
   const start = performance.now();
   const result = await measure();
-  progress(`[${String(n)}/3] done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
+  progress(`[${String(n)}/4] done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
   return result;
 }
 
@@ -93,6 +95,9 @@ async function main(): Promise<void> {
   const cleaner = await step(1, 'Firehose record cleaner against its floor', () => measureCleaner(progress));
   const bundles = await step(2, 'Lambda bundle sizes (synth with esbuild)', () => measureBundles(progress));
   const synth = await step(3, 'CLI synth time against a one-bucket app with every gate', () => measureSynth(progress));
+  const suite = await step(4, 'Test suite: a fixed subset as configured against one worker', () =>
+    measureTestSuite(progress),
+  );
 
   const rows: Row[] = [
     ...cleaner.cases.map((c): Row => [
@@ -123,10 +128,17 @@ async function main(): Promise<void> {
       baseline >= 10 ? formatRatio(app / baseline) : '—',
       '—',
     ]),
+    [
+      `Tests, fixed subset (${String(suite.configured.tests)} tests), wall time per test: as configured vs one worker`,
+      `${suite.configured.msPerTest.toFixed(1)} ms`,
+      `${suite.baseline.msPerTest.toFixed(1)} ms`,
+      formatRatio(suite.ratio),
+      `≤ ${String(suite.goalRatio)}: ${verdict(suite.meets)}`,
+    ],
   ];
   console.log(`${dateLine()}\n\n${markdownTable(rows)}`);
 
-  if (!cleaner.cases.every((c) => c.meets) || !bundles.bundles.every((b) => b.meets) || !synth.meets) {
+  if (!cleaner.cases.every((c) => c.meets) || !bundles.bundles.every((b) => b.meets) || !synth.meets || !suite.meets) {
     process.exitCode = 1;
   }
 }

@@ -4,7 +4,7 @@
  * (or, with the argument `one-bucket`, bench/one-bucket-app.ts) unchanged, and writes the time
  * each validation plugin took in the synth, and the time bundling took, in milliseconds, as JSON
  * to the file that `SYNTH_CHECK_TIMES_FILE` names. Run through the CLI like the app itself:
- * `cdk synth --app 'npx tsx bench/synth-phases.ts' -c @aws-cdk/core.slowSynthThreshold=0`. The
+ * `cdk synth --app 'node --import tsx bench/synth-phases.ts' -c @aws-cdk/core.slowSynthThreshold=0`. The
  * rest of the breakdown (loading, construction, the synthesis as a whole) comes from
  * CDK's own performance counters, which it writes to the file `SYNTH_PERF_COUNTERS_FILE` names.
  *

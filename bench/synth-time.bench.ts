@@ -2,7 +2,7 @@
  * How long `cdk synth` takes for the whole app, against a baseline timed in the same run: the
  * smallest app that runs every gate the project's app runs (bench/one-bucket-app.ts: one stack,
  * one bucket, `addComplianceChecks`). Both go through the CLI as a user runs it (`npx cdk synth
- * --quiet`, with cdk.json's context and its `npx tsx` app command), with real esbuild bundling
+ * --quiet`, with cdk.json's context and its app command, `node --import tsx bin/app.ts`), with real esbuild bundling
  * and every check; the goal is the whole app at most 1.5 times the baseline.
  *
  * Each is synthesized once to warm up (tsx's transform cache, the file cache), then timed over
@@ -26,10 +26,10 @@ const GOAL_RATIO = 1.5;
 
 /** The two apps, as the CLI runs them: the project's through cdk.json, the baseline by `--app`. */
 const APPS = {
-  app: { args: [] as string[], phasesApp: 'npx tsx bench/synth-phases.ts' },
+  app: { args: [] as string[], phasesApp: 'node --import tsx bench/synth-phases.ts' },
   baseline: {
-    args: ['--app', 'npx tsx bench/one-bucket-app.ts'],
-    phasesApp: 'npx tsx bench/synth-phases.ts one-bucket',
+    args: ['--app', 'node --import tsx bench/one-bucket-app.ts'],
+    phasesApp: 'node --import tsx bench/synth-phases.ts one-bucket',
   },
 } as const;
 type Which = keyof typeof APPS;
