@@ -50,7 +50,7 @@ function synthBreakdown(synth: SynthFigures): [string, number, number][] {
   const { app, baseline } = synth.phases;
   const checks = [...new Set([...Object.keys(app.checks), ...Object.keys(baseline.checks)])];
   return [
-    ['the CLI, and starting npx and tsx', app.cliAndStart, baseline.cliAndStart],
+    ['the CLI, and starting node and tsx', app.cliAndStart, baseline.cliAndStart],
     ['loading the modules', app.load, baseline.load],
     ['building the constructs', app.construction, baseline.construction],
     ['bundling with esbuild', app.bundling, baseline.bundling],

@@ -106,9 +106,9 @@ export class ControlTowerChecks implements IPolicyValidationPluginBeta1 {
  */
 const GUARD_WORKER = `
 const { workerData } = require('node:worker_threads');
-const { CfnGuardValidator } = require(workerData.plugin);
 let message;
 try {
+  const { CfnGuardValidator } = require(workerData.plugin);
   message = { report: new CfnGuardValidator(workerData.props).validate({ templatePaths: workerData.templatePaths }) };
 } catch (e) {
   message = { error: e instanceof Error ? e.message : String(e) };
@@ -117,6 +117,12 @@ workerData.port.postMessage(message);
 Atomics.store(workerData.done, 0, 1);
 Atomics.notify(workerData.done, 0);
 `;
+
+/**
+ * How long `collect` waits for the worker: far more than cfn-guard takes (about 2 s here), so that
+ * a worker that never reports (it could not start, say) fails the synth instead of hanging it.
+ */
+const GUARD_TIMEOUT_MS = 10 * 60_000;
 
 /** One cfn-guard run over copies of the templates, in a worker thread. */
 class GuardRun {
@@ -172,7 +178,11 @@ class GuardRun {
   /** Waits for the run to end, and returns the package's report. */
   public collect(): PolicyValidationPluginReportBeta1 {
     try {
-      Atomics.wait(this.done, 0, 0);
+      if (Atomics.wait(this.done, 0, 0, GUARD_TIMEOUT_MS) === 'timed-out') {
+        throw new Error(
+          `the Control Tower checks (cfn-guard) did not finish within ${String(GUARD_TIMEOUT_MS / 60_000)} minutes`,
+        );
+      }
       const message = receiveMessageOnPort(this.channel.port1)?.message as
         | { report: PolicyValidationPluginReportBeta1; error?: undefined }
         | { error: string; report?: undefined }
