@@ -1,4 +1,5 @@
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { ChurnEtl, type ChurnEtlProps } from '../../lib/etl/churn-etl';
 import { RULES, addComplianceChecks } from '../../lib/shared/compliance';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import { accountArn } from '../support/conditions';
 
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -16,7 +17,7 @@ const KEY_ARN = accountArn('kms', `key/${KEY_ID}`);
 
 /** A ChurnEtl alone, its collaborators imported: the lake's buckets, key and access policies. */
 function churnEtlIn(props: Partial<ChurnEtlProps> = {}): { app: App; stack: Stack; etl: ChurnEtl } {
-  const app = new App({ context: CDK_JSON_CONTEXT });
+  const app = testApp();
   const stack = new Stack(app, 'Test');
   const etl = new ChurnEtl(stack, 'Etl', {
     rawBucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw-zone'),

@@ -1,13 +1,13 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CuratedTables, type CuratedTablesProps, customerColumns } from '../../lib/etl/curated-tables';
 import { CHURN_FIELDS } from '../../lib/schema/churn';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 /** The template of a CuratedTables alone, over an imported curated bucket. */
 function templateOf(props: Partial<CuratedTablesProps> = {}): Template {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   new CuratedTables(stack, 'Tables', {
     curatedBucket: s3.Bucket.fromBucketName(stack, 'Curated', 'curated-zone'),
     databaseName: 'curated_db',

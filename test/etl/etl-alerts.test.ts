@@ -1,12 +1,12 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { EtlAlerts } from '../../lib/etl/etl-alerts';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import { accountArn } from '../support/conditions';
 
 describe('EtlAlerts', () => {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const key = kms.Key.fromKeyArn(stack, 'Key', stack.formatArn({ service: 'kms', resource: 'key', resourceName: 'k' }));
   new EtlAlerts(stack, 'Alerts', {
     failures: { source: ['aws.glue'], detailType: ['Glue Job State Change'], detail: { state: ['FAILED'] } },

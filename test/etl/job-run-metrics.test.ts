@@ -1,13 +1,13 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { JobRunMetrics } from '../../lib/etl/job-run-metrics';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import { accountArn } from '../support/conditions';
 
 describe('JobRunMetrics', () => {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const runs = new JobRunMetrics(stack, 'Runs', {
     jobNames: ['curate', 'features'],
     metricNamespace: 'test/etl',

@@ -1,11 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ANALYSIS_QUERIES } from '../../lib/etl/analysis-queries';
 import { LakeAnalysis } from '../../lib/etl/lake-analysis';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 describe('LakeAnalysis', () => {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const analysis = new LakeAnalysis(stack, 'Analysis', { workGroupName: 'lake-wg', databaseName: 'curated_db' });
   const template = Template.fromStack(stack);
 

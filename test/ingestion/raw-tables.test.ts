@@ -1,13 +1,13 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RawTables, type RawTablesProps } from '../../lib/ingestion/raw-tables';
 import { CHURN_FIELDS, INGEST_FIELDS, UNKNOWN_FIELDS } from '../../lib/schema/churn';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import { type Json, propertiesOf } from '../support/resources';
 
 function tablesIn(props: Partial<RawTablesProps> = {}): { tables: RawTables; template: Template } {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const tables = new RawTables(stack, 'RawTables', {
     rawBucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw'),
     databaseName: 'lake_raw',

@@ -1,11 +1,11 @@
-import { App, Size, Stack } from 'aws-cdk-lib';
+import { Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { RemovalMode } from '../../lib/config';
 import { RecordCleaner } from '../../lib/ingestion/record-cleaner';
 import { RULES } from '../../lib/shared/compliance';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import { acknowledgedIds, arnOf, logicalId, unacknowledgedFindings } from '../support/resources';
 
 function cleanerIn(options: { reservedConcurrentExecutions?: number; removal?: RemovalMode } = {}): {
@@ -14,7 +14,7 @@ function cleanerIn(options: { reservedConcurrentExecutions?: number; removal?: R
   template: Template;
 } {
   // Bundling is skipped, as in test/support/app.ts: these tests read the template, not the bundle.
-  const stack = new Stack(new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } }), 'Test');
+  const stack = new Stack(testApp({ 'aws:cdk:bundling-stacks': [] }), 'Test');
   const key = new kms.Key(stack, 'Key');
   const cleaner = new RecordCleaner(stack, 'Cleaner', {
     memorySize: Size.mebibytes(768),

@@ -1,4 +1,4 @@
-import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -9,7 +9,7 @@ import { transformEvent } from '../../lambda/clean-records/clean';
 import { evaluateDeliveryPrefix } from '../../lib/contracts/stream-routing';
 import { StreamIngestion, type StreamIngestionProps } from '../../lib/ingestion/stream-ingestion';
 import { defaultPolicyOf } from '../../lib/shared/cdk-internals';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import { arnOf, logicalId, propertiesOf, ref, unacknowledgedFindings } from '../support/resources';
 
 const PARTITION = 'aws';
@@ -20,7 +20,7 @@ function ingestionIn(props: Partial<StreamIngestionProps> = {}): {
   template: Template;
 } {
   // Bundling is skipped, as in test/support/app.ts: these tests read the template, not the bundle.
-  const stack = new Stack(new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } }), 'Test');
+  const stack = new Stack(testApp({ 'aws:cdk:bundling-stacks': [] }), 'Test');
   const key = new kms.Key(stack, 'Key');
   const ingestion = new StreamIngestion(stack, 'Streaming', {
     rawBucket: s3.Bucket.fromBucketName(stack, 'Raw', 'raw'),

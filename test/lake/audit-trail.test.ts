@@ -1,11 +1,11 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { RemovalMode } from '../../lib/config';
 import { AuditTrail } from '../../lib/lake/audit-trail';
 import { APPEND_ONLY_DENIED_ACTIONS, SecureBucket } from '../../lib/shared/secure-bucket';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import {
   arnOf,
   deletionPolicies,
@@ -24,7 +24,7 @@ function s3Arn(path: string): unknown {
 }
 
 function trailIn(removal: RemovalMode): { audit: AuditTrail; accessLogs: s3.IBucket; template: Template } {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const lifecycle = {
     noncurrentVersionExpiration: Duration.days(11),
     abortIncompleteMultipartUploadAfter: Duration.days(3),

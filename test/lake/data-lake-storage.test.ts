@@ -1,10 +1,10 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { RemovalMode } from '../../lib/config';
 import { DataLakeStorage } from '../../lib/lake/data-lake-storage';
 import { autoDeleteObjectsHandlerOf } from '../../lib/shared/cdk-internals';
 import { APPEND_ONLY_DENIED_ACTIONS } from '../../lib/shared/secure-bucket';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import {
   acknowledgedIds,
   arnOf,
@@ -19,7 +19,7 @@ import {
 } from '../support/resources';
 
 function storageIn(removal: RemovalMode): { storage: DataLakeStorage; template: Template } {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const storage = new DataLakeStorage(stack, 'Storage', {
     removal,
     rawInfrequentAccessAfter: Duration.days(35),

@@ -1,8 +1,8 @@
-import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { Duration, Size, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { LakeCatalog } from '../../lib/lake/lake-catalog';
 import { SecureBucket } from '../../lib/shared/secure-bucket';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 const lifecycle = {
   noncurrentVersionExpiration: Duration.days(10),
@@ -11,7 +11,7 @@ const lifecycle = {
 
 describe('LakeCatalog', () => {
   it('refuses a name prefix that Glue would fold or reject', () => {
-    const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+    const stack = new Stack(testApp(), 'Test');
     const bucket = SecureBucket.forAccessLogs(stack, 'Logs', { lifecycle, removal: 'retain' });
     expect(
       () =>

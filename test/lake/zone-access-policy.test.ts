@@ -1,10 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ZoneAccessPolicy, type ZoneGrant } from '../../lib/lake/zone-access-policy';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 /** `arn:<partition>:s3:::<path>`, as the template holds the ARN of an imported bucket or its objects. */
 function s3Arn(path: string): unknown {
@@ -16,7 +17,7 @@ function policyFor(grants: (Omit<ZoneGrant, 'bucket'> & { bucketName: string })[
   app: App;
   statements: Record<string, Record<string, unknown>>;
 } {
-  const app = new App({ context: CDK_JSON_CONTEXT });
+  const app = testApp();
   const stack = new Stack(app, 'Test');
   new ZoneAccessPolicy(stack, 'Access', {
     description: 'A consumer of the lake',

@@ -1,17 +1,17 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { STAGE_DEFAULTS } from '../../lib/config';
 import { DRIFT_METRICS, QUALITY_METRICS } from '../../lib/contracts/lake-monitoring';
 import { lakeMonitoringSection } from '../../lib/observability/lake-monitoring-section';
-import { CDK_JSON_CONTEXT, PRODUCTION_CONTEXT, buildApp } from '../support/app';
+import { PRODUCTION_CONTEXT, buildApp, testApp } from '../support/app';
 import { dashboardWidgets, type Widget } from './dashboard';
 
 const ENDPOINT = 'ml-lifecycle-sandbox-churn';
 const THRESHOLDS = { minAuc: 0.7, minPrecision: 0.3, minRecall: 0.55 };
 
 function sectionIn(period?: Duration): Widget[] {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const dashboard = new cloudwatch.Dashboard(stack, 'Dashboard');
   for (const row of lakeMonitoringSection({
     endpointName: ENDPOINT,

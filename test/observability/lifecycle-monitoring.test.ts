@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { LifecycleMonitoring, type LifecycleMonitoringProps } from '../../lib/observability/lifecycle-monitoring';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import { dashboardContent, dashboardWidgets } from './dashboard';
 
 /** The namespace the test double of the Glue job runs publishes in. */
@@ -15,7 +15,7 @@ const GLUE_RUNS = 'Test/GlueRuns';
 
 /** The monitoring alone in a stack, watching imported resources and a small stream. */
 function monitoringIn(options: { violations?: boolean; props?: Partial<LifecycleMonitoringProps> } = {}): Template {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const runs = (metricName: string) => (jobName: string, props?: cloudwatch.MetricOptions) =>
     new cloudwatch.Metric({ namespace: GLUE_RUNS, metricName, dimensionsMap: { JobName: jobName }, ...props });
   new LifecycleMonitoring(stack, 'Monitoring', {

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,12 +8,12 @@ import {
   RETRAINING_DECISIONS,
   RetrainingDecisions,
 } from '../../lib/observability/retraining-decisions';
-import { CDK_JSON_CONTEXT, buildApp } from '../support/app';
+import { buildApp, testApp } from '../support/app';
 import { unacknowledgedFindings } from '../support/resources';
 import { dashboardWidgets } from './dashboard';
 
 function decisionsIn() {
-  const app = new App({ context: CDK_JSON_CONTEXT });
+  const app = testApp();
   const stack = new Stack(app, 'Test');
   const decisions = new RetrainingDecisions(stack, 'Decisions', {
     key: new kms.Key(stack, 'Key', { enableKeyRotation: true }),

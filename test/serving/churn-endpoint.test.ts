@@ -1,14 +1,14 @@
-import { App, CfnCondition, CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ChurnEndpoint, type ChurnEndpointProps } from '../../lib/serving/churn-endpoint';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 /** The endpoint alone in a stack, its package a parameter and its condition on it, as a stack gives them. */
 function endpointIn(props: Partial<ChurnEndpointProps> = {}): { endpoint: ChurnEndpoint; template: Template } {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const modelPackageArn = new CfnParameter(stack, 'Package', { type: 'String' }).valueAsString;
   const endpoint = new ChurnEndpoint(stack, 'Endpoint', {
     name: 'churn',

@@ -1,4 +1,4 @@
-import { App, CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,12 +6,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { DataQualityMonitor, type DataQualityMonitorProps } from '../../lib/serving/data-quality-monitor';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import { accountArn } from '../support/conditions';
 
 /** The monitor alone in a stack, beside an endpoint and the baseline parameters a stack gives it. */
 function monitorIn(props: Partial<DataQualityMonitorProps> = {}): Template {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const parameter = (id: string) => new CfnParameter(stack, id, { type: 'String' }).valueAsString;
   new DataQualityMonitor(stack, 'Monitor', {
     endpointName: 'churn',

@@ -1,4 +1,4 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,11 +10,11 @@ import {
   type PermissionGroup,
   deployRolePermissions,
 } from '../../lib/serving/deploy-role-policy';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 /** A serving stack with what the policy refers to, and a lake stack whose outputs it reads. */
 function fixture(overrides: (stacks: { serving: Stack; lake: Stack }) => Partial<DeployRolePolicyProps> = () => ({})) {
-  const app = new App({ context: CDK_JSON_CONTEXT });
+  const app = testApp();
   const lake = new Stack(app, 'Lake');
   const serving = new Stack(app, 'Serving');
   const key = new kms.Key(lake, 'Key');

@@ -1,5 +1,5 @@
 import { unacknowledgedFindings } from '../support/resources';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,12 +7,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { RemovalMode } from '../../lib/config';
 import { ModelDeployer } from '../../lib/serving/model-deployer';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import { accountArn } from '../support/conditions';
 
 /** The deployer alone in a stack, with a serving role and rollback alarms as doubles; Lambda bundling skipped. */
 function deployerIn(removal: RemovalMode = 'retain') {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp({ 'aws:cdk:bundling-stacks': [] });
   const stack = new Stack(app, 'Serving');
   const alarm = new cloudwatch.Alarm(stack, 'Errors', {
     metric: new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName: 'Invocation5XXErrors' }),

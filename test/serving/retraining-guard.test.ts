@@ -1,4 +1,4 @@
-import { App, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as glue from 'aws-cdk-lib/aws-glue';
@@ -6,12 +6,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { RetrainingGuard, type RetrainingGuardProps } from '../../lib/serving/retraining-guard';
-import { CDK_JSON_CONTEXT, PRODUCTION_CONTEXT, buildApp } from '../support/app';
+import { PRODUCTION_CONTEXT, buildApp, testApp } from '../support/app';
 import { unacknowledgedFindings } from '../support/resources';
 
 /** The guard alone in a stack, its workflow, pipeline and alarms imported by name; bundling skipped. */
 function guardIn(props: Partial<RetrainingGuardProps> = {}, alarmCount = 0) {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp({ 'aws:cdk:bundling-stacks': [] });
   const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
   const qualityAlarms = Array.from({ length: alarmCount }, (_, i) =>
     cloudwatch.Alarm.fromAlarmName(stack, `Alarm${i}`, `quality-${i}`),

@@ -1,8 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AlarmTopic } from '../../lib/shared/alarm-topic';
-import { buildApp, CDK_JSON_CONTEXT } from '../support/app';
+import { buildApp, testApp } from '../support/app';
 import { FROM_ALARMS_OF_THIS_ACCOUNT } from '../support/conditions';
 
 /** The statements of the one topic policy in `template`. */
@@ -14,7 +14,7 @@ function topicStatements(template: Template): Record<string, unknown>[] {
 }
 
 describe('AlarmTopic', () => {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   new AlarmTopic(stack, 'Topic', { displayName: 'alarms', key: new kms.Key(stack, 'Key') });
   const template = Template.fromStack(stack);
 

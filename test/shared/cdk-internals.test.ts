@@ -1,4 +1,4 @@
-import { App, type CfnElement, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnElement, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,14 +11,14 @@ import {
   defaultPolicyOf,
   nagResourceName,
 } from '../../lib/shared/cdk-internals';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 // These tests pin what lib/shared/cdk-internals.ts relies on in aws-cdk-lib and cdk-nag: when an
 // upgrade moves an internal, the helper throws an error that names it, or the expectation below
 // names what no longer matches.
 
 function newStack(): Stack {
-  return new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  return new Stack(testApp(), 'Test');
 }
 
 function lambdaRole(stack: Stack): iam.Role {
@@ -97,7 +97,7 @@ describe('the S3 auto-delete provider', () => {
 
 describe('nagResourceName', () => {
   it('spells a wildcard resource as cdk-nag does in the finding it raises', () => {
-    const app = new App({ context: CDK_JSON_CONTEXT });
+    const app = testApp();
     const stack = new Stack(app, 'Test');
     const role = lambdaRole(stack);
     const objects = new s3.Bucket(stack, 'Bucket').arnForObjects('raw/*');

@@ -1,4 +1,5 @@
-import { App, CfnResource, CloudFormationValidatePlugin, Stack } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
+import { CfnResource, CloudFormationValidatePlugin, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { defaultPolicyOf } from '../../lib/shared/cdk-internals';
@@ -9,7 +10,7 @@ import {
   wildcardFindingsOf,
   wildcardResourceFinding,
 } from '../../lib/shared/compliance';
-import { CDK_JSON_CONTEXT, PRODUCTION_CONTEXT, buildApp } from '../support/app';
+import { PRODUCTION_CONTEXT, buildApp, testApp } from '../support/app';
 
 /** Each finding as `<rule> at <construct path>`, so a failure lists exactly what to fix. */
 function findings(app: App): string[] {
@@ -73,7 +74,7 @@ describe('compliance gate', () => {
   });
 
   it("runs CDK's CloudFormation Validate first, then the packs, then the Control Tower controls (which run meanwhile)", () => {
-    const app = new App({ context: CDK_JSON_CONTEXT });
+    const app = testApp();
     addComplianceChecks(app);
     const plugins = (app as unknown as { _validationPlugins: { name: string }[] })._validationPlugins;
     expect(plugins.map((p) => p.name)).toEqual([
@@ -87,7 +88,7 @@ describe('compliance gate', () => {
   });
 
   it('leaves CloudFormation Validate to CDK when CDK_VALIDATION=false turns it off', () => {
-    const app = new App({ context: CDK_JSON_CONTEXT });
+    const app = testApp();
     process.env.CDK_VALIDATION = 'false';
     try {
       addComplianceChecks(app);
@@ -99,7 +100,7 @@ describe('compliance gate', () => {
   });
 
   it("reports CloudFormation Validate's findings under its own name, as CDK's plugin does", () => {
-    const app = new App({ context: CDK_JSON_CONTEXT });
+    const app = testApp();
     const stack = new Stack(app, 'Control');
     new CfnResource(stack, 'Bad', { type: 'AWS::S3::Bucket', properties: { NoSuchProperty: true } });
     addComplianceChecks(app);
@@ -107,7 +108,7 @@ describe('compliance gate', () => {
   });
 
   it('still sees a bare bucket (positive control: the packs can fail)', () => {
-    const app = new App({ context: CDK_JSON_CONTEXT });
+    const app = testApp();
     new s3.Bucket(new Stack(app, 'Control'), 'Bare');
     const found = findings(app);
     expect(found).toContain('AwsSolutions-S1 at Control/Bare/Resource');
@@ -116,7 +117,7 @@ describe('compliance gate', () => {
   });
 
   it('fails synth on an unacknowledged finding', () => {
-    const app = new App({ context: CDK_JSON_CONTEXT });
+    const app = testApp();
     new s3.Bucket(new Stack(app, 'Control'), 'Bare');
     addComplianceChecks(app);
     expect(() => app.synth()).toThrow(/AwsSolutions-S1/);
@@ -125,7 +126,7 @@ describe('compliance gate', () => {
 
 describe('acknowledgeFindings', () => {
   it('acknowledges each of the given rules on the construct, with the one reason, and no other rule', () => {
-    const app = new App({ context: CDK_JSON_CONTEXT });
+    const app = testApp();
     const bucket = new s3.Bucket(new Stack(app, 'Control'), 'Bare');
     acknowledgeFindings(bucket, ['AwsSolutions-S1', 'AwsSolutions-S10'], 'A control bucket that no one writes to.');
     expect(acknowledgementsIn(bucket).map(({ id, reason }) => ({ id, reason }))).toEqual([
@@ -142,7 +143,7 @@ describe('acknowledgeFindings', () => {
 describe('IAM5 findings', () => {
   /** A role whose policy reads the objects under two prefixes of a bucket, and the findings of the stack. */
   function roleReading(prefixes: string[]): { app: App; stack: Stack; policy: iam.Policy; objects: string[] } {
-    const app = new App({ context: CDK_JSON_CONTEXT });
+    const app = testApp();
     const stack = new Stack(app, 'Control');
     const bucket = new s3.Bucket(stack, 'Bucket');
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });

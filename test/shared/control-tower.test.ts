@@ -16,7 +16,7 @@ import {
   withCrossStackReferencesResolved,
 } from '../../lib/shared/control-tower';
 import { denyGrantsExceptThroughAwsServices } from '../../lib/shared/key-policies';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 /** The message `app.synth()` fails with, or '' when it passes. */
 function synthFailure(app: App): string {
@@ -33,7 +33,7 @@ function synthFailure(app: App): string {
  * with it (a cross-stack reference) beside a log group that breaks two controls.
  */
 function appWithFindings(acknowledge?: (logGroup: logs.LogGroup) => void, checks = true): App {
-  const app = new App({ context: CDK_JSON_CONTEXT });
+  const app = testApp();
   if (checks) {
     Validations.of(app).addPlugins(new ControlTowerChecks());
   }
@@ -77,7 +77,7 @@ describe('ControlTowerChecks', () => {
   });
 
   it('passes an app that breaks no control', () => {
-    const app = new App({ context: CDK_JSON_CONTEXT });
+    const app = testApp();
     Validations.of(app).addPlugins(new ControlTowerChecks());
     const stack = new Stack(app, 'Clean');
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
@@ -121,7 +121,7 @@ describe('ControlTowerChecks.start', () => {
 
   it('does not report a run over other templates: validate checks the templates it is given', () => {
     const checks = new ControlTowerChecks();
-    const clean = new App({ context: CDK_JSON_CONTEXT });
+    const clean = testApp();
     new kms.Key(new Stack(clean, 'Clean'), 'Key', { enableKeyRotation: true });
     checks.start(contextOf(clean));
     expect(findingsOf(checks.validate(contextOf(appWithFindings(undefined, false))))).toEqual(

@@ -1,13 +1,13 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { RemovalMode } from '../../lib/config';
 import { EventLog } from '../../lib/shared/event-log';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 function eventLogIn(removal: RemovalMode): { stack: Stack; log: EventLog } {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const log = new EventLog(stack, 'Events', {
     key: new kms.Key(stack, 'Key'),
     retention: logs.RetentionDays.THREE_MONTHS,

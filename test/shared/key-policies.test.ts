@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
@@ -8,12 +8,12 @@ import {
   denyGrantsExceptThroughAwsServices,
   fromAlarmsOfThisAccount,
 } from '../../lib/shared/key-policies';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import { CLOUDWATCH_LOGS_KEY_STATEMENT, FROM_ALARMS_OF_THIS_ACCOUNT } from '../support/conditions';
 
 /** The statements of the policy of a key that `addStatement` was applied to, besides the CDK's account-root one. */
 function statementsAfter(addStatement: (key: kms.Key) => void): Record<string, unknown>[] {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const key = new kms.Key(stack, 'Key');
   addStatement(key);
   const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'));
@@ -67,7 +67,7 @@ describe('key policies', () => {
   });
 
   it('names alarms of the scope’s partition, region and account as the source', () => {
-    const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test', {
+    const stack = new Stack(testApp(), 'Test', {
       env: { account: '123456789012', region: 'cn-north-1' },
     });
     expect(stack.resolve(fromAlarmsOfThisAccount(stack))).toEqual({

@@ -1,11 +1,11 @@
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MODEL_MONITOR_REGISTRIES, SageMakerImages, XGBOOST_REGISTRIES } from '../../lib/shared/sagemaker-images';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 /** The images of a new stack, its template's mapping rows, and the mapping's logical id. */
 function imagesOf(props?: ConstructorParameters<typeof SageMakerImages>[2]) {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const images = new SageMakerImages(stack, 'Images', props);
   // Something that uses the images, as the stacks' jobs do (a template needs a resource).
   for (const [id, value] of [

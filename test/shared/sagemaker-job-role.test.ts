@@ -1,10 +1,10 @@
 import { unacknowledgedFindings } from '../support/resources';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { SageMakerJobRole } from '../../lib/shared/sagemaker-job-role';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import { accountArn } from '../support/conditions';
 
 const KEY_ARN = { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] };
@@ -15,7 +15,7 @@ function sageMakerLogGroups(suffix = ''): unknown {
 }
 
 describe('SageMakerJobRole', () => {
-  const app = new App({ context: CDK_JSON_CONTEXT });
+  const app = testApp();
   const stack = new Stack(app, 'Test');
   const lakeAccess = new iam.ManagedPolicy(stack, 'LakeAccess', {
     statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })],

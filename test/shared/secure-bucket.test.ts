@@ -1,8 +1,8 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { SecureBucket } from '../../lib/shared/secure-bucket';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 const lifecycle = {
   noncurrentVersionExpiration: Duration.days(10),
@@ -10,7 +10,7 @@ const lifecycle = {
 };
 
 function bucketIn(removal: 'destroy' | 'retain', appendOnly: boolean): Template {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const logs = SecureBucket.forAccessLogs(stack, 'Logs', { lifecycle, removal });
   new SecureBucket(stack, 'Bucket', {
     encryptionKey: new kms.Key(stack, 'Key'),
@@ -30,7 +30,7 @@ function statementSids(template: Template): (string | undefined)[] {
 
 describe('SecureBucket', () => {
   it('sends its events to EventBridge unless told not to, and the access-log bucket never', () => {
-    const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+    const stack = new Stack(testApp(), 'Test');
     const logs = SecureBucket.forAccessLogs(stack, 'Logs', { lifecycle, removal: 'retain' });
     const common = { encryptionKey: new kms.Key(stack, 'Key'), lifecycle, removal: 'retain' as const };
     new SecureBucket(stack, 'Events', { ...common, accessLogs: { bucket: logs, prefix: 'events/' } });
@@ -83,7 +83,7 @@ describe('SecureBucket', () => {
   });
 
   it('cleans up expired delete markers where objects never expire', () => {
-    const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+    const stack = new Stack(testApp(), 'Test');
     SecureBucket.forAccessLogs(stack, 'Logs', { lifecycle, removal: 'retain' });
     const [bucket] = Object.values(Template.fromStack(stack).findResources('AWS::S3::Bucket'));
     expect(bucket?.Properties.LifecycleConfiguration.Rules[0].ExpiredObjectDeleteMarker).toBe(true);

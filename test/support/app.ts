@@ -12,6 +12,14 @@ export const CDK_JSON_CONTEXT = (
   }
 ).context;
 
+/**
+ * A new app for a test that builds a few constructs of its own: cdk.json's context, with `context`
+ * over it, and without CDK's built-in CloudFormation Validate, as `buildApp` (which says why).
+ */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({ context: { ...CDK_JSON_CONTEXT, ...context }, builtinCloudFormationValidation: false });
+}
+
 /** A production config that passes validation, for tests that synthesize the production stage. */
 export const PRODUCTION_CONTEXT: ConfigContext = {
   stage: 'production',
@@ -20,11 +28,17 @@ export const PRODUCTION_CONTEXT: ConfigContext = {
 
 /**
  * Builds the app as bin/app.ts does, from the same cdk.json context and the same validated
- * config. Lambda bundling is skipped (`aws:cdk:bundling-stacks: []`) to keep template tests fast;
- * the synth in CI bundles for real.
+ * config. Two things are left out to keep template tests fast, both run where they are the point:
+ * Lambda bundling (`aws:cdk:bundling-stacks: []`; the synth in CI bundles for real), and CDK's
+ * built-in CloudFormation Validate (`builtinCloudFormationValidation: false`), whose WebAssembly
+ * engine takes seconds per test file. `addComplianceChecks` registers that check itself, so a test
+ * that adds the compliance gate, as test/shared/compliance.test.ts does, runs it as `cdk synth` does.
  */
 export function buildApp(context: ConfigContext = {}): { app: App; stacks: MlLifecycleStacks } {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
   const stacks = addStacks(app, loadStageConfig(context));
   return { app, stacks };
 }

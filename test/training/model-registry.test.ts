@@ -1,16 +1,17 @@
 import { unacknowledgedFindings } from '../support/resources';
-import { App, Stack } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { RemovalMode } from '../../lib/config';
 import { ModelRegistry } from '../../lib/training/model-registry';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import { accountArn } from '../support/conditions';
 
 /** The registry alone in a stack, with the removal mode given; Lambda bundling skipped. */
 function registryIn(removal: RemovalMode): { app: App; template: Template } {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp({ 'aws:cdk:bundling-stacks': [] });
   const stack = new Stack(app, 'Test');
   new ModelRegistry(stack, 'Registry', {
     groupName: 'churn-models',

@@ -1,10 +1,10 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { grantPipelinePermissions } from '../../lib/training/pipeline-permissions';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 interface Statement {
   Sid?: string;
@@ -14,7 +14,7 @@ interface Statement {
 
 /** The statement of the state machine role's policy with a sid, after the grants. */
 function statementsWith(processingJobs: boolean): (sid: string) => Statement {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const stateMachine = new sfn.StateMachine(stack, 'Pipeline', {
     definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Step')),
   });

@@ -1,7 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { SAGEMAKER_THROTTLING_ERRORS, retryingJob, runNames } from '../../lib/training/sagemaker-task';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 describe('runNames', () => {
   const names = runNames('churn-sbx', 's3://artifacts/training-runs/');
@@ -31,7 +31,7 @@ describe('runNames', () => {
 
 describe('retryingJob', () => {
   function retriesOf(retryFailedJob: boolean): { ErrorEquals: string[]; MaxAttempts: number }[] {
-    const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+    const stack = new Stack(testApp(), 'Test');
     const state = retryingJob(new sfn.CustomState(stack, 'Job', { stateJson: { Type: 'Task' } }), retryFailedJob);
     return (state.toStateJson() as { Retry: { ErrorEquals: string[]; MaxAttempts: number }[] }).Retry;
   }

@@ -1,5 +1,5 @@
 import { unacknowledgedFindings } from '../support/resources';
-import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,7 +10,7 @@ import { SageMakerImages } from '../../lib/shared/sagemaker-images';
 import { SAGEMAKER_THROTTLING_ERRORS } from '../../lib/training/sagemaker-task';
 import { TrainingPipeline, type TrainingPipelineProps } from '../../lib/training/training-pipeline';
 import { TUNING_RESULT } from '../../lib/training/tuning-state';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 import { accountArn } from '../support/conditions';
 import { type Definition, definitionOf } from '../support/state-machine';
 import { allStates, mainPath } from './definition';
@@ -24,7 +24,7 @@ interface Options {
 
 /** The pipeline alone in a stack, its collaborators imported or built small; Lambda bundling skipped. */
 function pipelineIn({ baseline = false, analyzer = baseline, props = {} }: Options = {}) {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp({ 'aws:cdk:bundling-stacks': [] });
   const stack = new Stack(app, 'Test');
   const key = new kms.Key(stack, 'Key');
   const lakeAccess = iam.ManagedPolicy.fromManagedPolicyName(stack, 'LakeAccess', 'lake-access');

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { runNames } from '../../lib/training/sagemaker-task';
@@ -9,7 +9,7 @@ import {
   longestTuning,
   tuneHyperParametersState,
 } from '../../lib/training/tuning-state';
-import { CDK_JSON_CONTEXT } from '../support/app';
+import { testApp } from '../support/app';
 
 const SANDBOX_TUNING: TuningProps = {
   maxJobs: 6,
@@ -33,7 +33,7 @@ interface TuneStateJson {
 
 /** The tuning state's JSON, resolved, as the state machine definition holds it. */
 function tuneState(tuning: TuningProps, assignResult = true): TuneStateJson {
-  const stack = new Stack(new App({ context: CDK_JSON_CONTEXT }), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const state = tuneHyperParametersState(stack, 'Tune', {
     names: runNames('churn-sbx', 's3://artifacts/training-runs/'),
     tuning,
