@@ -4,7 +4,7 @@
  * Runs, in order and in this one process, the cleaner against its floor
  * (bench/clean-records.bench.ts), the Lambda bundle sizes (bench/bundle-size.bench.ts), the CLI
  * synth time against a one-bucket app with every gate (bench/synth-time.bench.ts) and the test
- * suite's time per test against one worker (bench/test-suite.bench.ts). Progress and each benchmark's
+ * suite's time per test against the same tests as they ran before (bench/test-suite.bench.ts). Progress and each benchmark's
  * own lines go to stderr; stdout gets only a date line and a Markdown table (what | measured |
  * baseline | ratio | goal), formatted as Prettier formats Markdown, to paste into docs/development.md's
  * Benchmark section. A time is only ever compared with a baseline timed in the same run, on the
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   const cleaner = await step(1, 'Firehose record cleaner against its floor', () => measureCleaner(progress));
   const bundles = await step(2, 'Lambda bundle sizes (synth with esbuild)', () => measureBundles(progress));
   const synth = await step(3, 'CLI synth time against a one-bucket app with every gate', () => measureSynth(progress));
-  const suite = await step(4, 'Test suite: a fixed subset as configured against one worker', () =>
+  const suite = await step(4, 'Test suite: a fixed subset as configured against as before', () =>
     measureTestSuite(progress),
   );
 
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
       '—',
     ]),
     [
-      `Tests, fixed subset (${String(suite.configured.tests)} tests), wall time per test: as configured vs one worker`,
+      `Tests, fixed subset (${String(suite.configured.tests)} tests), wall time per test: as configured vs as before`,
       `${suite.configured.msPerTest.toFixed(1)} ms`,
       `${suite.baseline.msPerTest.toFixed(1)} ms`,
       formatRatio(suite.ratio),

@@ -46,7 +46,6 @@ interface Template {
  *   `Fn::ImportValue` is replaced by a string naming the output (CloudFormation refuses to deploy
  *   a reference to an output that does not exist). Nothing else is resolved: a resource that
  *   names no key at all still fails.
- *
  * - **In a worker thread.** cfn-guard takes about two seconds over this app's templates, on one
  *   core. `start` sets it going in a worker thread, which runs the package's plugin, and returns;
  *   `validate` waits for the findings. `addComplianceChecks` has the first check of a synth start
