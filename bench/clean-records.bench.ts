@@ -16,6 +16,7 @@ import { Buffer } from 'node:buffer';
 import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord } from 'aws-lambda';
 import { RESPONSE_LIMIT_BYTES, transformEvent } from '../lambda/clean-records/clean';
 import { CHURN_FIELDS, type FieldSpec, US_STATES } from '../lib/schema/churn';
+import { median } from './median';
 
 /** The ratio cleaner/floor the cleaner must stay within. */
 const GOAL_RATIO = 2;
@@ -169,12 +170,6 @@ function floor(event: FirehoseTransformationEvent): number {
     }
   }
   return out;
-}
-
-/** The median of `samples`. */
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /** Milliseconds one call of `fn` takes. */

@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from './median';
 
 const ROOT = path.join(__dirname, '..');
 const ROUNDS = 5;
@@ -82,11 +83,6 @@ function cliSynth(args: readonly string[], env: NodeJS.ProcessEnv = {}): number 
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 /** One synth of `which` through bench/synth-phases.ts, and where its time went. */

@@ -64,6 +64,11 @@ describe.each([
   });
 });
 
+/** The validation plugins registered on the app, in their order (CDK keeps them in a private field). */
+function validationPluginsOf(app: App): { name: string }[] {
+  return (app as unknown as { _validationPlugins: { name: string }[] })._validationPlugins;
+}
+
 describe('compliance gate', () => {
   it('lets the whole app synthesize with the packs and the Control Tower controls registered, as `cdk synth` does', () => {
     for (const context of [{}, PRODUCTION_CONTEXT]) {
@@ -76,7 +81,7 @@ describe('compliance gate', () => {
   it("runs CDK's CloudFormation Validate first, then the packs, then the Control Tower controls (which run meanwhile)", () => {
     const app = testApp();
     addComplianceChecks(app);
-    const plugins = (app as unknown as { _validationPlugins: { name: string }[] })._validationPlugins;
+    const plugins = validationPluginsOf(app);
     expect(plugins.map((p) => p.name)).toEqual([
       'CloudFormation Validate',
       'AwsSolutions',
@@ -95,7 +100,7 @@ describe('compliance gate', () => {
     } finally {
       delete process.env.CDK_VALIDATION;
     }
-    const plugins = (app as unknown as { _validationPlugins: { name: string }[] })._validationPlugins;
+    const plugins = validationPluginsOf(app);
     expect(plugins.map((p) => p.name)).toEqual(['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'ControlTower']);
   });
 
