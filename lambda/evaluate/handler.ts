@@ -147,15 +147,11 @@ export const handler = async (event: EvaluateEvent): Promise<EvaluateResult> => 
   const { runId, modelName, locations } = parseEvent(event);
   const { evaluation, files } = await evaluateSplit(locations);
   const out = locations.evaluationOutput;
+  const report = await renderReport(evaluation, { title: `Churn model evaluation: ${modelName}` });
   const [evaluationUrl, modelQualityUrl, reportUrl] = await Promise.all([
     write(out, 'evaluation.json', json(evaluation), 'application/json'),
     write(out, 'model-quality.json', json(modelQualityStatistics(evaluation)), 'application/json'),
-    write(
-      out,
-      'report.html',
-      renderReport(evaluation, { title: `Churn model evaluation: ${modelName}` }),
-      'text/html; charset=utf-8',
-    ),
+    write(out, 'report.html', report, 'text/html; charset=utf-8'),
   ]);
   const summary = {
     rows: evaluation.counts.rows,

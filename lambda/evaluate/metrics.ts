@@ -18,6 +18,7 @@ import {
   type ConfusionMatrix,
   type Cutoff,
 } from './confusion';
+import { calibration, type CalibrationBin } from './curves';
 import { costAssumptions, expectedCost, optimalCutoff, type CostAssumptions, type Costs } from './cutoff';
 import { parseLabels, parseScores } from './parse';
 import { rocAuc, rocCurve, type RocPoint } from './roc';
@@ -56,6 +57,11 @@ export interface Evaluation {
   };
   /** The ROC curve, from (0, 0) at threshold `null` to (1, 1) at the lowest score. */
   readonly roc: readonly RocPoint[];
+  /**
+   * The calibration of the scores: ten equal bins of predicted probability, each with its mean
+   * score and the share that churned (`curves.ts`).
+   */
+  readonly calibration: readonly CalibrationBin[];
 }
 
 /** The conventional cutoff, reported beside the optimal one. */
@@ -105,5 +111,6 @@ export function evaluate(testCsv: string, transformOutput: string, costs: Costs)
       saving: optimal.saving,
     },
     roc,
+    calibration: calibration(rows),
   };
 }

@@ -1,17 +1,19 @@
 /**
- * The human-readable companion of `evaluation.json`: one self-contained HTML page (inline CSS and
- * SVG, no scripts, no external assets) with the confusion matrix at the cheapest cutoff, the
- * metrics at 0.5 and at that cutoff, the cost comparison, and the ROC curve. Pure: evaluation in,
- * HTML text out.
- *
- * Every interpolated value goes through the `markup` tag (`lambda/shared/html.ts`), which escapes
- * it unless it is already markup built by the tag, so an evaluation read back from JSON cannot
- * inject markup.
+ * The human-readable companion of `evaluation.json`: one self-contained HTML page in the reports'
+ * shared layout (`lambda/shared/report-page.ts`), with its charts drawn by Vega-Lite
+ * (`lambda/shared/charts.ts`). It opens with the AUC, the saving at the cheapest cutoff and the
+ * share of churners that cutoff reaches, then shows the confusion matrix at that cutoff and at 0.5,
+ * the metrics and the cost comparison as tables, the ROC and precision-recall curves with both
+ * cutoffs marked, the expected cost over every cutoff with the cheapest marked, and the calibration
+ * of the predicted probabilities. Pure: evaluation in, HTML text out; every chart is drawn from the
+ * evaluation's numbers.
  */
+import { type ChartSpec, PALETTE, renderChart } from '../shared/charts';
 import { markup, type SafeHtml } from '../shared/html';
+import { chartRow, figure, renderReportPage } from '../shared/report-page';
 import type { ClassificationMetrics, Cutoff } from './confusion';
+import { costCurve, precisionRecallCurve } from './curves';
 import type { CutoffEvaluation, Evaluation } from './metrics';
-import type { RocPoint } from './roc';
 
 export { escapeHtml } from '../shared/html';
 
@@ -36,9 +38,15 @@ function formatCost(value: number): string {
   return MONEY.format(value);
 }
 
-/** A cutoff for people; `null` is +infinity. */
+/** A cutoff for people, to 3 decimals (`evaluation.json` has it whole); `null` is +infinity. */
 function formatCutoff(cutoff: Cutoff): string {
-  return cutoff === null ? 'above every score (no offers)' : String(cutoff);
+  return cutoff === null ? 'above every score (no offers)' : cutoff.toFixed(3);
+}
+
+/** A cutoff, shortly, for a chart's legend. */
+function cutoffLabel(which: 'cheapest' | 'default', cutoff: Cutoff): string {
+  const at = cutoff === null ? 'no offers' : cutoff.toFixed(3);
+  return which === 'cheapest' ? `cheapest (${at})` : 'cutoff 0.5';
 }
 
 /** A table row: a header cell, then data cells. */
@@ -55,17 +63,8 @@ function table(cssClass: string, caption: string, columns: readonly string[], ro
   <thead><tr>${head}</tr></thead>
   <tbody>
 ${rows}  </tbody>
-</table>`;
-}
-
-function matrixTable(at: CutoffEvaluation): SafeHtml {
-  const { tp, fp, tn, fn } = at.matrix;
-  return table(
-    'matrix',
-    `Confusion matrix at cutoff ${formatCutoff(at.cutoff)}`,
-    ['', 'Predicted churn', 'Predicted stay'],
-    [row('Churned', [tp, fn]), row('Stayed', [fp, tn])],
-  );
+</table>
+`;
 }
 
 function metricsTable(evaluation: Evaluation): SafeHtml {
@@ -88,12 +87,16 @@ function metricsTable(evaluation: Evaluation): SafeHtml {
   );
 }
 
+/** How many get an offer at a cutoff. */
+function offers(at: CutoffEvaluation): number {
+  return at.matrix.tp + at.matrix.fp;
+}
+
 function costTable(evaluation: Evaluation): SafeHtml {
   const { costs } = evaluation;
   const { missedChurner, incentive, retention } = costs.assumptions;
-  const line = (name: string, offers: number, cost: number): SafeHtml =>
-    row(name, [offers, formatCost(cost), formatCost(costs.doingNothing - cost)]);
-  const offers = (at: CutoffEvaluation): number => at.matrix.tp + at.matrix.fp;
+  const line = (name: string, offered: number, cost: number): SafeHtml =>
+    row(name, [offered, formatCost(cost), formatCost(costs.doingNothing - cost)]);
   return table(
     'costs',
     `Expected cost (missed churner ${formatCost(missedChurner)}, offer ${formatCost(incentive)}, retention ${retention})`,
@@ -110,72 +113,348 @@ function costTable(evaluation: Evaluation): SafeHtml {
   );
 }
 
-/** Plot geometry: a square plot of SIZE units with MARGIN on each side. */
-const SIZE = 400;
-const MARGIN = 50;
-const FULL = SIZE + 2 * MARGIN;
+/** Every chart's size, in pixels of its plotting area. */
+const SIDE = 280;
 
-/** A false positive rate (0..1) as an x coordinate, 2 decimals. */
-function x(rate: number): string {
-  return (MARGIN + rate * SIZE).toFixed(2);
+/** The confusion matrix at one cutoff as a 2 x 2 heat map, each cell with its count. */
+function confusionSpec(at: CutoffEvaluation, title: string): ChartSpec {
+  const { tp, fp, tn, fn } = at.matrix;
+  const cells = [
+    { actual: 'churned', predicted: 'churn (offer)', count: tp },
+    { actual: 'churned', predicted: 'stay (no offer)', count: fn },
+    { actual: 'stayed', predicted: 'churn (offer)', count: fp },
+    { actual: 'stayed', predicted: 'stay (no offer)', count: tn },
+  ];
+  const max = Math.max(tp, fp, tn, fn, 1);
+  return {
+    title,
+    width: 220,
+    height: 220,
+    data: { values: cells },
+    encoding: {
+      x: { field: 'predicted', type: 'nominal', title: 'Predicted', axis: { labelAngle: 0 } },
+      y: { field: 'actual', type: 'nominal', title: 'Actual' },
+    },
+    layer: [
+      {
+        mark: 'rect',
+        encoding: {
+          color: {
+            field: 'count',
+            type: 'quantitative',
+            scale: { domain: [0, max], range: ['#f7fbff', '#2171b5'] },
+            legend: null,
+          },
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 18, fontWeight: 'bold' },
+        encoding: {
+          text: { field: 'count', type: 'quantitative' },
+          color: { condition: { test: `datum.count > ${max / 2}`, value: 'white' }, value: 'black' },
+        },
+      },
+    ],
+  };
 }
 
-/** A true positive rate (0..1) as a y coordinate (SVG's y grows downwards), 2 decimals. */
-function y(rate: number): string {
-  return (MARGIN + (1 - rate) * SIZE).toFixed(2);
+/** Where the two reported cutoffs fall on a curve: a point each, in the legend's colours. */
+function cutoffMarks(points: readonly Record<string, number | string>[], x: string, y: string): object[] {
+  return [
+    {
+      data: { values: [...points] },
+      mark: { type: 'point', filled: true, size: 110 },
+      encoding: {
+        x: { field: x, type: 'quantitative' },
+        y: { field: y, type: 'quantitative' },
+        color: {
+          field: 'which',
+          type: 'nominal',
+          title: null,
+          scale: { range: [PALETTE.highlight, PALETTE.neutral] },
+          legend: { orient: 'bottom-right' },
+        },
+        shape: { value: 'diamond' },
+      },
+    },
+  ];
 }
 
-function rocSvg(roc: readonly RocPoint[], auc: number): SafeHtml {
-  const title = `ROC curve (AUC = ${auc.toFixed(3)})`;
-  const points = roc.map((p) => `${x(p.fpr)},${y(p.tpr)}`).join(' ');
-  const ticks = [0, 0.5, 1].map(
-    (t) => markup`  <text x="${x(t)}" y="${MARGIN + SIZE + 18}" text-anchor="middle">${t}</text>
-  <text x="${MARGIN - 8}" y="${y(t)}" text-anchor="end" dominant-baseline="middle">${t}</text>
-`,
+/** The two reported cutoffs, each with the label its mark gets. */
+function reportedCutoffs(evaluation: Evaluation): { which: string; at: CutoffEvaluation }[] {
+  return [
+    { which: cutoffLabel('cheapest', evaluation.atOptimalCutoff.cutoff), at: evaluation.atOptimalCutoff },
+    { which: cutoffLabel('default', evaluation.atDefaultCutoff.cutoff), at: evaluation.atDefaultCutoff },
+  ];
+}
+
+/** A square chart's two axes over [0, 1]. */
+function unitAxis(
+  field: string,
+  title: string,
+): { field: string; type: 'quantitative'; title: string; scale: { domain: [number, number] } } {
+  return { field, type: 'quantitative', title, scale: { domain: [0, 1] } };
+}
+
+function rocSpec(evaluation: Evaluation): ChartSpec {
+  const { positives, negatives } = evaluation.counts;
+  const marks = reportedCutoffs(evaluation).map(({ which, at }) => ({
+    which,
+    fpr: at.matrix.fp / negatives,
+    tpr: at.matrix.tp / positives,
+  }));
+  return {
+    title: `ROC curve (AUC = ${evaluation.auc.toFixed(3)})`,
+    width: SIDE,
+    height: SIDE,
+    layer: [
+      {
+        data: {
+          values: [
+            { fpr: 0, tpr: 0 },
+            { fpr: 1, tpr: 1 },
+          ],
+        },
+        mark: { type: 'line', strokeDash: [6, 4], color: PALETTE.reference },
+        encoding: { x: unitAxis('fpr', 'False positive rate'), y: unitAxis('tpr', 'True positive rate (recall)') },
+      },
+      {
+        data: { values: evaluation.roc.map((p) => ({ fpr: p.fpr, tpr: p.tpr })) },
+        mark: { type: 'line', color: PALETTE.stayed, strokeWidth: 2 },
+        encoding: {
+          x: { field: 'fpr', type: 'quantitative' },
+          y: { field: 'tpr', type: 'quantitative' },
+          order: { field: 'fpr' },
+        },
+      },
+      ...cutoffMarks(marks, 'fpr', 'tpr'),
+    ],
+  } as ChartSpec;
+}
+
+function precisionRecallSpec(evaluation: Evaluation): ChartSpec {
+  const { positives, negatives } = evaluation.counts;
+  const curve = precisionRecallCurve(evaluation.roc, evaluation.counts);
+  const churnRate = positives / (positives + negatives);
+  const marks = reportedCutoffs(evaluation).flatMap(({ which, at }) =>
+    at.metrics.precision === null || at.metrics.recall === null
+      ? []
+      : [{ which, recall: at.metrics.recall, precision: at.metrics.precision }],
   );
-  return markup`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${FULL} ${FULL}" width="${FULL}" height="${FULL}" role="img" aria-labelledby="roc-title">
-  <title id="roc-title">${title}</title>
-  <text x="${x(0.5)}" y="${MARGIN / 2}" text-anchor="middle" font-weight="bold">${title}</text>
-  <rect x="${x(0)}" y="${y(1)}" width="${SIZE}" height="${SIZE}" fill="none" stroke="#999"/>
-  <line class="diagonal" x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#999" stroke-dasharray="6 4"/>
-  <polyline class="roc" points="${points}" fill="none" stroke="#1f77b4" stroke-width="2"/>
-${ticks}  <text x="${x(0.5)}" y="${FULL - 8}" text-anchor="middle">False positive rate</text>
-  <text transform="translate(14 ${y(0.5)}) rotate(-90)" text-anchor="middle">True positive rate</text>
-</svg>`;
+  return {
+    title: 'Precision against recall',
+    width: SIDE,
+    height: SIDE,
+    layer: [
+      {
+        data: {
+          values: [
+            { recall: 0, precision: churnRate },
+            { recall: 1, precision: churnRate },
+          ],
+        },
+        mark: { type: 'line', strokeDash: [6, 4], color: PALETTE.reference },
+        encoding: {
+          x: unitAxis('recall', 'Recall (churners reached)'),
+          y: unitAxis('precision', 'Precision (offers to churners)'),
+        },
+      },
+      {
+        data: { values: curve },
+        mark: { type: 'line', color: PALETTE.stayed, strokeWidth: 2 },
+        encoding: {
+          x: { field: 'recall', type: 'quantitative' },
+          y: { field: 'precision', type: 'quantitative' },
+          order: { field: 'cutoff', sort: 'descending' },
+        },
+      },
+      ...cutoffMarks(marks, 'recall', 'precision'),
+    ],
+  } as ChartSpec;
+}
+
+function costSpec(evaluation: Evaluation): ChartSpec {
+  const curve = costCurve(evaluation.roc, evaluation.counts, evaluation.costs.assumptions).flatMap((p) =>
+    p.cutoff === null ? [] : [{ cutoff: p.cutoff, cost: p.cost, offers: p.offers }],
+  );
+  const cheapest = evaluation.atOptimalCutoff;
+  const marks = reportedCutoffs(evaluation).flatMap(({ which, at }) =>
+    at.cutoff === null ? [] : [{ which, cutoff: at.cutoff, cost: at.cost }],
+  );
+  return {
+    title: 'Expected cost by cutoff',
+    width: SIDE * 1.4,
+    height: SIDE,
+    layer: [
+      {
+        data: { values: [{ cost: evaluation.costs.doingNothing, label: 'doing nothing' }] },
+        mark: { type: 'rule', strokeDash: [6, 4], color: PALETTE.reference },
+        encoding: { y: { field: 'cost', type: 'quantitative' } },
+      },
+      {
+        data: { values: [{ cost: evaluation.costs.doingNothing, label: 'doing nothing' }] },
+        mark: { type: 'text', align: 'left', dx: 4, dy: -7, color: PALETTE.neutral },
+        encoding: { y: { field: 'cost', type: 'quantitative' }, x: { datum: 0 }, text: { field: 'label' } },
+      },
+      {
+        data: { values: curve },
+        mark: { type: 'line', color: PALETTE.stayed, strokeWidth: 2, interpolate: 'step-before' },
+        encoding: {
+          x: {
+            field: 'cutoff',
+            type: 'quantitative',
+            title: 'Cutoff (offer when the score is at least this)',
+            scale: { domain: [0, 1] },
+          },
+          y: { field: 'cost', type: 'quantitative', title: 'Expected cost on the test split', scale: { zero: true } },
+        },
+      },
+      ...(cheapest.cutoff === null
+        ? []
+        : [
+            {
+              data: { values: [{ cutoff: cheapest.cutoff }] },
+              mark: { type: 'rule', color: PALETTE.highlight },
+              encoding: { x: { field: 'cutoff', type: 'quantitative' } },
+            },
+          ]),
+      ...cutoffMarks(marks, 'cutoff', 'cost'),
+    ],
+  } as ChartSpec;
+}
+
+function calibrationSpec(evaluation: Evaluation): ChartSpec {
+  const bins = evaluation.calibration.flatMap((b) =>
+    b.meanScore === null || b.churnRate === null
+      ? []
+      : [
+          {
+            meanScore: b.meanScore,
+            churnRate: b.churnRate,
+            rows: b.rows,
+            bin: `${b.lower.toFixed(1)}-${b.upper.toFixed(1)}`,
+          },
+        ],
+  );
+  return {
+    title: 'Calibration: predicted against observed churn',
+    width: SIDE,
+    height: SIDE,
+    layer: [
+      {
+        data: {
+          values: [
+            { meanScore: 0, churnRate: 0 },
+            { meanScore: 1, churnRate: 1 },
+          ],
+        },
+        mark: { type: 'line', strokeDash: [6, 4], color: PALETTE.reference },
+        encoding: {
+          x: unitAxis('meanScore', 'Mean predicted probability (bin)'),
+          y: unitAxis('churnRate', 'Share that churned'),
+        },
+      },
+      {
+        data: { values: bins },
+        mark: { type: 'line', point: { color: PALETTE.churned }, color: PALETTE.churned },
+        encoding: {
+          x: { field: 'meanScore', type: 'quantitative' },
+          y: { field: 'churnRate', type: 'quantitative' },
+        },
+      },
+      {
+        data: { values: bins },
+        mark: { type: 'text', dy: -10, fontSize: 10, color: PALETTE.neutral },
+        encoding: {
+          x: { field: 'meanScore', type: 'quantitative' },
+          y: { field: 'churnRate', type: 'quantitative' },
+          text: { field: 'rows', type: 'quantitative' },
+        },
+      },
+    ],
+  };
+}
+
+/** A share as a percentage, one decimal. */
+function percent(share: number | null): string {
+  return share === null ? 'n/a' : `${(share * 100).toFixed(1)}%`;
 }
 
 /**
- * The evaluation as a self-contained HTML page (no scripts, no external assets): the confusion
- * matrix at the cheapest cutoff, the metrics at 0.5 and at that cutoff, the cost comparison, and
- * the ROC curve as inline SVG.
+ * The evaluation as a self-contained HTML page (no scripts, no external assets), every chart drawn
+ * from `evaluation`.
  *
  * @param evaluation the result of `evaluate`
  */
-export function renderReport(evaluation: Evaluation, options: ReportOptions = {}): string {
+export async function renderReport(evaluation: Evaluation, options: ReportOptions = {}): Promise<string> {
   const title = options.title ?? 'Churn model evaluation';
   const { rows, positives, negatives } = evaluation.counts;
-  return markup`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>${title}</title>
-<style>
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
-table { border-collapse: collapse; margin: 1rem 0; }
-caption { text-align: left; font-weight: bold; padding-bottom: 0.3rem; }
-th, td { border: 1px solid #ccc; padding: 0.3rem 0.7rem; text-align: right; }
-th[scope="row"] { text-align: left; }
-svg text { font-size: 13px; fill: #222; }
-</style>
-</head>
-<body>
-<h1>${title}</h1>
-<p>Test split: ${rows} customers, ${positives} churned, ${negatives} stayed. AUC ${evaluation.auc.toFixed(3)}.</p>
-${matrixTable(evaluation.atOptimalCutoff)}
-${metricsTable(evaluation)}
-${costTable(evaluation)}
-${rocSvg(evaluation.roc, evaluation.auc)}
-</body>
-</html>
-`.text;
+  const cheapest = evaluation.atOptimalCutoff;
+  const cheapestName = formatCutoff(cheapest.cutoff);
+  const [matrixCheapest, matrixDefault, roc, pr, cost, calibrationChart] = await Promise.all([
+    renderChart(confusionSpec(cheapest, `At the cheapest cutoff (${cheapestName})`)),
+    renderChart(confusionSpec(evaluation.atDefaultCutoff, 'At cutoff 0.5')),
+    renderChart(rocSpec(evaluation)),
+    renderChart(precisionRecallSpec(evaluation)),
+    renderChart(costSpec(evaluation)),
+    renderChart(calibrationSpec(evaluation)),
+  ]);
+  return renderReportPage({
+    title,
+    subtitle: `Test split: ${rows} customers, ${positives} churned, ${negatives} stayed.`,
+    headline: [
+      { label: 'AUC', value: evaluation.auc.toFixed(3), note: 'Chance that a churner scores above a stayer.' },
+      {
+        label: 'Saving at the cheapest cutoff',
+        value: formatCost(evaluation.costs.saving),
+        note: `Against offering nothing, on the test split, at cutoff ${cheapestName}.`,
+      },
+      {
+        label: 'Churners reached',
+        value: percent(cheapest.metrics.recall),
+        note: `Recall at the cheapest cutoff: ${cheapest.matrix.tp} of ${positives} churners get an offer.`,
+      },
+    ],
+    sections: [
+      {
+        id: 'confusion',
+        heading: 'Confusion matrix',
+        intro:
+          'Who gets an offer against who churned, at the cutoff that costs least and at the conventional 0.5. Offers to customers who stay cost the incentive; churners without one are lost.',
+        content: chartRow([
+          figure('confusion-cheapest', matrixCheapest, `Cutoff ${cheapestName}: ${offers(cheapest)} offers.`),
+          figure('confusion-default', matrixDefault, `Cutoff 0.5: ${offers(evaluation.atDefaultCutoff)} offers.`),
+        ]),
+      },
+      { id: 'metrics', heading: 'Metrics and cost', content: [metricsTable(evaluation), costTable(evaluation)] },
+      {
+        id: 'curves',
+        heading: 'Ranking: ROC and precision-recall',
+        intro:
+          'Every cutoff at once. The dashed lines are a model that guesses: the diagonal, and precision equal to the churn rate.',
+        content: chartRow([
+          figure('roc', roc, 'True against false positive rate at every cutoff.'),
+          figure('precision-recall', pr, 'Precision against recall at every cutoff.'),
+        ]),
+      },
+      {
+        id: 'cost',
+        heading: 'Expected cost over cutoffs',
+        intro:
+          'What acting on the model costs at each cutoff, under the cost assumptions above; the dashed line is the cost of offering nothing. The marked cutoff costs least.',
+        content: figure('cost', cost, `Cheapest: cutoff ${cheapestName}, expected cost ${formatCost(cheapest.cost)}.`),
+      },
+      {
+        id: 'calibration',
+        heading: 'Calibration',
+        intro:
+          'Whether a predicted probability means what it says: customers binned by their score, the share that churned against the mean score. On the diagonal, the model is calibrated. Each point is labelled with its number of customers.',
+        content: figure(
+          'calibration',
+          calibrationChart,
+          'Ten equal bins of predicted probability; empty bins are left out.',
+        ),
+      },
+    ],
+  });
 }

@@ -241,7 +241,7 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
     options,
     8,
     'write the evaluation report',
-    () => {
+    async () => {
       fs.mkdirSync(dir('evaluation'), { recursive: true });
       const written = {
         evaluation: path.join(dir('evaluation'), 'evaluation.json'),
@@ -252,7 +252,7 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
       fs.writeFileSync(written.modelQuality, `${JSON.stringify(modelQualityStatistics(evaluation), null, 2)}\n`);
       fs.writeFileSync(
         written.report,
-        renderReport(evaluation, { title: `Churn model evaluation: local run, seed ${options.seed}` }),
+        await renderReport(evaluation, { title: `Churn model evaluation: local run, seed ${options.seed}` }),
       );
       fs.writeFileSync(path.join(dir('evaluation'), 'gate.json'), `${JSON.stringify(gate, null, 2)}\n`);
       return written;

@@ -240,7 +240,7 @@ describe('evaluate handler', () => {
       modelQualityStatistics(EXPECTED),
     );
     const report = written('runs/run-2024-05-01/evaluation/report.html');
-    expect(report).toBe(renderReport(EXPECTED, { title: 'Churn model evaluation: churn-xgb-2024-05-01' }));
+    expect(report).toBe(await renderReport(EXPECTED, { title: 'Churn model evaluation: churn-xgb-2024-05-01' }));
     expect(report).toContain('<title>Churn model evaluation: churn-xgb-2024-05-01</title>');
   });
 

@@ -6,6 +6,7 @@ import { parseLabels, parseScores } from '../../../lambda/evaluate/parse';
 import { rocAuc, rocCurve } from '../../../lambda/evaluate/roc';
 import { joinLabelsAndScores } from '../../../lambda/evaluate/rows';
 import { inputError } from '../../support/evaluation-errors';
+import { costsArb, scoredSet } from '../../support/scored-sets';
 
 const RUNS = { numRuns: 500, seed: 20240501 } as const;
 
@@ -59,20 +60,6 @@ function pairwiseAuc(labels: readonly number[], scores: readonly number[]): numb
   });
   return sum / pairs;
 }
-
-/** Scores on a coarse grid (ties are common) with labels; `bothClasses` keeps only sets with churners and stayers. */
-function scoredSet(bothClasses: boolean): fc.Arbitrary<{ labels: number[]; scores: number[] }> {
-  return fc
-    .array(fc.tuple(fc.constantFrom(0, 1), fc.integer({ min: 0, max: 20 })), { minLength: 1, maxLength: 80 })
-    .filter((rows) => !bothClasses || (rows.some(([l]) => l === 1) && rows.some(([l]) => l === 0)))
-    .map((rows) => ({ labels: rows.map(([l]) => l), scores: rows.map(([, k]) => k / 20) }));
-}
-
-const costsArb = fc.record({
-  missedChurner: fc.integer({ min: 0, max: 1000 }),
-  incentive: fc.integer({ min: 0, max: 1000 }),
-  retention: fc.double({ min: 0, max: 1, noNaN: true }),
-});
 
 describe('parseLabels', () => {
   it('reads the first column of each row, features may be empty', () => {

@@ -1,16 +1,27 @@
 import { evaluate, type Evaluation } from '../../../lambda/evaluate/metrics';
+import { precisionRecallCurve } from '../../../lambda/evaluate/curves';
 import { escapeHtml, renderReport } from '../../../lambda/evaluate/report';
+import { PALETTE } from '../../../lambda/shared/charts';
+import { contentSecurityPolicy } from '../../../lambda/shared/report-page';
 
 /** The worked example of metrics.test.ts: AUC 7/9, cheapest cutoff 0.4 (tp 3, fp 1, tn 2, fn 0), cost 40. */
 const CSV = '1,34,,2.5\n0,51,1,0.0\n1,22,0,7.1\n1,,1,3.3\n0,40,0,\n0,63,1,1.0\n';
 const TRANSFORM = '0.9\n0.8\n0.7\n0.4\n0.3\n0.1\n';
 const EVALUATION = evaluate(CSV, TRANSFORM, { missedChurner: 1000, incentive: 100 });
 
-/** The one `<svg>...</svg>` element of `page`. */
-function svgOf(page: string): string {
-  const svgs = page.match(/<svg[\s>][\s\S]*?<\/svg>/g) ?? [];
-  expect(svgs).toHaveLength(1);
-  return svgs[0] ?? '';
+/** The charts of `page` by name (`data-chart`): each figure's one `<svg>...</svg>` element. */
+function chartsOf(page: string): Map<string, string> {
+  const charts = new Map<string, string>();
+  for (const m of page.matchAll(/<figure class="chart" data-chart="([^"]+)">\s*(<svg[\s\S]*?<\/svg>)/g)) {
+    charts.set(m[1] ?? '', m[2] ?? '');
+  }
+  return charts;
+}
+
+/** The vertices of the line mark of `svg` drawn in `colour`: the points of one curve. */
+function lineVertices(svg: string, colour: string): number {
+  const d = new RegExp(`<path[^>]*d="(M[^"]*)"[^>]*stroke="${colour}"`).exec(svg)?.[1] ?? '';
+  return d === '' ? 0 : d.split(/[ML]/).filter((p) => p !== '').length;
 }
 
 /**
@@ -46,21 +57,87 @@ function expectWellFormed(xml: string): void {
 }
 
 describe('renderReport', () => {
-  const page = renderReport(EVALUATION);
-
-  it('is a self-contained HTML page: no scripts, no external assets', () => {
-    expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(page).toContain('<meta charset="utf-8">');
-    expect(page).toContain('<title>Churn model evaluation</title>');
-    expect(page).not.toMatch(/<script|<link|<img|src=|href=|url\(|@import/i);
-    expect(page.match(/https?:\/\/[^"]*/g)).toEqual(['http://www.w3.org/2000/svg']); // the SVG namespace only
+  let page: string;
+  let charts: Map<string, string>;
+  beforeAll(async () => {
+    page = await renderReport(EVALUATION);
+    charts = chartsOf(page);
   });
 
-  it('shows the confusion matrix at the cheapest cutoff', () => {
-    const table = page.match(/<table class="matrix">[\s\S]*?<\/table>/)?.[0] ?? '';
-    expect(table).toContain('Confusion matrix at cutoff 0.4');
-    expect(table).toMatch(/<th scope="row">Churned<\/th><td>3<\/td><td>0<\/td>/);
-    expect(table).toMatch(/<th scope="row">Stayed<\/th><td>1<\/td><td>2<\/td>/);
+  it('is a self-contained HTML page under its own policy: no scripts, no external assets', () => {
+    expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(page).toContain('<meta charset="utf-8">');
+    expect(page).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy())}">`,
+    );
+    expect(page).toContain('<title>Churn model evaluation</title>');
+    expect(page).not.toMatch(/<script|<link|<img|<image|src=|href=|url\(|@import/i);
+    // XML namespaces only: names, never fetched.
+    expect(new Set(page.match(/https?:\/\/[^"]*/g))).toEqual(
+      new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink']),
+    );
+  });
+
+  it('opens with the three numbers: the AUC, the saving and the churners reached at the cheapest cutoff', () => {
+    const values = [...page.matchAll(/<div class="value">([^<]*)<\/div>/g)].map((m) => m[1]);
+    // Saving: 3,000 for doing nothing - 400 at 0.4; recall at 0.4: 3 of 3.
+    expect(values).toEqual(['0.778', '2,600.00', '100.0%']);
+    expect(page).toContain('3 of 3 churners get an offer');
+  });
+
+  it('draws six charts, each a well-formed inline SVG', () => {
+    expect([...charts.keys()]).toEqual([
+      'confusion-cheapest',
+      'confusion-default',
+      'roc',
+      'precision-recall',
+      'cost',
+      'calibration',
+    ]);
+    for (const svg of charts.values()) {
+      expectWellFormed(svg);
+      expect(svg).not.toMatch(/\sstyle=/); // presentation attributes only: the page's policy allows no inline style
+    }
+  });
+
+  it('draws each confusion matrix with its four counts', () => {
+    const counts = (svg: string): string[] =>
+      [...svg.matchAll(/<text[^>]*font-size="18px"[^>]*>(\d+)<\/text>/g)].map((m) => m[1] ?? '');
+    // At 0.4: tp 3, fn 0, fp 1, tn 2; at 0.5: tp 2, fn 1, fp 1, tn 2.
+    expect(counts(charts.get('confusion-cheapest') ?? '').sort()).toEqual(['0', '1', '2', '3']);
+    expect(counts(charts.get('confusion-default') ?? '').sort()).toEqual(['1', '1', '2', '2']);
+    expect(charts.get('confusion-cheapest')).toContain('At the cheapest cutoff (0.400)');
+  });
+
+  it('draws the ROC curve through every point of the evaluation, with the AUC in its title', () => {
+    const svg = charts.get('roc') ?? '';
+    expect(svg).toContain('ROC curve (AUC = 0.778)');
+    expect(svg).toContain('False positive rate');
+    expect(lineVertices(svg, PALETTE.stayed)).toBe(EVALUATION.roc.length);
+  });
+
+  it('draws precision against recall at every cutoff, and marks both reported cutoffs', () => {
+    const svg = charts.get('precision-recall') ?? '';
+    expect(lineVertices(svg, PALETTE.stayed)).toBe(precisionRecallCurve(EVALUATION.roc, EVALUATION.counts).length);
+    // At 0.4: recall 1, precision 3/4; at 0.5: recall 2/3, precision 2/3.
+    expect(svg).toContain('aria-label="recall: 1; precision: 0.75; which: cheapest (0.400)"');
+    expect(svg).toContain('aria-label="recall: 0.666666666667; precision: 0.666666666667; which: cutoff 0.5"');
+  });
+
+  it('draws the expected cost at every cutoff and marks the cheapest', () => {
+    const svg = charts.get('cost') ?? '';
+    // Every cutoff but "no offers" (6), as steps: the cost at a cutoff holds down to the next score.
+    expect(lineVertices(svg, PALETTE.stayed)).toBe(2 * (EVALUATION.roc.length - 1) - 1);
+    expect(svg).toContain('aria-label="cutoff: 0.4; cost: 400; which: cheapest (0.400)"');
+    expect(svg).toContain('doing nothing');
+  });
+
+  it('draws the calibration from its non-empty bins', () => {
+    const svg = charts.get('calibration') ?? '';
+    const bins = EVALUATION.calibration.filter((b) => b.rows > 0);
+    expect(lineVertices(svg, PALETTE.churned)).toBe(bins.length);
+    // One customer per bin here (scores 0.1, 0.3, 0.4, 0.7, 0.8, 0.9): each point labelled 1.
+    expect(bins.map((b) => b.rows)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
   it('shows the metrics at 0.5 and at the cheapest cutoff', () => {
@@ -78,52 +155,25 @@ describe('renderReport', () => {
     expect(table).toContain('missed churner 1,000.00, offer 100.00, retention 1');
     expect(table).toMatch(/Doing nothing<\/th><td>0<\/td><td>3,000.00<\/td><td>0.00<\/td>/);
     expect(table).toMatch(/Cutoff 0.5<\/th><td>3<\/td><td>1,300.00<\/td><td>1,700.00<\/td>/);
-    expect(table).toMatch(/Cheapest cutoff \(0.4\)<\/th><td>4<\/td><td>400.00<\/td><td>2,600.00<\/td>/);
+    expect(table).toMatch(/Cheapest cutoff \(0.400\)<\/th><td>4<\/td><td>400.00<\/td><td>2,600.00<\/td>/);
   });
 
-  it('draws the ROC curve as a well-formed inline SVG with the AUC in its title', () => {
-    const svg = svgOf(page);
-    expectWellFormed(svg);
-    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 500 500"/);
-    expect(svg).toContain('<title id="roc-title">ROC curve (AUC = 0.778)</title>');
-    expect(svg).toContain('False positive rate');
-    expect(svg).toContain('True positive rate');
-    // The diagonal runs from (0, 0) to (1, 1): bottom left to top right of the 400-unit plot at 50.
-    expect(svg).toMatch(/<line class="diagonal" x1="50.00" y1="450.00" x2="450.00" y2="50.00"/);
-  });
-
-  it('plots one polyline vertex per ROC point, inside the plot', () => {
-    const points = /<polyline class="roc" points="([^"]*)"/.exec(svgOf(page))?.[1] ?? '';
-    const vertices = points.split(' ').map((p) => p.split(',').map(Number));
-    expect(vertices).toEqual(EVALUATION.roc.map((p) => [50 + 400 * p.fpr, 50 + 400 * (1 - p.tpr)].map(round2)));
-    expect(vertices[0]).toEqual([50, 450]);
-    expect(vertices[vertices.length - 1]).toEqual([450, 50]);
-  });
-
-  it('says why a metric is undefined', () => {
+  it('says why a metric is undefined, and draws no cutoff mark that does not exist', async () => {
     // An offer dearer than a churner: nobody gets one, so the cheapest cutoff has no precision.
-    const nobody = renderReport(evaluate(CSV, TRANSFORM, { missedChurner: 1, incentive: 1000 }));
-    expect(nobody).toContain('Confusion matrix at cutoff above every score (no offers)');
+    const nobody = await renderReport(evaluate(CSV, TRANSFORM, { missedChurner: 1, incentive: 1000 }));
+    expect(nobody).toContain('At the cheapest cutoff (above every score (no offers))');
     expect(nobody).toMatch(/Precision<\/th><td>0\.667<\/td><td>n\/a \(no predicted churners\)<\/td>/);
+    expect(chartsOf(nobody).get('precision-recall')).not.toContain('which: cheapest');
   });
 
-  it('escapes every interpolated string', () => {
-    const hostile = renderReport(EVALUATION, { title: '<script>alert("x")</script> & co' });
+  it('escapes every interpolated string', async () => {
+    const hostile = await renderReport(EVALUATION, { title: '<script>alert("x")</script> & co' });
     expect(hostile).not.toContain('<script>');
     expect(hostile).toContain('<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co</h1>');
     // An evaluation read back from a tampered evaluation.json cannot inject markup either.
     const tampered = { ...EVALUATION, auc: { toFixed: () => '<b>1</b>' } } as unknown as Evaluation;
-    expect(renderReport(tampered)).not.toContain('<b>');
-    expect(renderReport(tampered)).toContain('AUC = &lt;b&gt;1&lt;/b&gt;');
+    const page = await renderReport(tampered);
+    expect(page).not.toContain('<b>');
+    expect(page).toContain('AUC = &lt;b&gt;1&lt;/b&gt;');
   });
 });
-
-describe('escapeHtml', () => {
-  it('escapes the five significant characters, ampersand first', () => {
-    expect(escapeHtml(`<a href="x">'&amp;'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;amp;&#39;&lt;/a&gt;');
-  });
-});
-
-function round2(value: number): number {
-  return Number(value.toFixed(2));
-}
