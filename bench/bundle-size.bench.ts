@@ -1,5 +1,8 @@
 /**
- * The size of every Lambda bundle the app synthesizes, against the goal of 100 KB of code each.
+ * The size of every Lambda bundle the app synthesizes, against the goal of 100 KB of code each, or
+ * 1.5 MB for a function that draws a report's charts: Vega and Vega-Lite
+ * (`lambda/shared/charts.ts`) are about 1.1 MB of code, parsed once per cold start of a function
+ * that runs once per training run.
  *
  * Synthesizes the sandbox stage with real esbuild bundling into a temporary cloud assembly (as
  * `cdk synth` does), then measures each function's asset directory. `measureBundles` returns the
@@ -15,6 +18,9 @@ import { addStacks } from '../lib/app';
 import { loadStageConfig } from '../lib/config';
 
 const GOAL_BYTES = 100 * 1024;
+/** The goal of a function that draws charts, by the end of its construct path. */
+const CHART_GOAL_BYTES = 1536 * 1024;
+const DRAWS_CHARTS = ['/EvaluateFunction/Function/Resource'];
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as {
   context: Record<string, unknown>;
 };
@@ -27,14 +33,14 @@ export interface Bundle {
   readonly codeBytes: number;
   /** Bytes of source maps, not loaded unless an error is mapped. */
   readonly mapBytes: number;
-  /** Whether `codeBytes` is under {@link BundleFigures.goalBytes}. */
+  /** The most code this bundle may have: 100 KB, or 1.5 MB for a function that draws charts. */
+  readonly goalBytes: number;
+  /** Whether `codeBytes` is under `goalBytes`. */
   readonly meets: boolean;
 }
 
 /** Everything `measureBundles` measured. */
 export interface BundleFigures {
-  /** The most code a bundle may have. */
-  readonly goalBytes: number;
   /** Every function with a code asset, in construct order. */
   readonly bundles: readonly Bundle[];
 }
@@ -71,17 +77,18 @@ export function measureBundles(log: (line: string) => void = () => undefined): B
           maps += size;
         }
       }
-      const ok = code < GOAL_BYTES;
-      bundles.push({ path: fn.node.path, codeBytes: code, mapBytes: maps, meets: ok });
+      const goal = DRAWS_CHARTS.some((end) => fn.node.path.endsWith(end)) ? CHART_GOAL_BYTES : GOAL_BYTES;
+      const ok = code < goal;
+      bundles.push({ path: fn.node.path, codeBytes: code, mapBytes: maps, goalBytes: goal, meets: ok });
       log(
-        `  ${fn.node.path}: ${(code / 1024).toFixed(1)} KB code (${((code / GOAL_BYTES) * 100).toFixed(0)}% of the 100 KB goal), ` +
+        `  ${fn.node.path}: ${(code / 1024).toFixed(1)} KB code (${((code / goal) * 100).toFixed(0)}% of the ${String(goal / 1024)} KB goal), ` +
           `${(maps / 1024).toFixed(1)} KB source map  ${ok ? 'meets the goal' : 'MISSES the goal'}`,
       );
     }
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-  return { goalBytes: GOAL_BYTES, bundles };
+  return { bundles };
 }
 
 if (require.main === module) {

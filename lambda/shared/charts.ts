@@ -9,7 +9,7 @@
  * that named one would fail the render rather than reach the network. Vega escapes the text it
  * writes (titles, labels), so a value from data cannot inject markup.
  */
-import { loader as vegaLoader, parse, View } from 'vega';
+import { type LoggerInterface, loader as vegaLoader, parse, View } from 'vega';
 import { compile, type Config, type TopLevelSpec } from 'vega-lite';
 import { SafeHtml } from './html';
 
@@ -57,11 +57,44 @@ function offlineLoader(): ReturnType<typeof vegaLoader> {
  */
 export async function renderChart(spec: ChartSpec): Promise<SafeHtml> {
   const { spec: vegaSpec } = compile({ ...spec, config: { ...CONFIG, ...spec.config } });
-  const view = new View(parse(vegaSpec), { renderer: 'none', loader: offlineLoader() });
+  const errors: string[] = [];
+  const view = new View(parse(vegaSpec), {
+    renderer: 'none',
+    loader: offlineLoader(),
+    // Vega logs a failed load or an error and draws the chart without its data; a report must
+    // not show an empty chart as if it were the data's, so either fails the render.
+    logger: collectingLogger(errors),
+  });
   try {
     const svg = await view.toSVG();
+    if (errors.length > 0) {
+      throw new Error(`a report's chart failed: ${errors.join('; ')}`);
+    }
     return new SafeHtml(svg);
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * A Vega logger that keeps in `errors` every error and every failed load (which Vega reports as a
+ * warning, then draws the chart without the data), and drops everything else.
+ */
+function collectingLogger(errors: string[]): LoggerInterface {
+  const text = (args: readonly unknown[]): string =>
+    args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
+  const logger = {
+    level: () => logger,
+    error: (...args: readonly unknown[]) => {
+      errors.push(text(args));
+      return logger;
+    },
+    warn: (...args: readonly unknown[]) => {
+      if (/^Loading failed/.test(text(args))) errors.push(text(args));
+      return logger;
+    },
+    info: () => logger,
+    debug: () => logger,
+  };
+  return logger as unknown as LoggerInterface;
 }
