@@ -10,14 +10,14 @@
  * data (column and category names, file names, the model's name) goes through the escaping `markup`
  * tag (`lambda/shared/html.ts`). A verdict is always written as its word: colour only repeats it.
  */
-import { createHash } from 'node:crypto';
 import type {
   BaselineStatistics,
   CurrentStatistics,
   NumericFeatureStatistics,
   OneHotGroupStatistics,
 } from '../../lib/contracts/baseline-statistics';
-import { markup, SafeHtml } from '../shared/html';
+import type { SafeHtml } from '../shared/html';
+import { markup, selfContainedPage } from '../shared/html';
 import type { DriftReport, FeatureCheck, Statistic } from './compare';
 import { sharesOf } from './psi';
 import type { DriftThresholds, Verdict } from './thresholds';
@@ -245,12 +245,6 @@ svg .current { fill: #1f77b4; }
 svg .axis { stroke: #999; }
 details { margin: 0.3rem 0 1rem; }
 `;
-
-/** The page's policy: nothing may load, nothing may run, only its own style applies. */
-function contentSecurityPolicy(): string {
-  const hash = createHash('sha256').update(STYLE, 'utf8').digest('base64');
-  return `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'`;
-}
 
 /** A number for people: whole numbers as they are, others to at most 3 decimals. */
 function formatNumber(value: number): string {
@@ -533,17 +527,10 @@ function renderPage(
   const currentNumeric = new Map(current.numeric.map((f) => [f.name, f]));
   const currentGroups = new Map(current.oneHot.map((g) => [g.source, g]));
   const title = `Data drift: ${document.verdict}`;
-  return markup`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>${new SafeHtml(STYLE)}</style>
-</head>
-<body>
-<h1>Data drift report</h1>
+  return selfContainedPage(
+    title,
+    STYLE,
+    markup`<h1>Data drift report</h1>
 ${summary(document, current, context)}
 ${checksTable(document)}
 <section id="numeric">
@@ -554,7 +541,6 @@ ${baseline.numeric.map((f, i) => numericSection(f, currentNumeric.get(f.name), i
 <h2>One-hot groups: share of each category</h2>
 <p>Shares among the rows that have a category (rows with none are the missing fraction). Outlined: baseline; filled: current.</p>
 ${baseline.oneHot.map((g, i) => groupSection(g, currentGroups.get(g.source), i, document))}</section>
-</body>
-</html>
-`.text;
+`,
+  );
 }

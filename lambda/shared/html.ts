@@ -8,6 +8,8 @@
  * reformat the templates, and the whitespace of the output with them.)
  */
 
+import { createHash } from 'node:crypto';
+
 /** Markup built by {@link markup}: interpolated as is, never escaped twice. */
 export class SafeHtml {
   constructor(readonly text: string) {}
@@ -40,4 +42,34 @@ function interpolate(value: Interpolated): string {
   if (typeof value === 'number') return escapeHtml(String(value));
   if (value instanceof SafeHtml) return value.text;
   return value.map((v) => v.text).join('');
+}
+
+/**
+ * The Content-Security-Policy of a self-contained page whose only style is `style`: nothing may
+ * load, nothing may run, and only that style applies (allowed by its hash).
+ */
+export function contentSecurityPolicy(style: string): string {
+  const hash = createHash('sha256').update(style, 'utf8').digest('base64');
+  return `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'`;
+}
+
+/**
+ * A self-contained HTML page: its title, its one inline style under its own policy
+ * ({@link contentSecurityPolicy}), and `body`. Nothing in it loads or runs, so it opens from S3,
+ * from a disk or as an e-mail attachment alike.
+ */
+export function selfContainedPage(title: string, style: string, body: SafeHtml): string {
+  return markup`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(style)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${new SafeHtml(style)}</style>
+</head>
+<body>
+${body}</body>
+</html>
+`.text;
 }

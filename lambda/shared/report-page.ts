@@ -7,8 +7,7 @@
  *
  * Every value interpolated goes through the escaping `markup` tag (`html.ts`).
  */
-import { createHash } from 'node:crypto';
-import { markup, SafeHtml } from './html';
+import { contentSecurityPolicy, markup, type SafeHtml, selfContainedPage } from './html';
 
 /** One of the numbers a report opens with. */
 export interface Headline {
@@ -61,12 +60,6 @@ th, td { border: 1px solid #ccc; padding: 0.3rem 0.7rem; text-align: right; font
 th[scope="row"], th.text, td.text { text-align: left; }
 `;
 
-/** The page's policy: nothing may load, nothing may run, only its own style applies. */
-export function contentSecurityPolicy(): string {
-  const hash = createHash('sha256').update(STYLE, 'utf8').digest('base64');
-  return `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'`;
-}
-
 /**
  * A chart in a report: its SVG (from `renderChart`) with a caption saying what it shows. `name`
  * identifies the chart (`data-chart`), for links and for the browser test that checks every chart
@@ -108,21 +101,18 @@ ${s.intro === undefined ? '' : markup`<p class="intro">${s.intro}</p>`}
 ${s.content}</section>
 `,
   );
-  return markup`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${page.title}</title>
-<style>${new SafeHtml(STYLE)}</style>
-</head>
-<body>
-<h1>${page.title}</h1>
+  return selfContainedPage(
+    page.title,
+    STYLE,
+    markup`<h1>${page.title}</h1>
 <p class="subtitle">${page.subtitle}</p>
 <ul class="headline">
 ${headline}</ul>
-${sections}</body>
-</html>
-`.text;
+${sections}`,
+  );
+}
+
+/** The policy of every report page: nothing may load, nothing may run, only the reports' style applies. */
+export function reportPolicy(): string {
+  return contentSecurityPolicy(STYLE);
 }

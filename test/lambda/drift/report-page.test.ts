@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { compareDriftFiles, type DriftFilesResult, localDrift } from '../../../lib/local/drift';
 import { DEFAULT_DRIFT_THRESHOLDS } from '../../../lambda/drift/thresholds';
-import { launchChromium } from '../../support/chromium';
+import { launchChromium } from '../../../lib/local/chromium';
 import { fullDrift, WINDOW_START, writeBaselineCsv, writeCurrentCsv } from '../../support/drift-files';
 
 let browser: Browser;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { evaluate, type Evaluation } from '../../../lambda/evaluate/metrics';
 import { renderReport } from '../../../lambda/evaluate/report';
-import { launchChromium } from '../../support/chromium';
+import { launchChromium } from '../../../lib/local/chromium';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', '..', 'test-artifacts');
 

@@ -2,7 +2,7 @@ import { evaluate, type Evaluation } from '../../../lambda/evaluate/metrics';
 import { precisionRecallCurve } from '../../../lambda/evaluate/curves';
 import { escapeHtml, renderReport } from '../../../lambda/evaluate/report';
 import { PALETTE } from '../../../lambda/shared/charts';
-import { contentSecurityPolicy } from '../../../lambda/shared/report-page';
+import { reportPolicy } from '../../../lambda/shared/report-page';
 
 /** The worked example of metrics.test.ts: AUC 7/9, cheapest cutoff 0.4 (tp 3, fp 1, tn 2, fn 0), cost 40. */
 const CSV = '1,34,,2.5\n0,51,1,0.0\n1,22,0,7.1\n1,,1,3.3\n0,40,0,\n0,63,1,1.0\n';
@@ -67,9 +67,7 @@ describe('renderReport', () => {
   it('is a self-contained HTML page under its own policy: no scripts, no external assets', () => {
     expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(page).toContain('<meta charset="utf-8">');
-    expect(page).toContain(
-      `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy())}">`,
-    );
+    expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="${escapeHtml(reportPolicy())}">`);
     expect(page).toContain('<title>Churn model evaluation</title>');
     expect(page).not.toMatch(/<script|<link|<img|<image|src=|href=|url\(|@import/i);
     // XML namespaces only: names, never fetched.

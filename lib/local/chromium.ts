@@ -1,8 +1,8 @@
 /**
- * Headless Chromium for tests that open a page the project writes: Debian's `/usr/bin/chromium`
- * driven by playwright-core, which never downloads a browser of its own. The flags keep Chromium
- * off the network it would otherwise call at start (updates, sync, safe browsing), which this
- * machine's closed network refuses.
+ * Headless Chromium for the tests that open a page the project writes, and for
+ * `npm run screenshots`: Debian's `/usr/bin/chromium` driven by playwright-core, which never
+ * downloads a browser of its own. The flags keep Chromium off the network it would otherwise call
+ * at start (updates, sync, safe browsing), which this machine's closed network refuses.
  */
 import { type Browser, chromium } from 'playwright-core';
 
