@@ -12,7 +12,10 @@ import { launchChromium } from '../lib/local/chromium';
 const ROOT = path.join(__dirname, '..');
 
 /** Each report of a local run, and the picture the README shows of it. */
-const REPORTS = [{ page: 'local/evaluation/report.html', image: 'docs/images/evaluation-report.png' }];
+const REPORTS = [
+  { page: 'local/tuning/report.html', image: 'docs/images/tuning-report.png' },
+  { page: 'local/evaluation/report.html', image: 'docs/images/evaluation-report.png' },
+];
 
 async function main(): Promise<void> {
   const missing = REPORTS.filter((r) => !fs.existsSync(path.join(ROOT, r.page)));

@@ -56,8 +56,11 @@ function offlineLoader(): ReturnType<typeof vegaLoader> {
  * `config`. Throws if Vega-Lite or Vega rejects the specification.
  */
 export async function renderChart(spec: ChartSpec): Promise<SafeHtml> {
-  const { spec: vegaSpec } = compile({ ...spec, config: { ...CONFIG, ...spec.config } });
   const errors: string[] = [];
+  const { spec: vegaSpec } = compile(
+    { ...spec, config: { ...CONFIG, ...spec.config } },
+    { logger: collectingLogger(errors) },
+  );
   const view = new View(parse(vegaSpec), {
     renderer: 'none',
     loader: offlineLoader(),

@@ -14,7 +14,8 @@ import * as path from 'node:path';
 import { evaluate, type Evaluation } from '../../lambda/evaluate/metrics';
 import type { StageConfig } from '../config';
 import { TRANSFORM_INPUT } from '../training/transform-states';
-import { HYPERPARAMETER_RANGES, STATIC_HYPERPARAMETERS } from '../training/tuning-state';
+import type { TuningSummary } from '../../lambda/evaluate/tuning-report';
+import { HYPERPARAMETER_RANGES, STATIC_HYPERPARAMETERS, TUNING_OBJECTIVE } from '../training/tuning-state';
 
 /** A Python stage that failed: its command and what it said. */
 export class StageError extends Error {
@@ -121,11 +122,60 @@ export function describeEtl(etl: { readonly curate?: EtlLine; readonly features?
   );
 }
 
-/** What a tuning run made: the best model's file and its validation AUC. */
+/** What a tuning run made: the best model's file and its validation AUC, and what the tuning report draws. */
 export interface TunedModel {
   readonly model: string;
   /** `undefined` when the trainer did not report it. */
   readonly validationAuc: number | undefined;
+  readonly summary: TuningSummary;
+}
+
+/** One trial as `xgboost_local.py tune` prints it. */
+interface LocalTrial {
+  readonly trial: number;
+  readonly hyperparameters: Record<string, unknown>;
+  readonly bestIteration: number;
+  readonly validationAuc: number | null;
+  readonly history: { readonly train: { readonly auc: number[] }; readonly validation: { readonly auc: number[] } };
+}
+
+/** A trial's name in the report: `trial 1` for the first. */
+function trialName(trial: LocalTrial): string {
+  return `trial ${trial.trial + 1}`;
+}
+
+/**
+ * The tuning report's summary of a local search, as `xgboost_local.py tune` printed it: the tuned
+ * hyper-parameters of `HYPERPARAMETER_RANGES` with their ranges, each trial's values and
+ * validation AUC, and the best trial's AUC by round on both channels.
+ */
+export function tuningSummaryOf(output: {
+  readonly best: LocalTrial;
+  readonly trials: readonly LocalTrial[];
+}): TuningSummary {
+  const ranges = [...HYPERPARAMETER_RANGES.continuous, ...HYPERPARAMETER_RANGES.integer].map((r) => ({
+    name: r.Name,
+    low: Number(r.MinValue),
+    high: Number(r.MaxValue),
+    scale: r.ScalingType === 'Logarithmic' ? ('log' as const) : ('linear' as const),
+  }));
+  return {
+    formatVersion: 1,
+    objective: { metric: TUNING_OBJECTIVE.MetricName, maximize: TUNING_OBJECTIVE.Type === 'Maximize' },
+    ranges,
+    trials: output.trials.map((t) => ({
+      name: trialName(t),
+      values: Object.fromEntries(ranges.map((r) => [r.name, Number(t.hyperparameters[r.name])])),
+      objective: t.validationAuc,
+    })),
+    best: {
+      name: trialName(output.best),
+      metric: STATIC_HYPERPARAMETERS.eval_metric,
+      history: { train: output.best.history.train.auc, validation: output.best.history.validation.auc },
+      bestRound: output.best.bestIteration,
+      earlyStoppingRounds: Number(STATIC_HYPERPARAMETERS.early_stopping_rounds),
+    },
+  };
 }
 
 /**
@@ -154,11 +204,15 @@ export async function tuneModel(
     '--seed',
     String(options.seed),
   ]);
-  const first = lines[0] as { model?: unknown; best?: { validationAuc?: number } } | undefined;
-  if (typeof first?.model !== 'string') {
-    throw new StageError(`xgboost_local.py tune reported no model file: ${JSON.stringify(first)}`);
+  const first = lines[0] as { model?: unknown; best?: LocalTrial; trials?: LocalTrial[] } | undefined;
+  if (typeof first?.model !== 'string' || first.best === undefined || first.trials === undefined) {
+    throw new StageError(`xgboost_local.py tune reported no model file or trials: ${JSON.stringify(first)}`);
   }
-  return { model: first.model, validationAuc: first.best?.validationAuc };
+  return {
+    model: first.model,
+    validationAuc: first.best.validationAuc ?? undefined,
+    summary: tuningSummaryOf({ best: first.best, trials: first.trials }),
+  };
 }
 
 /**

@@ -28,6 +28,7 @@ import * as path from 'node:path';
 import type { Evaluation } from '../../lambda/evaluate/metrics';
 import { modelQualityStatistics } from '../../lambda/evaluate/model-quality';
 import { renderReport } from '../../lambda/evaluate/report';
+import { renderTuningReport, type TuningSummary } from '../../lambda/evaluate/tuning-report';
 import { decide, type GateDecision } from '../../lambda/quality-gate/gate';
 import { driftThresholdsFromSettings } from '../../lambda/drift/thresholds';
 import type { Cutoff } from '../contracts/cutoff';
@@ -110,6 +111,8 @@ export interface LocalRunResult {
   readonly files: {
     readonly evaluation: string;
     readonly report: string;
+    /** The tuning report (HTML); `tuning.json` beside it. */
+    readonly tuningReport: string;
     readonly modelQuality: string;
     /** The drift reports (HTML) of the window without drift and of the drifted one. */
     readonly drift: { readonly steady: string; readonly drifted: string };
@@ -145,7 +148,17 @@ async function stage<T>(
 /** Runs the lifecycle; throws {@link StageError} when a Python stage fails. */
 export async function runLocalLifecycle(options: LocalRunOptions): Promise<LocalRunResult> {
   const dir = (name: string) => path.join(options.out, name);
-  for (const name of ['raw', 'curated', 'features', 'model', 'transform', 'evaluation', 'monitoring', 'retraining']) {
+  for (const name of [
+    'raw',
+    'curated',
+    'features',
+    'model',
+    'tuning',
+    'transform',
+    'evaluation',
+    'monitoring',
+    'retraining',
+  ]) {
     fs.rmSync(dir(name), { recursive: true, force: true });
   }
   fs.mkdirSync(options.out, { recursive: true });
@@ -185,14 +198,17 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
     options,
     4,
     `train XGBoost 1.7, ${options.trials} tuning trials`,
-    () =>
-      tuneModel(options, {
+    async () => {
+      const model = await tuneModel(options, {
         features: dir('features'),
         modelDir: dir('model'),
         trials: options.trials,
         seed: options.seed,
-      }),
-    (t) => `best validation AUC ${t.validationAuc?.toFixed(4) ?? '?'}`,
+      });
+      return { ...model, files: await writeTuningReport(dir('tuning'), model.summary, options.seed) };
+    },
+    (t) =>
+      `best validation AUC ${t.validationAuc?.toFixed(4) ?? '?'}; the tuning report ${shown(options, t.files.report)}`,
   );
 
   await stage(
@@ -323,6 +339,7 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
     retraining,
     files: {
       ...files,
+      tuningReport: tuned.files.report,
       drift: { steady: drift.steady.files.html, drifted: drift.drifted.files.html },
       quality: { steady: quality.steady.file, drifted: quality.drifted.file },
       retrainingGate: retraining.files.gate,
@@ -457,4 +474,20 @@ async function checkDrift(options: LocalRunOptions, baselineDir: string, monitor
     drifted: compared('drifted'),
     scenario: DRIFT_SCENARIOS[options.scenario].description,
   };
+}
+
+/** Writes `tuning.json` and the tuning report, `report.html`, into `dir` (made if missing). */
+async function writeTuningReport(
+  dir: string,
+  summary: TuningSummary,
+  seed: number,
+): Promise<{ readonly json: string; readonly report: string }> {
+  fs.mkdirSync(dir, { recursive: true });
+  const written = { json: path.join(dir, 'tuning.json'), report: path.join(dir, 'report.html') };
+  fs.writeFileSync(written.json, `${JSON.stringify(summary, null, 2)}\n`);
+  fs.writeFileSync(
+    written.report,
+    await renderTuningReport(summary, { title: `Churn model tuning: local run, seed ${seed}` }),
+  );
+  return written;
 }

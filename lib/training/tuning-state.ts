@@ -64,6 +64,9 @@ export const STATIC_HYPERPARAMETERS = {
   early_stopping_rounds: '10',
 } as const;
 
+/** What the tuning maximises: the AUC on the validation channel, as the algorithm reports it. */
+export const TUNING_OBJECTIVE = { Type: 'Maximize', MetricName: 'validation:auc' } as const;
+
 /** What the rest of the run needs of the tuning. */
 export const TUNING_RESULT = {
   tuningJobName: '{% $states.result.HyperParameterTuningJobName %}',
@@ -103,7 +106,7 @@ export function tuneHyperParametersState(
         HyperParameterTuningJobName: names.jobName('', true),
         HyperParameterTuningJobConfig: {
           Strategy: 'Bayesian',
-          HyperParameterTuningJobObjective: { Type: 'Maximize', MetricName: 'validation:auc' },
+          HyperParameterTuningJobObjective: TUNING_OBJECTIVE,
           ResourceLimits: {
             MaxNumberOfTrainingJobs: tuning.maxJobs,
             MaxParallelTrainingJobs: tuning.maxParallelJobs,

@@ -12,6 +12,7 @@ import {
   retrainChallenger,
   type RetrainingGateRecord,
 } from '../../lib/local/retraining';
+import type { TuningSummary } from '../../lambda/evaluate/tuning-report';
 
 /** Runs the CLI with `argv`, capturing what it writes. */
 async function run(argv: string[], env: Record<string, string> = {}) {
@@ -111,6 +112,24 @@ describe('npm run local closes the loop on the real engines', () => {
       `challenger-promoted, Approved; on the new test split the challenger's AUC is ${gate.scores.challengerAuc.toFixed(4)} ` +
         `and the champion's ${gate.scores.champion?.auc.toFixed(4)} (margin ${margin}).`,
     );
+  });
+
+  it('writes the evaluation and tuning reports, the tuning one from every trial of the search', () => {
+    for (const report of [
+      ['evaluation', 'report.html'],
+      ['tuning', 'report.html'],
+    ]) {
+      expect(fs.readFileSync(path.join(out, ...report), 'utf8')).toMatch(
+        /^<!DOCTYPE html>[\s\S]*<figure class="chart"/,
+      );
+    }
+    const tuning = read<TuningSummary>('tuning', 'tuning.json');
+    expect(tuning.trials).toHaveLength(4); // npm run local's default
+    const best = tuning.trials.find((t) => t.name === tuning.best.name);
+    // The best trial's validation AUC at its best round is its objective, and the highest.
+    expect(tuning.best.history.validation[tuning.best.bestRound]).toBe(best?.objective);
+    expect(Math.max(...tuning.trials.map((t) => t.objective ?? 0))).toBe(best?.objective);
+    expect(cli.stdout).toContain(`The tuning report: ${path.join(out, 'tuning', 'report.html')}`);
   });
 
   it('finds live quality ok on new customers without drift: every outcome joined, the AUC at least monitoring.minAuc', () => {

@@ -253,6 +253,17 @@ def test_tuning_is_seeded_bounded_and_keeps_the_best_trial(splits):
     assert local.best_iteration(first["booster"]) == best["bestIteration"]
 
 
+def test_each_trial_carries_its_metric_history_for_the_tuning_report(splits):
+    paths = (str(splits["dir"] / "train"), str(splits["dir"] / "validation"))
+    result = local.tune(*paths, STATIC, RANGES, trials=2, seed=3)
+    for trial in result["trials"]:
+        history = trial["history"]
+        # One AUC per round trained, on both channels; the trial's AUC is the validation AUC at its best round.
+        assert len(history["train"]["auc"]) == len(history["validation"]["auc"]) == trial["rounds"]
+        assert history["validation"]["auc"][trial["bestIteration"]] == trial["validationAuc"]
+    json.dumps(result["trials"])  # plain data: printed as JSON by the command line
+
+
 def test_a_logarithmic_range_is_sampled_uniformly_in_log_space():
     ranges = local.parse_ranges({"continuous": [{"Name": "eta", "MinValue": "0.001", "MaxValue": "1",
                                                  "ScalingType": "Logarithmic"}]})

@@ -50,7 +50,9 @@ stderr and exits with 2):
       (JSON in the layout of HYPERPARAMETER_RANGES: {continuous: [...], integer: [...]}, each
       range {Name, MinValue, MaxValue, ScalingType Linear|Logarithmic}), each trial trained as
       `train` does with the static hyper-parameters added. Keeps the trial with the best
-      validation AUC and writes its model to DIR/xgboost-model. Prints {model, best, trials}.
+      validation AUC and writes its model to DIR/xgboost-model. Prints {model, best, trials}: each
+      trial {trial, hyperparameters, bestIteration, rounds, validationAuc, history} as `train`
+      reports them (the tuning report draws the best trial's history).
 
   xgboost_local.py score --model FILE --input PATH --output DIR [--input-filter FILTER]
                          [--max-payload-mb MB]
@@ -305,7 +307,7 @@ def tune(
         booster, history = train(train_path, validation_path, hyperparameters, threads)
         summary = training_summary(booster, history, hyperparameters, model="")
         result = {"trial": trial, "hyperparameters": hyperparameters, "bestIteration": summary["bestIteration"],
-                  "rounds": summary["rounds"], "validationAuc": summary["validationAuc"]}
+                  "rounds": summary["rounds"], "validationAuc": summary["validationAuc"], "history": history}
         results.append(result)
         if best is None or result["validationAuc"] > best[0]["validationAuc"]:
             best = (result, booster)
