@@ -149,7 +149,7 @@ function learningCurveSpec(summary: TuningSummary): ChartSpec {
             type: 'nominal',
             title: null,
             scale: { domain: ['training', 'validation'], range: [PALETTE.neutral, PALETTE.stayed] },
-            legend: { orient: 'bottom-right' },
+            legend: { orient: 'top-left' },
           },
         },
       },
