@@ -26,6 +26,11 @@ export interface EvaluateEvent {
   readonly evaluationOutput: string;
   /** The evaluated model, for the report's title. */
   readonly modelName: string;
+  /**
+   * The tuning job that made the model: when given, the step also writes the tuning report
+   * (`tuning.json`, `tuning-report.html`) beside the evaluation. The champion's evaluation has none.
+   */
+  readonly tuningJobName?: string;
 }
 
 /** Thrown when the event is not an {@link EvaluateEvent}. The message names the field. */
@@ -51,6 +56,8 @@ export interface ParsedEvent {
   readonly runId: string;
   readonly modelName: string;
   readonly locations: EvaluationLocations;
+  /** `undefined` when the event names no tuning job. */
+  readonly tuningJobName: string | undefined;
 }
 
 /** A received value for a message: a string quoted, anything else by its type (`a number`). */
@@ -96,5 +103,7 @@ export function parseEvent(event: unknown): ParsedEvent {
     transformOutput: prefixField(fields, 'transformOutput'),
     evaluationOutput: prefixField(fields, 'evaluationOutput'),
   };
-  return { runId, modelName: stringField(fields, 'modelName'), locations };
+  const modelName = stringField(fields, 'modelName');
+  const tuningJobName = fields.tuningJobName === undefined ? undefined : stringField(fields, 'tuningJobName');
+  return { runId, modelName, locations, tuningJobName };
 }

@@ -2,8 +2,10 @@
  * The training pipeline's evaluation step: checks the event (`event.ts`), reads the test split and
  * the batch transform's scores for it from S3 (which objects, paired how and checked how:
  * `split.ts`), evaluates the model (`metrics.ts`), and writes `evaluation.json`,
- * `model-quality.json` (`model-quality.ts`) and `report.html` (`report.ts`). Thin by design: the
- * work is in those pure modules, tested without mocks; here are only the S3 calls.
+ * `model-quality.json` (`model-quality.ts`) and `report.html` (`report.ts`); given the tuning job,
+ * also its report, `tuning-report.html` (`tuning-report.ts`), with `tuning.json`, from what the job
+ * and its best training job's log recorded (`tuning-summary.ts`). Thin by design: the work is in
+ * those pure modules, tested without mocks; here are only the S3, SageMaker and log calls.
  *
  * The cost assumptions come from the environment, read and checked once when the module loads:
  * `MISSED_CHURNER_COST` and `INCENTIVE_COST` (0 to 1e9) and `INCENTIVE_RETENTION` (0 to 1).
@@ -11,7 +13,8 @@
  * Errors are thrown, never caught and hidden, and keep their `name` so that the state machine can
  * tell them apart: `EnvironmentError` (bad configuration), `InvalidEventError` (a bad event: a bug
  * in the state machine), `EvaluationInputError` (bad data: a missing or malformed object), and the
- * SDK's own errors (S3 access).
+ * SDK's own errors (S3, SageMaker and CloudWatch Logs access), and `TuningRecordError` (the tuning
+ * job did not record what its report needs).
  */
 import {
   GetObjectCommand,
@@ -20,6 +23,13 @@ import {
   paginateListObjectsV2,
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
+import { CloudWatchLogsClient, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeHyperParameterTuningJobCommand,
+  paginateListTrainingJobsForHyperParameterTuningJob,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { TRAINING_JOB_LOG_GROUP } from '../../lib/contracts/training-logs';
 import { numberFromEnv } from '../shared/env';
 import { s3Url, type S3Location } from '../shared/s3-url';
 import { parseEvent, type EvaluateEvent, type EvaluationLocations } from './event';
@@ -27,6 +37,8 @@ import type { Costs } from './cutoff';
 import { evaluate, type Evaluation } from './metrics';
 import { modelQualityStatistics } from './model-quality';
 import { renderReport } from './report';
+import { renderTuningReport, type TuningSummary } from './tuning-report';
+import { tuningSummary, type TrainingJobSummary } from './tuning-summary';
 import {
   checkPair,
   missingTransformOutput,
@@ -51,6 +63,8 @@ export interface EvaluateResult {
   readonly modelQuality: string;
   /** `s3://` URL of `report.html`. */
   readonly report: string;
+  /** `s3://` URL of `tuning-report.html`, when the event named the tuning job. */
+  readonly tuningReport?: string;
   /** Rows in the test split. */
   readonly rows: number;
   /** Churners in the test split. */
@@ -74,6 +88,8 @@ const COSTS: Costs = {
 };
 
 const s3 = new S3Client({});
+const sagemaker = new SageMakerClient({});
+const logs = new CloudWatchLogsClient({});
 
 /** Every object listed under `prefix`. */
 async function listObjects(prefix: S3Location): Promise<ListedObject[]> {
@@ -119,6 +135,41 @@ async function evaluateSplit(locations: EvaluationLocations): Promise<{ evaluati
   return { evaluation: evaluate(testCsv.join(''), scores.join(''), COSTS), files: pairs.length };
 }
 
+/**
+ * What the tuning job `name` recorded, as the tuning report's summary: its description, every
+ * training job it launched, and the best training job's log (`/aws/sagemaker/TrainingJobs`, the
+ * streams named `<job>/algo-...`).
+ */
+async function summarizeTuning(name: string): Promise<TuningSummary> {
+  const description = await sagemaker.send(
+    new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name }),
+  );
+  const trainingJobs: TrainingJobSummary[] = [];
+  for await (const page of paginateListTrainingJobsForHyperParameterTuningJob(
+    { client: sagemaker },
+    { HyperParameterTuningJobName: name, MaxResults: 100 },
+  )) {
+    trainingJobs.push(...(page.TrainingJobSummaries ?? []));
+  }
+  const best = description.BestTrainingJob?.TrainingJobName;
+  const messages: string[] = [];
+  if (best !== undefined) {
+    for await (const page of paginateFilterLogEvents(
+      { client: logs },
+      { logGroupName: TRAINING_JOB_LOG_GROUP, logStreamNamePrefix: `${best}/` },
+    )) {
+      messages.push(...(page.events ?? []).map((e) => e.message ?? ''));
+    }
+  }
+  return tuningSummary(description, trainingJobs, messages);
+}
+
+/** The tuning job's summary and its report. */
+async function tuningReportOf(name: string): Promise<{ summary: TuningSummary; html: string }> {
+  const summary = await summarizeTuning(name);
+  return { summary, html: await renderTuningReport(summary, { title: `Churn model tuning: ${name}` }) };
+}
+
 /** `value` as pretty-printed JSON, ending in a newline. */
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
@@ -144,15 +195,27 @@ async function write(
  * nested as structured fields.)
  */
 export const handler = async (event: EvaluateEvent): Promise<EvaluateResult> => {
-  const { runId, modelName, locations } = parseEvent(event);
+  const { runId, modelName, locations, tuningJobName } = parseEvent(event);
   const { evaluation, files } = await evaluateSplit(locations);
   const out = locations.evaluationOutput;
   const report = await renderReport(evaluation, { title: `Churn model evaluation: ${modelName}` });
+  // The tuning report first too: a tuning job that did not record what it needs fails the step
+  // before anything is written.
+  const tuning = tuningJobName === undefined ? undefined : await tuningReportOf(tuningJobName);
   const [evaluationUrl, modelQualityUrl, reportUrl] = await Promise.all([
     write(out, 'evaluation.json', json(evaluation), 'application/json'),
     write(out, 'model-quality.json', json(modelQualityStatistics(evaluation)), 'application/json'),
     write(out, 'report.html', report, 'text/html; charset=utf-8'),
   ]);
+  const tuningReportUrl =
+    tuning === undefined
+      ? undefined
+      : (
+          await Promise.all([
+            write(out, 'tuning-report.html', tuning.html, 'text/html; charset=utf-8'),
+            write(out, 'tuning.json', json(tuning.summary), 'application/json'),
+          ])
+        )[0];
   const summary = {
     rows: evaluation.counts.rows,
     positives: evaluation.counts.positives,
@@ -163,5 +226,11 @@ export const handler = async (event: EvaluateEvent): Promise<EvaluateResult> => 
     saving: evaluation.costs.saving,
   };
   console.log({ event: 'evaluate.done', runId, modelName, files, ...summary });
-  return { evaluation: evaluationUrl, modelQuality: modelQualityUrl, report: reportUrl, ...summary };
+  return {
+    evaluation: evaluationUrl,
+    modelQuality: modelQualityUrl,
+    report: reportUrl,
+    ...(tuningReportUrl === undefined ? {} : { tuningReport: tuningReportUrl }),
+    ...summary,
+  };
 };

@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { RULES, acknowledgeFindings, wildcardResourceFinding } from '../shared/compliance';
 import type { RemovalMode } from '../config';
 import { ARTIFACT_PREFIXES, CURATED_PREFIXES } from '../contracts/lake-layout';
+import { TRAINING_JOB_LOG_GROUP } from '../contracts/training-logs';
 import { FEATURES_STATISTICS_FILE, RUN_STATISTICS_PATH } from '../contracts/model-baseline';
 import { MONITORING_DETAIL_TYPES, MONITORING_EVENT_SOURCE } from '../contracts/monitoring-events';
 import { removalPolicyOf } from '../shared/removal';
@@ -175,6 +176,35 @@ export class TrainingPipeline extends Construct {
       },
     });
     this.evaluateFunction.role.addManagedPolicy(props.lakeAccess);
+    // The tuning report: what the run's tuning job and its training jobs recorded, and the best
+    // training job's log (SageMaker writes every training job's log to this one group).
+    const tuningJobsArn = prefixedSageMakerArn(this, 'hyper-parameter-tuning-job', prefix);
+    this.evaluateFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTuningJobs',
+        actions: ['sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:ListTrainingJobsForHyperParameterTuningJob'],
+        resources: [tuningJobsArn],
+      }),
+    );
+    this.evaluateFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTrainingJobLogs',
+        actions: ['logs:FilterLogEvents'],
+        resources: [
+          stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: TRAINING_JOB_LOG_GROUP,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    acknowledgeFindings(
+      defaultPolicyOf(this.evaluateFunction.role),
+      [wildcardResourceFinding(this, tuningJobsArn)],
+      'Tuning jobs are named per run (the pipeline’s prefix, then the run id), so the evaluate function reads the tuning job of its run through the prefix.',
+    );
 
     this.registerFunction = new PipelineFunction(this, 'RegisterFunction', {
       ...functionDefaults,
@@ -328,7 +358,8 @@ export class TrainingPipeline extends Construct {
     });
 
     const evaluate = tasks.LambdaInvoke.jsonata(this, 'Evaluate', {
-      comment: 'Confusion matrix, metrics, ROC AUC and the cost-optimal cutoff; evaluation.json and report.html',
+      comment:
+        'Confusion matrix, metrics, ROC AUC and the cost-optimal cutoff; evaluation.json, report.html and the tuning report',
       lambdaFunction: this.evaluateFunction.function,
       payload: sfn.TaskInput.fromObject({
         runId: '{% $runId %}',
@@ -336,6 +367,7 @@ export class TrainingPipeline extends Construct {
         testData,
         transformOutput: names.inRun(scores),
         evaluationOutput: names.inRun('evaluation/'),
+        tuningJobName: '{% $tuning.tuningJobName %}',
       }),
       assign: { evaluation: '{% $states.result.Payload %}' },
     });

@@ -481,6 +481,8 @@ describe('TrainingPipeline', () => {
         testData: 's3://curated/features/test/',
         transformOutput: inRun('transform/'),
         evaluationOutput: inRun('evaluation/'),
+        // The tuning job of the run, for the tuning report.
+        tuningJobName: '{% $tuning.tuningJobName %}',
       });
       expect(definition.States.Evaluate?.Assign).toEqual({ evaluation: '{% $states.result.Payload %}' });
     });
@@ -598,12 +600,44 @@ describe('TrainingPipeline', () => {
           ]),
         },
       });
-      const evaluatePolicy = JSON.stringify(
-        Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
-          JSON.stringify(p.Properties.Roles).includes('PipelineEvaluateFunctionRole'),
-        ),
-      );
-      expect(evaluatePolicy).not.toMatch(/sagemaker:/);
+      // The evaluate function only reads the run's tuning job (for the tuning report) and the
+      // training jobs' log group: no SageMaker action changes anything.
+      const evaluateStatements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes('PipelineEvaluateFunctionRole'))
+        .flatMap(
+          (p) =>
+            (p.Properties as { PolicyDocument: { Statement: { Action: string | string[] }[] } }).PolicyDocument
+              .Statement,
+        );
+      const sagemakerActions = evaluateStatements
+        .flatMap((s) => [s.Action].flat())
+        .filter((a) => a.startsWith('sagemaker:'));
+      expect(sagemakerActions.sort()).toEqual([
+        'sagemaker:DescribeHyperParameterTuningJob',
+        'sagemaker:ListTrainingJobsForHyperParameterTuningJob',
+      ]);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^PipelineEvaluateFunctionRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Sid: 'ReadTuningJobs',
+              Effect: 'Allow',
+              Action: [
+                'sagemaker:DescribeHyperParameterTuningJob',
+                'sagemaker:ListTrainingJobsForHyperParameterTuningJob',
+              ],
+              Resource: accountArn('sagemaker', 'hyper-parameter-tuning-job/churn-t*'),
+            },
+            {
+              Sid: 'ReadTrainingJobLogs',
+              Effect: 'Allow',
+              Action: 'logs:FilterLogEvents',
+              Resource: accountArn('logs', 'log-group:/aws/sagemaker/TrainingJobs'),
+            },
+          ]),
+        },
+      });
     });
   });
 

@@ -14,6 +14,12 @@ import {
 // it from @smithy/util-stream, which this SDK version no longer installs: it now ships inside
 // @smithy/core (a dependency of @aws-sdk/client-s3, pinned as a devDependency for this test), and the SDK imports it from there.
 import { sdkStreamMixin } from '@smithy/core/serde';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeHyperParameterTuningJobCommand,
+  ListTrainingJobsForHyperParameterTuningJobCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type * as HandlerModule from '../../../lambda/evaluate/handler';
@@ -22,6 +28,7 @@ import { EvaluationInputError } from '../../../lambda/evaluate/input-error';
 import { evaluate } from '../../../lambda/evaluate/metrics';
 import { modelQualityStatistics } from '../../../lambda/evaluate/model-quality';
 import { renderReport } from '../../../lambda/evaluate/report';
+import { renderTuningReport } from '../../../lambda/evaluate/tuning-report';
 
 /**
  * The handler reads its configuration when it loads, so the environment is set here and the module
@@ -90,6 +97,65 @@ const LISTING: _Object[] = [
 ];
 
 const s3 = mockClient(S3Client);
+const sagemaker = mockClient(SageMakerClient);
+const logs = mockClient(CloudWatchLogsClient);
+
+/** The run's tuning job: two trials over two ranges, the second the best; its log has three rounds. */
+const TUNING_JOB = 'churn-t-run-2024-05-01';
+function givenTuningJob(): void {
+  sagemaker.on(DescribeHyperParameterTuningJobCommand).resolves({
+    HyperParameterTuningJobName: TUNING_JOB,
+    HyperParameterTuningJobConfig: {
+      Strategy: 'Bayesian',
+      ResourceLimits: { MaxParallelTrainingJobs: 2 },
+      HyperParameterTuningJobObjective: { Type: 'Maximize', MetricName: 'validation:auc' },
+      ParameterRanges: {
+        ContinuousParameterRanges: [{ Name: 'eta', MinValue: '0.01', MaxValue: '0.3', ScalingType: 'Logarithmic' }],
+        IntegerParameterRanges: [{ Name: 'max_depth', MinValue: '3', MaxValue: '10', ScalingType: 'Linear' }],
+      },
+    },
+    TrainingJobDefinition: {
+      StaticHyperParameters: { objective: 'binary:logistic', eval_metric: 'auc', early_stopping_rounds: '10' },
+      AlgorithmSpecification: { TrainingInputMode: 'File' },
+      RoleArn: 'job-role',
+      OutputDataConfig: { S3OutputPath: 's3://churn-artifacts/models/' },
+      StoppingCondition: {},
+      ResourceConfig: { VolumeSizeInGB: 10 },
+    },
+    BestTrainingJob: {
+      TrainingJobName: `${TUNING_JOB}-002-bbbb`,
+      TrainingJobArn: 'arn',
+      CreationTime: new Date(0),
+      TrainingJobStatus: 'Completed',
+      TunedHyperParameters: {},
+    },
+    HyperParameterTuningJobArn: 'arn',
+    HyperParameterTuningJobStatus: 'Completed',
+    CreationTime: new Date(0),
+    TrainingJobStatusCounters: {},
+    ObjectiveStatusCounters: {},
+  });
+  const trial = (n: number, eta: string, depth: string, auc: number) => ({
+    TrainingJobName: `${TUNING_JOB}-00${n}-${'ab'[n - 1]?.repeat(4) ?? ''}`,
+    TrainingJobArn: 'arn',
+    CreationTime: new Date(0),
+    TrainingJobStatus: 'Completed' as const,
+    TunedHyperParameters: { eta, max_depth: depth },
+    FinalHyperParameterTuningJobObjectiveMetric: { MetricName: 'validation:auc', Value: auc },
+  });
+  sagemaker
+    .on(ListTrainingJobsForHyperParameterTuningJobCommand)
+    .resolvesOnce({ TrainingJobSummaries: [trial(1, '0.05', '4', 0.81)], NextToken: 'next' })
+    .resolvesOnce({ TrainingJobSummaries: [trial(2, '0.1', '6', 0.86)] });
+  logs.on(FilterLogEventsCommand).resolves({
+    events: [
+      { message: 'Arguments: train' },
+      { message: '[0]#011train-auc:0.80000#011validation-auc:0.78000' },
+      { message: '[1]#011train-auc:0.85000#011validation-auc:0.86000' },
+      { message: '[2]#011train-auc:0.88000#011validation-auc:0.85000' },
+    ],
+  });
+}
 
 /** A GetObject body, as the SDK returns it. */
 function body(text: string): ReturnType<typeof sdkStreamMixin> {
@@ -163,6 +229,8 @@ describe('evaluate handler', () => {
 
   beforeEach(() => {
     s3.reset();
+    sagemaker.reset();
+    logs.reset();
     listRequests = [];
     log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
   });
@@ -366,6 +434,7 @@ describe('evaluate handler', () => {
       /^event\.evaluationOutput "s3:\/\/churn-artifacts\/runs\/run-2024-05-01\/evaluation" does not end with "\/"; expected a prefix$/,
     ],
     ['testData a bucket without a slash', { testData: 's3://churn-features' }, /^event\.testData .* does not end/],
+    ['a blank tuningJobName', { tuningJobName: ' ' }, /^event\.tuningJobName is " "; expected a non-empty string$/],
   ])('rejects an event with %s, naming the field, before any S3 call', async (_case, patch, message) => {
     givenS3(OBJECTS, LISTING);
     // The spread keeps EVENT's field types, though `patch` replaces them: a bad event, typed as a good one.
@@ -373,6 +442,59 @@ describe('evaluate handler', () => {
     expect(error.name).toBe('InvalidEventError');
     expect(error.message).toMatch(message);
     expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('writes no tuning report, and asks SageMaker nothing, when the event names no tuning job', async () => {
+    givenS3(OBJECTS, LISTING);
+    const result = await handler(EVENT);
+    expect(result.tuningReport).toBeUndefined();
+    expect(sagemaker.calls()).toHaveLength(0);
+    expect(logs.calls()).toHaveLength(0);
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).not.toContain(
+      'runs/run-2024-05-01/evaluation/tuning.json',
+    );
+  });
+
+  it('writes the tuning report from the tuning job, every page of its trials, and its best job’s log', async () => {
+    givenS3(OBJECTS, LISTING);
+    givenTuningJob();
+    const result = await handler({ ...EVENT, tuningJobName: TUNING_JOB });
+    expect(result.tuningReport).toBe('s3://churn-artifacts/runs/run-2024-05-01/evaluation/tuning-report.html');
+    expect(sagemaker).toHaveReceivedCommandWith(DescribeHyperParameterTuningJobCommand, {
+      HyperParameterTuningJobName: TUNING_JOB,
+    });
+    expect(sagemaker).toHaveReceivedCommandTimes(ListTrainingJobsForHyperParameterTuningJobCommand, 2);
+    expect(logs).toHaveReceivedCommandWith(FilterLogEventsCommand, {
+      logGroupName: '/aws/sagemaker/TrainingJobs',
+      logStreamNamePrefix: `${TUNING_JOB}-002-bbbb/`,
+    });
+    const summary = JSON.parse(written('runs/run-2024-05-01/evaluation/tuning.json')) as Parameters<
+      typeof renderTuningReport
+    >[0];
+    expect(summary.trials.map((t) => [t.name, t.values, t.objective])).toEqual([
+      [`${TUNING_JOB}-001-aaaa`, { eta: 0.05, max_depth: 4 }, 0.81],
+      [`${TUNING_JOB}-002-bbbb`, { eta: 0.1, max_depth: 6 }, 0.86],
+    ]);
+    expect(summary.best).toEqual({
+      name: `${TUNING_JOB}-002-bbbb`,
+      metric: 'auc',
+      history: { train: [0.8, 0.85, 0.88], validation: [0.78, 0.86, 0.85] },
+      bestRound: 1,
+      earlyStoppingRounds: 10,
+    });
+    expect(written('runs/run-2024-05-01/evaluation/tuning-report.html')).toBe(
+      await renderTuningReport(summary, { title: `Churn model tuning: ${TUNING_JOB}` }),
+    );
+  });
+
+  it('fails with a TuningRecordError, writing nothing, when the best job’s log has no rounds', async () => {
+    givenS3(OBJECTS, LISTING);
+    givenTuningJob();
+    logs.on(FilterLogEventsCommand).resolves({ events: [{ message: 'Arguments: train' }] });
+    const error = await rejection(handler({ ...EVENT, tuningJobName: TUNING_JOB }));
+    expect(error.name).toBe('TuningRecordError');
+    expect(error.message).toMatch(/the training job's log has no round of auc/);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
   it('rejects an event that is not an object', async () => {
