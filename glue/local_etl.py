@@ -13,6 +13,8 @@ event_date=YYYY-MM-DD/, as Firehose writes them) and batch/ (CSV uploads with a 
   <features>/train/ validation/ test/ baseline/ the training data (CSV), as the features job writes it
   <features>/manifest.json                      its manifest
   <features>/statistics.json                    the training split's statistics (the drift baseline)
+  <features>/profile.json                       the data report's profile of the curated customers
+                                                and of this run's quarantine (profile_core.py)
 
 and prints one JSON line per stage with its counts (--ingest-time fixes the uploads' ingest time,
 for a reproducible run). Bad arguments (a missing folder, a fraction out
@@ -30,6 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "jobs", "cores"))
 
 import features_core  # noqa: E402 (after its folder is on the path, as --extra-py-files puts it in Glue)
+import profile_core  # noqa: E402
 
 CURATE_SQL = {"validated": "curate_validated.sql", "quarantine": "curate_quarantine.sql",
               "customers": "curate_customers.sql"}
@@ -119,9 +122,11 @@ def curate_stage(spark, options, run_id: str, ingest_time: str) -> dict:
 
 
 def features_stage(spark, customers_path: str, features_path: str, train_fraction: float,
-                   validation_fraction: float, sql: str, run_id: str, statistics_sql: str) -> dict:
+                   validation_fraction: float, sql: str, run_id: str, statistics_sql: str,
+                   quarantine_path: str | None = None) -> dict:
     """The features job's core on the curated table at `customers_path` (Parquet, partitioned by
-    snapshot_month), writing the splits, the baseline, manifest.json and statistics.json under
+    snapshot_month), writing the splits, the baseline, manifest.json, statistics.json and
+    profile.json (with the quarantine at `quarantine_path`, JSON Lines, when there is one) under
     `features_path`; returns the rows per split."""
     customers = spark.read.parquet(customers_path)
     features = features_core.build_features(spark, customers, train_fraction, validation_fraction, sql)
@@ -133,7 +138,10 @@ def features_stage(spark, customers_path: str, features_path: str, train_fractio
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
     }
     statistics = features_core.baseline_statistics(spark, features.frame, statistics_sql)
-    for name, document in (("manifest.json", manifest), (features_core.STATISTICS_FILE, statistics)):
+    quarantine = spark.read.json(quarantine_path) if quarantine_path and os.path.isdir(quarantine_path) else None
+    profile = profile_core.data_profile(customers, quarantine)
+    for name, document in (("manifest.json", manifest), (features_core.STATISTICS_FILE, statistics),
+                           (profile_core.PROFILE_FILE, profile)):
         with open(os.path.join(features_path, name), "w", encoding="utf-8") as file:
             json.dump(document, file, indent=2)
     features.frame.unpersist()
@@ -178,6 +186,7 @@ def main(argv: list[str], spark=None) -> int:
             read_sql(options.sql_dir, FEATURES_SQL),
             run_id,
             read_sql(options.sql_dir, STATISTICS_SQL),
+            os.path.join(options.curated, "quarantine", f"run_id={run_id}"),
         )
         report("features", rows=rows, labelled=sum(rows.values()), location=options.features)
     finally:
