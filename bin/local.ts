@@ -116,7 +116,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const auc = (value: number | null) => (value === null ? 'undefined' : value.toFixed(4));
     console.log(
       `\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s. Open the report: ${result.files.report}\n` +
-        `The tuning report: ${result.files.tuningReport}\n` +
+        `The data report: ${result.files.dataReport}; the tuning report: ${result.files.tuningReport}\n` +
         `evaluation.json, model-quality.json and gate.json are beside it; the data of each stage is under ${options.out}/.\n` +
         `The drift reports: ${result.files.drift.drifted} (drifted) and ${result.files.drift.steady} (not);\n` +
         `compare the same files yourself: npm run drift -- --baseline ${path.join(options.out, 'monitoring', 'drift', 'baseline.csv')} ` +

@@ -27,11 +27,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Evaluation } from '../../lambda/evaluate/metrics';
 import { modelQualityStatistics } from '../../lambda/evaluate/model-quality';
+import { renderDataReport } from '../../lambda/data-report/report';
 import { renderReport } from '../../lambda/evaluate/report';
 import { renderTuningReport, type TuningSummary } from '../../lambda/evaluate/tuning-report';
 import { decide, type GateDecision } from '../../lambda/quality-gate/gate';
 import { driftThresholdsFromSettings } from '../../lambda/drift/thresholds';
 import type { Cutoff } from '../contracts/cutoff';
+import { type DataProfile, PROFILE_FILE } from '../contracts/data-profile';
 import type { StageConfig } from '../config';
 import { DEFAULT_DIRT } from '../schema/dirt';
 import type { DriftOptions } from '../schema/drift';
@@ -111,6 +113,8 @@ export interface LocalRunResult {
   readonly files: {
     readonly evaluation: string;
     readonly report: string;
+    /** The data report (HTML) of the curated customers and the quarantine. */
+    readonly dataReport: string;
     /** The tuning report (HTML); `tuning.json` beside it. */
     readonly tuningReport: string;
     readonly modelQuality: string;
@@ -152,6 +156,7 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
     'raw',
     'curated',
     'features',
+    'data',
     'model',
     'tuning',
     'transform',
@@ -179,19 +184,23 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
       `${r.streamed} through the stream (${r.refused} refused, kept with their bytes in stream-errors/), ${r.uploaded} uploaded as CSV`,
   );
 
-  await stage(
+  const etl = await stage(
     options,
     3,
     'curate and build features on local Spark',
-    () =>
-      runLocalEtl(
+    async () => {
+      const counts = await runLocalEtl(
         options,
         { raw: dir('raw'), curated: dir('curated'), features: dir('features') },
         `local-${options.seed}`,
-      ),
-    (etl) =>
+      );
+      // The data report, from the profile the features stage computed on Spark beside the splits.
+      return { counts, dataReport: await writeDataReport(dir('features'), dir('data'), options.seed) };
+    },
+    ({ counts, dataReport }) =>
       // The drift monitor's baseline: the training split's statistics, beside the splits.
-      `${describeEtl(etl)}; baseline statistics in ${shown(options, path.join(dir('features'), 'statistics.json'))}`,
+      `${describeEtl(counts)}; baseline statistics in ${shown(options, path.join(dir('features'), 'statistics.json'))}; ` +
+      `the data report ${shown(options, dataReport)}`,
   );
 
   const tuned = await stage(
@@ -339,6 +348,7 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
     retraining,
     files: {
       ...files,
+      dataReport: etl.dataReport,
       tuningReport: tuned.files.report,
       drift: { steady: drift.steady.files.html, drifted: drift.drifted.files.html },
       quality: { steady: quality.steady.file, drifted: quality.drifted.file },
@@ -490,4 +500,13 @@ async function writeTuningReport(
     await renderTuningReport(summary, { title: `Churn model tuning: local run, seed ${seed}` }),
   );
   return written;
+}
+
+/** Renders the features stage's `profile.json` (in `features`) as `report.html` in `dir` (made if missing); returns its path. */
+async function writeDataReport(features: string, dir: string, seed: number): Promise<string> {
+  const profile = JSON.parse(fs.readFileSync(path.join(features, PROFILE_FILE), 'utf8')) as DataProfile;
+  fs.mkdirSync(dir, { recursive: true });
+  const report = path.join(dir, 'report.html');
+  fs.writeFileSync(report, await renderDataReport(profile, { title: `Churn data: local run, seed ${seed}` }));
+  return report;
 }

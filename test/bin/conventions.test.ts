@@ -18,6 +18,7 @@ import * as measureAuc from '../../bin/measure-auc';
 import * as preflight from '../../bin/preflight';
 import * as produce from '../../bin/produce';
 import * as pythonEnv from '../../bin/python-env';
+import * as screenshots from '../../bin/screenshots';
 import { useAwsProfileFiles } from '../support/aws-profiles';
 import { output } from '../support/output';
 
@@ -137,6 +138,13 @@ const CLIS: readonly Cli[] = [
   {
     script: 'python',
     run: (argv, io) => pythonEnv.main(argv, io),
+    values: [],
+    flags: [],
+  },
+  {
+    script: 'screenshots',
+    // An empty root: the reports are missing, so it stops before starting a browser.
+    run: (argv, io) => screenshots.main(argv, { ...io, root: tmp }),
     values: [],
     flags: [],
   },

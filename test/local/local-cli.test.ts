@@ -13,6 +13,7 @@ import {
   type RetrainingGateRecord,
 } from '../../lib/local/retraining';
 import type { TuningSummary } from '../../lambda/evaluate/tuning-report';
+import type { DataProfile } from '../../lib/contracts/data-profile';
 
 /** Runs the CLI with `argv`, capturing what it writes. */
 async function run(argv: string[], env: Record<string, string> = {}) {
@@ -114,8 +115,9 @@ describe('npm run local closes the loop on the real engines', () => {
     );
   });
 
-  it('writes the evaluation and tuning reports, the tuning one from every trial of the search', () => {
+  it('writes the data, evaluation and tuning reports, the tuning one from every trial of the search', () => {
     for (const report of [
+      ['data', 'report.html'],
       ['evaluation', 'report.html'],
       ['tuning', 'report.html'],
     ]) {
@@ -129,7 +131,13 @@ describe('npm run local closes the loop on the real engines', () => {
     // The best trial's validation AUC at its best round is its objective, and the highest.
     expect(tuning.best.history.validation[tuning.best.bestRound]).toBe(best?.objective);
     expect(Math.max(...tuning.trials.map((t) => t.objective ?? 0))).toBe(best?.objective);
-    expect(cli.stdout).toContain(`The tuning report: ${path.join(out, 'tuning', 'report.html')}`);
+    expect(cli.stdout).toContain(
+      `The data report: ${path.join(out, 'data', 'report.html')}; the tuning report: ${path.join(out, 'tuning', 'report.html')}`,
+    );
+    // The data report's profile, computed on Spark by the features stage: every curated customer.
+    const profile = read<DataProfile>('features', 'profile.json');
+    expect(profile.rows).toBeGreaterThan(9000);
+    expect(profile.churned / profile.labelled).toBeGreaterThan(0.05);
   });
 
   it('finds live quality ok on new customers without drift: every outcome joined, the AUC at least monitoring.minAuc', () => {

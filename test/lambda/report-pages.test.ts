@@ -1,14 +1,16 @@
 /**
- * The evaluation and tuning reports as a browser shows them: each page opened in headless
+ * The data, evaluation and tuning reports as a browser shows them: each page opened in headless
  * Chromium under its own Content-Security-Policy. Every chart must be drawn, with marks, the
  * style must apply, and nothing may be fetched. Their screenshots are kept as test artifacts in
  * `test-artifacts/`.
  */
-import { evaluate, type Evaluation } from '../../../lambda/evaluate/metrics';
-import { renderReport } from '../../../lambda/evaluate/report';
-import { renderTuningReport } from '../../../lambda/evaluate/tuning-report';
-import { drawnCharts, type OpenReport, openReport } from '../../support/report-browser';
-import { TUNING_SUMMARY } from '../../support/tuning-summary';
+import { renderDataReport } from '../../lambda/data-report/report';
+import { evaluate, type Evaluation } from '../../lambda/evaluate/metrics';
+import { renderReport } from '../../lambda/evaluate/report';
+import { renderTuningReport } from '../../lambda/evaluate/tuning-report';
+import { drawnCharts, type OpenReport, openReport } from '../support/report-browser';
+import { DATA_PROFILE } from '../support/data-profile';
+import { TUNING_SUMMARY } from '../support/tuning-summary';
 
 /** A reproducible pseudo-random sequence in [0, 1) (mulberry32). */
 function random(seed: number): () => number {
@@ -34,6 +36,20 @@ function testSplit(): Evaluation {
 
 describe.each([
   {
+    report: 'data',
+    render: () => renderDataReport(DATA_PROFILE),
+    charts: [
+      'numeric-day_minutes',
+      'numeric-customer_service_calls',
+      'correlation',
+      'scatter-0-1',
+      'category-state',
+      'category-churn',
+      'missing',
+      'quarantine',
+    ],
+  },
+  {
     report: 'evaluation',
     render: () => renderReport(testSplit()),
     charts: ['confusion-cheapest', 'confusion-default', 'roc', 'precision-recall', 'cost', 'calibration'],
@@ -57,7 +73,7 @@ describe.each([
     expect(drawn.map((c) => c.name)).toEqual(charts);
     for (const chart of drawn) {
       expect(chart.width).toBeGreaterThan(200);
-      expect(chart.height).toBeGreaterThan(150);
+      expect(chart.height).toBeGreaterThan(100);
       expect(chart.markSizes.length).toBeGreaterThan(0);
       expect(chart.markSizes.some((size) => size > 0)).toBe(true);
     }
