@@ -2,16 +2,7 @@ import { renderDataReport } from '../../../lambda/data-report/report';
 import { PALETTE } from '../../../lambda/shared/charts';
 import type { DataProfile } from '../../../lib/contracts/data-profile';
 import { DATA_PROFILE } from '../../support/data-profile';
-
-/** The charts of `page` by name (`data-chart`): each figure's one `<svg>...</svg>` element. */
-function chartsOf(page: string): Map<string, string> {
-  return new Map(
-    [...page.matchAll(/<figure class="chart" data-chart="([^"]+)">\s*(<svg[\s\S]*?<\/svg>)/g)].map((m) => [
-      m[1] ?? '',
-      m[2] ?? '',
-    ]),
-  );
-}
+import { chartsOf } from '../../support/report-charts';
 
 /** How many marks `svg` draws as Vega describes them (`rect mark`, `point`, `bar`), with `fill` if given. */
 function marks(svg: string, role: string, fill?: string): number {

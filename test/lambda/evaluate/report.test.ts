@@ -3,20 +3,12 @@ import { precisionRecallCurve } from '../../../lambda/evaluate/curves';
 import { escapeHtml, renderReport } from '../../../lambda/evaluate/report';
 import { PALETTE } from '../../../lambda/shared/charts';
 import { reportPolicy } from '../../../lambda/shared/report-page';
+import { chartsOf } from '../../support/report-charts';
 
 /** The worked example of metrics.test.ts: AUC 7/9, cheapest cutoff 0.4 (tp 3, fp 1, tn 2, fn 0), cost 40. */
 const CSV = '1,34,,2.5\n0,51,1,0.0\n1,22,0,7.1\n1,,1,3.3\n0,40,0,\n0,63,1,1.0\n';
 const TRANSFORM = '0.9\n0.8\n0.7\n0.4\n0.3\n0.1\n';
 const EVALUATION = evaluate(CSV, TRANSFORM, { missedChurner: 1000, incentive: 100 });
-
-/** The charts of `page` by name (`data-chart`): each figure's one `<svg>...</svg>` element. */
-function chartsOf(page: string): Map<string, string> {
-  const charts = new Map<string, string>();
-  for (const m of page.matchAll(/<figure class="chart" data-chart="([^"]+)">\s*(<svg[\s\S]*?<\/svg>)/g)) {
-    charts.set(m[1] ?? '', m[2] ?? '');
-  }
-  return charts;
-}
 
 /** The vertices of the line mark of `svg` drawn in `colour`: the points of one curve. */
 function lineVertices(svg: string, colour: string): number {

@@ -1,16 +1,7 @@
 import { renderTuningReport, type TuningSummary } from '../../../lambda/evaluate/tuning-report';
 import { PALETTE } from '../../../lambda/shared/charts';
 import { TUNING_SUMMARY } from '../../support/tuning-summary';
-
-/** The charts of `page` by name (`data-chart`): each figure's one `<svg>...</svg>` element. */
-function chartsOf(page: string): Map<string, string> {
-  return new Map(
-    [...page.matchAll(/<figure class="chart" data-chart="([^"]+)">\s*(<svg[\s\S]*?<\/svg>)/g)].map((m) => [
-      m[1] ?? '',
-      m[2] ?? '',
-    ]),
-  );
-}
+import { chartsOf } from '../../support/report-charts';
 
 describe('renderTuningReport', () => {
   let page: string;
