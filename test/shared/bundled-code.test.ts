@@ -66,6 +66,31 @@ describe('bundledCode', () => {
     expect(cleanerCode).not.toMatch(/require\("(?!node:)[^"]+"\)/);
   });
 
+  it('bundles the chart library so that a report draws from the bundle, as the evaluate function runs it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundled-report-'));
+    try {
+      const entry = path.join(dir, 'handler.ts');
+      const report = path.join(LAMBDA, 'evaluate', 'report');
+      const metrics = path.join(LAMBDA, 'evaluate', 'metrics');
+      fs.writeFileSync(
+        entry,
+        `import { renderReport } from ${JSON.stringify(report)};\n` +
+          `import { evaluate } from ${JSON.stringify(metrics)};\n` +
+          `export const handler = () => renderReport(evaluate('1,1\\n0,1\\n', '0.9\\n0.2\\n', { missedChurner: 10, incentive: 1 }));\n`,
+      );
+      const [bundleDir = ''] = bundle([{ entry, externalModules: ['@aws-sdk/*'] }]);
+      const code = path.join(bundleDir, 'index.js');
+      // Loaded as Lambda loads it: the bundle alone, outside the project (no node_modules to fall back on).
+      const isolated = path.join(dir, 'index.js');
+      fs.copyFileSync(code, isolated);
+      const { handler } = jest.requireActual<{ handler: () => Promise<string> }>(isolated);
+      const page = await handler();
+      expect(page.match(/<figure class="chart"/g)).toHaveLength(6);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an entry that does not exist, naming it', () => {
     const entry = path.join(LAMBDA, 'no-such-function', 'handler.ts');
     expect(() => bundledCode({ entry, target: 'node24', externalModules: [] })).toThrow(`cannot bundle ${entry}`);
