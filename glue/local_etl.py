@@ -14,7 +14,7 @@ event_date=YYYY-MM-DD/, as Firehose writes them) and batch/ (CSV uploads with a 
   <features>/manifest.json                      its manifest
   <features>/statistics.json                    the training split's statistics (the drift baseline)
   <features>/profile.json                       the data report's profile of the curated customers
-                                                and of this run's quarantine (profile_core.py)
+                                                and of every quarantined row (profile_core.py)
 
 and prints one JSON line per stage with its counts (--ingest-time fixes the uploads' ingest time,
 for a reproducible run). Bad arguments (a missing folder, a fraction out
@@ -186,7 +186,7 @@ def main(argv: list[str], spark=None) -> int:
             read_sql(options.sql_dir, FEATURES_SQL),
             run_id,
             read_sql(options.sql_dir, STATISTICS_SQL),
-            os.path.join(options.curated, "quarantine", f"run_id={run_id}"),
+            os.path.join(options.curated, "quarantine"),
         )
         report("features", rows=rows, labelled=sum(rows.values()), location=options.features)
     finally:

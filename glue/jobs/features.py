@@ -18,6 +18,8 @@ s3://<features_bucket>/<features_prefix>/:
                             and when it was written
   statistics.json           the training split's statistics document (baseline_statistics.sql,
                             assembled by features_core): the drift monitor's baseline
+  profile.json              the data report's profile of the curated customers and of every row
+                            the curate job has quarantined under quarantine_prefix (profile_core)
 
 The core is imported as a top-level module: the job ships glue/jobs/cores/ with --extra-py-files.
 Needs the job argument --enable-glue-datacatalog true (the Data Catalog as Spark's metastore).
@@ -35,6 +37,8 @@ from awsglue.utils import getResolvedOptions
 from pyspark.context import SparkContext
 
 import features_core
+import profile_core
+from pyspark.sql.utils import AnalysisException
 
 ARGUMENTS = [
     "JOB_NAME",
@@ -46,6 +50,7 @@ ARGUMENTS = [
     "validation_fraction",  # e.g. 0.15; test gets the rest
     "sql_features",  # s3:// URL of glue/sql/features.sql (a CDK asset)
     "sql_statistics",  # s3:// URL of glue/sql/baseline_statistics.sql (a CDK asset)
+    "quarantine_prefix",  # key prefix in features_bucket of the curate job's quarantine, e.g. quarantine/
 ]
 
 
@@ -61,6 +66,17 @@ def read_sql(sql_url):
         raise ValueError(f"a SQL location must be an s3:// URL; received {sql_url!r}")
     body = boto3.client("s3").get_object(Bucket=url.netloc, Key=url.path.lstrip("/"))["Body"]
     return body.read().decode("utf-8")
+
+
+def read_quarantine(spark, bucket, prefix):
+    """Every row the curate job has quarantined (JSON Lines under <prefix>run_id=<run>/), or None
+    when it has quarantined none yet (the prefix holds no object)."""
+    try:
+        return spark.read.json(f"s3://{bucket}/{prefix.strip('/')}/")
+    except AnalysisException as error:
+        if "PATH_NOT_FOUND" in str(error) or "Path does not exist" in str(error):
+            return None
+        raise
 
 
 def main():
@@ -90,7 +106,10 @@ def main():
         "job_run_id": run_id,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
     }
-    for name, document in (("manifest.json", manifest), (features_core.STATISTICS_FILE, statistics)):
+    profile = profile_core.data_profile(customers, read_quarantine(spark, args["features_bucket"],
+                                                                   args["quarantine_prefix"]))
+    for name, document in (("manifest.json", manifest), (features_core.STATISTICS_FILE, statistics),
+                           (profile_core.PROFILE_FILE, profile)):
         boto3.client("s3").put_object(
             Bucket=args["features_bucket"],
             Key="/".join(part for part in (prefix, name) if part),

@@ -50,6 +50,7 @@ def arguments(**overrides):
         "validation_fraction": "0.15",
         "sql_features": f"s3://{ASSETS}/{SQL_KEY}",
         "sql_statistics": f"s3://{ASSETS}/{STATISTICS_SQL_KEY}",
+        "quarantine_prefix": "quarantine/",
         # Glue passes arguments of its own, which the job must ignore.
         "enable-glue-datacatalog": "true",
         "job-bookmark-option": "job-bookmark-disable",
@@ -94,7 +95,7 @@ def test_a_run_writes_the_splits_and_the_manifest_under_the_bucket_and_prefix(sp
 
     features = os.path.join(root, BUCKET, "features")
     assert sorted(os.listdir(features)) == [
-        "baseline", "manifest.json", "statistics.json", "test", "train", "validation"]
+        "baseline", "manifest.json", "profile.json", "statistics.json", "test", "train", "validation"]
     for name in ("train", "validation", "test", "baseline"):
         files = visible(os.path.join(features, name))
         assert len(files) == 1 and re.fullmatch(r"part-00000-.*\.csv", files[0]), (name, files)
@@ -116,6 +117,29 @@ def test_a_run_writes_the_splits_and_the_manifest_under_the_bucket_and_prefix(sp
     with open(os.path.join(features, "statistics.json"), encoding="utf-8") as file:
         statistics = json.load(file)
     assert statistics["kind"] == "baseline" and statistics["rows"] == manifest["rows"]["train"]
+    # The data report's profile: every curated customer; no quarantine yet (its prefix holds nothing).
+    assert ("s3.put_object", BUCKET, "features/profile.json", "application/json") in calls
+    with open(os.path.join(features, "profile.json"), encoding="utf-8") as file:
+        profile = json.load(file)
+    assert profile["labelled"] == catalog
+    assert profile["quarantine"] == {"rows": 0, "byReason": [], "examples": []}
+
+
+def test_the_profile_counts_every_quarantined_row_under_the_prefix(spark, catalog, tmp_path, monkeypatch):
+    root = str(tmp_path)
+    for run_id, rows in (("jr_1", [("out_of_range:age", "batch", "c1"), ("bad_json", "stream", None)]),
+                      ("jr_2", [("out_of_range:age", "stream", "c3")])):
+        folder = os.path.join(root, BUCKET, "quarantine", f"run_id={run_id}")
+        os.makedirs(folder)
+        with open(os.path.join(folder, "part-00000.json"), "w", encoding="utf-8") as file:
+            for reason, source, customer in rows:
+                file.write(json.dumps({"reject_reason": reason, "source": source, "customer_id": customer}) + "\n")
+    run(spark, root, arguments(), monkeypatch)
+    with open(os.path.join(root, BUCKET, "features", "profile.json"), encoding="utf-8") as file:
+        quarantine = json.load(file)["quarantine"]
+    assert quarantine["rows"] == 3
+    assert {(r["reason"], r["source"], r["rows"]) for r in quarantine["byReason"]} == {
+        ("out_of_range:age", "batch", 1), ("out_of_range:age", "stream", 1), ("bad_json", "stream", 1)}
 
 
 def test_the_job_is_initialised_with_its_arguments_and_committed_last(spark, catalog, tmp_path, monkeypatch):

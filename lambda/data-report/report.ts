@@ -1,5 +1,5 @@
 /**
- * The data report: the curated customers and the run's quarantine as pictures, after the ETL, in
+ * The data report: the curated customers and the quarantine as pictures, after the ETL, in
  * the reports' shared layout (`lambda/shared/report-page.ts`) with Vega-Lite charts
  * (`lambda/shared/charts.ts`). It opens with the customers curated, their churn rate and the rows
  * quarantined; then, for each numeric column, a histogram split by churn and a box plot with its
@@ -310,7 +310,7 @@ export async function renderDataReport(profile: DataProfile, options: DataReport
   const quarantineShare = profile.quarantine.rows / Math.max(1, profile.rows + profile.quarantine.rows);
   return renderReportPage({
     title,
-    subtitle: `${profile.rows} curated customers, ${profile.labelled} of them labelled; ${profile.quarantine.rows} rows quarantined by this run.`,
+    subtitle: `${profile.rows} curated customers, ${profile.labelled} of them labelled; ${profile.quarantine.rows} rows quarantined.`,
     headline: [
       { label: 'Customers', value: String(profile.rows), note: `${profile.labelled} with a known outcome.` },
       {
@@ -321,7 +321,7 @@ export async function renderDataReport(profile: DataProfile, options: DataReport
       {
         label: 'Quarantined',
         value: String(profile.quarantine.rows),
-        note: `${percent(quarantineShare)} of the rows this run read; kept as received, with the reason.`,
+        note: `${percent(quarantineShare)} of the rows curated or quarantined; kept as received, with the reason.`,
       },
     ],
     sections: [

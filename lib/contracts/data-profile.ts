@@ -1,5 +1,5 @@
 /**
- * The data report's input: the profile of the curated customers and the run's quarantine that the
+ * The data report's input: the profile of the curated customers and the quarantine that the
  * features job computes on Spark (`glue/jobs/cores/profile_core.py`, which says how each figure is
  * computed) and writes as `profile.json` beside `statistics.json`. The data report
  * (`lambda/data-report/report.ts`) draws it. Numbers are `null` where they are undefined (no
@@ -67,7 +67,7 @@ export interface DataProfile {
     readonly columns: readonly string[];
     readonly rows: readonly (readonly (number | boolean | null)[])[];
   };
-  /** The run's quarantined rows: by reason and source, and a few examples. */
+  /** Every row the curate job has quarantined (all runs): by reason and source, and a few examples. */
   readonly quarantine: {
     readonly rows: number;
     readonly byReason: readonly {

@@ -165,6 +165,7 @@ export class ChurnEtl extends Construct {
         '--curated_table': props.customersTableName,
         '--features_bucket': props.curatedBucket.bucketName,
         '--features_prefix': CURATED_PREFIXES.features,
+        '--quarantine_prefix': CURATED_PREFIXES.quarantine,
         '--train_fraction': String(props.trainFraction),
         '--validation_fraction': String(props.validationFraction),
         '--sql_features': featuresSql.s3ObjectUrl,

@@ -97,11 +97,18 @@ export class DataLakeStack extends Stack {
           'The curate job reads every object that arrives under raw stream/ and batch/ and rewrites Parquet partitions whose file names Spark chooses, so access is by prefix.',
       }),
       featuresJob: new ZoneAccessPolicy(this, 'FeaturesJobAccess', {
-        description: 'ml-lifecycle-cdk features job: read curated customers, rebuild curated features',
+        description:
+          'ml-lifecycle-cdk features job: read curated customers and the quarantine (for the data report), rebuild curated features',
         key,
-        grants: [{ bucket: curatedBucket, read: [CURATED_PREFIXES.customers], write: [CURATED_PREFIXES.features] }],
+        grants: [
+          {
+            bucket: curatedBucket,
+            read: [CURATED_PREFIXES.customers, CURATED_PREFIXES.quarantine],
+            write: [CURATED_PREFIXES.features],
+          },
+        ],
         wildcardReason:
-          'The features job reads the Parquet files Spark wrote under customers/ and rewrites split files whose names Spark chooses under features/, so access is by prefix.',
+          'The features job reads the Parquet files Spark wrote under customers/ and the quarantined rows under quarantine/ (one folder per curate run), and rewrites split files whose names Spark chooses under features/, so access is by prefix.',
       }),
       trainingPipeline: new ZoneAccessPolicy(this, 'TrainingPipelineAccess', {
         description:

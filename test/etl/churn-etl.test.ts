@@ -132,6 +132,8 @@ describe('ChurnEtl', () => {
           '--curated_table': 'customers_v2',
           '--features_bucket': 'curated-zone',
           '--features_prefix': 'features/',
+          // Where the curate job quarantines rows: the data report's profile counts them.
+          '--quarantine_prefix': 'quarantine/',
           '--train_fraction': '0.6',
           '--validation_fraction': '0.25',
         }),

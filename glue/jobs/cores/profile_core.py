@@ -17,7 +17,8 @@ report (lambda/data-report/report.ts) draws it. Every figure is an aggregate, ex
   churn label as 0/1, as the `churn-correlation` query has it);
 - a reproducible sample (SAMPLE_ROWS at most) of the three columns that correlate most with churn,
   with the label, for scatter plots;
-- the quarantine: rows by reason and source, and a few examples (reason, source, customer id).
+- the quarantine (every row the curate job has quarantined, each run's under run_id=<run>/): rows
+  by reason and source, and a few examples (reason, source, customer id).
 
 The columns are read from the curated table's schema: numbers, booleans and strings, less the
 identifiers and lineage columns of NOT_PROFILED.

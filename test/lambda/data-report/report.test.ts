@@ -23,7 +23,7 @@ describe('renderDataReport', () => {
     expect(values).toEqual(['11', '30.0%', '4']);
     expect(page).toContain('3 of 10 labelled customers left.');
     // 4 quarantined of the 15 rows read (11 curated + 4).
-    expect(page).toContain('26.7% of the rows this run read');
+    expect(page).toContain('26.7% of the rows curated or quarantined');
   });
 
   it('draws every section’s charts, in order', () => {
