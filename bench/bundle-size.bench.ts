@@ -20,7 +20,7 @@ import { loadStageConfig } from '../lib/config';
 const GOAL_BYTES = 100 * 1024;
 /** The goal of a function that draws charts, by the end of its construct path. */
 const CHART_GOAL_BYTES = 1536 * 1024;
-const DRAWS_CHARTS = ['/EvaluateFunction/Function/Resource'];
+const DRAWS_CHARTS = ['/EvaluateFunction/Function/Resource', '/DataReport/Function/Function/Resource'];
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as {
   context: Record<string, unknown>;
 };

@@ -64,6 +64,8 @@ export function addStacks(app: App, config: StageConfig): MlLifecycleStacks {
     workGroupName: dataLake.catalog.workGroup.ref,
     curateAccess: dataLake.access.curateJob.policy,
     featuresAccess: dataLake.access.featuresJob.policy,
+    artifactsBucket: dataLake.storage.artifactsBucket,
+    dataReportAccess: dataLake.access.dataReport.policy,
   });
   const training = new TrainingStack(app, 'Training', {
     ...common,

@@ -42,4 +42,6 @@ export const ARTIFACT_PREFIXES = {
   dataCapture: 'data-capture/',
   /** Model Monitor's data-quality reports: statistics, constraint violations, per monitoring run. */
   monitoring: 'monitoring/',
+  /** The data report of each features job run, `data-reports/<job run id>/`: `report.html` and `profile.json`. */
+  dataReports: 'data-reports/',
 } as const;

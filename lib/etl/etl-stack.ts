@@ -6,6 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { ChurnEtl } from './churn-etl';
+import { DataReport } from './data-report';
 import { CuratedTables } from './curated-tables';
 import { EtlAlerts } from './etl-alerts';
 import { JobRunMetrics } from './job-run-metrics';
@@ -28,6 +29,10 @@ export interface EtlStackProps extends StackProps {
   /** The lake's access policies for the two jobs (DataLake stack). */
   readonly curateAccess: iam.IManagedPolicy;
   readonly featuresAccess: iam.IManagedPolicy;
+  /** The artifacts bucket, where the data report of each run goes (DataLake stack). */
+  readonly artifactsBucket: s3.IBucket;
+  /** The lake's access policy for the data report function (DataLake stack). */
+  readonly dataReportAccess: iam.IManagedPolicy;
 }
 
 const WORKER_TYPES: Record<StageConfig['etl']['workerType'], glue.WorkerType> = {
@@ -48,6 +53,8 @@ export class EtlStack extends Stack {
   /** Runs of the two jobs, succeeded and failed, as metrics (for the dashboard). */
   readonly runs: JobRunMetrics;
   readonly analysis: LakeAnalysis;
+  /** The data report of each features job run. */
+  readonly dataReport: DataReport;
 
   constructor(scope: Construct, id: string, props: EtlStackProps) {
     super(scope, id, props);
@@ -80,6 +87,15 @@ export class EtlStack extends Stack {
       metricNamespace: `ml-lifecycle-cdk/${this.stackName}`,
       key: props.key,
       retention: etl.logRetentionDays,
+      removal: props.config.removal,
+    });
+    this.dataReport = new DataReport(this, 'DataReport', {
+      curatedBucket: props.curatedBucket,
+      artifactsBucket: props.artifactsBucket,
+      access: props.dataReportAccess,
+      featuresSucceeded: this.etl.featuresSucceeded,
+      key: props.key,
+      logRetention: etl.logRetentionDays,
       removal: props.config.removal,
     });
     this.analysis = new LakeAnalysis(this, 'Analysis', {

@@ -27,8 +27,10 @@ export class DataLakeStack extends Stack {
     readonly streamWriter: ZoneAccessPolicy;
     /** The curate job: read raw `stream/` and `batch/`; rebuild curated `customers/` and `quarantine/`. */
     readonly curateJob: ZoneAccessPolicy;
-    /** The features job: read curated `customers/`; rebuild curated `features/`. */
+    /** The features job: read curated `customers/` and `quarantine/`; rebuild curated `features/`. */
     readonly featuresJob: ZoneAccessPolicy;
+    /** The data report function: read curated `features/` (the profile); add to artifacts `data-reports/`. */
+    readonly dataReport: ZoneAccessPolicy;
     /**
      * The training pipeline's SageMaker jobs and evaluation function: read curated `features/`;
      * read and add to (never delete from) artifacts `training-runs/`.
@@ -109,6 +111,16 @@ export class DataLakeStack extends Stack {
         ],
         wildcardReason:
           'The features job reads the Parquet files Spark wrote under customers/ and the quarantined rows under quarantine/ (one folder per curate run), and rewrites split files whose names Spark chooses under features/, so access is by prefix.',
+      }),
+      dataReport: new ZoneAccessPolicy(this, 'DataReportAccess', {
+        description: 'ml-lifecycle-cdk data report: read the features job’s profile, write the report of each run',
+        key,
+        grants: [
+          { bucket: curatedBucket, read: [CURATED_PREFIXES.features] },
+          { bucket: artifactsBucket, append: [ARTIFACT_PREFIXES.dataReports] },
+        ],
+        wildcardReason:
+          'The data report function reads the profile under features/ and writes the report of each features job run under data-reports/<job run id>/ (run ids are made at run time), so access is by prefix.',
       }),
       trainingPipeline: new ZoneAccessPolicy(this, 'TrainingPipelineAccess', {
         description:

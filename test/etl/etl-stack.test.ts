@@ -94,6 +94,46 @@ describe('EtlStack (sandbox)', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: dataKeyArn });
   });
 
+  describe('data report', () => {
+    const fn = () =>
+      Object.entries(template.findResources('AWS::Lambda::Function')).find(([, r]) =>
+        JSON.stringify(r).includes('PROFILE_LOCATION'),
+      );
+
+    it('draws the report when the features job succeeds, and only then', () => {
+      const [logicalId] = fn() ?? [''];
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.glue'],
+          'detail-type': ['Glue Job State Change'],
+          detail: { jobName: [jobNamed('FeaturesJob')], state: ['SUCCEEDED'] },
+        },
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId, 'Arn'] } })],
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalId },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+      });
+    });
+
+    it('reads the profile the features job writes and writes under data-reports/ in the artifacts bucket', () => {
+      const env = (fn()?.[1].Properties as { Environment: { Variables: Record<string, unknown> } }).Environment
+        .Variables;
+      expect(etl.resolve(env.PROFILE_LOCATION)).toEqual({
+        'Fn::Join': ['', ['s3://', etl.resolve(dataLake.storage.curatedBucket.bucketName), '/features/profile.json']],
+      });
+      expect(etl.resolve(env.REPORTS_LOCATION)).toEqual({
+        'Fn::Join': ['', ['s3://', etl.resolve(dataLake.storage.artifactsBucket.bucketName), '/data-reports/']],
+      });
+      // Its access is the lake's dataReport policy, managed in the DataLake stack.
+      template.hasResourceProperties('AWS::IAM::Role', {
+        Description: Match.stringLikeRegexp('data-report'),
+        ManagedPolicyArns: Match.arrayWith([etl.resolve(dataLake.access.dataReport.policy.managedPolicyArn)]),
+      });
+    });
+  });
+
   describe('job run metrics', () => {
     it('counts the runs of the curate and features jobs, however they ended, in a log encrypted with the lake key and kept a year', () => {
       template.hasResourceProperties(
