@@ -93,7 +93,11 @@ def test_the_features_stage_writes_the_splits_the_baseline_and_the_manifest(spar
 
     assert sum(rows.values()) == sum(1 for c in data["customers"] if c["churn"] is not None)
     assert sorted(os.listdir(features)) == [
-        "baseline", "manifest.json", "statistics.json", "test", "train", "validation"]
+        "baseline", "manifest.json", "profile.json", "statistics.json", "test", "train", "validation"]
+    # The data report's profile: every curated customer; no quarantine folder was given.
+    with open(os.path.join(features, "profile.json"), encoding="utf-8") as file:
+        profile = json.load(file)
+    assert profile["rows"] == len(data["customers"]) and profile["quarantine"]["rows"] == 0
     for split in ("train", "validation", "test"):
         [name] = os.listdir(os.path.join(features, split))
         with open(os.path.join(features, split, name), encoding="utf-8") as file:
