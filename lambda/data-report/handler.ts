@@ -56,6 +56,24 @@ export function jobRunIdOf(event: FeaturesSucceededEvent): string {
   return runId;
 }
 
+/**
+ * The profile in `text`, checked for what the report relies on first: its layout's version. The
+ * features job writes it, so anything else is a bug in one of the two, said as such.
+ */
+export function profileOf(text: string): DataProfile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the profile is not JSON: ${(error as Error).message}`);
+  }
+  const version = (parsed as { formatVersion?: unknown } | null)?.formatVersion;
+  if (version !== 1) {
+    throw new Error(`the profile's formatVersion is ${JSON.stringify(version)}; this function draws version 1`);
+  }
+  return parsed as DataProfile;
+}
+
 const PROFILE = parseS3Url(stringFromEnv(process.env, 'PROFILE_LOCATION'), 'PROFILE_LOCATION');
 const REPORTS = parseS3Url(stringFromEnv(process.env, 'REPORTS_LOCATION'), 'REPORTS_LOCATION');
 
@@ -65,7 +83,7 @@ export const handler = async (event: FeaturesSucceededEvent): Promise<DataReport
   const runId = jobRunIdOf(event);
   const response = await s3.send(new GetObjectCommand({ Bucket: PROFILE.bucket, Key: PROFILE.key }));
   const text = (await response.Body?.transformToString('utf-8')) ?? '';
-  const profile = JSON.parse(text) as DataProfile;
+  const profile = profileOf(text);
   const html = await renderDataReport(profile, { title: `Churn data: features run ${runId}` });
   const folder = `${REPORTS.key}${runId}/`;
   const written = {

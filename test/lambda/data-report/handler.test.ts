@@ -78,6 +78,18 @@ describe('data report handler', () => {
     expect(s3.calls()).toHaveLength(0);
   });
 
+  it('refuses a profile that is not JSON or not of the version it draws, writing nothing', async () => {
+    for (const [body, message] of [
+      ['{"formatVersion": 1', /the profile is not JSON/],
+      ['{"formatVersion": 2}', /the profile's formatVersion is 2; this function draws version 1/],
+      ['null', /the profile's formatVersion is undefined/],
+    ] as const) {
+      s3.on(GetObjectCommand).resolves({ Body: sdkStreamMixin(Readable.from([Buffer.from(body, 'utf8')])) });
+      await expect(handlerModule.handler(SUCCEEDED)).rejects.toThrow(message);
+    }
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
   it('lets S3 errors through, writing nothing', async () => {
     s3.on(GetObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
     await expect(handlerModule.handler(SUCCEEDED)).rejects.toThrow('Access Denied');
