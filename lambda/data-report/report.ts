@@ -10,7 +10,7 @@
  */
 import type { CategoricalProfile, DataProfile, NumericProfile } from '../../lib/contracts/data-profile';
 import { type ChartSpec, PALETTE, renderChart } from '../shared/charts';
-import { markup, type SafeHtml } from '../shared/html';
+import { markup, percent, type SafeHtml } from '../shared/html';
 import { chartRow, figure, renderReportPage } from '../shared/report-page';
 
 /** Options of {@link renderDataReport}. */
@@ -24,11 +24,6 @@ export interface DataReportOptions {
 
 const CLASSES = ['churned', 'stayed', 'unlabelled'] as const;
 const CLASS_COLOURS = [PALETTE.churned, PALETTE.stayed, PALETTE.reference];
-
-/** A share as a percentage, one decimal. */
-function percent(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
-}
 
 /** One numeric column: its histogram split by churn over its box plot. */
 function numericSpec(column: NumericProfile): ChartSpec | undefined {

@@ -9,7 +9,7 @@
  * evaluation's numbers.
  */
 import { type ChartSpec, PALETTE, renderChart } from '../shared/charts';
-import { markup, type SafeHtml } from '../shared/html';
+import { markup, percent, type SafeHtml } from '../shared/html';
 import { chartRow, figure, renderReportPage } from '../shared/report-page';
 import type { ClassificationMetrics, Cutoff } from './confusion';
 import { costCurve, precisionRecallCurve } from './curves';
@@ -373,11 +373,6 @@ function calibrationSpec(evaluation: Evaluation): ChartSpec {
       },
     ],
   };
-}
-
-/** A share as a percentage, one decimal. */
-function percent(share: number | null): string {
-  return share === null ? 'n/a' : `${(share * 100).toFixed(1)}%`;
 }
 
 /**

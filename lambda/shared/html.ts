@@ -73,3 +73,8 @@ ${body}</body>
 </html>
 `.text;
 }
+
+/** A share (0..1) as a percentage for people, one decimal: `14.5%`; `null` (undefined) is `n/a`. */
+export function percent(share: number | null): string {
+  return share === null ? 'n/a' : `${(share * 100).toFixed(1)}%`;
+}

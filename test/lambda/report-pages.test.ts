@@ -11,21 +11,12 @@ import { renderTuningReport } from '../../lambda/evaluate/tuning-report';
 import { drawnCharts, type OpenReport, openReport } from '../support/report-browser';
 import { DATA_PROFILE } from '../support/data-profile';
 import { TUNING_SUMMARY } from '../support/tuning-summary';
-
-/** A reproducible pseudo-random sequence in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Random } from '../../lib/schema/random';
 
 /** 600 customers whose churn follows their score, as a calibrated model's would. */
 function testSplit(): Evaluation {
-  const next = random(7);
+  const random = new Random(7);
+  const next = () => random.next();
   const scores = Array.from({ length: 600 }, () => Number((next() ** 2).toFixed(3)));
   const labels = scores.map((score) => (next() < score ? 1 : 0));
   return evaluate(labels.map((l) => `${l},1\n`).join(''), scores.map((s) => `${s}\n`).join(''), {
