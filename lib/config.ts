@@ -162,12 +162,6 @@ const TRAINING = z.strictObject({
   transformInstanceType: INSTANCE_TYPE,
   /** The lowest test AUC the quality gate accepts. */
   minAuc: number(0.5, 1),
-  /** The cost of a churner the business did not try to keep (lost revenue), in any one currency. */
-  missedChurnerCost: number(0, 1e9),
-  /** The cost of one retention incentive, in the same currency; paid for every customer offered it. */
-  incentiveCost: number(0, 1e9),
-  /** The share of churners offered the incentive who take it and stay (1: every one). */
-  incentiveRetention: number(0, 1),
   /**
    * What happens to a package that passes the gate: `automatic` approves it (and so deploys it),
    * `manual` leaves it pending for a person.
@@ -175,6 +169,36 @@ const TRAINING = z.strictObject({
   approval: oneOf(['automatic', 'manual']),
   /** Days the pipeline's and its functions' logs are kept: one of the retention periods CloudWatch Logs offers. */
   logRetentionDays: LOG_RETENTION,
+});
+
+/**
+ * The business case the model serves (docs/business-case.md): a retention campaign that offers an
+ * incentive to the customers the model scores as likely to leave. The evaluation finds the cutoff
+ * that costs least and the cutoff that retains the most churners within the budget, and projects
+ * what each spends and the churn rate it leaves (`lambda/evaluate/business.ts`). Amounts are in
+ * one currency; the defaults of the rates and the budget are the problem statement's.
+ */
+const BUSINESS = z.strictObject({
+  /** The share of customers who left last year, with no campaign. */
+  churnRateBefore: number(0, 1),
+  /** The churn rate the campaign is meant to reach (less than churnRateBefore). */
+  targetChurnRate: number(0, 1),
+  /** The most the incentives of one campaign may cost in all. */
+  incentiveBudget: number(0, 1e12),
+  /** The cost of one retention incentive; paid for every customer offered it, churner or not. */
+  incentiveCost: number(0, 1e9),
+  /** The probability that a churner offered the incentive takes it and stays. */
+  incentiveRetention: number(0, 1),
+  /** What keeping a customer who would have left is worth (the revenue a churner takes away). */
+  retainedCustomerValue: number(0, 1e9),
+  /** The customers one campaign scores: the figures from the test split are scaled to them. */
+  customersScored: integer(1, 1e9),
+  /**
+   * Whether the quality gate also requires the campaign at the budget-constrained cutoff to stay
+   * within the budget and to be worth more than doing nothing (the churners it keeps are worth
+   * more than its incentives cost).
+   */
+  gateOnCampaign: BOOLEAN,
 });
 
 /** Serving tunables. */
@@ -340,8 +364,10 @@ const STAGE_CONFIG = z.strictObject({
   ingestion: INGESTION,
   /** The Glue jobs that curate the raw zone and prepare model features. */
   etl: ETL,
-  /** The training pipeline: tuning, evaluation costs and the quality gate. */
+  /** The training pipeline: tuning, the batch transform and the quality gate. */
   training: TRAINING,
+  /** The business case: churn rates, the incentive budget and costs, and the customers scored. */
+  business: BUSINESS,
   /** The endpoint of the approved model, its scaling, data capture and alarms. */
   serving: SERVING,
   /** SageMaker Model Monitor: opt-in, off by default (closed to new AWS customers since 2026-07-30). */
@@ -410,11 +436,20 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       maxTrainingMinutes: 30,
       transformInstanceType: 'ml.m5.large',
       minAuc: 0.75,
-      missedChurnerCost: 500,
-      incentiveCost: 100,
-      incentiveRetention: 1,
       approval: 'automatic',
       logRetentionDays: 365,
+    },
+    // The problem statement's figures (14.5%, 4%, $750,000) and documented example values for the
+    // rest (docs/business-case.md).
+    business: {
+      churnRateBefore: 0.145,
+      targetChurnRate: 0.04,
+      incentiveBudget: 750000,
+      incentiveCost: 50,
+      incentiveRetention: 0.8,
+      retainedCustomerValue: 500,
+      customersScored: 50000,
+      gateOnCampaign: true,
     },
     serving: {
       instanceType: 'ml.m5.large',
@@ -506,11 +541,20 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       maxTrainingMinutes: 60,
       transformInstanceType: 'ml.m5.large',
       minAuc: 0.8,
-      missedChurnerCost: 500,
-      incentiveCost: 100,
-      incentiveRetention: 1,
       approval: 'manual',
       logRetentionDays: 365,
+    },
+    // The problem statement's figures (14.5%, 4%, $750,000) and documented example values for the
+    // rest (docs/business-case.md).
+    business: {
+      churnRateBefore: 0.145,
+      targetChurnRate: 0.04,
+      incentiveBudget: 750000,
+      incentiveCost: 50,
+      incentiveRetention: 0.8,
+      retainedCustomerValue: 500,
+      customersScored: 50000,
+      gateOnCampaign: true,
     },
     serving: {
       instanceType: 'ml.m5.large',
@@ -581,18 +625,12 @@ export const RETIRED_KEYS: Readonly<Record<string, string>> = {
   'serving.monitoringCadence': `it moved to the opt-in Model Monitor section: use modelMonitor.cadence (${MONITOR_CADENCE.description})`,
   'serving.monitoringInstanceType': `it moved to the opt-in Model Monitor section: use modelMonitor.instanceType (${INSTANCE_TYPE.description})`,
   'training.processingInstanceType': `the baseline job is Model Monitor's, which is opt-in now: use modelMonitor.baselineInstanceType (${INSTANCE_TYPE.description})`,
+  'training.missedChurnerCost':
+    'the costs moved to the business case: use business.retainedCustomerValue (what keeping a customer who would have left is worth)',
+  'training.incentiveCost': 'the costs moved to the business case: use business.incentiveCost',
+  'training.incentiveRetention':
+    'the costs moved to the business case: use business.incentiveRetention (the probability that a churner offered the incentive stays)',
 };
-
-/** What `bin/app.ts` reads from CDK context. */
-export interface ConfigContext {
-  /** Context `stage`: the stage's name. Absent means `sandbox`. */
-  readonly stage?: unknown;
-  /**
-   * Context `config`: overrides per stage, `{ "<stage>": { <keys as in StageConfig> } }`, as an
-   * object or as a JSON string (what `-c config=...` passes).
-   */
-  readonly config?: unknown;
-}
 
 /** What `bin/app.ts` reads from CDK context. */
 export interface ConfigContext {
@@ -805,14 +843,21 @@ function checkStageRules(c: StageConfig, selected: boolean): string[] {
         `${training.maxTuningJobs}, because ${at}training.maxTuningJobs is ${training.maxTuningJobs}`,
     );
   }
-  // An offer to a churner saves missedChurnerCost × incentiveRetention and costs incentiveCost; if it
-  // cannot save more than it costs, no cutoff beats doing nothing and the gate rejects every model.
-  const savedPerCaughtChurner = training.missedChurnerCost * training.incentiveRetention;
-  if (training.incentiveCost >= savedPerCaughtChurner) {
+  const { business } = c;
+  // An offer to a churner saves retainedCustomerValue × incentiveRetention and costs incentiveCost; if
+  // it cannot save more than it costs, no cutoff beats doing nothing and the gate rejects every model.
+  const savedPerCaughtChurner = business.retainedCustomerValue * business.incentiveRetention;
+  if (business.incentiveCost >= savedPerCaughtChurner) {
     problems.push(
-      `${at}training.incentiveCost is ${training.incentiveCost}; expected less than ${savedPerCaughtChurner} ` +
-        `(training.missedChurnerCost ${training.missedChurnerCost} × training.incentiveRetention ` +
-        `${training.incentiveRetention}), or no model can cost less than doing nothing and the quality gate rejects every one`,
+      `${at}business.incentiveCost is ${business.incentiveCost}; expected less than ${savedPerCaughtChurner} ` +
+        `(business.retainedCustomerValue ${business.retainedCustomerValue} × business.incentiveRetention ` +
+        `${business.incentiveRetention}), or no model can cost less than doing nothing and the quality gate rejects every one`,
+    );
+  }
+  if (business.targetChurnRate >= business.churnRateBefore) {
+    problems.push(
+      `${at}business.targetChurnRate is ${business.targetChurnRate}; expected less than ${business.churnRateBefore}, ` +
+        `because ${at}business.churnRateBefore is ${business.churnRateBefore} and a campaign is meant to lower it`,
     );
   }
   const { serving } = c;

@@ -339,8 +339,12 @@ describe('number ranges', () => {
     ['training.maxTuningJobs', 0, 'an integer from 1 to 500'],
     ['training.maxTrainingMinutes', 4, 'an integer from 5 to 1440'],
     ['training.minAuc', 0.4, 'a number from 0.5 to 1'],
-    ['training.incentiveRetention', 1.5, 'a number from 0 to 1'],
-    ['training.missedChurnerCost', -1, 'a number from 0 to 1000000000'],
+    ['business.incentiveRetention', 1.5, 'a number from 0 to 1'],
+    ['business.retainedCustomerValue', -1, 'a number from 0 to 1000000000'],
+    ['business.churnRateBefore', 1.01, 'a number from 0 to 1'],
+    ['business.incentiveBudget', -0.01, 'a number from 0 to 1000000000000'],
+    ['business.customersScored', 0, 'an integer from 1 to 1000000000'],
+    ['business.customersScored', 1000.5, 'an integer from 1 to 1000000000'],
   ])('rejects %s = %p, expecting %s', (key, value, allowed) => {
     const problems = sandboxProblems(overrideAt(key, value));
     expect(problems).toContain(`config.sandbox.${key} is ${value} (a number); expected ${allowed}`);
@@ -494,18 +498,42 @@ describe('training rules', () => {
   );
 
   it('rejects an incentive that costs as much as the churn it can prevent: no model could beat doing nothing', () => {
-    const problems = sandboxProblems({ training: { incentiveCost: 250, incentiveRetention: 0.5 } });
+    const problems = sandboxProblems({ business: { incentiveCost: 250, incentiveRetention: 0.5 } });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain('config.sandbox.training.incentiveCost is 250; expected less than 250');
-    expect(problems[0]).toContain('training.missedChurnerCost 500 × training.incentiveRetention 0.5');
+    expect(problems[0]).toContain('config.sandbox.business.incentiveCost is 250; expected less than 250');
+    expect(problems[0]).toContain('business.retainedCustomerValue 500 × business.incentiveRetention 0.5');
     expect(problems[0]).toContain('the quality gate rejects every one');
   });
 
   it('accepts an incentive just below what it saves, and every approval mode', () => {
     const config = loadStageConfig({
-      config: { sandbox: { training: { incentiveCost: 249.99, incentiveRetention: 0.5, approval: 'manual' } } },
+      config: {
+        sandbox: { business: { incentiveCost: 249.99, incentiveRetention: 0.5 }, training: { approval: 'manual' } },
+      },
     });
-    expect(config.training).toMatchObject({ incentiveCost: 249.99, approval: 'manual' });
+    expect(config.business).toMatchObject({ incentiveCost: 249.99, incentiveRetention: 0.5 });
+    expect(config.training.approval).toBe('manual');
+  });
+
+  it('rejects a target churn rate that is not below the churn rate before the campaign, naming both', () => {
+    expect(sandboxProblems({ business: { targetChurnRate: 0.145 } })).toEqual([
+      'config.sandbox.business.targetChurnRate is 0.145; expected less than 0.145, because ' +
+        'config.sandbox.business.churnRateBefore is 0.145 and a campaign is meant to lower it',
+    ]);
+    expect(
+      loadStageConfig({ config: { sandbox: { business: { targetChurnRate: 0.1449 } } } }).business.targetChurnRate,
+    ).toBe(0.1449);
+  });
+
+  it('defaults to the problem statement’s figures: 14.5% churn, a 4% target and a $750,000 budget', () => {
+    for (const stage of STAGE_NAMES) {
+      expect(STAGE_DEFAULTS[stage].business).toMatchObject({
+        churnRateBefore: 0.145,
+        targetChurnRate: 0.04,
+        incentiveBudget: 750_000,
+      });
+      expect(STAGE_DEFAULTS[stage].business.incentiveRetention).toBeLessThan(1);
+    }
   });
 
   it('approves automatically in the sandbox and leaves approval to a person in production', () => {
@@ -605,6 +633,21 @@ describe('Model Monitor (opt-in: closed to new AWS customers since 2026-07-30)',
       'serving.monitoringInstanceType',
       { serving: { monitoringInstanceType: 'ml.m5.xlarge' } },
       'config.sandbox.serving.monitoringInstanceType is not a configuration key; it moved to the opt-in Model Monitor section: use modelMonitor.instanceType (a SageMaker ML instance type such as "ml.m5.large")',
+    ],
+    [
+      'training.missedChurnerCost',
+      { training: { missedChurnerCost: 500 } },
+      'config.sandbox.training.missedChurnerCost is not a configuration key; the costs moved to the business case: use business.retainedCustomerValue (what keeping a customer who would have left is worth)',
+    ],
+    [
+      'training.incentiveCost',
+      { training: { incentiveCost: 100 } },
+      'config.sandbox.training.incentiveCost is not a configuration key; the costs moved to the business case: use business.incentiveCost',
+    ],
+    [
+      'training.incentiveRetention',
+      { training: { incentiveRetention: 1 } },
+      'config.sandbox.training.incentiveRetention is not a configuration key; the costs moved to the business case: use business.incentiveRetention (the probability that a churner offered the incentive stays)',
     ],
     [
       'training.processingInstanceType',

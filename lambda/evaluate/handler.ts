@@ -7,8 +7,9 @@
  * and its best training job's log recorded (`tuning-summary.ts`). Thin by design: the work is in
  * those pure modules, tested without mocks; here are only the S3, SageMaker and log calls.
  *
- * The cost assumptions come from the environment, read and checked once when the module loads:
- * `MISSED_CHURNER_COST` and `INCENTIVE_COST` (0 to 1e9) and `INCENTIVE_RETENTION` (0 to 1).
+ * The business case (which sets the cost assumptions too) comes from the environment, read and
+ * checked once when the module loads: the variables of `BUSINESS_CASE_ENV`
+ * (`lib/contracts/business-case.ts`), set from config `business.*`.
  *
  * Errors are thrown, never caught and hidden, and keep their `name` so that the state machine can
  * tell them apart: `EnvironmentError` (bad configuration), `InvalidEventError` (a bad event: a bug
@@ -30,10 +31,9 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { TRAINING_JOB_LOG_GROUP } from '../../lib/contracts/training-logs';
-import { numberFromEnv } from '../shared/env';
 import { s3Url, type S3Location } from '../shared/s3-url';
 import { parseEvent, type EvaluateEvent, type EvaluationLocations } from './event';
-import type { Costs } from './cutoff';
+import { type BusinessCase, businessCaseFromEnv, type BusinessSummary, businessSummary } from './business';
 import { evaluate, type Evaluation } from './metrics';
 import { modelQualityStatistics } from './model-quality';
 import { renderReport } from './report';
@@ -79,13 +79,11 @@ export interface EvaluateResult {
   readonly costOfDoingNothing: number;
   /** costOfDoingNothing - costAtOptimalCutoff. */
   readonly saving: number;
+  /** The business case at the budget-constrained cutoff, for the quality gate (`business.ts`). */
+  readonly business: BusinessSummary;
 }
 
-const COSTS: Costs = {
-  missedChurner: numberFromEnv(process.env, 'MISSED_CHURNER_COST', 0, 1e9),
-  incentive: numberFromEnv(process.env, 'INCENTIVE_COST', 0, 1e9),
-  retention: numberFromEnv(process.env, 'INCENTIVE_RETENTION', 0, 1),
-};
+const BUSINESS: BusinessCase = businessCaseFromEnv(process.env);
 
 const s3 = new S3Client({});
 const sagemaker = new SageMakerClient({});
@@ -132,7 +130,7 @@ async function evaluateSplit(locations: EvaluationLocations): Promise<{ evaluati
     testCsv.push(test);
     scores.push(output);
   }
-  return { evaluation: evaluate(testCsv.join(''), scores.join(''), COSTS), files: pairs.length };
+  return { evaluation: evaluate(testCsv.join(''), scores.join(''), BUSINESS), files: pairs.length };
 }
 
 /**
@@ -224,6 +222,7 @@ export const handler = async (event: EvaluateEvent): Promise<EvaluateResult> => 
     costAtOptimalCutoff: evaluation.costs.atOptimalCutoff,
     costOfDoingNothing: evaluation.costs.doingNothing,
     saving: evaluation.costs.saving,
+    business: businessSummary(evaluation.business),
   };
   console.log({ event: 'evaluate.done', runId, modelName, files, ...summary });
   return {

@@ -2,8 +2,9 @@
  * The churn model's test-set evaluation: parse the test split and the batch transform output
  * (`parse.ts`), join them row by row (`rows.ts`), and compute the confusion matrix and the
  * classification metrics (`confusion.ts`), the ROC curve and its AUC (`roc.ts`), and the cost of
- * acting on the model at a cutoff, including the cutoff that costs least (`cutoff.ts`). No I/O and
- * no AWS SDK: the handler reads the objects, calls {@link evaluate}, and writes the result as
+ * acting on the model at a cutoff, including the cutoff that costs least (`cutoff.ts`), and the
+ * business case: the campaign at the budget-constrained cutoff against the budget and the target
+ * churn rate (`business.ts`). No I/O and no AWS SDK: the handler reads the objects, calls {@link evaluate}, and writes the result as
  * `evaluation.json`.
  *
  * Inputs are checked, not trusted: anything malformed (a label that is not 0 or 1, a score that
@@ -19,7 +20,8 @@ import {
   type Cutoff,
 } from './confusion';
 import { calibration, type CalibrationBin } from './curves';
-import { costAssumptions, expectedCost, optimalCutoff, type CostAssumptions, type Costs } from './cutoff';
+import { type BusinessCase, type BusinessEvaluation, businessCase, businessEvaluation, costsOfCase } from './business';
+import { expectedCost, optimalCutoff, type CostAssumptions } from './cutoff';
 import { parseLabels, parseScores } from './parse';
 import { rocAuc, rocCurve, type RocPoint } from './roc';
 import { classCounts, joinLabelsAndScores, type ScoredRow } from './rows';
@@ -62,6 +64,12 @@ export interface Evaluation {
    * score and the share that churned (`curves.ts`).
    */
   readonly calibration: readonly CalibrationBin[];
+  /**
+   * The business case: the campaign at the budget-constrained cutoff (`budget`, `spend`, `cutoff`,
+   * `projectedChurnRate`, `targetChurnRate`, `targetMet` and more), and beside it at the
+   * cost-optimal cutoff and at 0.5 (`business.ts`).
+   */
+  readonly business: BusinessEvaluation;
 }
 
 /** The conventional cutoff, reported beside the optimal one. */
@@ -77,17 +85,19 @@ function atCutoff(rows: readonly ScoredRow[], cutoff: Cutoff, costs: CostAssumpt
 
 /**
  * The full evaluation of the model on the test split: class counts, AUC, the ROC curve, the matrix,
- * metrics and cost at the cutoff 0.5 and at the cheapest cutoff, and the cost of doing nothing. The
- * result holds only numbers and `null`, so `JSON.stringify` keeps all of it.
+ * metrics and cost at the cutoff 0.5 and at the cheapest cutoff, the cost of doing nothing, and the
+ * business case. The costs are the case's (`costsOfCase`). The result holds only numbers, booleans
+ * and `null`, so `JSON.stringify` keeps all of it.
  *
  * @param testCsv the test split (see {@link parseLabels})
  * @param transformOutput the batch transform output for that split (see {@link parseScores})
- * @param costs the cost assumptions
- * @throws EvaluationInputError when an input is malformed, or when the test split holds only one
+ * @param business the business case, which sets the cost assumptions too
+ * @throws EvaluationInputError when an input or a value of the case is malformed, or when the test split holds only one
  *   class (the AUC and the ROC curve are undefined: such a split cannot evaluate the model).
  */
-export function evaluate(testCsv: string, transformOutput: string, costs: Costs): Evaluation {
-  const assumptions = costAssumptions(costs);
+export function evaluate(testCsv: string, transformOutput: string, business: BusinessCase): Evaluation {
+  const theCase = businessCase(business);
+  const assumptions = costsOfCase(theCase);
   const labels = parseLabels(testCsv);
   const scores = parseScores(transformOutput);
   const rows = joinLabelsAndScores(labels, scores);
@@ -112,5 +122,11 @@ export function evaluate(testCsv: string, transformOutput: string, costs: Costs)
     },
     roc,
     calibration: calibration(rows),
+    business: businessEvaluation(
+      theCase,
+      roc,
+      { positives, negatives },
+      { costOptimal: atOptimal, default: atDefault },
+    ),
   };
 }

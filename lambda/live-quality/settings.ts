@@ -3,6 +3,7 @@
  * sets from the validated stage config; checked when the module loads (`lambda/shared/env.ts`).
  */
 import { numberFromEnv, stringFromEnv } from '../shared/env';
+import { businessCaseFromEnv, costsOfCase } from '../evaluate/business';
 import type { Costs } from '../evaluate/cutoff';
 import type { QualityThresholds } from './quality';
 
@@ -45,10 +46,6 @@ export function settingsFromEnv(env: Environment): QualityFunctionSettings {
       minPrecision: numberFromEnv(env, 'MIN_PRECISION', 0, 1),
       minRecall: numberFromEnv(env, 'MIN_RECALL', 0, 1),
     },
-    costs: {
-      missedChurner: numberFromEnv(env, 'MISSED_CHURNER_COST', 0, 1e9),
-      incentive: numberFromEnv(env, 'INCENTIVE_COST', 0, 1e9),
-      retention: numberFromEnv(env, 'INCENTIVE_RETENTION', 0, 1),
-    },
+    costs: costsOfCase(businessCaseFromEnv(env)),
   };
 }

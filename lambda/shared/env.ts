@@ -36,6 +36,17 @@ export function numberFromEnv(env: Environment, name: string, min: number, max: 
   return value;
 }
 
+/** The variable's value as a whole number from `min` to `max`. */
+export function integerFromEnv(env: Environment, name: string, min: number, max: number): number {
+  const value = numberFromEnv(env, name, min, max);
+  if (!Number.isInteger(value)) {
+    throw new EnvironmentError(
+      `environment variable ${name} is ${JSON.stringify(env[name])}; expected an integer from ${min} to ${max}`,
+    );
+  }
+  return value;
+}
+
 /** The variable's value, which must be one of `allowed`. */
 export function oneOfFromEnv<T extends string>(env: Environment, name: string, allowed: readonly T[]): T {
   const text = stringFromEnv(env, name);

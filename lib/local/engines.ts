@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { evaluate, type Evaluation } from '../../lambda/evaluate/metrics';
-import type { StageConfig } from '../config';
+import { type BusinessCaseValues, businessCaseValues } from '../contracts/business-case';
 import { TRANSFORM_INPUT } from '../training/transform-states';
 import type { TuningSummary } from '../../lambda/evaluate/tuning-report';
 import { HYPERPARAMETER_RANGES, STATIC_HYPERPARAMETERS, TUNING_OBJECTIVE } from '../training/tuning-state';
@@ -241,19 +241,11 @@ export async function scoreFiles(
 
 /**
  * The evaluate function's evaluation of a test split (`testDir`, as the features job writes it)
- * and the transform's scores of it (`transformDir`, `<file>.out` each), with the stage's costs.
+ * and the transform's scores of it (`transformDir`, `<file>.out` each), under the stage's business case.
  */
-export function evaluateScores(
-  testDir: string,
-  transformDir: string,
-  training: Pick<StageConfig['training'], 'missedChurnerCost' | 'incentiveCost' | 'incentiveRetention'>,
-): Evaluation {
+export function evaluateScores(testDir: string, transformDir: string, business: BusinessCaseValues): Evaluation {
   const tests = dataFiles(testDir);
   const testCsv = tests.map((name) => fs.readFileSync(path.join(testDir, name), 'utf8')).join('');
   const scores = tests.map((name) => fs.readFileSync(path.join(transformDir, `${name}.out`), 'utf8')).join('');
-  return evaluate(testCsv, scores, {
-    missedChurner: training.missedChurnerCost,
-    incentive: training.incentiveCost,
-    retention: training.incentiveRetention,
-  });
+  return evaluate(testCsv, scores, businessCaseValues(business));
 }

@@ -94,7 +94,7 @@ export interface LocalRunOptions {
   /** The project environment's interpreter (`.venv/bin/python`). */
   readonly python: string;
   /** The stage whose costs, quality gate, monitoring thresholds and champion margin apply. */
-  readonly config: Pick<StageConfig, 'stage' | 'training' | 'monitoring' | 'retraining'>;
+  readonly config: Pick<StageConfig, 'stage' | 'training' | 'business' | 'monitoring' | 'retraining'>;
   /** When the records are ingested (the cleaner's ingest time); new customers arrive from then on. */
   readonly now: Date;
   /** Progress, one line at a time. */
@@ -229,12 +229,11 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
     () => `scores in ${shown(options, dir('transform'))}/`,
   );
 
-  const training = options.config.training;
   const evaluation = await stage(
     options,
     6,
     'evaluate',
-    () => evaluateScores(path.join(dir('features'), 'test'), dir('transform'), training),
+    () => evaluateScores(path.join(dir('features'), 'test'), dir('transform'), options.config.business),
     (e) => `AUC ${e.auc.toFixed(4)} on ${e.counts.rows} test rows`,
   );
 
@@ -254,8 +253,8 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
           champion: null,
         },
         {
-          minAuc: training.minAuc,
-          approval: training.approval,
+          minAuc: options.config.training.minAuc,
+          approval: options.config.training.approval,
           championMargin: options.config.retraining.championMargin,
         },
       ),

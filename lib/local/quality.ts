@@ -12,6 +12,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type LiveQuality, liveQuality, type ScoredOutcome } from '../../lambda/live-quality/quality';
+import { costsOfCase } from '../../lambda/evaluate/business';
+import { businessCaseValues } from '../contracts/business-case';
 import type { Cutoff } from '../contracts/cutoff';
 import type { StageConfig } from '../config';
 import type { DriftOptions } from '../schema/drift';
@@ -112,7 +114,7 @@ export interface WindowQualityOptions {
   /** The deployed cutoff: the evaluation's cost-optimal one. */
   readonly cutoff: Cutoff;
   readonly modelPackageArn: string;
-  readonly config: Pick<StageConfig, 'training' | 'monitoring'>;
+  readonly config: Pick<StageConfig, 'business' | 'monitoring'>;
   /** The folder the report is written to (made if missing). */
   readonly dir: string;
 }
@@ -122,15 +124,11 @@ export function checkWindowQuality(options: WindowQualityOptions): {
   readonly report: LocalQualityReport;
   readonly file: string;
 } {
-  const { training, monitoring } = options.config;
+  const { business, monitoring } = options.config;
   const joined = joinByCustomer(options.predictions, options.outcomes);
   const quality = liveQuality(joined.scored, {
     cutoff: options.cutoff,
-    costs: {
-      missedChurner: training.missedChurnerCost,
-      incentive: training.incentiveCost,
-      retention: training.incentiveRetention,
-    },
+    costs: costsOfCase(businessCaseValues(business)),
     thresholds: { minAuc: monitoring.minAuc, minPrecision: monitoring.minPrecision, minRecall: monitoring.minRecall },
     minimumOutcomes: monitoring.minimumOutcomes,
   });

@@ -68,7 +68,7 @@ export interface RetrainOptions extends PythonEnv {
   readonly champion: LocalChampion;
   /** The challenger's package, as the pipeline would register it. */
   readonly challengerPackageArn: string;
-  readonly config: Pick<StageConfig, 'training' | 'retraining'>;
+  readonly config: Pick<StageConfig, 'training' | 'business' | 'retraining'>;
 }
 
 /** The new data and the challenger trained on it. */
@@ -200,7 +200,7 @@ async function scoreAndEvaluate(
 ): Promise<{ readonly evaluation: Evaluation; readonly file: string }> {
   const transform = path.join(options.out, name, 'transform');
   await scoreFiles(options, { model, input: testDir, output: transform });
-  const evaluation = evaluateScores(testDir, transform, options.config.training);
+  const evaluation = evaluateScores(testDir, transform, options.config.business);
   const file = path.join(options.out, name, 'evaluation.json');
   fs.writeFileSync(file, `${JSON.stringify(evaluation, null, 2)}\n`);
   return { evaluation, file };

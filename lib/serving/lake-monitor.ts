@@ -8,6 +8,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RemovalMode } from '../config';
+import { type BusinessCaseValues, businessCaseEnvironment } from '../contracts/business-case';
 import { MONITOR_METRIC_DIMENSION, type MonitoringDriftSettings, QUALITY_METRICS } from '../contracts/lake-monitoring';
 import { MONITORING_METRIC_NAMESPACE } from '../contracts/monitoring-events';
 import { OUTCOME_TABLES } from '../contracts/outcome-sql';
@@ -62,8 +63,8 @@ export interface LakeMonitorProps {
   /** Fewest matched outcomes a quality verdict is given on (config `monitoring.minimumOutcomes`). */
   readonly minimumOutcomes: number;
   readonly thresholds: QualityAlarmThresholds;
-  /** The evaluation's cost model, so live figures are the approved model's figures (config `training.*Cost`, `incentiveRetention`). */
-  readonly costs: { readonly missedChurner: number; readonly incentive: number; readonly retention: number };
+  /** The business case the evaluation weighs, so live figures are the approved model's figures (config `business.*`). */
+  readonly business: BusinessCaseValues;
   /** How long the functions' logs are kept (config `monitoring.logRetentionDays`). */
   readonly logRetention: logs.RetentionDays;
   /** `destroy`: the log groups go with the stack. */
@@ -143,9 +144,7 @@ export class LakeMonitor extends Construct {
         MIN_AUC: String(props.thresholds.minAuc),
         MIN_PRECISION: String(props.thresholds.minPrecision),
         MIN_RECALL: String(props.thresholds.minRecall),
-        MISSED_CHURNER_COST: String(props.costs.missedChurner),
-        INCENTIVE_COST: String(props.costs.incentive),
-        INCENTIVE_RETENTION: String(props.costs.retention),
+        ...businessCaseEnvironment(props.business),
       },
       // Athena queries over weeks of captures take minutes, not seconds.
       timeout: Duration.minutes(10),

@@ -15,6 +15,7 @@ import { DataQualityMonitor } from './data-quality-monitor';
 import { LakeMonitor } from './lake-monitor';
 import { ModelDeployer } from './model-deployer';
 import { RetrainingGuard } from './retraining-guard';
+import { businessCaseValues } from '../contracts/business-case';
 import { SageMakerJobRole } from '../shared/sagemaker-job-role';
 import { ARTIFACT_PREFIXES } from '../contracts/lake-layout';
 import { SageMakerImages } from '../shared/sagemaker-images';
@@ -76,7 +77,7 @@ export class ServingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
-    const { stage, serving, modelMonitor, monitoring, training, retraining, removal } = props.config;
+    const { stage, serving, modelMonitor, monitoring, retraining, removal } = props.config;
     const name = `ml-lifecycle-${stage}-churn`;
 
     const model = addModelParameters(this, modelMonitor.enabled);
@@ -131,11 +132,7 @@ export class ServingStack extends Stack {
       qualityWindowDays: monitoring.qualityWindowDays,
       minimumOutcomes: monitoring.minimumOutcomes,
       thresholds: { minAuc: monitoring.minAuc, minPrecision: monitoring.minPrecision, minRecall: monitoring.minRecall },
-      costs: {
-        missedChurner: training.missedChurnerCost,
-        incentive: training.incentiveCost,
-        retention: training.incentiveRetention,
-      },
+      business: businessCaseValues(props.config.business),
       logRetention: monitoring.logRetentionDays,
       removal,
     });

@@ -23,16 +23,7 @@ import { prefixedSageMakerArn, runNames, throttlingRetry } from './sagemaker-tas
 import { createModelState, scoreTestSplitState } from './transform-states';
 import { type TuningProps, longestTuning, tuneHyperParametersState } from './tuning-state';
 import { defaultPolicyOf } from '../shared/cdk-internals';
-
-/** The business costs the evaluation weighs (see `lambda/evaluate/cutoff.ts`). */
-export interface EvaluationCosts {
-  /** The cost of a churner who was not offered the incentive. */
-  readonly missedChurner: number;
-  /** The cost of one incentive. */
-  readonly incentive: number;
-  /** The share of churners offered the incentive who stay. */
-  readonly retention: number;
-}
+import { type BusinessCaseValues, businessCaseEnvironment } from '../contracts/business-case';
 
 /** What the quality gate demands, and what it does with a package that passes. */
 export interface QualityGateProps {
@@ -45,6 +36,11 @@ export interface QualityGateProps {
   readonly championMargin: number;
   /** `automatic`: a passing package is approved; `manual`: it stays pending for a person. */
   readonly approval: 'automatic' | 'manual';
+  /**
+   * Whether the gate also requires the campaign at the budget-constrained cutoff to stay within the
+   * budget and to be worth more than doing nothing (config `business.gateOnCampaign`).
+   */
+  readonly onCampaign: boolean;
 }
 
 export interface TrainingPipelineProps {
@@ -81,7 +77,11 @@ export interface TrainingPipelineProps {
   readonly baseline?: BaselineProps;
   /** Instance type of the batch transform that scores the test split (also offered for real-time inference). */
   readonly transformInstanceType: string;
-  readonly costs: EvaluationCosts;
+  /**
+   * The business case the evaluation weighs: the costs of the cost-optimal cutoff, and the budget,
+   * the churn rates and the customers of the budget-constrained one (`lambda/evaluate/business.ts`).
+   */
+  readonly business: BusinessCaseValues;
   readonly gate: QualityGateProps;
   /** Where the pipeline reports each run's result and every failure. */
   readonly topic: sns.ITopic;
@@ -169,11 +169,7 @@ export class TrainingPipeline extends Construct {
       description: 'Evaluates the tuned churn model on the test split: metrics, cost-optimal cutoff, report',
       memoryMiB: 1024,
       timeout: Duration.minutes(5),
-      environment: {
-        MISSED_CHURNER_COST: String(props.costs.missedChurner),
-        INCENTIVE_COST: String(props.costs.incentive),
-        INCENTIVE_RETENTION: String(props.costs.retention),
-      },
+      environment: businessCaseEnvironment(props.business),
     });
     this.evaluateFunction.role.addManagedPolicy(props.lakeAccess);
     // The tuning report: what the run's tuning job and its training jobs recorded, and the best
@@ -243,6 +239,7 @@ export class TrainingPipeline extends Construct {
         MIN_AUC: String(props.gate.minAuc),
         APPROVAL: props.gate.approval,
         CHAMPION_MARGIN: String(props.gate.championMargin),
+        GATE_ON_CAMPAIGN: String(props.gate.onCampaign),
       },
     });
     this.gateFunction.role.addToPrincipalPolicy(
@@ -494,6 +491,7 @@ export class TrainingPipeline extends Construct {
         auc: '{% $evaluation.auc %}',
         costAtOptimalCutoff: '{% $evaluation.costAtOptimalCutoff %}',
         costOfDoingNothing: '{% $evaluation.costOfDoingNothing %}',
+        business: '{% $evaluation.business %}',
         // null: no model in service.
         champion: '{% $champion %}',
       }),

@@ -10,6 +10,7 @@ import { RULES, acknowledgeFindings } from '../shared/compliance';
 import type { StageConfig, StageName } from '../config';
 import { ModelRegistry } from './model-registry';
 import { TrainingPipeline } from './training-pipeline';
+import { businessCaseValues } from '../contracts/business-case';
 import { ARTIFACT_PREFIXES } from '../contracts/lake-layout';
 import { SageMakerImages } from '../shared/sagemaker-images';
 import { defaultPolicyOf } from '../shared/cdk-internals';
@@ -82,15 +83,12 @@ export class TrainingStack extends Stack {
       // Model Monitor is opt-in: closed to new AWS customers since 2026-07-30.
       baseline: modelMonitor.enabled ? { instanceType: modelMonitor.baselineInstanceType } : undefined,
       transformInstanceType: training.transformInstanceType,
-      costs: {
-        missedChurner: training.missedChurnerCost,
-        incentive: training.incentiveCost,
-        retention: training.incentiveRetention,
-      },
+      business: businessCaseValues(props.config.business),
       gate: {
         minAuc: training.minAuc,
         approval: training.approval,
         championMargin: props.config.retraining.championMargin,
+        onCampaign: props.config.business.gateOnCampaign,
       },
       topic: this.topic,
       logRetention: training.logRetentionDays,

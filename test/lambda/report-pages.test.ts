@@ -10,6 +10,7 @@ import { renderReport } from '../../lambda/evaluate/report';
 import { renderTuningReport } from '../../lambda/evaluate/tuning-report';
 import { drawnCharts, type OpenReport, openReport } from '../support/report-browser';
 import { DATA_PROFILE } from '../support/data-profile';
+import { caseWithCosts } from '../support/scored-sets';
 import { TUNING_SUMMARY } from '../support/tuning-summary';
 import { Random } from '../../lib/schema/random';
 
@@ -19,10 +20,14 @@ function testSplit(): Evaluation {
   const next = () => random.next();
   const scores = Array.from({ length: 600 }, () => Number((next() ** 2).toFixed(3)));
   const labels = scores.map((score) => (next() < score ? 1 : 0));
-  return evaluate(labels.map((l) => `${l},1\n`).join(''), scores.map((s) => `${s}\n`).join(''), {
-    missedChurner: 500,
-    incentive: 100,
-  });
+  return evaluate(
+    labels.map((l) => `${l},1\n`).join(''),
+    scores.map((s) => `${s}\n`).join(''),
+    caseWithCosts({
+      missedChurner: 500,
+      incentive: 100,
+    }),
+  );
 }
 
 describe.each([

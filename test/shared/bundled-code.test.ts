@@ -76,7 +76,7 @@ describe('bundledCode', () => {
         entry,
         `import { renderReport } from ${JSON.stringify(report)};\n` +
           `import { evaluate } from ${JSON.stringify(metrics)};\n` +
-          `export const handler = () => renderReport(evaluate('1,1\\n0,1\\n', '0.9\\n0.2\\n', { missedChurner: 10, incentive: 1 }));\n`,
+          `export const handler = () => renderReport(evaluate('1,1\\n0,1\\n', '0.9\\n0.2\\n', { churnRateBefore: 0.2, targetChurnRate: 0.1, incentiveBudget: 100, incentiveCost: 1, incentiveRetention: 1, retainedCustomerValue: 10, customersScored: 100 }));\n`,
       );
       const [bundleDir = ''] = bundle([{ entry, externalModules: ['@aws-sdk/*'] }]);
       const code = path.join(bundleDir, 'index.js');

@@ -1,5 +1,6 @@
 /** fast-check arbitraries for the evaluation's tests: labelled scores and cost assumptions. */
 import fc from 'fast-check';
+import type { BusinessCase } from '../../lambda/evaluate/business';
 
 /** Scores on a coarse grid (ties are common) with labels; `bothClasses` keeps only sets with churners and stayers. */
 export function scoredSet(bothClasses: boolean): fc.Arbitrary<{ labels: number[]; scores: number[] }> {
@@ -15,3 +16,24 @@ export const costsArb = fc.record({
   incentive: fc.integer({ min: 0, max: 1000 }),
   retention: fc.double({ min: 0, max: 1, noNaN: true }),
 });
+
+/**
+ * A business case whose costs are `costs` (a missed churner costs what keeping one is worth;
+ * retention 1 unless given) and whose other values are the config's defaults, for the tests that
+ * are about the costs.
+ */
+export function caseWithCosts(
+  costs: { readonly missedChurner: number; readonly incentive: number; readonly retention?: number },
+  overrides: Partial<BusinessCase> = {},
+): BusinessCase {
+  return {
+    churnRateBefore: 0.145,
+    targetChurnRate: 0.04,
+    incentiveBudget: 750_000,
+    incentiveCost: costs.incentive,
+    incentiveRetention: costs.retention ?? 1,
+    retainedCustomerValue: costs.missedChurner,
+    customersScored: 50_000,
+    ...overrides,
+  };
+}

@@ -46,8 +46,16 @@ function pipelineIn({ baseline = false, analyzer = baseline, props = {} }: Optio
     },
     baseline: baseline ? { instanceType: 'ml.m5.xlarge' } : undefined,
     transformInstanceType: 'ml.c5.large',
-    costs: { missedChurner: 400, incentive: 50, retention: 0.5 },
-    gate: { minAuc: 0.7, approval: 'manual', championMargin: 0.02 },
+    business: {
+      churnRateBefore: 0.2,
+      targetChurnRate: 0.05,
+      incentiveBudget: 200000,
+      incentiveCost: 50,
+      incentiveRetention: 0.5,
+      retainedCustomerValue: 400,
+      customersScored: 10000,
+    },
+    gate: { minAuc: 0.7, approval: 'manual', championMargin: 0.02, onCampaign: true },
     topic,
     logRetention: logs.RetentionDays.ONE_MONTH,
     removal: 'destroy',
@@ -494,13 +502,14 @@ describe('TrainingPipeline', () => {
       });
     });
 
-    it('gates the package on its AUC, its costs and the champion’s score, and reports the decision to the topic', () => {
+    it('gates the package on its AUC, its costs, its business case and the champion’s score, and reports the decision to the topic', () => {
       expect(args('Quality gate').Payload).toEqual({
         runId: '{% $runId %}',
         modelPackageArn: '{% $modelPackageArn %}',
         auc: '{% $evaluation.auc %}',
         costAtOptimalCutoff: '{% $evaluation.costAtOptimalCutoff %}',
         costOfDoingNothing: '{% $evaluation.costOfDoingNothing %}',
+        business: '{% $evaluation.business %}',
         champion: '{% $champion %}',
       });
       expect(definition.States['Quality gate']?.Assign).toEqual({ gate: '{% $states.result.Payload %}' });
@@ -540,10 +549,18 @@ describe('TrainingPipeline', () => {
       expect([...functionsInvokable].sort()).toEqual(functions);
     });
 
-    it('gives the evaluate function the costs, a GiB, five minutes and the lake access to read the scores', () => {
+    it('gives the evaluate function the business case, a GiB, five minutes and the lake access to read the scores', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
-          Variables: Match.objectLike({ MISSED_CHURNER_COST: '400', INCENTIVE_COST: '50', INCENTIVE_RETENTION: '0.5' }),
+          Variables: Match.objectLike({
+            CHURN_RATE_BEFORE: '0.2',
+            TARGET_CHURN_RATE: '0.05',
+            INCENTIVE_BUDGET: '200000',
+            INCENTIVE_COST: '50',
+            INCENTIVE_RETENTION: '0.5',
+            RETAINED_CUSTOMER_VALUE: '400',
+            CUSTOMERS_SCORED: '10000',
+          }),
         },
         MemorySize: 1024,
         Timeout: 300,
@@ -570,7 +587,14 @@ describe('TrainingPipeline', () => {
 
     it('gives the gate its minimum AUC and approval, and names them in the gate step', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ MIN_AUC: '0.7', APPROVAL: 'manual', CHAMPION_MARGIN: '0.02' }) },
+        Environment: {
+          Variables: Match.objectLike({
+            MIN_AUC: '0.7',
+            APPROVAL: 'manual',
+            CHAMPION_MARGIN: '0.02',
+            GATE_ON_CAMPAIGN: 'true',
+          }),
+        },
       });
       expect(definition.States['Quality gate']?.Comment).toBe(
         'Test AUC at least 0.7, a cost below doing nothing, and 0.02 above the model in service; approval: manual',

@@ -147,10 +147,18 @@ describe('TrainingStack (sandbox)', () => {
       }
     });
 
-    it('configures the functions from the stage: costs, registry, image, gate', () => {
+    it('configures the functions from the stage: business case, registry, image, gate', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
-          Variables: Match.objectLike({ MISSED_CHURNER_COST: '500', INCENTIVE_COST: '100', INCENTIVE_RETENTION: '1' }),
+          Variables: {
+            CHURN_RATE_BEFORE: '0.145',
+            TARGET_CHURN_RATE: '0.04',
+            INCENTIVE_BUDGET: '750000',
+            INCENTIVE_COST: '50',
+            INCENTIVE_RETENTION: '0.8',
+            RETAINED_CUSTOMER_VALUE: '500',
+            CUSTOMERS_SCORED: '50000',
+          },
         },
       });
       template.hasResourceProperties('AWS::Lambda::Function', {

@@ -18,6 +18,7 @@ import { DEFAULT_DIRT } from '../../lib/schema/dirt';
 import { generateCustomers } from '../../lib/schema/generator';
 import { HYPERPARAMETER_RANGES, STATIC_HYPERPARAMETERS } from '../../lib/training/tuning-state';
 import { curateGenerated, Db, javaDoubleString, runFeatures } from '../support/duckdb-etl';
+import { caseWithCosts } from '../support/scored-sets';
 
 const ROOT = path.join(__dirname, '..', '..');
 const PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
@@ -179,7 +180,7 @@ describe('the churn model on XGBoost 1.7', () => {
     ]);
     testCsv = fs.readFileSync(path.join(dir, 'features', 'test', 'part-00000.csv'), 'utf8');
     transformOutput = fs.readFileSync(path.join(dir, 'transform', 'part-00000.csv.out'), 'utf8');
-    evaluation = evaluate(testCsv, transformOutput, COSTS);
+    evaluation = evaluate(testCsv, transformOutput, caseWithCosts(COSTS));
     const customers = generateCustomers({ seed: SEED, count: COUNT });
     signal = measureChurnSignal(customers, Math.round(COUNT * TRAIN_SHARE));
   }, 180_000);

@@ -4,7 +4,7 @@ import { calibration, costCurve, matrixAtRocPoint, precisionRecallCurve } from '
 import { costAssumptions, optimalCutoff } from '../../../lambda/evaluate/cutoff';
 import { evaluate } from '../../../lambda/evaluate/metrics';
 import { rocCurve } from '../../../lambda/evaluate/roc';
-import { costsArb, scoredSet } from '../../support/scored-sets';
+import { costsArb, scoredSet, caseWithCosts } from '../../support/scored-sets';
 
 /** The worked example of metrics.test.ts: labels 1 0 1 1 0 0 scored 0.9 0.8 0.7 0.4 0.3 0.1. */
 const LABELS = [1, 0, 1, 1, 0, 0];
@@ -122,7 +122,7 @@ describe('calibration', () => {
         }
         const csv = labels.map((l) => `${l},1\n`).join('');
         const transform = scores.map((s) => `${s}\n`).join('');
-        expect(evaluate(csv, transform, { missedChurner: 1, incentive: 1 }).calibration).toEqual(bins);
+        expect(evaluate(csv, transform, caseWithCosts({ missedChurner: 1, incentive: 1 })).calibration).toEqual(bins);
       }),
     );
   });

@@ -29,6 +29,7 @@ import { evaluate } from '../../../lambda/evaluate/metrics';
 import { modelQualityStatistics } from '../../../lambda/evaluate/model-quality';
 import { renderReport } from '../../../lambda/evaluate/report';
 import { renderTuningReport } from '../../../lambda/evaluate/tuning-report';
+import { caseWithCosts } from '../../support/scored-sets';
 
 /**
  * The handler reads its configuration when it loads, so the environment is set here and the module
@@ -37,7 +38,33 @@ import { renderTuningReport } from '../../../lambda/evaluate/tuning-report';
  * this file's @aws-sdk/client-s3, which mockClient patches): a dynamic import() of a path without
  * an extension does not type-check under moduleResolution NodeNext.
  */
-const ENV = { MISSED_CHURNER_COST: '100', INCENTIVE_COST: '10', INCENTIVE_RETENTION: '1' } as const;
+const ENV = {
+  CHURN_RATE_BEFORE: '0.145',
+  TARGET_CHURN_RATE: '0.04',
+  INCENTIVE_BUDGET: '750000',
+  INCENTIVE_COST: '10',
+  INCENTIVE_RETENTION: '1',
+  RETAINED_CUSTOMER_VALUE: '100',
+  CUSTOMERS_SCORED: '50000',
+} as const;
+/**
+ * The business case of ENV on the worked example, by hand: of 50,000 customers 7,250 churn (14.5%)
+ * and 42,750 stay. The cutoff 0.4 reaches every churner (true-positive rate 1) and a third of the
+ * stayers, 14,250: 21,500 offers at 10 spend 215,000, within the budget, and with retention 1 leave
+ * no churner (0 <= 4%); the cutoff above it, 0.7, reaches two thirds of the churners and leaves
+ * 4.83%. Net value: 7,250 kept at 100 less 215,000.
+ */
+const BUSINESS_SUMMARY = {
+  budget: 750_000,
+  spend: expect.closeTo(215_000, 6) as unknown,
+  cutoff: 0.4,
+  projectedChurnRate: 0,
+  targetChurnRate: 0.04,
+  targetMet: true,
+  churnRateBefore: 0.145,
+  netValue: expect.closeTo(510_000, 6) as unknown,
+  budgetToReachTarget: expect.closeTo(215_000, 6) as unknown,
+};
 const savedEnv = { ...process.env };
 Object.assign(process.env, ENV);
 
@@ -57,11 +84,15 @@ const TEST_1 = '1,34,,2.5\n0,51,1,0.0';
 const TEST_2 = '1,22,0,7.1\n1,,1,3.3\n0,40,0,\n0,63,1,1.0\n';
 const OUT_1 = '0.9\n0.8';
 const OUT_2 = '0.7\n0.4\n0.3\n0.1\n';
-const EXPECTED = evaluate(`${TEST_1}\n${TEST_2}`, `${OUT_1}\n${OUT_2}`, {
-  missedChurner: 100,
-  incentive: 10,
-  retention: 1,
-});
+const EXPECTED = evaluate(
+  `${TEST_1}\n${TEST_2}`,
+  `${OUT_1}\n${OUT_2}`,
+  caseWithCosts({
+    missedChurner: 100,
+    incentive: 10,
+    retention: 1,
+  }),
+);
 
 const EVENT: EvaluateEvent = {
   runId: 'run-2024-05-01',
@@ -326,6 +357,7 @@ describe('evaluate handler', () => {
       costAtOptimalCutoff: 40,
       costOfDoingNothing: 300,
       saving: 260,
+      business: BUSINESS_SUMMARY,
     });
   });
 
@@ -346,6 +378,7 @@ describe('evaluate handler', () => {
         costAtOptimalCutoff: 40,
         costOfDoingNothing: 300,
         saving: 260,
+        business: BUSINESS_SUMMARY,
       },
     ]);
   });
@@ -527,7 +560,7 @@ describe('evaluate handler configuration', () => {
 
   // A fresh module registry loads its own copy of env.ts, so the error is recognised by its name,
   // as the state machine does, not by instanceof.
-  it('loads with valid cost assumptions', () => {
+  it('loads with a valid business case', () => {
     expect(loadWith({ INCENTIVE_RETENTION: '0.25' })).toBeUndefined();
   });
 
@@ -539,9 +572,16 @@ describe('evaluate handler configuration', () => {
   });
 
   it('fails to load with an EnvironmentError naming a missing variable', () => {
-    expect(loadWith({ MISSED_CHURNER_COST: undefined })).toMatchObject({
+    expect(loadWith({ RETAINED_CUSTOMER_VALUE: undefined })).toMatchObject({
       name: 'EnvironmentError',
-      message: 'environment variable MISSED_CHURNER_COST is missing',
+      message: 'environment variable RETAINED_CUSTOMER_VALUE is missing',
+    });
+  });
+
+  it('fails to load with an EnvironmentError when the customers scored are not a whole number', () => {
+    expect(loadWith({ CUSTOMERS_SCORED: '1000.5' })).toMatchObject({
+      name: 'EnvironmentError',
+      message: 'environment variable CUSTOMERS_SCORED is "1000.5"; expected an integer from 1 to 1000000000000',
     });
   });
 });

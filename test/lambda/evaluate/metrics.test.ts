@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { classificationMetrics, confusionMatrix } from '../../../lambda/evaluate/confusion';
-import { costAt, optimalCutoff } from '../../../lambda/evaluate/cutoff';
+import { costAt, type Costs, optimalCutoff } from '../../../lambda/evaluate/cutoff';
+import type { BusinessCase } from '../../../lambda/evaluate/business';
 import { evaluate } from '../../../lambda/evaluate/metrics';
 import { parseLabels, parseScores } from '../../../lambda/evaluate/parse';
 import { rocAuc, rocCurve } from '../../../lambda/evaluate/roc';
 import { joinLabelsAndScores } from '../../../lambda/evaluate/rows';
 import { inputError } from '../../support/evaluation-errors';
-import { costsArb, scoredSet } from '../../support/scored-sets';
+import { costsArb, scoredSet, caseWithCosts } from '../../support/scored-sets';
 
 const RUNS = { numRuns: 500, seed: 20240501 } as const;
 
@@ -423,7 +424,7 @@ describe('optimalCutoff', () => {
 });
 
 describe('evaluate', () => {
-  const evaluation = evaluate(CSV, TRANSFORM, COSTS);
+  const evaluation = evaluate(CSV, TRANSFORM, caseWithCosts(COSTS));
 
   it('reports the worked example', () => {
     expect(evaluation).toMatchObject({
@@ -446,17 +447,19 @@ describe('evaluate', () => {
 
   it('survives a JSON round trip unchanged (it becomes evaluation.json)', () => {
     expect(JSON.parse(JSON.stringify(evaluation))).toEqual(evaluation);
-    const nobody = evaluate(CSV, TRANSFORM, { missedChurner: 1, incentive: 1000 });
+    const nobody = evaluate(CSV, TRANSFORM, caseWithCosts({ missedChurner: 1, incentive: 1000 }));
     expect(nobody.atOptimalCutoff.cutoff).toBeNull();
     expect(nobody.atOptimalCutoff.metrics.precision).toBeNull();
     expect(JSON.parse(JSON.stringify(nobody))).toEqual(nobody);
   });
 
   it('accepts Windows line endings in both inputs', () => {
-    expect(evaluate(CSV.replace(/\n/g, '\r\n'), TRANSFORM.replace(/\n/g, '\r\n'), COSTS)).toEqual(evaluation);
+    expect(evaluate(CSV.replace(/\n/g, '\r\n'), TRANSFORM.replace(/\n/g, '\r\n'), caseWithCosts(COSTS))).toEqual(
+      evaluation,
+    );
   });
 
-  it.each([
+  it.each<[string, string, string, RegExp, Costs?, Partial<BusinessCase>?]>([
     ['an empty test split', '', TRANSFORM, /test split is empty/],
     ['an empty transform output', CSV, '', /transform output is empty/],
     ['a missing score', CSV, '0.9\n0.8\n0.7\n0.4\n0.3\n', /6 rows but the transform output has 5 scores/],
@@ -464,8 +467,16 @@ describe('evaluate', () => {
     ['a score of 1.2', CSV, TRANSFORM.replace('0.7', '1.2'), /transform output line 3: 1.2 is not a probability/],
     ['a NaN score', CSV, TRANSFORM.replace('0.4', 'NaN'), /transform output line 4: "NaN" is not a number/],
     ['a test split of stayers only', '0,1\n0,2\n', '0.1\n0.2\n', /AUC needs both classes/],
-    ['negative costs', CSV, TRANSFORM, /costs.incentive is -1/, { missedChurner: 1, incentive: -1 }],
-  ])('rejects %s', (_, csv, transform, message, costs = COSTS) => {
-    expect(inputError(() => evaluate(csv, transform, costs)).message).toMatch(message);
+    ['negative costs', CSV, TRANSFORM, /business.incentiveCost is -1/, { missedChurner: 1, incentive: -1 }],
+    [
+      'a fraction of a customer',
+      CSV,
+      TRANSFORM,
+      /business.customersScored is 10.5; expected an integer/,
+      { missedChurner: 1, incentive: 1 },
+      { customersScored: 10.5 },
+    ],
+  ])('rejects %s', (_, csv, transform, message, costs = COSTS, overrides = {}) => {
+    expect(inputError(() => evaluate(csv, transform, caseWithCosts(costs, overrides))).message).toMatch(message);
   });
 });

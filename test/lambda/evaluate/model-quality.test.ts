@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { evaluate, type Evaluation } from '../../../lambda/evaluate/metrics';
 import { modelQualityStatistics } from '../../../lambda/evaluate/model-quality';
+import { caseWithCosts } from '../../support/scored-sets';
 
 const RUNS = { numRuns: 300, seed: 20240501 } as const;
 
@@ -16,10 +17,10 @@ const RUNS = { numRuns: 300, seed: 20240501 } as const;
  */
 const CSV = '1,34,,2.5\n0,51,1,0.0\n1,22,0,7.1\n1,,1,3.3\n0,40,0,\n0,63,1,1.0\n';
 const TRANSFORM = '0.9\n0.8\n0.7\n0.4\n0.3\n0.1\n';
-const EVALUATION = evaluate(CSV, TRANSFORM, { missedChurner: 100, incentive: 10 });
+const EVALUATION = evaluate(CSV, TRANSFORM, caseWithCosts({ missedChurner: 100, incentive: 10 }));
 
 /** The same data when an offer costs more than a churner: giving nobody an offer is cheapest. */
-const NOBODY = evaluate(CSV, TRANSFORM, { missedChurner: 1, incentive: 1000 });
+const NOBODY = evaluate(CSV, TRANSFORM, caseWithCosts({ missedChurner: 1, incentive: 1000 }));
 
 describe('modelQualityStatistics', () => {
   it('computes the worked example at the cost-optimal cutoff', () => {
@@ -110,7 +111,7 @@ describe('modelQualityStatistics', () => {
       fc.property(rowsArb, costsArb, (rows, costs) => {
         const csv = rows.map(([label]) => `${label},1\n`).join('');
         const scores = rows.map(([, k]) => `${k / 20}\n`).join('');
-        const evaluation = evaluate(csv, scores, costs);
+        const evaluation = evaluate(csv, scores, caseWithCosts(costs));
         const statistics = modelQualityStatistics(evaluation);
         const { confusion_matrix: m, receiver_operating_characteristic_curve: roc } =
           statistics.binary_classification_metrics;

@@ -4,11 +4,12 @@ import { escapeHtml, renderReport } from '../../../lambda/evaluate/report';
 import { PALETTE } from '../../../lambda/shared/charts';
 import { reportPolicy } from '../../../lambda/shared/report-page';
 import { chartsOf } from '../../support/report-charts';
+import { caseWithCosts } from '../../support/scored-sets';
 
 /** The worked example of metrics.test.ts: AUC 7/9, cheapest cutoff 0.4 (tp 3, fp 1, tn 2, fn 0), cost 40. */
 const CSV = '1,34,,2.5\n0,51,1,0.0\n1,22,0,7.1\n1,,1,3.3\n0,40,0,\n0,63,1,1.0\n';
 const TRANSFORM = '0.9\n0.8\n0.7\n0.4\n0.3\n0.1\n';
-const EVALUATION = evaluate(CSV, TRANSFORM, { missedChurner: 1000, incentive: 100 });
+const EVALUATION = evaluate(CSV, TRANSFORM, caseWithCosts({ missedChurner: 1000, incentive: 100 }));
 
 /** The vertices of the line mark of `svg` drawn in `colour`: the points of one curve. */
 function lineVertices(svg: string, colour: string): number {
@@ -150,7 +151,7 @@ describe('renderReport', () => {
 
   it('says why a metric is undefined, and draws no cutoff mark that does not exist', async () => {
     // An offer dearer than a churner: nobody gets one, so the cheapest cutoff has no precision.
-    const nobody = await renderReport(evaluate(CSV, TRANSFORM, { missedChurner: 1, incentive: 1000 }));
+    const nobody = await renderReport(evaluate(CSV, TRANSFORM, caseWithCosts({ missedChurner: 1, incentive: 1000 })));
     expect(nobody).toContain('At the cheapest cutoff (above every score (no offers))');
     expect(nobody).toMatch(/Precision<\/th><td>0\.667<\/td><td>n\/a \(no predicted churners\)<\/td>/);
     expect(chartsOf(nobody).get('precision-recall')).not.toContain('which: cheapest');

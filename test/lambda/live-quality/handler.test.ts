@@ -22,9 +22,13 @@ const ENV = {
   MIN_AUC: '0.75',
   MIN_PRECISION: '0.25',
   MIN_RECALL: '0.6',
-  MISSED_CHURNER_COST: '500',
+  CHURN_RATE_BEFORE: '0.145',
+  TARGET_CHURN_RATE: '0.04',
+  INCENTIVE_BUDGET: '750000',
   INCENTIVE_COST: '50',
   INCENTIVE_RETENTION: '0.5',
+  RETAINED_CUSTOMER_VALUE: '500',
+  CUSTOMERS_SCORED: '50000',
 };
 
 /** Loads the handler with `env`, in a registry of its own; returns what loading threw, if anything. */
