@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The invoke CLI: a few synthetic customers sent to the deployed churn endpoint, each one's churn
- * probability, and the decision at the cutoff the evaluation chose.
+ * probability, and the decision at the campaign's cutoff: the evaluation's budget-constrained one.
  *
  * ```
  * npm run invoke -- [--count 5] [--seed S] [--drift SCENARIO] [--stage sandbox] [--endpoint NAME]
@@ -49,7 +49,8 @@ export const USAGE = `Usage: npm run invoke -- [options]
 
 Sends a few synthetic customers to the deployed churn endpoint, one request each with the
 customer's id as its InferenceId (so data capture ties the prediction to the customer), and prints
-each one's churn probability and the decision (offer or no offer) at the cutoff the evaluation chose.
+each one's churn probability and the decision (offer or no offer) at the campaign's cutoff: the
+evaluation's budget-constrained cutoff, which keeps the incentives within business.incentiveBudget.
 
 Options:
   --count N        customers to send, an integer from 1 to ${MAX_COUNT} (default ${DEFAULT_COUNT})
@@ -58,7 +59,7 @@ Options:
   --drift SCENARIO the customers drift as the scenario says (the same as npm run produce's --drift):
 ${DRIFT_OPTION_HELP}
   --stage STAGE    ${STAGE_NAMES.join(' or ')} (default ${STAGE_NAMES[0]}): the endpoint is the EndpointName
-                   output of stack ${servingStackName('STAGE')}, the cutoff its model's optimalCutoff
+                   output of stack ${servingStackName('STAGE')}, the cutoff its model's budgetCutoff
   --endpoint NAME  call this endpoint instead of the stack's (the cutoff is still read from the
                    stack when it serves this endpoint; otherwise 0.5 is used, and said)
 ${awsOptionsHelp(19, "the AWS region of the stack and endpoint (default: AWS_REGION, else the profile's)")}

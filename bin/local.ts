@@ -15,6 +15,7 @@
  */
 import * as path from 'node:path';
 import { loadStageConfig } from '../lib/config';
+import { businessCaseLines } from '../lambda/evaluate/business-text';
 import { DEFAULT_SCENARIO, runLocalLifecycle, StageError } from '../lib/local/lifecycle';
 import { ensurePythonEnv, PythonEnvError } from '../lib/local/python-env';
 import { integerOption, parseOptionArgs, readArguments, UsageError } from '../lib/shared/cli/args';
@@ -125,7 +126,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         `${quality.drifted.quality.verdict} with ${options.scenario} (AUC ${auc(quality.drifted.quality.auc)}).\n` +
         `Retraining (${result.files.retrainingGate}): ${retraining.gate.event.decision}, ${retraining.gate.decision.status}; ` +
         `on the new test split the challenger's AUC is ${auc(retraining.challenger.auc)} and the champion's ${auc(retraining.champion.auc)} ` +
-        `(margin ${retraining.gate.scores.championMargin}).`,
+        `(margin ${retraining.gate.scores.championMargin}).\n\n` +
+        `The business case (config business.*; evaluation.json's business):\n` +
+        businessCaseLines(result.evaluation.business)
+          .map((line) => `  ${line}`)
+          .join('\n'),
     );
     return 0;
   } catch (error) {

@@ -75,6 +75,11 @@ export interface EvaluateResult {
   readonly optimalCutoff: number | null;
   /** The expected cost at that cutoff. */
   readonly costAtOptimalCutoff: number;
+  /**
+   * The budget-constrained cutoff (`business.cutoff`): the campaign's, which the model is deployed
+   * with; `null` when the campaign offers nobody.
+   */
+  readonly budgetCutoff: number | null;
   /** The expected cost of giving nobody an offer. */
   readonly costOfDoingNothing: number;
   /** costOfDoingNothing - costAtOptimalCutoff. */
@@ -220,6 +225,7 @@ export const handler = async (event: EvaluateEvent): Promise<EvaluateResult> => 
     auc: evaluation.auc,
     optimalCutoff: evaluation.atOptimalCutoff.cutoff,
     costAtOptimalCutoff: evaluation.costs.atOptimalCutoff,
+    budgetCutoff: evaluation.business.cutoff,
     costOfDoingNothing: evaluation.costs.doingNothing,
     saving: evaluation.costs.saving,
     business: businessSummary(evaluation.business),

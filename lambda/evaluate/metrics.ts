@@ -47,6 +47,11 @@ export interface Evaluation {
   readonly atDefaultCutoff: CutoffEvaluation;
   /** At the cutoff with the lowest expected cost ({@link optimalCutoff}). */
   readonly atOptimalCutoff: CutoffEvaluation;
+  /**
+   * At the budget-constrained cutoff (`business.cutoff`): the campaign's, which the model is
+   * deployed with.
+   */
+  readonly atBudgetCutoff: CutoffEvaluation;
   /** The cost comparison. */
   readonly costs: {
     readonly assumptions: CostAssumptions;
@@ -107,12 +112,19 @@ export function evaluate(testCsv: string, transformOutput: string, business: Bus
   const optimal = optimalCutoff(labels, scores, assumptions);
   const atDefault = atCutoff(rows, DEFAULT_CUTOFF, assumptions);
   const atOptimal = atCutoff(rows, optimal.cutoff, assumptions);
+  const campaign = businessEvaluation(
+    theCase,
+    roc,
+    { positives, negatives },
+    { costOptimal: atOptimal, default: atDefault },
+  );
   return {
     formatVersion: 1,
     counts: { rows: rows.length, positives, negatives },
     auc,
     atDefaultCutoff: atDefault,
     atOptimalCutoff: atOptimal,
+    atBudgetCutoff: atCutoff(rows, campaign.cutoff, assumptions),
     costs: {
       assumptions,
       doingNothing: optimal.costOfDoingNothing,
@@ -122,11 +134,6 @@ export function evaluate(testCsv: string, transformOutput: string, business: Bus
     },
     roc,
     calibration: calibration(rows),
-    business: businessEvaluation(
-      theCase,
-      roc,
-      { positives, negatives },
-      { costOptimal: atOptimal, default: atDefault },
-    ),
+    business: campaign,
   };
 }

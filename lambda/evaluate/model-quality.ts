@@ -58,8 +58,8 @@ function metric<K extends string>(name: K, value: number | null): Partial<Record
  * The evaluation as SageMaker model quality statistics for a binary classifier.
  *
  * The confusion matrix and the threshold metrics (accuracy, precision, recall, F1) are those at the
- * evaluation's cost-optimal cutoff (`atOptimalCutoff`), the cutoff the model is meant to be used
- * with, not at 0.5. The confusion matrix's rows are the true class and its columns the predicted
+ * evaluation's budget-constrained cutoff (`atBudgetCutoff`), the campaign's cutoff, which the model
+ * is deployed with, not at 0.5. The confusion matrix's rows are the true class and its columns the predicted
  * class. The AUC and the ROC curve do not depend on a cutoff.
  *
  * A metric that is `null` in the evaluation (a ratio whose denominator is 0) is left out of the
@@ -68,7 +68,7 @@ function metric<K extends string>(name: K, value: number | null): Partial<Record
  * @param evaluation the result of `evaluate`
  */
 export function modelQualityStatistics(evaluation: Evaluation): ModelQualityStatistics {
-  const { matrix, metrics } = evaluation.atOptimalCutoff;
+  const { matrix, metrics } = evaluation.atBudgetCutoff;
   return {
     version: 0,
     binary_classification_metrics: {

@@ -53,6 +53,8 @@ export interface RegisterEvent {
     readonly auc: number;
     /** The cost-optimal cutoff in [0, 1], or `null` when giving nobody an offer is cheapest. */
     readonly optimalCutoff: number | null;
+    /** The budget-constrained cutoff in [0, 1] (the campaign's), or `null` when the campaign offers nobody. */
+    readonly budgetCutoff: number | null;
     /** `s3://` URL of `evaluation.json`. */
     readonly evaluation: string;
     /** `s3://` URL of the model quality statistics (JSON), the package's model metrics. */
@@ -103,8 +105,13 @@ export const METADATA_VALUE_MAX_LENGTH = 256;
 /** The longest `ClientToken` the API takes. */
 export const CLIENT_TOKEN_MAX_LENGTH = 36;
 
-/** `optimalCutoff` in the package metadata when the evaluation found no cutoff worth acting on. */
+/** A cutoff in the package metadata when it offers nobody. */
 export const NO_CUTOFF = 'none';
+
+/** A cutoff as the package metadata holds it: the number, or {@link NO_CUTOFF}. */
+function cutoffMetadata(cutoff: number | null): string {
+  return cutoff === null ? NO_CUTOFF : metadataNumber(cutoff);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Settings.
@@ -288,6 +295,7 @@ export function parseRegisterEvent(event: unknown): RegisterEvent {
     evaluation: {
       auc: probability(evaluation.auc, 'evaluation.auc'),
       optimalCutoff: cutoffOrNull(evaluation.optimalCutoff, 'evaluation.optimalCutoff'),
+      budgetCutoff: cutoffOrNull(evaluation.budgetCutoff, 'evaluation.budgetCutoff'),
       evaluation: objectUrlInMetadata(evaluation.evaluation, 'evaluation.evaluation'),
       modelQuality: objectUrl(evaluation.modelQuality, 'evaluation.modelQuality'),
       report: objectUrlInMetadata(evaluation.report, 'evaluation.report'),
@@ -338,7 +346,6 @@ function metadataNumber(n: number): string {
  */
 export function modelPackageInput(event: RegisterEvent, settings: RegisterSettings): CreateModelPackageCommandInput {
   const e = parseRegisterEvent(event);
-  const cutoff = e.evaluation.optimalCutoff;
   const json = 'application/json';
   return {
     ModelPackageGroupName: settings.modelPackageGroupName,
@@ -374,8 +381,10 @@ export function modelPackageInput(event: RegisterEvent, settings: RegisterSettin
       tuningJobName: e.tuningJobName,
       trainingJobName: e.trainingJobName,
       testAuc: metadataNumber(e.evaluation.auc),
-      // The serving stage reads this to decide churn at the cutoff the evaluation found cheapest.
-      optimalCutoff: cutoff === null ? NO_CUTOFF : metadataNumber(cutoff),
+      // The serving stage decides offers at the campaign's cutoff, the budget-constrained one
+      // (lib/contracts/cutoff.ts); the cost-optimal one is kept beside it, for the record.
+      budgetCutoff: cutoffMetadata(e.evaluation.budgetCutoff),
+      optimalCutoff: cutoffMetadata(e.evaluation.optimalCutoff),
       evaluation: e.evaluation.evaluation,
       report: e.evaluation.report,
     },

@@ -19,7 +19,7 @@ import {
   type DescribeModelPackageCommandOutput,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { CUTOFF_METADATA_KEY, type Cutoff, cutoffFromMetadata } from '../../lib/contracts/cutoff';
+import { type Cutoff, cutoffOfPackage } from '../../lib/contracts/cutoff';
 import { VARIANT_NAME } from '../../lib/contracts/serving';
 
 /** The model in service behind an endpoint. */
@@ -118,7 +118,7 @@ export async function findModelInService(
     modelName,
     modelPackageArn: modelPackage.ModelPackageArn ?? modelPackageArn,
     metadata,
-    cutoff: cutoffFromMetadata(modelPackageArn, metadata[CUTOFF_METADATA_KEY]),
+    cutoff: cutoffOfPackage(modelPackageArn, metadata),
     modelPackage,
   };
 }

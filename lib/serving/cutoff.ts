@@ -3,6 +3,8 @@ export {
   CUTOFF_METADATA_KEY,
   type Cutoff,
   cutoffFromMetadata,
+  cutoffOfPackage,
+  LEGACY_CUTOFF_METADATA_KEY,
   type Decision,
   decide,
   FALLBACK_CUTOFF,

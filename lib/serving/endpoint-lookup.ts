@@ -4,13 +4,14 @@
  * - the endpoint: the one given with `--endpoint`, otherwise the stack's `EndpointName` output. A
  *   serving stack without that output has no approved model yet.
  * - the cutoff: the stack's `ModelPackageArn` parameter names the model package it serves, whose
- *   `optimalCutoff` metadata was set when the model was registered. An endpoint the stack does not
+ *   `budgetCutoff` metadata (the campaign's cutoff; `optimalCutoff` for a package registered before
+ *   it existed) was set when the model was registered. An endpoint the stack does not
  *   serve, or a stack or package that cannot be read, gets the fallback cutoff and the reason.
  */
 import { type CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { DescribeModelPackageCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { describeError, inRegion } from '../shared/cli/aws-errors';
-import { CUTOFF_METADATA_KEY, type Cutoff, cutoffFromMetadata, fallbackCutoff } from './cutoff';
+import { type Cutoff, cutoffOfPackage, fallbackCutoff } from './cutoff';
 import { InvokeError, setupFailure, stopsEveryCall } from './invoke-error';
 
 /** The serving stack's output that names its endpoint; absent while no model is approved. */
@@ -158,5 +159,5 @@ export async function resolveCutoff(
     }
     return fallbackCutoff(`model package ${arn} could not be read (${describeError(error).text})`);
   }
-  return cutoffFromMetadata(arn, metadata?.[CUTOFF_METADATA_KEY]);
+  return cutoffOfPackage(arn, metadata);
 }

@@ -77,7 +77,7 @@ export function formatCutoff(cutoff: Cutoff): string {
     );
   }
   if (cutoff.value === null) {
-    return `cutoff: ${NO_CUTOFF}, from ${cutoff.source}: the evaluation found offering nobody cheapest, so nobody gets an offer\n`;
+    return `cutoff: ${NO_CUTOFF}, from ${cutoff.source}: the campaign offers nobody (its budget pays for no offer, or no offer keeps a churner), so nobody gets an offer\n`;
   }
   return `cutoff: ${String(cutoff.value)}, from ${cutoff.source}: offer when the churn probability is at least the cutoff\n`;
 }

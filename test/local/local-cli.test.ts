@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, USAGE } from '../../bin/local';
 import type { Evaluation } from '../../lambda/evaluate/metrics';
+import { businessCaseLines } from '../../lambda/evaluate/business-text';
 import { loadStageConfig } from '../../lib/config';
 import { localRetrainOptions } from '../../lib/local/lifecycle';
 import type { LocalQualityReport } from '../../lib/local/quality';
@@ -146,9 +147,26 @@ describe('npm run local closes the loop on the real engines', () => {
     expect(steady.quality.counts.matched).toBe(2000);
     expect(steady.leftOut).toEqual({ unmatched: 0, duplicate: 0 });
     expect(steady.quality.auc).toBeGreaterThan(minAuc + 0.05);
-    // At the deployed cutoff: the evaluation's cost-optimal one.
+    // At the deployed cutoff: the campaign's, the evaluation's budget-constrained one.
     const evaluation = read<Evaluation>('evaluation', 'evaluation.json');
-    expect(steady.quality.cutoff.value).toBe(evaluation.atOptimalCutoff.cutoff);
+    expect(steady.quality.cutoff.value).toBe(evaluation.business.cutoff);
+  });
+
+  it('reports the business case at the default size: evaluation.json’s business object, printed at the end', () => {
+    const { business } = read<Evaluation>('evaluation', 'evaluation.json');
+    const defaults = config.business;
+    expect(business).toMatchObject({
+      budget: defaults.incentiveBudget,
+      targetChurnRate: defaults.targetChurnRate,
+      churnRateBefore: defaults.churnRateBefore,
+    });
+    expect(business.spend).toBeLessThanOrEqual(business.budget);
+    expect(business.spend).toBeGreaterThan(0);
+    expect(business.projectedChurnRate).toBeLessThan(business.churnRateBefore);
+    expect(typeof business.targetMet).toBe('boolean');
+    expect(business.cutoff).toBe(business.atCutoffs.budgetConstrained.cutoff);
+    expect(cli.stdout).toContain('The business case (config business.*; evaluation.json');
+    expect(cli.stdout).toContain(businessCaseLines(business).join('\n  '));
   });
 
   it('finds the quality drop with usage+concept: the live AUC far below monitoring.minAuc, so the verdict acts', () => {

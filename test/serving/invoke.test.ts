@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { generateCustomers } from '../../lib/schema/generator';
 import { encodeFeatureLine, FeatureEncodingError } from '../../lib/serving/encode';
-import { cutoffFromMetadata, decide, FALLBACK_CUTOFF } from '../../lib/serving/cutoff';
+import { cutoffFromMetadata, cutoffOfPackage, decide, FALLBACK_CUTOFF } from '../../lib/serving/cutoff';
 import { servingStackName } from '../../lib/serving/endpoint-lookup';
 import { scoreCustomers, type ServingClients } from '../../lib/serving/invoke';
 import { InvokeError } from '../../lib/serving/invoke-error';
@@ -54,7 +54,7 @@ describe('cutoffFromMetadata', () => {
   it('reads a number', () => {
     expect(cutoffFromMetadata(ARN, '0.37')).toEqual({
       value: 0.37,
-      source: `the optimalCutoff of model package ${ARN}`,
+      source: `the budgetCutoff of model package ${ARN}`,
       fallback: false,
     });
   });
@@ -64,7 +64,7 @@ describe('cutoffFromMetadata', () => {
   });
 
   it.each([
-    [undefined, `model package ${ARN} has no optimalCutoff metadata`],
+    [undefined, `model package ${ARN} has no budgetCutoff metadata`],
     ['', 'is "", which is neither a number from 0 to 1 nor "none"'],
     ['1.5', 'is "1.5", which is neither a number from 0 to 1 nor "none"'],
     ['high', 'is "high", which is neither'],
@@ -72,6 +72,40 @@ describe('cutoffFromMetadata', () => {
     const cutoff = cutoffFromMetadata(ARN, text);
     expect(cutoff).toMatchObject({ value: FALLBACK_CUTOFF, fallback: true });
     expect(cutoff.source).toContain(reason);
+  });
+});
+
+describe('cutoffOfPackage', () => {
+  it('reads the budget-constrained cutoff, the campaign’s', () => {
+    expect(cutoffOfPackage(ARN, { budgetCutoff: '0.42', optimalCutoff: '0.37' })).toEqual({
+      value: 0.42,
+      source: `the budgetCutoff of model package ${ARN}`,
+      fallback: false,
+    });
+  });
+
+  it('reads the cost-optimal cutoff of a package registered before the business case', () => {
+    expect(cutoffOfPackage(ARN, { optimalCutoff: 'none' })).toEqual({
+      value: null,
+      source: `the optimalCutoff of model package ${ARN}`,
+      fallback: false,
+    });
+  });
+
+  it('falls back, naming the key it looked for, when a package has neither', () => {
+    expect(cutoffOfPackage(ARN, {})).toMatchObject({
+      value: FALLBACK_CUTOFF,
+      fallback: true,
+      source: `model package ${ARN} has no budgetCutoff metadata`,
+    });
+    expect(cutoffOfPackage(ARN, undefined)).toMatchObject({ fallback: true });
+  });
+
+  it('does not fall back to the old key when the new one is there but unreadable', () => {
+    expect(cutoffOfPackage(ARN, { budgetCutoff: 'high', optimalCutoff: '0.3' })).toMatchObject({
+      value: FALLBACK_CUTOFF,
+      fallback: true,
+    });
   });
 });
 

@@ -23,7 +23,8 @@ const EVALUATION = evaluate(CSV, TRANSFORM, caseWithCosts({ missedChurner: 100, 
 const NOBODY = evaluate(CSV, TRANSFORM, caseWithCosts({ missedChurner: 1, incentive: 1000 }));
 
 describe('modelQualityStatistics', () => {
-  it('computes the worked example at the cost-optimal cutoff', () => {
+  it('computes the worked example at the budget-constrained cutoff, here also the cost-optimal one', () => {
+    expect(EVALUATION.atBudgetCutoff.cutoff).toBe(0.4);
     expect(EVALUATION.atOptimalCutoff.cutoff).toBe(0.4);
     const statistics = modelQualityStatistics(EVALUATION);
     expect(statistics).toEqual({
@@ -43,7 +44,20 @@ describe('modelQualityStatistics', () => {
     });
   });
 
-  it('takes the threshold metrics at the cost-optimal cutoff, not at 0.5', () => {
+  it('takes the threshold metrics at the campaign’s cutoff, the budget-constrained one, not the cost-optimal one', () => {
+    // A budget of 100,000 pays for the offers at 0.9 (2,417 churners of 50,000 customers, at 10 each)
+    // and not for those at 0.8 (16,667): the campaign's cutoff is 0.9, the cheapest is 0.4.
+    const tight = evaluate(
+      CSV,
+      TRANSFORM,
+      caseWithCosts({ missedChurner: 100, incentive: 10 }, { incentiveBudget: 100_000 }),
+    );
+    expect([tight.atBudgetCutoff.cutoff, tight.atOptimalCutoff.cutoff]).toEqual([0.9, 0.4]);
+    const { confusion_matrix: matrix } = modelQualityStatistics(tight).binary_classification_metrics;
+    expect(matrix).toEqual({ '0': { '0': 3, '1': 0 }, '1': { '0': 2, '1': 1 } });
+  });
+
+  it('takes the threshold metrics at the campaign’s cutoff, not at 0.5', () => {
     // At 0.5: tp 2, fp 1, tn 2, fn 1, accuracy 4/6. At 0.4: accuracy 5/6.
     expect(EVALUATION.atDefaultCutoff.matrix).toEqual({ tp: 2, fp: 1, tn: 2, fn: 1 });
     const metrics = modelQualityStatistics(EVALUATION).binary_classification_metrics;
@@ -54,12 +68,12 @@ describe('modelQualityStatistics', () => {
   it('puts the true class in rows and the predicted class in columns', () => {
     const { confusion_matrix: matrix } = modelQualityStatistics(NOBODY).binary_classification_metrics;
     // Nobody is predicted to churn: every row lands in the column "0" (predicted to stay).
-    expect(NOBODY.atOptimalCutoff.matrix).toEqual({ tp: 0, fp: 0, tn: 3, fn: 3 });
+    expect(NOBODY.atBudgetCutoff.matrix).toEqual({ tp: 0, fp: 0, tn: 3, fn: 3 });
     expect(matrix).toEqual({ '0': { '0': 3, '1': 0 }, '1': { '0': 3, '1': 0 } });
   });
 
   it('leaves out a metric that is undefined, rather than writing null or NaN', () => {
-    expect(NOBODY.atOptimalCutoff.metrics.precision).toBeNull();
+    expect(NOBODY.atBudgetCutoff.metrics.precision).toBeNull();
     const statistics = modelQualityStatistics(NOBODY);
     const metrics = statistics.binary_classification_metrics;
     expect(metrics).not.toHaveProperty('precision');
@@ -72,8 +86,8 @@ describe('modelQualityStatistics', () => {
   it('leaves out every threshold metric that is null', () => {
     const undefinedMetrics: Evaluation = {
       ...EVALUATION,
-      atOptimalCutoff: {
-        ...EVALUATION.atOptimalCutoff,
+      atBudgetCutoff: {
+        ...EVALUATION.atBudgetCutoff,
         metrics: { accuracy: null, precision: null, recall: null, f1: null },
       },
     };

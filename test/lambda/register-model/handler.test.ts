@@ -33,6 +33,7 @@ const EVENT: RegisterEvent = {
   evaluation: {
     auc: 0.87351,
     optimalCutoff: null,
+    budgetCutoff: null,
     evaluation: `${RUN}/evaluation/evaluation.json`,
     modelQuality: `${RUN}/evaluation/model-quality.json`,
     report: `${RUN}/evaluation/report.html`,
@@ -80,6 +81,7 @@ const EXPECTED_INPUT: CreateModelPackageCommandInput = {
     tuningJobName: 'churn-tune-20240501',
     trainingJobName: 'churn-tune-20240501-007-3f2a1b9c',
     testAuc: '0.87351',
+    budgetCutoff: 'none',
     optimalCutoff: 'none',
     evaluation: `${RUN}/evaluation/evaluation.json`,
     report: `${RUN}/evaluation/report.html`,
@@ -193,6 +195,7 @@ describe('register-model handler', () => {
         tuningJobName: 'churn-tune-20240501',
         trainingJobName: 'churn-tune-20240501-007-3f2a1b9c',
         testAuc: '0.87351',
+        budgetCutoff: 'none',
         optimalCutoff: 'none',
         evaluation: `${RUN}/evaluation/evaluation.json`,
         report: `${RUN}/evaluation/report.html`,

@@ -13,6 +13,7 @@ import {
   modelPackageInput,
   settingsFromEnv,
 } from '../../../lambda/register-model/package';
+import { CUTOFF_METADATA_KEY, cutoffOfPackage } from '../../../lib/contracts/cutoff';
 
 const BUCKET = 's3://ml-artifacts-123456789012';
 const RUN = `${BUCKET}/training/churn-run-2024-05-01`;
@@ -31,6 +32,7 @@ const EVENT: RegisterEvent = {
   evaluation: {
     auc: 0.87351,
     optimalCutoff: 0.37,
+    budgetCutoff: 0.42,
     evaluation: `${RUN}/evaluation/evaluation.json`,
     modelQuality: `${RUN}/evaluation/model-quality.json`,
     report: `${RUN}/evaluation/report.html`,
@@ -102,6 +104,7 @@ describe('modelPackageInput', () => {
         tuningJobName: 'churn-tune-20240501',
         trainingJobName: 'churn-tune-20240501-007-3f2a1b9c',
         testAuc: '0.87351',
+        budgetCutoff: '0.42',
         optimalCutoff: '0.37',
         evaluation: EVENT.evaluation.evaluation,
         report: EVENT.evaluation.report,
@@ -128,10 +131,20 @@ describe('modelPackageInput', () => {
     expect(without).toEqual(rest);
   });
 
-  it('records a null cutoff as "none", so the serving stage knows there is no cutoff worth acting on', () => {
-    const input = modelPackageInput(withChange({ optimalCutoff: null }, 'evaluation'), SETTINGS);
+  it('records a null cutoff as "none", so the serving stage knows the campaign offers nobody', () => {
+    const input = modelPackageInput(withChange({ optimalCutoff: null, budgetCutoff: null }, 'evaluation'), SETTINGS);
     expect(NO_CUTOFF).toBe('none');
     expect(input.CustomerMetadataProperties?.optimalCutoff).toBe('none');
+    expect(input.CustomerMetadataProperties?.budgetCutoff).toBe('none');
+  });
+
+  it('records the campaign’s cutoff under the key the serving stage reads, and the cheapest beside it', () => {
+    const metadata = modelPackageInput(EVENT, SETTINGS).CustomerMetadataProperties ?? {};
+    expect(cutoffOfPackage('arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/1', metadata).value).toBe(
+      0.42,
+    );
+    expect(metadata[CUTOFF_METADATA_KEY]).toBe('0.42');
+    expect(metadata.optimalCutoff).toBe('0.37');
   });
 
   it.each([
@@ -141,8 +154,12 @@ describe('modelPackageInput', () => {
     [0.123456789, '0.123456789'],
     [1e-7, '1e-7'],
   ])('records the cutoff %p as %p, the number read back exactly', (cutoff, text) => {
-    const input = modelPackageInput(withChange({ optimalCutoff: cutoff }, 'evaluation'), SETTINGS);
+    const input = modelPackageInput(
+      withChange({ optimalCutoff: cutoff, budgetCutoff: cutoff }, 'evaluation'),
+      SETTINGS,
+    );
     expect(input.CustomerMetadataProperties?.optimalCutoff).toBe(text);
+    expect(input.CustomerMetadataProperties?.budgetCutoff).toBe(text);
     expect(Number(text)).toBe(cutoff);
   });
 
@@ -180,7 +197,10 @@ describe('modelPackageInput', () => {
     fc.assert(
       fc.property(runId, fc.option(fc.double({ min: 0, max: 1, noNaN: true })), (id, cutoff) => {
         const input = modelPackageInput(withChange({ runId: id }), SETTINGS);
-        const cut = modelPackageInput(withChange({ optimalCutoff: cutoff }, 'evaluation'), SETTINGS);
+        const cut = modelPackageInput(
+          withChange({ optimalCutoff: cutoff, budgetCutoff: cutoff }, 'evaluation'),
+          SETTINGS,
+        );
         for (const { CustomerMetadataProperties: metadata = {} } of [input, cut]) {
           const entries = Object.entries(metadata);
           expect(entries.length).toBeLessThanOrEqual(50);
@@ -331,6 +351,16 @@ describe('modelPackageInput input checks', () => {
       'evaluation.optimalCutoff is NaN',
       withChange({ optimalCutoff: NaN }, 'evaluation'),
       'evaluation.optimalCutoff is NaN',
+    ],
+    [
+      'evaluation.budgetCutoff is missing (not null)',
+      withChange({ budgetCutoff: undefined }, 'evaluation'),
+      'evaluation.budgetCutoff is missing; expected null or a finite number from 0 to 1',
+    ],
+    [
+      'evaluation.budgetCutoff is below 0',
+      withChange({ budgetCutoff: -0.1 }, 'evaluation'),
+      'evaluation.budgetCutoff is -0.1; expected null or a finite number from 0 to 1',
     ],
     [
       'evaluation.evaluation is not a URL',
