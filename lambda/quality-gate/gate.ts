@@ -12,7 +12,16 @@
  *   beats the champion's by at least the policy's margin (`auc - championAuc >= championMargin`,
  *   the difference rounded to 12 decimals so that a gain of exactly the margin is not lost to
  *   floating point; with a margin of 0 a tie passes, and the model trained on fresher data
- *   replaces the other). With no champion there is nothing to beat, and the reason says so.
+ *   replaces the other). With no champion there is nothing to beat, and the reason says so;
+ * - when the policy gates on the campaign (`onCampaign`, config `business.gateOnCampaign`), the
+ *   campaign at the budget-constrained cutoff (`lambda/evaluate/business.ts`, which defines every
+ *   figure) stays within the budget (`spend <= budget`: exactly the budget passes) and improves on
+ *   doing nothing (`netValue > 0`: the churners it keeps are worth more than its incentives cost;
+ *   doing nothing spends nothing and keeps no one, so a campaign that offers nobody fails).
+ * Whether or not the campaign is checked, the reason states its figures: the cutoff, the spend
+ * against the budget, the net value against doing nothing, and the projected churn rate against
+ * the target, with the budget this model would need to reach it when it does not. (The target is
+ * stated, never checked: a model can be worth deploying though no budget reaches it.)
  * A package that fails is Rejected; one that passes is Approved when the stage approves
  * automatically, and stays PendingManualApproval, for a person to decide, when it does not.
  *
@@ -26,6 +35,7 @@
 import type { ModelApprovalStatus, UpdateModelPackageCommandInput } from '@aws-sdk/client-sagemaker';
 import type { RetrainingDecisionDetail } from '../../lib/contracts/monitoring-events';
 import { shown } from '../../lib/contracts/shown';
+import type { BusinessSummary } from '../evaluate/business';
 
 /** Thrown when the gate's input is malformed. The message names the field and the value received. */
 export class GateInputError extends Error {
@@ -55,6 +65,8 @@ export interface GateEvent {
   readonly costAtOptimalCutoff: number;
   /** The expected cost of giving nobody an offer (>= 0). */
   readonly costOfDoingNothing: number;
+  /** The business case at the budget-constrained cutoff, as the evaluate step summarises it. */
+  readonly business: BusinessSummary;
   /** The model in service, or `null` when the group has no approved version. Absent is not `null`: it is missing. */
   readonly champion: Champion | null;
 }
@@ -73,6 +85,11 @@ export interface GatePolicy {
   readonly approval: ApprovalMode;
   /** The test AUC by which a challenger must beat the champion, in [0, 0.5] (`retraining.championMargin`). */
   readonly championMargin: number;
+  /**
+   * Whether the campaign at the budget-constrained cutoff must also be within the budget and worth
+   * more than doing nothing (`business.gateOnCampaign`). Its figures are stated either way.
+   */
+  readonly onCampaign: boolean;
 }
 
 /** Both models' scores and the margin, as the pipeline records them beside the decision. */
@@ -90,7 +107,7 @@ export type GateStatus = Extract<ModelApprovalStatus, 'Approved' | 'PendingManua
 
 /** The gate's decision. */
 export interface GateDecision {
-  /** Whether both checks passed. */
+  /** Whether every check passed. */
   readonly passed: boolean;
   /** Approved or PendingManualApproval when it passed, Rejected when it did not. */
   readonly status: GateStatus;
@@ -131,6 +148,51 @@ function cost(value: unknown, field: string): number {
   return numberIn(value, field, 0, Number.MAX_VALUE, 'a finite number >= 0');
 }
 
+function rate(value: unknown, field: string): number {
+  return numberIn(value, field, 0, 1, 'a finite number from 0 to 1');
+}
+
+function trueOrFalse(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') {
+    throw new GateInputError(`${field} is ${shown(value)}; expected true or false`);
+  }
+  return value;
+}
+
+/** The fields of {@link BusinessSummary}, as an error message lists them. */
+const BUSINESS_FIELDS =
+  'budget, spend, cutoff, projectedChurnRate, targetChurnRate, targetMet, churnRateBefore, netValue, budgetToReachTarget';
+
+function business(value: unknown): BusinessSummary {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GateInputError(`business is ${shown(value)}; expected an object (${BUSINESS_FIELDS})`);
+  }
+  const b = value as Readonly<Record<string, unknown>>;
+  return {
+    budget: cost(b.budget, 'business.budget'),
+    spend: cost(b.spend, 'business.spend'),
+    cutoff:
+      b.cutoff === null
+        ? null
+        : numberIn(b.cutoff, 'business.cutoff', 0, 1, 'a finite number from 0 to 1, or null when nobody is offered'),
+    projectedChurnRate: rate(b.projectedChurnRate, 'business.projectedChurnRate'),
+    targetChurnRate: rate(b.targetChurnRate, 'business.targetChurnRate'),
+    targetMet: trueOrFalse(b.targetMet, 'business.targetMet'),
+    churnRateBefore: rate(b.churnRateBefore, 'business.churnRateBefore'),
+    netValue: numberIn(b.netValue, 'business.netValue', -Number.MAX_VALUE, Number.MAX_VALUE, 'a finite number'),
+    budgetToReachTarget:
+      b.budgetToReachTarget === null
+        ? null
+        : numberIn(
+            b.budgetToReachTarget,
+            'business.budgetToReachTarget',
+            0,
+            Number.MAX_VALUE,
+            'a finite number >= 0, or null when no budget reaches the target',
+          ),
+  };
+}
+
 function champion(value: unknown): Champion | null {
   if (value === null) {
     return null;
@@ -162,9 +224,10 @@ export function parseGateEvent(input: unknown): GateEvent {
   return {
     runId: i.runId,
     modelPackageArn: modelPackageArn(i.modelPackageArn, 'modelPackageArn'),
-    auc: numberIn(i.auc, 'auc', 0, 1, 'a finite number from 0 to 1'),
+    auc: rate(i.auc, 'auc'),
     costAtOptimalCutoff: cost(i.costAtOptimalCutoff, 'costAtOptimalCutoff'),
     costOfDoingNothing: cost(i.costOfDoingNothing, 'costOfDoingNothing'),
+    business: business(i.business),
     champion: champion(i.champion),
   };
 }
@@ -175,18 +238,27 @@ export function parseGateEvent(input: unknown): GateEvent {
 /** The most decimals shown when two different numbers would otherwise read the same. */
 const MAX_DECIMALS = 20;
 
+/** One text for each of the numbers `T`. */
+type Texts<T extends readonly number[]> = { readonly [K in keyof T]: string };
+
 /**
- * `a` and `b` as `format` writes them with `decimals` decimals, or with more when two different
+ * `values` as `format` writes them with `decimals` decimals, or with more when two different
  * numbers would otherwise read the same (an AUC of 0.7499 is not shown as "0.750 is below 0.750").
  */
-function distinct(a: number, b: number, decimals: number, format: (n: number, d: number) => string): [string, string] {
+function distinct<T extends readonly [number, ...number[]]>(
+  values: T,
+  decimals: number,
+  format: (n: number, d: number) => string,
+): Texts<T> {
+  const readsApart = (texts: readonly string[]): boolean =>
+    values.every((a, i) => values.every((b, j) => j <= i || a === b || texts[i] !== texts[j]));
   for (let d = decimals; d <= MAX_DECIMALS; d++) {
-    const [x, y] = [format(a, d), format(b, d)];
-    if (x !== y || a === b) {
-      return [x, y];
+    const texts = values.map((v) => format(v, d));
+    if (readsApart(texts)) {
+      return texts as unknown as Texts<T>;
     }
   }
-  return [String(a), String(b)];
+  return values.map(String) as unknown as Texts<T>;
 }
 
 function fixed(n: number, d: number): string {
@@ -223,6 +295,9 @@ function checkPolicy(policy: GatePolicy): void {
       `the policy's champion margin is ${String(policy.championMargin)}; expected a number from 0 to 0.5`,
     );
   }
+  if (typeof policy.onCampaign !== 'boolean') {
+    throw new RangeError(`the policy's onCampaign is ${shown(policy.onCampaign)}; expected true or false`);
+  }
 }
 
 /** Decimals a gain is rounded to before it is compared with the margin (AUCs are ratios of counts). */
@@ -250,12 +325,57 @@ function championCheck(
     return { passed: true, text: 'no model is in service to compare with' };
   }
   const gain = gainOver(auc, c.auc);
-  const [, championAucText] = distinct(auc, c.auc, 3, fixed);
-  const [gainText, marginText] = distinct(gain, margin, 3, fixed);
+  const [, championAucText] = distinct([auc, c.auc], 3, fixed);
+  const [gainText, marginText] = distinct([gain, margin], 3, fixed);
   const champ = championText(c, championAucText);
   return gain >= margin
     ? { passed: true, text: `it beats ${champ} by ${gainText}, at least the margin ${marginText}` }
     : { passed: false, text: `test AUC gain ${gainText} over ${champ} is below the margin ${marginText}` };
+}
+
+/**
+ * The campaign check: whether it passed (always, when the policy does not make it), and the
+ * campaign's figures in words, which every reason states. The spend and the budget, the net value
+ * and nothing, and the budget the target needs and the budget never read the same when they differ.
+ */
+function campaignCheck(b: BusinessSummary, onCampaign: boolean): { readonly passed: boolean; readonly text: string } {
+  const [spendText, budgetText] = distinct([b.spend, b.budget], 0, money);
+  const [valueText] = distinct([Math.abs(b.netValue), 0], 0, money);
+  const worth =
+    b.netValue > 0
+      ? `worth ${valueText} more than doing nothing`
+      : b.netValue < 0
+        ? `worth ${valueText} less than doing nothing`
+        : 'worth no more than doing nothing';
+  const spends = `spends ${spendText} of the ${budgetText} budget, ${worth}`;
+  const where =
+    b.cutoff === null ? 'offering nobody (no cutoff)' : `at cutoff ${distinct([b.cutoff, 0, 1], 3, fixed)[0]}`;
+
+  // Percentages with one decimal, or more when two different rates would read the same.
+  const [projected, target, before] = distinct(
+    [b.projectedChurnRate * 100, b.targetChurnRate * 100, b.churnRateBefore * 100],
+    1,
+    fixed,
+  );
+  let met = 'met';
+  if (!b.targetMet) {
+    met =
+      b.budgetToReachTarget === null
+        ? 'not met; not reachable at any budget with this model'
+        : `not met; this model needs ${distinct([b.budgetToReachTarget, b.budget], 0, money)[0]} to reach it`;
+  }
+  const churn = `projected churn ${projected}% (from ${before}%) against the ${target}% target (${met})`;
+
+  const failures = [
+    ...(b.spend <= b.budget ? [] : ['over budget']),
+    ...(b.netValue > 0 ? [] : ['no better than doing nothing']),
+  ];
+  if (!onCampaign) {
+    return { passed: true, text: `the campaign ${where} ${spends} (not a check in this stage); ${churn}` };
+  }
+  return failures.length === 0
+    ? { passed: true, text: `the campaign ${where} ${spends}; ${churn}` }
+    : { passed: false, text: `the campaign is ${failures.join(' and ')}: ${where}, it ${spends}; ${churn}` };
 }
 
 /** `text`, cut to `max` characters with an ellipsis if it is longer. */
@@ -270,14 +390,15 @@ function clip(text: string, max: number): string {
  */
 export function decide(input: GateEvent, policy: GatePolicy): GateDecision {
   checkPolicy(policy);
-  const { auc, costAtOptimalCutoff, costOfDoingNothing, champion: c } = parseGateEvent(input);
+  const { auc, costAtOptimalCutoff, costOfDoingNothing, business: b, champion: c } = parseGateEvent(input);
   const aucPassed = auc >= policy.minAuc;
   const costPassed = costAtOptimalCutoff < costOfDoingNothing;
   const versus = championCheck(auc, c, policy.championMargin);
-  const [aucText, minText] = distinct(auc, policy.minAuc, 3, fixed);
-  const [costText, nothingText] = distinct(costAtOptimalCutoff, costOfDoingNothing, 2, money);
+  const campaign = campaignCheck(b, policy.onCampaign);
+  const [aucText, minText] = distinct([auc, policy.minAuc], 3, fixed);
+  const [costText, nothingText] = distinct([costAtOptimalCutoff, costOfDoingNothing], 2, money);
 
-  if (!aucPassed || !costPassed || !versus.passed) {
+  if (!aucPassed || !costPassed || !versus.passed || !campaign.passed) {
     const failures: string[] = [];
     if (!aucPassed) {
       failures.push(`test AUC ${aucText} is below the minimum ${minText}`);
@@ -288,12 +409,14 @@ export function decide(input: GateEvent, policy: GatePolicy): GateDecision {
     if (!versus.passed) {
       failures.push(versus.text);
     }
+    // The campaign's figures come last, whether its check failed or was not made or passed.
+    failures.push(campaign.text);
     return { passed: false, status: 'Rejected', reason: clip(failures.join('; '), REASON_MAX_LENGTH) };
   }
 
   const passed =
     `passed: test AUC ${aucText} meets the minimum ${minText} and expected cost ${costText} ` +
-    `is below the cost of doing nothing, ${nothingText}; ${versus.text}`;
+    `is below the cost of doing nothing, ${nothingText}; ${versus.text}; ${campaign.text}`;
   return policy.approval === 'automatic'
     ? {
         passed: true,

@@ -1,16 +1,19 @@
 /**
  * Training-pipeline step: the quality gate. Decides whether the newly registered model package (the
  * challenger) is Approved, left PendingManualApproval or Rejected, against the stage's minimum, the
- * cost of doing nothing and, when a model is in service, that model (the champion) scored on the
- * same test split; records the decision, its reason and the champion's score on the package; and
- * answers the decision, both scores and the `Retraining decision` event, which the state machine
- * writes to the run's evaluation folder and puts on EventBridge. Thin by design: the decision and
- * the request are made by `gate.ts`, pure and tested without mocks.
+ * cost of doing nothing, the model in service (the champion, scored on the same test split) when
+ * there is one, and, when the stage gates on it, the campaign at the budget-constrained cutoff
+ * (within the budget, worth more than doing nothing); records the decision, its reason (which states
+ * the campaign's figures in every case) and the champion's score on the package; and answers the
+ * decision, both scores and the `Retraining decision` event, which the state machine writes to the
+ * run's evaluation folder and puts on EventBridge. Thin by design: the decision and the request are
+ * made by `gate.ts`, pure and tested without mocks.
  *
  * The policy is read from the environment when the module loads: `MIN_AUC` (a number from 0 to 1),
- * `APPROVAL` (`automatic` or `manual`) and `CHAMPION_MARGIN` (a number from 0 to 0.5); a bad
- * variable fails the first invocation with an EnvironmentError naming it. Errors are not caught:
- * the state machine sees them by name (GateInputError, EnvironmentError, the SDK's exceptions).
+ * `APPROVAL` (`automatic` or `manual`), `CHAMPION_MARGIN` (a number from 0 to 0.5) and
+ * `GATE_ON_CAMPAIGN` (`true` or `false`, from config `business.gateOnCampaign`); a bad variable
+ * fails the first invocation with an EnvironmentError naming it. Errors are not caught: the state
+ * machine sees them by name (GateInputError, EnvironmentError, the SDK's exceptions).
  * Recording the same decision twice changes nothing, so a retry is safe.
  */
 import { SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
@@ -39,12 +42,14 @@ const policy: GatePolicy = {
   minAuc: numberFromEnv(process.env, 'MIN_AUC', 0, 1),
   approval: oneOfFromEnv(process.env, 'APPROVAL', APPROVAL_MODES),
   championMargin: numberFromEnv(process.env, 'CHAMPION_MARGIN', 0, 0.5),
+  onCampaign: oneOfFromEnv(process.env, 'GATE_ON_CAMPAIGN', ['true', 'false']) === 'true',
 };
 const sagemaker = new SageMakerClient({});
 
 /**
- * The Lambda entry point. Logs one line per invocation: the decision and its numbers (logged as an
- * object: the function uses Lambda's JSON log format, which nests it under `message`).
+ * The Lambda entry point. Logs one line per invocation: the decision, its numbers and the campaign's
+ * figures (logged as an object: the function uses Lambda's JSON log format, which nests it under
+ * `message`).
  */
 export const handler = async (event: GateEvent): Promise<GateResult> => {
   const decision = decide(event, policy);
@@ -66,9 +71,11 @@ export const handler = async (event: GateEvent): Promise<GateResult> => {
     championAuc: scores.champion?.auc ?? null,
     costAtOptimalCutoff: event.costAtOptimalCutoff,
     costOfDoingNothing: event.costOfDoingNothing,
+    business: event.business,
     minAuc: policy.minAuc,
     approval: policy.approval,
     championMargin: policy.championMargin,
+    onCampaign: policy.onCampaign,
   });
   return result;
 };

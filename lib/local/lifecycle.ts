@@ -25,6 +25,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { businessSummary } from '../../lambda/evaluate/business';
 import type { Evaluation } from '../../lambda/evaluate/metrics';
 import { modelQualityStatistics } from '../../lambda/evaluate/model-quality';
 import { renderDataReport } from '../../lambda/data-report/report';
@@ -249,6 +250,7 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
           auc: evaluation.auc,
           costAtOptimalCutoff: evaluation.costs.atOptimalCutoff,
           costOfDoingNothing: evaluation.costs.doingNothing,
+          business: businessSummary(evaluation.business),
           // The first model has no model in service to compare with (the retraining's has).
           champion: null,
         },
@@ -256,6 +258,7 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
           minAuc: options.config.training.minAuc,
           approval: options.config.training.approval,
           championMargin: options.config.retraining.championMargin,
+          onCampaign: options.config.business.gateOnCampaign,
         },
       ),
     (d) => `${d.status}: ${d.reason}`,

@@ -16,6 +16,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { businessSummary } from '../../lambda/evaluate/business';
 import type { Evaluation } from '../../lambda/evaluate/metrics';
 import {
   decide,
@@ -163,13 +164,15 @@ export async function championAgainstChallenger(
     auc: challenger.evaluation.auc,
     costAtOptimalCutoff: challenger.evaluation.costs.atOptimalCutoff,
     costOfDoingNothing: challenger.evaluation.costs.doingNothing,
+    business: businessSummary(challenger.evaluation.business),
     champion: { modelPackageArn: options.champion.modelPackageArn, auc: champion.evaluation.auc },
   };
-  const { training, retraining } = options.config;
+  const { training, business, retraining } = options.config;
   const policy: GatePolicy = {
     minAuc: training.minAuc,
     approval: training.approval,
     championMargin: retraining.championMargin,
+    onCampaign: business.gateOnCampaign,
   };
   const decision = decide(input, policy);
   const gate: RetrainingGateRecord = {

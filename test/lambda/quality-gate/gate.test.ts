@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import type { BusinessSummary } from '../../../lambda/evaluate/business';
 import {
   type GateDecision,
   type GateEvent,
@@ -13,6 +14,7 @@ import {
   scoresOf,
   updateInput,
 } from '../../../lambda/quality-gate/gate';
+import { BUSINESS, CAMPAIGN } from './fixtures';
 
 /** Test data, in a partition other than `aws` (the lint rule keeps `arn:aws:` literals out of the code). */
 const ARN = 'arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn-model-group/7';
@@ -20,16 +22,22 @@ const ARN = 'arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn-mo
 /** The version in service, of the same group. */
 const CHAMPION_ARN = 'arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn-model-group/6';
 
-const AUTOMATIC: GatePolicy = { minAuc: 0.75, approval: 'automatic', championMargin: 0.01 };
-const MANUAL: GatePolicy = { minAuc: 0.75, approval: 'manual', championMargin: 0.01 };
+const AUTOMATIC: GatePolicy = { minAuc: 0.75, approval: 'automatic', championMargin: 0.01, onCampaign: true };
+const MANUAL: GatePolicy = { minAuc: 0.75, approval: 'manual', championMargin: 0.01, onCampaign: true };
 
-/** A model that passes: good AUC, and acting on it saves 3,300; no model in service. */
+/** A rejection's reason: the failed checks, then the campaign's figures. */
+function rejected(failures: string): string {
+  return `${failures}; ${CAMPAIGN}`;
+}
+
+/** A model that passes: good AUC, acting on it saves 3,300, its campaign passes; no model in service. */
 const GOOD: GateEvent = {
   runId: '20261126-152458-ab12',
   modelPackageArn: ARN,
   auc: 0.873,
   costAtOptimalCutoff: 9100,
   costOfDoingNothing: 12400,
+  business: BUSINESS,
   champion: null,
 };
 
@@ -62,7 +70,7 @@ describe('decide', () => {
       status: 'Approved',
       reason:
         'passed: test AUC 0.873 meets the minimum 0.750 and expected cost 9,100 is below the cost of doing ' +
-        `nothing, 12,400; ${NO_CHAMPION_TEXT}; approved automatically, as this stage approves what passes`,
+        `nothing, 12,400; ${NO_CHAMPION_TEXT}; ${CAMPAIGN}; approved automatically, as this stage approves what passes`,
     });
   });
 
@@ -72,7 +80,7 @@ describe('decide', () => {
       status: 'PendingManualApproval',
       reason:
         'passed: test AUC 0.873 meets the minimum 0.750 and expected cost 9,100 is below the cost of doing ' +
-        `nothing, 12,400; ${NO_CHAMPION_TEXT}; waits for a person to approve or reject it`,
+        `nothing, 12,400; ${NO_CHAMPION_TEXT}; ${CAMPAIGN}; waits for a person to approve or reject it`,
     });
   });
 
@@ -80,7 +88,7 @@ describe('decide', () => {
     expect(decide(event({ auc: 0.712 }), AUTOMATIC)).toEqual({
       passed: false,
       status: 'Rejected',
-      reason: 'test AUC 0.712 is below the minimum 0.750',
+      reason: rejected('test AUC 0.712 is below the minimum 0.750'),
     });
   });
 
@@ -88,7 +96,7 @@ describe('decide', () => {
     expect(decide(event({ costAtOptimalCutoff: 13050.5 }), MANUAL)).toEqual({
       passed: false,
       status: 'Rejected',
-      reason: 'expected cost 13,050.5 is not below the cost of doing nothing, 12,400',
+      reason: rejected('expected cost 13,050.5 is not below the cost of doing nothing, 12,400'),
     });
   });
 
@@ -96,13 +104,14 @@ describe('decide', () => {
     expect(decide(event({ costAtOptimalCutoff: 12400 }), AUTOMATIC)).toEqual({
       passed: false,
       status: 'Rejected',
-      reason: 'expected cost 12,400 is not below the cost of doing nothing, 12,400',
+      reason: rejected('expected cost 12,400 is not below the cost of doing nothing, 12,400'),
     });
   });
 
   it('names both failed checks when both fail, whatever the approval mode', () => {
-    const reason =
-      'test AUC 0.712 is below the minimum 0.750; expected cost 12,400 is not below the cost of doing nothing, 12,400';
+    const reason = rejected(
+      'test AUC 0.712 is below the minimum 0.750; expected cost 12,400 is not below the cost of doing nothing, 12,400',
+    );
     for (const policy of [AUTOMATIC, MANUAL]) {
       expect(decide(event({ auc: 0.712, costAtOptimalCutoff: 12400 }), policy)).toEqual({
         passed: false,
@@ -122,15 +131,17 @@ describe('decide', () => {
   });
 
   it('shows more decimals when an AUC just below the minimum would read as equal to it', () => {
-    expect(decide(event({ auc: 0.7499 }), AUTOMATIC).reason).toBe('test AUC 0.7499 is below the minimum 0.7500');
+    expect(decide(event({ auc: 0.7499 }), AUTOMATIC).reason).toBe(
+      rejected('test AUC 0.7499 is below the minimum 0.7500'),
+    );
     expect(decide(event({ auc: 0.75 - 1e-12 }), AUTOMATIC).reason).toBe(
-      'test AUC 0.749999999999 is below the minimum 0.750000000000',
+      rejected('test AUC 0.749999999999 is below the minimum 0.750000000000'),
     );
   });
 
   it('shows more decimals when a cost just above doing nothing would read as equal to it', () => {
     expect(decide(event({ costAtOptimalCutoff: 12400.001 }), AUTOMATIC).reason).toBe(
-      'expected cost 12,400.001 is not below the cost of doing nothing, 12,400',
+      rejected('expected cost 12,400.001 is not below the cost of doing nothing, 12,400'),
     );
   });
 
@@ -145,28 +156,43 @@ describe('decide', () => {
     expect(decide(event({ costAtOptimalCutoff: 0, costOfDoingNothing: 0 }), AUTOMATIC)).toEqual({
       passed: false,
       status: 'Rejected',
-      reason: 'expected cost 0 is not below the cost of doing nothing, 0',
+      reason: rejected('expected cost 0 is not below the cost of doing nothing, 0'),
     });
   });
 
   it('writes very large costs in exponent notation, keeping the reason short', () => {
     const { reason } = decide(event({ costAtOptimalCutoff: 2e300, costOfDoingNothing: 1e300 }), AUTOMATIC);
-    expect(reason).toBe('expected cost 2.00e+300 is not below the cost of doing nothing, 1.00e+300');
+    expect(reason).toBe(rejected('expected cost 2.00e+300 is not below the cost of doing nothing, 1.00e+300'));
   });
 
   it('treats -0 as 0', () => {
     expect(decide(event({ auc: -0, costAtOptimalCutoff: -0 }), { ...AUTOMATIC, minAuc: 0 }).reason).toBe(
       'passed: test AUC 0.000 meets the minimum 0.000 and expected cost 0 is below the cost of doing nothing, ' +
-        `12,400; ${NO_CHAMPION_TEXT}; approved automatically, as this stage approves what passes`,
+        `12,400; ${NO_CHAMPION_TEXT}; ${CAMPAIGN}; approved automatically, as this stage approves what passes`,
     );
   });
 
-  it('Approved or pending iff passed, Rejected iff not, and a reason of 1 to 1,024 characters', () => {
+  it('Approved or pending iff passed, Rejected iff not, and a reason of 1 to 1,024 characters with the spend and the budget', () => {
     const unit = fc.double({ min: 0, max: 1, noNaN: true });
     const money = fc.oneof(
       fc.double({ min: 0, max: Number.MAX_VALUE, noNaN: true, noDefaultInfinity: true }),
       fc.integer({ min: 0, max: 50_000 }),
     );
+    const value = fc.oneof(
+      fc.double({ min: -Number.MAX_VALUE, max: Number.MAX_VALUE, noNaN: true, noDefaultInfinity: true }),
+      fc.integer({ min: -50_000, max: 50_000 }),
+    );
+    const business: fc.Arbitrary<BusinessSummary> = fc.record({
+      budget: money,
+      spend: money,
+      cutoff: fc.option(unit, { nil: null }),
+      projectedChurnRate: unit,
+      targetChurnRate: unit,
+      targetMet: fc.boolean(),
+      churnRateBefore: unit,
+      netValue: value,
+      budgetToReachTarget: fc.option(money, { nil: null }),
+    });
     fc.assert(
       fc.property(
         unit,
@@ -176,17 +202,23 @@ describe('decide', () => {
         fc.constantFrom<GatePolicy['approval']>('automatic', 'manual'),
         fc.option(unit, { nil: null }),
         fc.double({ min: 0, max: 0.5, noNaN: true }),
-        (auc, cost, nothing, minAuc, approval, championAuc, championMargin) => {
+        business,
+        fc.boolean(),
+        (auc, cost, nothing, minAuc, approval, championAuc, championMargin, b, onCampaign) => {
           const champion = championAuc === null ? null : { modelPackageArn: CHAMPION_ARN, auc: championAuc };
-          const decision = decide(event({ auc, costAtOptimalCutoff: cost, costOfDoingNothing: nothing, champion }), {
-            minAuc,
-            approval,
-            championMargin,
-          });
+          const decision = decide(
+            event({ auc, costAtOptimalCutoff: cost, costOfDoingNothing: nothing, business: b, champion }),
+            { minAuc, approval, championMargin, onCampaign },
+          );
           // The gain is compared rounded to 12 decimals; the property stays off that boundary.
           fc.pre(championAuc === null || Math.abs(auc - championAuc - championMargin) > 1e-9);
           const beatsChampion = championAuc === null || auc - championAuc >= championMargin;
-          expect(decision.passed).toBe(auc >= minAuc && cost < nothing && beatsChampion);
+          const campaignPasses = !onCampaign || (b.spend <= b.budget && b.netValue > 0);
+          expect(decision.passed).toBe(auc >= minAuc && cost < nothing && beatsChampion && campaignPasses);
+          // The spend and the budget are named, and never read the same unless they are.
+          const [, spendText, budgetText] = /spends (\S+) of the (\S+) budget/.exec(decision.reason) ?? [];
+          expect(spendText).toBeDefined();
+          expect(spendText === budgetText).toBe(b.spend === b.budget);
           if (decision.passed) {
             expect(decision.status).toBe(approval === 'automatic' ? 'Approved' : 'PendingManualApproval');
           } else {
@@ -210,7 +242,7 @@ describe('decide against the model in service (champion against challenger)', ()
       reason:
         'passed: test AUC 0.873 meets the minimum 0.750 and expected cost 9,100 is below the cost of doing ' +
         'nothing, 12,400; it beats the model in service (version 6, test AUC 0.850 on the same test split) by ' +
-        '0.023, at least the margin 0.010; approved automatically, as this stage approves what passes',
+        `0.023, at least the margin 0.010; ${CAMPAIGN}; approved automatically, as this stage approves what passes`,
     });
   });
 
@@ -218,16 +250,19 @@ describe('decide against the model in service (champion against challenger)', ()
     expect(decide(against(0.868), MANUAL)).toEqual({
       passed: false,
       status: 'Rejected',
-      reason:
+      reason: rejected(
         'test AUC gain 0.005 over the model in service (version 6, test AUC 0.868 on the same test split) is ' +
-        'below the margin 0.010',
+          'below the margin 0.010',
+      ),
     });
   });
 
   it('rejects a challenger worse than the champion, with a negative gain', () => {
     expect(decide(against(0.9), AUTOMATIC).reason).toBe(
-      'test AUC gain -0.027 over the model in service (version 6, test AUC 0.900 on the same test split) is ' +
-        'below the margin 0.010',
+      rejected(
+        'test AUC gain -0.027 over the model in service (version 6, test AUC 0.900 on the same test split) is ' +
+          'below the margin 0.010',
+      ),
     );
   });
 
@@ -256,11 +291,13 @@ describe('decide against the model in service (champion against challenger)', ()
     expect(decide(against(0.8731), { ...AUTOMATIC, championMargin: 0 })).toMatchObject({ passed: false });
   });
 
-  it('names every failed check, the champion last', () => {
+  it('names every failed check, the champion last, then the campaign', () => {
     expect(decide(against(0.8, { auc: 0.7, costAtOptimalCutoff: 13000 }), AUTOMATIC).reason).toBe(
-      'test AUC 0.700 is below the minimum 0.750; expected cost 13,000 is not below the cost of doing nothing, ' +
-        '12,400; test AUC gain -0.100 over the model in service (version 6, test AUC 0.800 on the same test ' +
-        'split) is below the margin 0.010',
+      rejected(
+        'test AUC 0.700 is below the minimum 0.750; expected cost 13,000 is not below the cost of doing nothing, ' +
+          '12,400; test AUC gain -0.100 over the model in service (version 6, test AUC 0.800 on the same test ' +
+          'split) is below the margin 0.010',
+      ),
     );
   });
 
@@ -268,8 +305,200 @@ describe('decide against the model in service (champion against challenger)', ()
     expect(decide(against(0.6, { auc: 0.7 }), AUTOMATIC)).toEqual({
       passed: false,
       status: 'Rejected',
-      reason: 'test AUC 0.700 is below the minimum 0.750',
+      reason: rejected('test AUC 0.700 is below the minimum 0.750'),
     });
+  });
+});
+
+describe('decide on the campaign (business.gateOnCampaign)', () => {
+  /** A stage that states the campaign's figures but does not gate on them. */
+  const OFF: GatePolicy = { ...AUTOMATIC, onCampaign: false };
+
+  /** GOOD, with the campaign's figures changed. */
+  function campaign(change: Partial<BusinessSummary>): GateEvent {
+    return event({ business: { ...BUSINESS, ...change } });
+  }
+
+  /** The budget-constrained campaign of a model that reaches nobody within the budget: it offers nobody. */
+  const NOBODY: BusinessSummary = {
+    budget: 750000,
+    spend: 0,
+    cutoff: null,
+    projectedChurnRate: 0.145,
+    targetChurnRate: 0.04,
+    targetMet: false,
+    churnRateBefore: 0.145,
+    netValue: 0,
+    budgetToReachTarget: null,
+  };
+
+  /** The figures after the cutoff, as BUSINESS states them. */
+  const CHURN =
+    'projected churn 5.2% (from 14.5%) against the 4.0% target (not met; this model needs 1,095,617 to reach it)';
+
+  /** The reason of a package that passes every check, with the campaign's words. */
+  function approved(campaignText: string): string {
+    return (
+      'passed: test AUC 0.873 meets the minimum 0.750 and expected cost 9,100 is below the cost of doing nothing, ' +
+      `12,400; ${NO_CHAMPION_TEXT}; ${campaignText}; approved automatically, as this stage approves what passes`
+    );
+  }
+
+  it('passes a campaign within the budget and worth more than doing nothing, stating its figures', () => {
+    expect(decide(GOOD, AUTOMATIC)).toEqual({ passed: true, status: 'Approved', reason: approved(CAMPAIGN) });
+  });
+
+  it('rejects a campaign over the budget, naming the spend and the budget', () => {
+    expect(decide(campaign({ spend: 812345.6 }), AUTOMATIC)).toEqual({
+      passed: false,
+      status: 'Rejected',
+      reason:
+        'the campaign is over budget: at cutoff 0.165, it spends 812,346 of the 750,000 budget, worth 1,602,113 ' +
+        `more than doing nothing; ${CHURN}`,
+    });
+  });
+
+  it('rejects a campaign that offers nobody: it spends nothing and keeps no one, no better than doing nothing', () => {
+    expect(decide(event({ business: NOBODY }), MANUAL)).toEqual({
+      passed: false,
+      status: 'Rejected',
+      reason:
+        'the campaign is no better than doing nothing: offering nobody (no cutoff), it spends 0 of the 750,000 ' +
+        'budget, worth no more than doing nothing; projected churn 14.5% (from 14.5%) against the 4.0% target ' +
+        '(not met; not reachable at any budget with this model)',
+    });
+  });
+
+  it('rejects a campaign whose incentives cost more than the churners it keeps are worth', () => {
+    expect(decide(campaign({ netValue: -20000.4 }), AUTOMATIC).reason).toBe(
+      'the campaign is no better than doing nothing: at cutoff 0.165, it spends 706,899 of the 750,000 budget, ' +
+        `worth 20,000 less than doing nothing; ${CHURN}`,
+    );
+  });
+
+  it('names both campaign failures at once, after the other checks', () => {
+    expect(decide(campaign({ spend: 812345.6, netValue: -20000 }), AUTOMATIC).reason).toBe(
+      'the campaign is over budget and no better than doing nothing: at cutoff 0.165, it spends 812,346 of the ' +
+        `750,000 budget, worth 20,000 less than doing nothing; ${CHURN}`,
+    );
+    expect(decide(event({ auc: 0.712, business: NOBODY }), AUTOMATIC).reason).toMatch(
+      /^test AUC 0\.712 is below the minimum 0\.750; the campaign is no better than doing nothing: /,
+    );
+  });
+
+  it('passes a spend of exactly the budget, and fails one just over it, which reads apart from the budget', () => {
+    expect(decide(campaign({ spend: 750000 }), AUTOMATIC).reason).toBe(
+      approved(
+        'the campaign at cutoff 0.165 spends 750,000 of the 750,000 budget, worth 1,602,113 more than doing ' +
+          `nothing; ${CHURN}`,
+      ),
+    );
+    expect(decide(campaign({ spend: 750000.4 }), AUTOMATIC)).toMatchObject({ passed: false, status: 'Rejected' });
+    expect(decide(campaign({ spend: 750000.4 }), AUTOMATIC).reason).toContain(
+      'over budget: at cutoff 0.165, it spends 750,000.4 of the 750,000 budget',
+    );
+    expect(decide(campaign({ spend: 749999.6 }), AUTOMATIC).reason).toContain('spends 749,999.6 of the 750,000 budget');
+  });
+
+  it('passes a campaign worth a little more than doing nothing, and says how little', () => {
+    const decision = decide(campaign({ netValue: 0.004 }), AUTOMATIC);
+    expect(decision.passed).toBe(true);
+    expect(decision.reason).toContain('worth 0.004 more than doing nothing');
+  });
+
+  it('does not check the campaign when the stage does not gate on it, but still states its figures', () => {
+    expect(decide(campaign({ spend: 812345.6, netValue: -20000 }), OFF)).toEqual({
+      passed: true,
+      status: 'Approved',
+      reason: approved(
+        'the campaign at cutoff 0.165 spends 812,346 of the 750,000 budget, worth 20,000 less than doing nothing ' +
+          `(not a check in this stage); ${CHURN}`,
+      ),
+    });
+    expect(decide(event({ business: NOBODY }), OFF)).toMatchObject({ passed: true, status: 'Approved' });
+    expect(decide(event({ business: NOBODY }), OFF).reason).toContain(
+      'the campaign offering nobody (no cutoff) spends 0 of the 750,000 budget, worth no more than doing nothing ' +
+        '(not a check in this stage); projected churn 14.5% (from 14.5%) against the 4.0% target (not met; not ' +
+        'reachable at any budget with this model)',
+    );
+  });
+
+  it('still rejects on the other checks when it does not gate on the campaign', () => {
+    expect(decide(event({ auc: 0.712 }), OFF)).toEqual({
+      passed: false,
+      status: 'Rejected',
+      reason:
+        'test AUC 0.712 is below the minimum 0.750; the campaign at cutoff 0.165 spends 706,899 of the 750,000 ' +
+        `budget, worth 1,602,113 more than doing nothing (not a check in this stage); ${CHURN}`,
+    });
+  });
+
+  it('says when the target is met, whatever the budget it would need', () => {
+    expect(decide(campaign({ projectedChurnRate: 0.0312, targetMet: true }), AUTOMATIC).reason).toContain(
+      'projected churn 3.1% (from 14.5%) against the 4.0% target (met); approved automatically',
+    );
+  });
+
+  it('shows more decimals when a rate, a budget or a cutoff would read the same as another', () => {
+    // 3.95% and 4% are both 4.0% with one decimal.
+    expect(decide(campaign({ projectedChurnRate: 0.0395, targetMet: true }), AUTOMATIC).reason).toContain(
+      'projected churn 3.95% (from 14.50%) against the 4.00% target (met)',
+    );
+    expect(decide(campaign({ budgetToReachTarget: 750000.3 }), AUTOMATIC).reason).toContain(
+      '(not met; this model needs 750,000.3 to reach it)',
+    );
+    expect(decide(campaign({ cutoff: 0.0001 }), AUTOMATIC).reason).toContain('the campaign at cutoff 0.0001 spends');
+    expect(decide(campaign({ cutoff: 0.9999 }), AUTOMATIC).reason).toContain('the campaign at cutoff 0.9999 spends');
+    expect(decide(campaign({ cutoff: 0 }), AUTOMATIC).reason).toContain('the campaign at cutoff 0.000 spends');
+  });
+
+  it('fits the longest realistic reason, every check failing with a model in service, within 1,024 characters', () => {
+    const input = event({
+      auc: 0.749999999999,
+      costAtOptimalCutoff: 98765432109.87,
+      costOfDoingNothing: 98765432109.86,
+      business: {
+        budget: 99999999999.99,
+        spend: 100000000000,
+        cutoff: 0.00001,
+        projectedChurnRate: 0.040001,
+        targetChurnRate: 0.04,
+        targetMet: false,
+        churnRateBefore: 0.99999,
+        netValue: -98765432109.87,
+        budgetToReachTarget: null,
+      },
+      champion: {
+        modelPackageArn: 'arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn-model-group/123456',
+        auc: 0.999999999999,
+      },
+    });
+    const { reason } = decide(input, { ...MANUAL, championMargin: 0.5 });
+    expect(reason).toBe(
+      'test AUC 0.749999999999 is below the minimum 0.750000000000; expected cost 98,765,432,109.87 is not below ' +
+        'the cost of doing nothing, 98,765,432,109.86; test AUC gain -0.250 over the model in service (version ' +
+        '123456, test AUC 1.000 on the same test split) is below the margin 0.500; the campaign is over budget and ' +
+        'no better than doing nothing: at cutoff 0.00001, it spends 100,000,000,000 of the 99,999,999,999.99 ' +
+        'budget, worth 98,765,432,110 less than doing nothing; projected churn 4.0001% (from 99.9990%) against the ' +
+        '4.0000% target (not met; not reachable at any budget with this model)',
+    );
+    expect(reason.length).toBeLessThan(REASON_MAX_LENGTH);
+  });
+
+  it('clips a reason longer than the API takes to 1,024 characters, ending in an ellipsis', () => {
+    // Only an absurd input gets there: a version number of a thousand digits.
+    const version = '9'.repeat(1000);
+    const { reason } = decide(
+      against(0.9, {
+        champion: {
+          modelPackageArn: `arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn-model-group/${version}`,
+          auc: 0.9,
+        },
+      }),
+      AUTOMATIC,
+    );
+    expect(reason).toHaveLength(REASON_MAX_LENGTH);
+    expect(reason).toMatch(/^test AUC gain -0\.027 over the model in service \(version 9{900,}…$/);
   });
 });
 
@@ -300,7 +529,7 @@ describe('decisionEvent', () => {
   it('announces a challenger waiting for a person as promoted too: its reason says it waits', () => {
     const event = decisionEvent(GOOD.runId, decide(GOOD, MANUAL));
     expect(event.decision).toBe('challenger-promoted');
-    expect(event.reason).toContain(`${NO_CHAMPION_TEXT}; waits for a person to approve or reject it`);
+    expect(event.reason).toContain(`${CAMPAIGN}; waits for a person to approve or reject it`);
   });
 
   it('announces a rejected challenger as rejected', () => {
@@ -396,11 +625,78 @@ describe('decide input checks', () => {
       event({ costOfDoingNothing: '12,400' }),
       'costOfDoingNothing is "12,400"; expected a finite number >= 0',
     ],
+    [
+      'business is missing',
+      event({ business: undefined }),
+      'business is missing; expected an object (budget, spend, cutoff, projectedChurnRate, targetChurnRate, ' +
+        'targetMet, churnRateBefore, netValue, budgetToReachTarget)',
+    ],
+    ['business is null', event({ business: null }), 'business is null; expected an object'],
+    ['business is an array', event({ business: [] }), 'business is []; expected an object'],
   ])('throws a GateInputError naming the field and the value when %s', (_, input, message) => {
     const error = errorFor(input);
     expect(error).toBeInstanceOf(GateInputError);
     expect(error.name).toBe('GateInputError');
     expect(error.message).toContain(message);
+  });
+
+  it.each<[string, Partial<Record<keyof BusinessSummary, unknown>>, string]>([
+    ['budget is missing', { budget: undefined }, 'business.budget is missing; expected a finite number >= 0'],
+    ['budget is negative', { budget: -1 }, 'business.budget is -1; expected a finite number >= 0'],
+    ['budget is a string', { budget: '750000' }, 'business.budget is "750000"; expected a finite number >= 0'],
+    ['spend is NaN', { spend: NaN }, 'business.spend is NaN; expected a finite number >= 0'],
+    ['spend is negative', { spend: -0.01 }, 'business.spend is -0.01; expected a finite number >= 0'],
+    ['spend is infinite', { spend: Infinity }, 'business.spend is Infinity; expected a finite number >= 0'],
+    [
+      'cutoff is missing (null, not absence, offers nobody)',
+      { cutoff: undefined },
+      'business.cutoff is missing; expected a finite number from 0 to 1, or null when nobody is offered',
+    ],
+    ['cutoff is above 1', { cutoff: 1.5 }, 'business.cutoff is 1.5; expected a finite number from 0 to 1'],
+    ['cutoff is a string', { cutoff: 'none' }, 'business.cutoff is "none"; expected a finite number from 0 to 1'],
+    [
+      'projectedChurnRate is above 1',
+      { projectedChurnRate: 1.2 },
+      'business.projectedChurnRate is 1.2; expected a finite number from 0 to 1',
+    ],
+    [
+      'projectedChurnRate is a percentage string',
+      { projectedChurnRate: '5.2%' },
+      'business.projectedChurnRate is "5.2%"; expected a finite number from 0 to 1',
+    ],
+    [
+      'targetChurnRate is negative',
+      { targetChurnRate: -0.04 },
+      'business.targetChurnRate is -0.04; expected a finite number from 0 to 1',
+    ],
+    ['targetMet is a string', { targetMet: 'false' }, 'business.targetMet is "false"; expected true or false'],
+    ['targetMet is missing', { targetMet: undefined }, 'business.targetMet is missing; expected true or false'],
+    [
+      'churnRateBefore is missing',
+      { churnRateBefore: undefined },
+      'business.churnRateBefore is missing; expected a finite number from 0 to 1',
+    ],
+    ['netValue is null', { netValue: null }, 'business.netValue is null; expected a finite number'],
+    ['netValue is -Infinity', { netValue: -Infinity }, 'business.netValue is -Infinity; expected a finite number'],
+    [
+      'budgetToReachTarget is negative',
+      { budgetToReachTarget: -5 },
+      'business.budgetToReachTarget is -5; expected a finite number >= 0, or null when no budget reaches the target',
+    ],
+    [
+      'budgetToReachTarget is missing (null, not absence, means unreachable)',
+      { budgetToReachTarget: undefined },
+      'business.budgetToReachTarget is missing; expected a finite number >= 0, or null',
+    ],
+  ])('throws a GateInputError naming the business field and the value when %s', (_, change, message) => {
+    const error = errorFor(event({ business: { ...BUSINESS, ...change } }));
+    expect(error).toBeInstanceOf(GateInputError);
+    expect(error.message).toContain(message);
+  });
+
+  it('takes a campaign that offers nobody and a target no budget reaches (null, not missing)', () => {
+    const business = { ...BUSINESS, cutoff: null, budgetToReachTarget: null, netValue: -0 };
+    expect(parseGateEvent(event({ business })).business).toEqual({ ...business, netValue: 0 });
   });
 
   it('takes a model package ARN in any partition and region', () => {
@@ -422,6 +718,9 @@ describe('decide input checks', () => {
       "the policy's champion margin is 0.6; expected a number from 0 to 0.5",
     );
     expect(() => decide(GOOD, { ...AUTOMATIC, championMargin: -0.01 })).toThrow(RangeError);
+    expect(() => decide(GOOD, { ...AUTOMATIC, onCampaign: 'true' as unknown as boolean })).toThrow(
+      'the policy\'s onCampaign is "true"; expected true or false',
+    );
   });
 });
 
@@ -464,13 +763,14 @@ describe('updateInput', () => {
 
   it('records what decide decided', () => {
     const input = against(0.85, { auc: 0.5 });
-    const rejected = decide(input, MANUAL);
-    expect(updateInput(ARN, rejected, scoresOf(input, MANUAL))).toEqual({
+    const decided = decide(input, MANUAL);
+    expect(updateInput(ARN, decided, scoresOf(input, MANUAL))).toEqual({
       ModelPackageArn: ARN,
       ModelApprovalStatus: 'Rejected',
-      ApprovalDescription:
+      ApprovalDescription: rejected(
         'test AUC 0.500 is below the minimum 0.750; test AUC gain -0.350 over the model in service ' +
-        '(version 6, test AUC 0.850 on the same test split) is below the margin 0.010',
+          '(version 6, test AUC 0.850 on the same test split) is below the margin 0.010',
+      ),
       CustomerMetadataProperties: {
         qualityGate: 'failed',
         championModelPackageArn: CHAMPION_ARN,

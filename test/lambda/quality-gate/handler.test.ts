@@ -2,6 +2,7 @@ import { ConflictException, SageMakerClient, UpdateModelPackageCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { GateEvent } from '../../../lambda/quality-gate/gate';
+import { BUSINESS, CAMPAIGN } from './fixtures';
 
 import type * as HandlerModule from '../../../lambda/quality-gate/handler';
 import type * as EnvModule from '../../../lambda/shared/env';
@@ -21,23 +22,33 @@ const GOOD: GateEvent = {
   auc: 0.873,
   costAtOptimalCutoff: 9100,
   costOfDoingNothing: 12400,
+  business: BUSINESS,
   champion: null,
 };
 const WEAK: GateEvent = { ...GOOD, auc: 0.712, costAtOptimalCutoff: 12400 };
 /** GOOD, but the model in service scores nearly as well: it does not beat it by the margin. */
 const CLOSE: GateEvent = { ...GOOD, champion: { modelPackageArn: CHAMPION_ARN, auc: 0.868 } };
 
+/** GOOD, but its campaign spends more than the budget and is worth less than doing nothing. */
+const COSTLY: GateEvent = { ...GOOD, business: { ...BUSINESS, spend: 812345.6, netValue: -20000 } };
+
 const PASSED =
   'passed: test AUC 0.873 meets the minimum 0.750 and expected cost 9,100 is below the cost of doing nothing, ' +
-  '12,400; no model is in service to compare with';
+  `12,400; no model is in service to compare with; ${CAMPAIGN}`;
 const LOST =
-  'test AUC gain 0.005 over the model in service (version 6, test AUC 0.868 on the same test split) is below the margin 0.010';
+  'test AUC gain 0.005 over the model in service (version 6, test AUC 0.868 on the same test split) is below the ' +
+  `margin 0.010; ${CAMPAIGN}`;
+/** COSTLY's campaign, in the reason. */
+const OVER = 'the campaign at cutoff 0.165 spends 812,346 of the 750,000 budget, worth 20,000 less than doing nothing';
+const OVER_CHURN =
+  'projected churn 5.2% (from 14.5%) against the 4.0% target (not met; this model needs 1,095,617 to reach it)';
 /** The metadata recorded when no model was in service. */
 const NO_CHAMPION = { championModelPackageArn: 'none', championTestAuc: 'none', championMargin: '0.01' };
 /** The policy's environment. */
-const ENV = { MIN_AUC: '0.75', APPROVAL: 'automatic', CHAMPION_MARGIN: '0.01' };
+const ENV = { MIN_AUC: '0.75', APPROVAL: 'automatic', CHAMPION_MARGIN: '0.01', GATE_ON_CAMPAIGN: 'true' };
 const FAILED =
-  'test AUC 0.712 is below the minimum 0.750; expected cost 12,400 is not below the cost of doing nothing, 12,400';
+  'test AUC 0.712 is below the minimum 0.750; expected cost 12,400 is not below the cost of doing nothing, ' +
+  `12,400; ${CAMPAIGN}`;
 
 type Sdk = typeof SdkModule;
 
@@ -101,7 +112,7 @@ describe('quality-gate handler', () => {
     log.mockRestore();
   });
 
-  describe('with MIN_AUC=0.75, APPROVAL=automatic and CHAMPION_MARGIN=0.01', () => {
+  describe('with MIN_AUC=0.75, APPROVAL=automatic, CHAMPION_MARGIN=0.01 and GATE_ON_CAMPAIGN=true', () => {
     let handler: typeof HandlerModule.handler;
 
     beforeAll(() => {
@@ -187,7 +198,19 @@ describe('quality-gate handler', () => {
       });
     });
 
-    it('logs one structured line: the decision, its numbers and the policy', async () => {
+    it('rejects a package whose campaign is over budget and no better than doing nothing', async () => {
+      sagemaker.on(UpdateModelPackageCommand).resolves({ ModelPackageArn: ARN });
+      const reason =
+        'the campaign is over budget and no better than doing nothing: at cutoff 0.165, it spends 812,346 of the ' +
+        `750,000 budget, worth 20,000 less than doing nothing; ${OVER_CHURN}`;
+      await expect(handler(COSTLY)).resolves.toMatchObject({ passed: false, status: 'Rejected', reason });
+      expect(sagemaker).toHaveReceivedCommandWith(UpdateModelPackageCommand, {
+        ModelApprovalStatus: 'Rejected',
+        ApprovalDescription: reason,
+      });
+    });
+
+    it('logs one structured line: the decision, its numbers, the campaign and the policy', async () => {
       sagemaker.on(UpdateModelPackageCommand).resolves({ ModelPackageArn: ARN });
       await handler(WEAK);
       expect(log).toHaveBeenCalledTimes(1);
@@ -202,9 +225,11 @@ describe('quality-gate handler', () => {
           championAuc: null,
           costAtOptimalCutoff: 12400,
           costOfDoingNothing: 12400,
+          business: BUSINESS,
           minAuc: 0.75,
           approval: 'automatic',
           championMargin: 0.01,
+          onCampaign: true,
         },
       ]);
     });
@@ -265,6 +290,27 @@ describe('quality-gate handler', () => {
     });
   });
 
+  describe('with GATE_ON_CAMPAIGN=false', () => {
+    it('approves a package whose campaign would fail, stating its figures and that they are not checked', async () => {
+      const { loaded, sdk, mock } = loadIsolated({ ...ENV, GATE_ON_CAMPAIGN: 'false' });
+      try {
+        mock.on(sdk.UpdateModelPackageCommand).resolves({ ModelPackageArn: ARN });
+        const reason =
+          'passed: test AUC 0.873 meets the minimum 0.750 and expected cost 9,100 is below the cost of doing ' +
+          `nothing, 12,400; no model is in service to compare with; ${OVER} (not a check in this stage); ` +
+          `${OVER_CHURN}; approved automatically, as this stage approves what passes`;
+        await expect(loaded?.handler(COSTLY)).resolves.toMatchObject({ passed: true, status: 'Approved', reason });
+        expect(mock).toHaveReceivedCommandWith(sdk.UpdateModelPackageCommand, {
+          ModelApprovalStatus: 'Approved',
+          ApprovalDescription: reason,
+        });
+        expect(log.mock.calls[0]?.[0]).toMatchObject({ onCampaign: false, business: COSTLY.business });
+      } finally {
+        mock.restore();
+      }
+    });
+  });
+
   describe('with a bad environment', () => {
     it.each<[string, Record<string, string | undefined>, string]>([
       ['MIN_AUC is missing', { MIN_AUC: undefined }, 'MIN_AUC is missing'],
@@ -282,6 +328,17 @@ describe('quality-gate handler', () => {
         { APPROVAL: 'Automatic' },
         'APPROVAL is "Automatic"; expected one of "automatic", "manual"',
       ],
+      ['GATE_ON_CAMPAIGN is missing', { GATE_ON_CAMPAIGN: undefined }, 'GATE_ON_CAMPAIGN is missing'],
+      [
+        'GATE_ON_CAMPAIGN is not true or false',
+        { GATE_ON_CAMPAIGN: 'yes' },
+        'GATE_ON_CAMPAIGN is "yes"; expected one of "true", "false"',
+      ],
+      [
+        'GATE_ON_CAMPAIGN is capitalised',
+        { GATE_ON_CAMPAIGN: 'True' },
+        'GATE_ON_CAMPAIGN is "True"; expected one of "true", "false"',
+      ],
     ])('fails to load with an EnvironmentError naming the variable when %s', (_, change, message) => {
       const isolated = loadIsolated({ ...ENV, ...change });
       isolated.mock.restore();
@@ -294,7 +351,12 @@ describe('quality-gate handler', () => {
     });
 
     it('loads with a good one (the checks above are not failing for another reason)', () => {
-      const isolated = loadIsolated({ MIN_AUC: '0', APPROVAL: 'manual', CHAMPION_MARGIN: '0' });
+      const isolated = loadIsolated({
+        MIN_AUC: '0',
+        APPROVAL: 'manual',
+        CHAMPION_MARGIN: '0',
+        GATE_ON_CAMPAIGN: 'false',
+      });
       isolated.mock.restore();
       expect(isolated.error).toBeUndefined();
       expect(typeof isolated.loaded?.handler).toBe('function');
