@@ -297,10 +297,11 @@ export async function runLocalLifecycle(options: LocalRunOptions): Promise<Local
       `${describeWindow(d.drifted)}; ${shown(options, d.drifted.files.html)}`,
   );
 
-  // The deployed cutoff is the one the evaluation chose: the pipeline records it on the package.
+  // The deployed cutoff is the campaign's, the evaluation's budget-constrained one: the pipeline
+  // records it on the package (lib/contracts/cutoff.ts).
   const cutoff: Cutoff = {
-    value: evaluation.atOptimalCutoff.cutoff,
-    source: `the evaluation's cost-optimal cutoff (${shown(options, files.evaluation)})`,
+    value: evaluation.business.cutoff,
+    source: `the evaluation's budget-constrained cutoff (${shown(options, files.evaluation)})`,
     fallback: false,
   };
   const quality = await stage(
