@@ -2,15 +2,19 @@
  * The human-readable companion of `evaluation.json`: one self-contained HTML page in the reports'
  * shared layout (`lambda/shared/report-page.ts`), with its charts drawn by Vega-Lite
  * (`lambda/shared/charts.ts`). It opens with the AUC, the saving at the cheapest cutoff and the
- * share of churners that cutoff reaches, then shows the confusion matrix at that cutoff and at 0.5,
- * the metrics and the cost comparison as tables, the ROC and precision-recall curves with both
- * cutoffs marked, the expected cost over every cutoff with the cheapest marked, and the calibration
- * of the predicted probabilities. Pure: evaluation in, HTML text out; every chart is drawn from the
- * evaluation's numbers.
+ * share of churners that cutoff reaches, then the business case (`business.ts`): the campaign at
+ * the budget-constrained cutoff, the cost-optimal cutoff and 0.5 in one table, the case it was
+ * projected under and the budget that would reach the target in words, and the projected churn
+ * rate against spend. Then the confusion matrix at the cheapest cutoff and at 0.5, the metrics and
+ * the cost comparison as tables, the ROC and precision-recall curves with both cutoffs marked, the
+ * expected cost over every cutoff with the cheapest marked, and the calibration of the predicted
+ * probabilities. Pure: evaluation in, HTML text out; every chart is drawn from the evaluation's
+ * numbers.
  */
 import { type ChartSpec, PALETTE, renderChart } from '../shared/charts';
 import { markup, percent, type SafeHtml } from '../shared/html';
 import { chartRow, figure, renderReportPage } from '../shared/report-page';
+import { type CampaignFigures, campaignCurve } from './business';
 import type { ClassificationMetrics, Cutoff } from './confusion';
 import { costCurve, precisionRecallCurve } from './curves';
 import type { CutoffEvaluation, Evaluation } from './metrics';
@@ -38,6 +42,24 @@ function formatCost(value: number): string {
   return MONEY.format(value);
 }
 
+const CUSTOMERS = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** A number of customers, an expectation, rounded to whole customers for people: `12,345`. */
+function formatCustomers(value: number): string {
+  return CUSTOMERS.format(value);
+}
+
+/**
+ * A difference of two rates in percentage points, one decimal as {@link percent} shows the rates:
+ * `2.2 percentage points`, or `2.2 pp` when `short`. A difference too small for that decimal
+ * still reads as one.
+ */
+function formatPoints(difference: number, short = false): string {
+  const points = difference * 100;
+  const unit = short ? 'pp' : 'percentage points';
+  return points > 0 && points < 0.05 ? `less than 0.1 ${unit}` : `${points.toFixed(1)} ${unit}`;
+}
+
 /** A cutoff for people, to 3 decimals (`evaluation.json` has it whole); `null` is +infinity. */
 function formatCutoff(cutoff: Cutoff): string {
   return cutoff === null ? 'above every score (no offers)' : cutoff.toFixed(3);
@@ -50,7 +72,7 @@ function cutoffLabel(which: 'cheapest' | 'default', cutoff: Cutoff): string {
 }
 
 /** A table row: a header cell, then data cells. */
-function row(header: string, cells: readonly (string | number)[]): SafeHtml {
+function row(header: string, cells: readonly (string | number | SafeHtml)[]): SafeHtml {
   return markup`    <tr><th scope="row">${header}</th>${cells.map((c) => markup`<td>${c}</td>`)}</tr>
 `;
 }
@@ -111,6 +133,82 @@ function costTable(evaluation: Evaluation): SafeHtml {
       ),
     ],
   );
+}
+
+/** The cutoffs the business case reports, in the order it shows them, each with its names. */
+function campaignRows(evaluation: Evaluation): { name: string; label: string; figures: CampaignFigures }[] {
+  const { atCutoffs } = evaluation.business;
+  return [
+    { name: 'Budget-constrained', label: 'budget-constrained', figures: atCutoffs.budgetConstrained },
+    { name: 'Cost-optimal', label: 'cost-optimal', figures: atCutoffs.costOptimal },
+    { name: 'Cutoff 0.5', label: 'cutoff 0.5', figures: atCutoffs.default },
+  ];
+}
+
+/** The campaign at the reported cutoffs, one row each. */
+function campaignTable(evaluation: Evaluation): SafeHtml {
+  const { budget, targetChurnRate, assumptions } = evaluation.business;
+  const line = (name: string, f: CampaignFigures): SafeHtml =>
+    row(name, [
+      formatCutoff(f.cutoff),
+      formatCustomers(f.offers),
+      f.withinBudget ? formatCost(f.spend) : markup`${formatCost(f.spend)} <strong>over budget</strong>`,
+      formatCustomers(f.churnersReached),
+      formatCustomers(f.churnersRetained),
+      formatCustomers(f.offersToStayers),
+      formatCustomers(f.offeredChurnersLeaving),
+      percent(f.projectedChurnRate),
+      f.targetMet ? 'yes' : `no: ${formatPoints(f.shortOfTarget, true)} short`,
+      formatCost(f.netValue),
+    ]);
+  return table(
+    'business',
+    `The campaign on ${formatCustomers(assumptions.customersScored)} customers (budget ${formatCost(budget)}, target ${percent(targetChurnRate)}; pp: percentage points)`,
+    [
+      '',
+      'Cutoff',
+      'Offers',
+      'Expected spend',
+      'Churners reached',
+      'Churners retained',
+      'Incentives to customers who would have stayed',
+      'Offered churners who leave anyway',
+      'Projected churn rate',
+      'Target met',
+      'Net value',
+    ],
+    campaignRows(evaluation).map(({ name, figures }) => line(name, figures)),
+  );
+}
+
+/**
+ * The business case in words: what it was projected under, what the budget-constrained cutoff
+ * achieves, and the budget that would reach the target with this model.
+ */
+function campaignText(evaluation: Evaluation, curve: readonly CampaignFigures[]): SafeHtml {
+  const b = evaluation.business;
+  const c = b.assumptions;
+  const chosen = b.atCutoffs.budgetConstrained;
+  const before = percent(b.churnRateBefore);
+  const outcome =
+    b.cutoff === null
+      ? `At the budget-constrained cutoff nobody gets an offer: nothing is spent and the churn rate stays at ${before}`
+      : `At the budget-constrained cutoff, ${formatCutoff(b.cutoff)}, the campaign spends ${formatCost(b.spend)} and is projected to bring the churn rate from ${before} to ${percent(b.projectedChurnRate)}`;
+  const verdict = b.targetMet
+    ? 'the target is met within the budget.'
+    : `${formatPoints(chosen.shortOfTarget)} short of the target.`;
+  const lowest = curve.reduce((least, p) => Math.min(least, p.projectedChurnRate), b.churnRateBefore);
+  const toReach =
+    b.budgetToReachTarget === null
+      ? `The target is not reachable at any budget with this model: the lowest churn rate it can reach is ${percent(lowest)}.`
+      : `The budget that would reach the target with this model: ${formatCost(b.budgetToReachTarget)}${
+          b.budgetToReachTarget <= b.budget
+            ? ', within the budget.'
+            : `, ${formatCost(b.budgetToReachTarget - b.budget)} more than the budget.`
+        }`;
+  return markup`<p>Budget for incentives: ${formatCost(b.budget)}. Of the ${formatCustomers(c.customersScored)} customers scored, ${before} would leave without a campaign (the churn rate before); the target is ${percent(b.targetChurnRate)}. Each incentive costs ${formatCost(c.incentiveCost)}; an offered churner stays with probability ${percent(c.incentiveRetention)} (retention), and each churner retained is worth ${formatCost(c.retainedCustomerValue)}.</p>
+<p>${outcome}: ${verdict} ${toReach}</p>
+`;
 }
 
 /** Every chart's size, in pixels of its plotting area. */
@@ -323,6 +421,117 @@ function costSpec(evaluation: Evaluation): ChartSpec {
   } as ChartSpec;
 }
 
+/**
+ * The projected churn rate against spend at every cutoff of the ROC curve, from nobody offered
+ * (spend 0, the churn rate before) to everybody; the budget, the target and the churn rate before
+ * as rules, and the reported cutoffs as labelled points (one label for cutoffs that coincide).
+ */
+function campaignSpec(evaluation: Evaluation, curve: readonly CampaignFigures[]): ChartSpec {
+  const { budget, targetChurnRate, churnRateBefore } = evaluation.business;
+  // Folded, not spread: a test split can have more distinct scores than a call takes arguments.
+  const right = curve.reduce((most, p) => Math.max(most, p.spend), budget);
+  const top = Math.max(churnRateBefore, targetChurnRate);
+  // Labels sit where the curve is not. It falls from the churn rate before at spend 0: the target's
+  // label goes at the left (the curve is still high there), the churn rate before's at the right,
+  // and the budget's on the wider side of its rule.
+  const budgetOnLeft = budget <= right / 2;
+  const marks = new Map<string, { spend: number; churnRate: number; which: string; label: string }>();
+  for (const { label, figures } of campaignRows(evaluation)) {
+    const key = `${figures.spend} ${figures.projectedChurnRate}`;
+    const named = `${label} (${figures.cutoff === null ? 'no offers' : figures.cutoff.toFixed(3)})`;
+    const same = marks.get(key);
+    marks.set(
+      key,
+      same === undefined
+        ? { spend: figures.spend, churnRate: figures.projectedChurnRate, which: label, label: named }
+        : { ...same, label: `${same.label}, ${named}` },
+    );
+  }
+  const rateRule = (rate: number, label: string, color: string, atLeft: boolean): object[] => [
+    {
+      data: { values: [{ churnRate: rate }] },
+      mark: { type: 'rule', strokeDash: [6, 4], color },
+      encoding: { y: { field: 'churnRate', type: 'quantitative' } },
+    },
+    {
+      data: { values: [{ churnRate: rate, label }] },
+      mark: { type: 'text', align: atLeft ? 'left' : 'right', baseline: 'bottom', dx: atLeft ? 4 : -4, dy: -3, color },
+      encoding: {
+        y: { field: 'churnRate', type: 'quantitative' },
+        x: { datum: atLeft ? 0 : right },
+        text: { field: 'label' },
+      },
+    },
+  ];
+  return {
+    title: 'Projected churn rate against spend',
+    width: SIDE * 1.4,
+    height: SIDE,
+    layer: [
+      {
+        data: { values: curve.map((p, step) => ({ step, spend: p.spend, churnRate: p.projectedChurnRate })) },
+        mark: { type: 'line', color: PALETTE.stayed, strokeWidth: 2 },
+        encoding: {
+          x: { field: 'spend', type: 'quantitative', title: 'Expected spend on incentives', scale: { zero: true } },
+          y: {
+            field: 'churnRate',
+            type: 'quantitative',
+            title: 'Projected churn rate',
+            scale: { zero: true },
+            axis: { format: '~%' },
+          },
+          order: { field: 'step' },
+        },
+      },
+      ...rateRule(churnRateBefore, `before the campaign: ${percent(churnRateBefore)}`, PALETTE.reference, false),
+      ...rateRule(targetChurnRate, `target: ${percent(targetChurnRate)}`, PALETTE.churned, true),
+      {
+        data: { values: [{ spend: budget }] },
+        mark: { type: 'rule', color: PALETTE.neutral },
+        encoding: { x: { field: 'spend', type: 'quantitative' } },
+      },
+      {
+        data: { values: [{ spend: budget, label: `budget: ${formatCost(budget)}` }] },
+        mark: {
+          type: 'text',
+          align: budgetOnLeft ? 'left' : 'right',
+          baseline: 'top',
+          dx: budgetOnLeft ? 4 : -4,
+          dy: 4,
+          color: PALETTE.neutral,
+        },
+        encoding: { x: { field: 'spend', type: 'quantitative' }, y: { datum: top }, text: { field: 'label' } },
+      },
+      {
+        data: { values: [...marks.values()] },
+        mark: { type: 'point', filled: true, size: 110, shape: 'diamond' },
+        encoding: {
+          x: { field: 'spend', type: 'quantitative' },
+          y: { field: 'churnRate', type: 'quantitative' },
+          color: {
+            field: 'which',
+            type: 'nominal',
+            scale: {
+              domain: campaignRows(evaluation).map((r) => r.label),
+              range: [PALETTE.churned, PALETTE.highlight, PALETTE.neutral],
+            },
+            legend: null,
+          },
+        },
+      },
+      {
+        data: { values: [...marks.values()] },
+        mark: { type: 'text', align: 'left', dx: 8, dy: -8, fontSize: 11, color: PALETTE.neutral },
+        encoding: {
+          x: { field: 'spend', type: 'quantitative' },
+          y: { field: 'churnRate', type: 'quantitative' },
+          text: { field: 'label' },
+        },
+      },
+    ],
+  } as ChartSpec;
+}
+
 function calibrationSpec(evaluation: Evaluation): ChartSpec {
   const bins = evaluation.calibration.flatMap((b) =>
     b.meanScore === null || b.churnRate === null
@@ -386,7 +595,9 @@ export async function renderReport(evaluation: Evaluation, options: ReportOption
   const { rows, positives, negatives } = evaluation.counts;
   const cheapest = evaluation.atOptimalCutoff;
   const cheapestName = formatCutoff(cheapest.cutoff);
-  const [matrixCheapest, matrixDefault, roc, pr, cost, calibrationChart] = await Promise.all([
+  const curve = campaignCurve(evaluation.roc, evaluation.counts, evaluation.business.assumptions);
+  const [campaign, matrixCheapest, matrixDefault, roc, pr, cost, calibrationChart] = await Promise.all([
+    renderChart(campaignSpec(evaluation, curve)),
     renderChart(confusionSpec(cheapest, `At the cheapest cutoff (${cheapestName})`)),
     renderChart(confusionSpec(evaluation.atDefaultCutoff, 'At cutoff 0.5')),
     renderChart(rocSpec(evaluation)),
@@ -411,6 +622,21 @@ export async function renderReport(evaluation: Evaluation, options: ReportOption
       },
     ],
     sections: [
+      {
+        id: 'business',
+        heading: 'Business case',
+        intro:
+          'What a retention campaign acting on the model is projected to spend and to achieve: the model’s rates on the test split (the share of churners it offers the incentive to, and the share of customers who stay that it offers it to anyway) applied to the customers scored, at the business’s churn rate. The budget-constrained cutoff retains the most churners the budget pays for, with no more offers than the target needs; the cost-optimal cutoff is the one whose expected cost is lowest on the test split, at its churn mix (the cheapest cutoff of the sections below); 0.5 is the conventional cutoff. Counts of customers are expectations, rounded to whole customers; the net value is what the retained churners are worth less the spend, against doing nothing.',
+        content: [
+          campaignText(evaluation, curve),
+          campaignTable(evaluation),
+          figure(
+            'campaign',
+            campaign,
+            'Every cutoff, from nobody offered (spend 0, the churn rate before) to everybody. The solid line is the budget, the red dashed line the target, the grey dashed line the churn rate before the campaign.',
+          ),
+        ],
+      },
       {
         id: 'confusion',
         heading: 'Confusion matrix',

@@ -48,7 +48,7 @@ describe.each([
   {
     report: 'evaluation',
     render: () => renderReport(testSplit()),
-    charts: ['confusion-cheapest', 'confusion-default', 'roc', 'precision-recall', 'cost', 'calibration'],
+    charts: ['campaign', 'confusion-cheapest', 'confusion-default', 'roc', 'precision-recall', 'cost', 'calibration'],
   },
   {
     report: 'tuning',
