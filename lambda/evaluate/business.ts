@@ -27,8 +27,13 @@
  * it makes no more offers than the target needs, because past the target each further offer buys
  * a churn rate the business did not ask for. So: among the cutoffs whose spend is within the
  * budget, the highest that meets the target; when none does, the one that retains the most
- * churners, and of those the one that spends least. (The cost-optimal cutoff, `cutoff.ts`, is the
- * one that is worth the most; the evaluation reports both.)
+ * churners, and of those the one that spends least. Past the target it does not weigh what the
+ * offers are worth: when the target needs offers that cost more than the churners they keep, its
+ * net value is negative, and the quality gate (`business.gateOnCampaign`) rejects such a model.
+ *
+ * The cost-optimal cutoff (`cutoff.ts`), which the evaluation reports beside it, has the lowest
+ * expected cost on the test split's own mix of churners and stayers, whatever it spends; at the
+ * business's churn rate another cutoff may be worth more.
  */
 import { BUSINESS_CASE_ENV, type BusinessCaseValues } from '../../lib/contracts/business-case';
 import { integerFromEnv, numberFromEnv } from '../shared/env';

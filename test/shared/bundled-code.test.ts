@@ -85,7 +85,7 @@ describe('bundledCode', () => {
       fs.copyFileSync(code, isolated);
       const { handler } = jest.requireActual<{ handler: () => Promise<string> }>(isolated);
       const page = await handler();
-      expect(page.match(/<figure class="chart"/g)).toHaveLength(6);
+      expect(page.match(/<figure class="chart"/g)).toHaveLength(7);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
