@@ -1,8 +1,8 @@
 /**
  * One live quality check, from the event to the verdict: find the model in service, join the
- * window's outcomes to its predictions, score them (`quality.ts`), write the report, publish the
- * metrics and put the verdict event. The AWS clients and the join are given, so the handler stays a
- * line and the tests give mocks and a fake join.
+ * window's outcomes to its predictions, score them (`quality.ts`: quality and the business case's
+ * figures), write the report, publish the metrics and put the verdict event. The AWS clients and
+ * the join are given, so the handler stays a line and the tests give mocks and a fake join.
  *
  * Before the first model is deployed the endpoint does not exist: the check then ends without
  * writing, publishing or failing anything.
@@ -71,7 +71,12 @@ export class InvalidQualityEventError extends Error {
 
 /** The report document, `monitoring/quality/<endpoint>/<window end>.json`. */
 export interface QualityReport {
-  readonly formatVersion: 1;
+  /**
+   * The version of this layout, raised when a field changes meaning or disappears: 2 since the
+   * business figures became `quality.sample` (spend, churnersReached, netValue: the campaign's names)
+   * beside `quality.campaign`.
+   */
+  readonly formatVersion: 2;
   readonly endpointName: string;
   readonly modelPackageArn: string;
   readonly modelName: string;
@@ -109,7 +114,9 @@ export function reportKey(endpointName: string, windowEnd: Date): string {
 
 /**
  * The check's metrics. With too few outcomes only `MatchedOutcomes`: an alarm on a metric then sees
- * no data (treated as not breaching) rather than a value computed from a handful of customers.
+ * no data (treated as not breaching) rather than a value computed from a handful of customers. The
+ * campaign's, `ProjectedChurnRate` and `ProjectedSpend`, are those of `quality.campaign`, which such
+ * a check does not have.
  */
 export function qualityMetrics(endpointName: string, quality: LiveQuality, at: Date): MetricDatum[] {
   const datum = (name: string, value: number | null, unit: StandardUnit): MetricDatum[] =>
@@ -128,15 +135,17 @@ export function qualityMetrics(endpointName: string, quality: LiveQuality, at: D
   if (quality.verdict === 'insufficient') {
     return matched;
   }
-  const { business } = quality;
+  const { sample, campaign } = quality;
   return [
     ...datum(QUALITY_METRICS.auc, quality.auc, 'None'),
     ...datum(QUALITY_METRICS.precision, quality.precision, 'None'),
     ...datum(QUALITY_METRICS.recall, quality.recall, 'None'),
-    ...datum(QUALITY_METRICS.expectedCost, business.expectedCost, 'None'),
-    ...datum(QUALITY_METRICS.costOfDoingNothing, business.costOfDoingNothing, 'None'),
-    ...datum(QUALITY_METRICS.incentivesSpent, business.incentivesSpent, 'None'),
-    ...datum(QUALITY_METRICS.churnersCaught, business.churnersCaught, 'Count'),
+    ...datum(QUALITY_METRICS.expectedCost, sample.expectedCost, 'None'),
+    ...datum(QUALITY_METRICS.costOfDoingNothing, sample.costOfDoingNothing, 'None'),
+    ...datum(QUALITY_METRICS.incentivesSpent, sample.spend, 'None'),
+    ...datum(QUALITY_METRICS.churnersCaught, sample.churnersReached, 'Count'),
+    ...datum(QUALITY_METRICS.projectedChurnRate, campaign?.projectedChurnRate ?? null, 'None'),
+    ...datum(QUALITY_METRICS.projectedSpend, campaign?.spend ?? null, 'None'),
     ...matched,
   ];
 }
@@ -177,7 +186,7 @@ export async function checkLiveQuality(
   });
   const quality = liveQuality(joined.scored, {
     cutoff: model.cutoff,
-    costs: settings.costs,
+    business: settings.business,
     thresholds: settings.thresholds,
     minimumOutcomes: settings.minimumOutcomes,
   });
@@ -238,7 +247,7 @@ function qualityReport(
   joined: JoinedOutcomes,
 ): QualityReport {
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     endpointName: settings.endpointName,
     modelPackageArn: model.modelPackageArn,
     modelName: model.modelName,

@@ -1,18 +1,30 @@
 /**
  * Live model quality over one window of outcomes, each joined to the probability the endpoint gave
  * that customer: AUC, precision and recall at the deployed cutoff, and the business figures the
- * evaluation defines (incentives spent, churners caught, expected cost against doing nothing).
- * Pure: no I/O.
+ * evaluation defines, on the real outcomes. Pure: no I/O.
+ *
+ * The business figures come in two kinds:
+ *
+ * - `sample`: what acting on the model did among the matched customers themselves (the offers'
+ *   spend, the churners reached, the expected cost against doing nothing and the difference, the
+ *   net value), in counts of those customers. They move with how many outcomes a window matched.
+ * - `campaign`: the business case's campaign at the deployed cutoff (`campaignAt`,
+ *   `lambda/evaluate/business.ts`), from the live confusion matrix: the rates per class the window
+ *   measured (churners reached, stayers offered), projected onto `customersScored` customers at
+ *   `churnRateBefore`, as the evaluation projects the test split's. So the live spend and projected
+ *   churn rate read against the budget and the target exactly as the evaluation's do.
  *
  * Nothing here is derived anew: the AUC is `lib/contracts/auc.ts`, the confusion matrix, the
- * metrics and the cost model are the evaluation's (`lambda/evaluate/`), so a live figure and the
- * test-set figure the model was approved on are the same quantity.
+ * metrics, the cost model and the campaign are the evaluation's (`lambda/evaluate/`), so a live
+ * figure and the test-set figure the model was approved on are the same quantity.
  */
 import { auc } from '../../lib/contracts/auc';
 import type { Cutoff } from '../../lib/contracts/cutoff';
 import type { MonitorVerdict } from '../../lib/contracts/monitoring-events';
+import { type BusinessCase, businessCase, type CampaignFigures, campaignAt, costsOfCase } from '../evaluate/business';
+import { formatAmount, formatRate, formatWhole } from '../evaluate/business-text';
 import { classificationMetrics, confusionMatrix, type ConfusionMatrix } from '../evaluate/confusion';
-import { type CostAssumptions, costAssumptions, type Costs, expectedCost, incentivesSpent } from '../evaluate/cutoff';
+import { type CostAssumptions, costAssumptions, expectedCost, incentivesSpent } from '../evaluate/cutoff';
 
 /** One outcome joined to its prediction. */
 export interface ScoredOutcome {
@@ -33,30 +45,40 @@ export interface QualityThresholds {
 export interface QualitySettings {
   /** The deployed cutoff (the model package's), with where it came from. */
   readonly cutoff: Cutoff;
-  /** The stage's cost assumptions (config `training.missedChurnerCost` …). */
-  readonly costs: Costs;
+  /**
+   * The stage's business case (config `business.*`): the campaign is projected under it, and the
+   * cost model's assumptions derive from it (`costsOfCase`).
+   */
+  readonly business: BusinessCase;
   readonly thresholds: QualityThresholds;
   /** The fewest matched outcomes a verdict is given on (config `monitoring.minimumOutcomes`). */
   readonly minimumOutcomes: number;
 }
 
-/** The business figures at the deployed cutoff, in the cost assumptions' currency. */
-export interface BusinessFigures {
-  readonly incentivesSpent: number;
+/**
+ * What acting on the model at the deployed cutoff did among the matched customers themselves, in
+ * the business case's currency and in counts of those customers (not projected). `spend`,
+ * `churnersReached` and `netValue` are the {@link CampaignFigures} of the same names, on these
+ * customers at their own churn rate.
+ */
+export interface SampleFigures {
+  /** The offers made (`counts.offers`) × incentiveCost. */
+  readonly spend: number;
   /** Churners offered an incentive (true positives). */
-  readonly churnersCaught: number;
+  readonly churnersReached: number;
+  /** The expected cost of acting on the model (the evaluation's cost model, `cutoff.ts`). */
   readonly expectedCost: number;
   /** Offering nobody anything: every churner is missed. */
   readonly costOfDoingNothing: number;
   /** costOfDoingNothing - expectedCost; negative when acting on the model costs more than not. */
-  readonly saving: number;
+  readonly netValue: number;
 }
 
 /** The result of one check. */
 export interface LiveQuality {
   /** `ok`, `act` (a metric below its threshold) or `insufficient` (too few outcomes, or one class only). */
   readonly verdict: Extract<MonitorVerdict, 'ok' | 'act' | 'insufficient'>;
-  /** Why, in words, with the numbers. */
+  /** Why, in words, with the numbers; with the campaign's projected churn rate and spend when there is one. */
   readonly reason: string;
   readonly counts: {
     readonly matched: number;
@@ -66,6 +88,9 @@ export interface LiveQuality {
     readonly offers: number;
   };
   readonly cutoff: Cutoff;
+  /** The business case the figures were computed under (config `business.*`). */
+  readonly assumptions: BusinessCase;
+  /** The cost model's assumptions, `costsOfCase(assumptions)`: what `sample`'s costs use. */
   readonly costs: CostAssumptions;
   readonly thresholds: QualityThresholds;
   /** `null` when undefined: fewer than two classes. */
@@ -75,12 +100,30 @@ export interface LiveQuality {
   /** `null` when nobody churned. */
   readonly recall: number | null;
   readonly matrix: ConfusionMatrix;
-  readonly business: BusinessFigures;
+  /** The business figures among the matched customers themselves. */
+  readonly sample: SampleFigures;
+  /**
+   * The business case's campaign at the deployed cutoff (`campaignAt`), from {@link matrix}: its
+   * rates per class projected onto `customersScored` customers at `churnRateBefore`. `null` when the
+   * verdict is `insufficient`: a rate per class measured on too few outcomes, or on a class that is
+   * absent, would be projected onto the whole customer base as if it were known.
+   */
+  readonly campaign: CampaignFigures | null;
   /** The metrics below their thresholds, by name (`auc`, `precision`, `recall`). */
   readonly belowThreshold: readonly ('auc' | 'precision' | 'recall')[];
 }
 
 const format = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(3));
+
+/**
+ * The campaign against the target and the budget, for the reason, in the business case's formats
+ * (`business-text.ts`).
+ */
+function campaignReason(campaign: CampaignFigures, c: BusinessCase): string {
+  const rate = `churn rate ${formatRate(campaign.projectedChurnRate)}, ${campaign.targetMet ? 'meeting' : 'above'} the target of ${formatRate(c.targetChurnRate)}`;
+  const spend = `spend ${formatWhole(campaign.spend)}, ${campaign.withinBudget ? 'within' : 'over'} the budget of ${formatAmount(c.incentiveBudget)}`;
+  return `Campaign projected onto ${formatWhole(c.customersScored)} customers: ${rate}; ${spend}`;
+}
 
 /**
  * Live quality of `outcomes` at the deployed cutoff.
@@ -89,12 +132,16 @@ const format = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(3));
  * one class (the AUC is then undefined); otherwise `act` when the AUC, the precision or the recall
  * is below its threshold, and `ok`. A precision that is undefined (the cutoff offers nobody
  * anything) is not below a threshold: nothing was spent on wrong offers, and the recall (0) says
- * what matters.
+ * what matters. The campaign's figures do not change the verdict: a campaign that misses the target
+ * or the budget with a model that ranks as well as it did is the business case's matter (the budget,
+ * the incentive), not a reason to retrain; the reason states them.
  *
- * @throws EvaluationInputError (the evaluation's) when a probability is not in [0, 1] or a cost is out of range
+ * @throws EvaluationInputError (the evaluation's) when a probability is not in [0, 1] or a value of
+ *   the business case is out of range
  */
 export function liveQuality(outcomes: readonly ScoredOutcome[], settings: QualitySettings): LiveQuality {
-  const costs = costAssumptions(settings.costs);
+  const theCase = businessCase(settings.business);
+  const costs = costAssumptions(costsOfCase(theCase));
   const labels = outcomes.map((o) => (o.churned ? 1 : 0));
   const scores = outcomes.map((o) => o.probability);
   // The evaluation refuses an empty test split; an empty window is simply a window with no outcomes.
@@ -139,25 +186,32 @@ export function liveQuality(outcomes: readonly ScoredOutcome[], settings: Qualit
     verdict = 'ok';
     reason = `auc ${format(areaUnderCurve)}, precision ${metrics.precision === null ? 'undefined (no offers)' : format(metrics.precision)}, recall ${format(metrics.recall ?? NaN)} meet their thresholds (${matched} outcomes)`;
   }
+  // Only on a window that gives a verdict: see LiveQuality.campaign.
+  const campaign = verdict === 'insufficient' ? null : campaignAt(matrix, settings.cutoff.value, theCase);
+  if (campaign !== null) {
+    reason += `. ${campaignReason(campaign, theCase)}`;
+  }
 
   return {
     verdict,
     reason,
     counts: { matched, churners, stayers, offers: matrix.tp + matrix.fp },
     cutoff: settings.cutoff,
+    assumptions: theCase,
     costs,
     thresholds,
     auc: areaUnderCurve,
     precision: metrics.precision,
     recall: metrics.recall,
     matrix,
-    business: {
-      incentivesSpent: incentivesSpent(matrix, costs),
-      churnersCaught: matrix.tp,
+    sample: {
+      spend: incentivesSpent(matrix, costs),
+      churnersReached: matrix.tp,
       expectedCost: cost,
       costOfDoingNothing: doingNothing,
-      saving: doingNothing - cost,
+      netValue: doingNothing - cost,
     },
+    campaign,
     belowThreshold: below,
   };
 }

@@ -3,8 +3,7 @@
  * sets from the validated stage config; checked when the module loads (`lambda/shared/env.ts`).
  */
 import { numberFromEnv, stringFromEnv } from '../shared/env';
-import { businessCaseFromEnv, costsOfCase } from '../evaluate/business';
-import type { Costs } from '../evaluate/cutoff';
+import { type BusinessCase, businessCaseFromEnv } from '../evaluate/business';
 import type { QualityThresholds } from './quality';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -27,8 +26,12 @@ export interface QualityFunctionSettings {
   readonly minimumOutcomes: number;
   /** `MIN_AUC`, `MIN_PRECISION`, `MIN_RECALL`. */
   readonly thresholds: QualityThresholds;
-  /** `MISSED_CHURNER_COST`, `INCENTIVE_COST`, `INCENTIVE_RETENTION`: the evaluation's cost model. */
-  readonly costs: Costs;
+  /**
+   * The business case, `CHURN_RATE_BEFORE` … `CUSTOMERS_SCORED` (`BUSINESS_CASE_ENV`,
+   * `lib/contracts/business-case.ts`), as the evaluation reads it: the campaign is projected under
+   * it, and the cost model derives from it.
+   */
+  readonly business: BusinessCase;
 }
 
 /** The settings, checked. @throws EnvironmentError naming the variable, its value and what is allowed */
@@ -46,6 +49,6 @@ export function settingsFromEnv(env: Environment): QualityFunctionSettings {
       minPrecision: numberFromEnv(env, 'MIN_PRECISION', 0, 1),
       minRecall: numberFromEnv(env, 'MIN_RECALL', 0, 1),
     },
-    costs: costsOfCase(businessCaseFromEnv(env)),
+    business: businessCaseFromEnv(env),
   };
 }

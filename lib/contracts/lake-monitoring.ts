@@ -23,14 +23,26 @@ export const QUALITY_METRICS = {
   precision: 'Precision',
   /** Share of churners offered an incentive, at the deployed cutoff. */
   recall: 'Recall',
-  /** Expected cost of acting on the model at the deployed cutoff (the evaluation's cost model). */
+  /**
+   * Expected cost of acting on the model at the deployed cutoff, among the matched customers (the
+   * evaluation's cost model; the report's `sample.expectedCost`).
+   */
   expectedCost: 'ExpectedCost',
-  /** Expected cost of offering nobody an incentive: every churner is missed. */
+  /** Expected cost of offering the matched customers nobody an incentive: every churner is missed. */
   costOfDoingNothing: 'CostOfDoingNothing',
-  /** What the offers at the deployed cutoff cost. */
+  /** What the offers at the deployed cutoff cost, among the matched customers (`sample.spend`). */
   incentivesSpent: 'IncentivesSpent',
-  /** Churners offered an incentive (true positives). */
+  /** Matched churners offered an incentive, the true positives (`sample.churnersReached`). */
   churnersCaught: 'ChurnersCaught',
+  /**
+   * The churn rate the business case's campaign at the deployed cutoff is projected to leave
+   * (`campaign.projectedChurnRate`, `lambda/evaluate/business.ts`): the window's rates per class
+   * projected onto `customersScored` customers at `churnRateBefore`. To read against
+   * `business.targetChurnRate`.
+   */
+  projectedChurnRate: 'ProjectedChurnRate',
+  /** What that campaign is projected to spend (`campaign.spend`). To read against `business.incentiveBudget`. */
+  projectedSpend: 'ProjectedSpend',
   /** Outcomes joined to a prediction in the window: published by every check. */
   matchedOutcomes: 'MatchedOutcomes',
 } as const;

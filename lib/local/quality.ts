@@ -2,7 +2,8 @@
  * Live model quality on this machine: what the quality function does in AWS, on a window of new
  * customers the local model scored. Their outcomes (who really left, from the generator, as
  * `npm run produce -- --outcomes` sends them) are joined to the scores and measured by the
- * function's own `liveQuality`, at the deployed cutoff, with the stage's thresholds and costs.
+ * function's own `liveQuality`, at the deployed cutoff, with the stage's thresholds and business
+ * case (so the report carries the campaign's figures too, projected as in AWS).
  *
  * Locally the join is trivial: every scored customer's id is known (the window was generated here)
  * and every one of them has exactly one outcome, so joining by customer id matches them all. In AWS
@@ -12,7 +13,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type LiveQuality, liveQuality, type ScoredOutcome } from '../../lambda/live-quality/quality';
-import { costsOfCase } from '../../lambda/evaluate/business';
 import { businessCaseValues } from '../contracts/business-case';
 import type { Cutoff } from '../contracts/cutoff';
 import type { StageConfig } from '../config';
@@ -89,7 +89,8 @@ export function windowOutcomes(window: WindowCustomers): Outcome[] {
 
 /** The local quality report, `monitoring/quality/<window>.json`: the function's report, less the endpoint's names. */
 export interface LocalQualityReport {
-  readonly formatVersion: 1;
+  /** The version of this layout: the function's report's (`QualityReport`). */
+  readonly formatVersion: 2;
   /** The window's name (`steady`, `drifted`). */
   readonly window: string;
   /** The drift scenario of the window's customers, or `none`. */
@@ -111,7 +112,7 @@ export interface WindowQualityOptions {
   readonly scenario: string;
   readonly predictions: readonly Prediction[];
   readonly outcomes: readonly Outcome[];
-  /** The deployed cutoff: the evaluation's cost-optimal one. */
+  /** The deployed cutoff: the one the evaluation chose, as the pipeline records it on the package. */
   readonly cutoff: Cutoff;
   readonly modelPackageArn: string;
   readonly config: Pick<StageConfig, 'business' | 'monitoring'>;
@@ -128,12 +129,12 @@ export function checkWindowQuality(options: WindowQualityOptions): {
   const joined = joinByCustomer(options.predictions, options.outcomes);
   const quality = liveQuality(joined.scored, {
     cutoff: options.cutoff,
-    costs: costsOfCase(businessCaseValues(business)),
+    business: businessCaseValues(business),
     thresholds: { minAuc: monitoring.minAuc, minPrecision: monitoring.minPrecision, minRecall: monitoring.minRecall },
     minimumOutcomes: monitoring.minimumOutcomes,
   });
   const report: LocalQualityReport = {
-    formatVersion: 1,
+    formatVersion: 2,
     window: options.name,
     scenario: options.scenario,
     modelPackageArn: options.modelPackageArn,

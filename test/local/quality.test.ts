@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { campaignAt } from '../../lambda/evaluate/business';
 import { loadStageConfig } from '../../lib/config';
+import { businessCaseValues } from '../../lib/contracts/business-case';
 import { customerWindow } from '../../lib/local/drift';
 import { checkWindowQuality, joinByCustomer, LOCAL_JOIN_NOTE, windowOutcomes } from '../../lib/local/quality';
 import { driftScenario } from '../../lib/schema/drift-scenarios';
@@ -106,6 +108,20 @@ describe('checkWindowQuality', () => {
       minRecall: config.monitoring.minRecall,
     });
     expect(report.joinNotes).toEqual({ join: LOCAL_JOIN_NOTE });
+  });
+
+  it('carries the stage’s business case and its campaign at the cutoff, projected from the window’s matrix', () => {
+    const { report } = check(true);
+    const business = businessCaseValues(config.business);
+    expect(report.formatVersion).toBe(2);
+    expect(report.quality.assumptions).toEqual(business);
+    expect(report.quality.campaign).toEqual(campaignAt(report.quality.matrix, CUTOFF.value, business));
+    // A perfect ranking reaches every churner: the campaign keeps all it can.
+    expect(report.quality.campaign?.projectedChurnRate).toBeCloseTo(
+      business.churnRateBefore * (1 - business.incentiveRetention),
+      12,
+    );
+    expect(report.quality.reason).toContain('Campaign projected onto');
   });
 
   it('acts when the scores say nothing about who leaves', () => {

@@ -21,6 +21,7 @@ import type { JoinOutcomes, OutcomeWindow } from '../../../lambda/live-quality/j
 import type { ScoredOutcome } from '../../../lambda/live-quality/quality';
 import type { QualityFunctionSettings } from '../../../lambda/live-quality/settings';
 import { ModelLookupError } from '../../../lambda/shared/model-in-service';
+import { CUTOFF_METADATA_KEY } from '../../../lib/contracts/cutoff';
 
 const sagemaker = mockClient(SageMakerClient);
 const s3 = mockClient(S3Client);
@@ -46,10 +47,21 @@ const SETTINGS: QualityFunctionSettings = {
   windowDays: 30,
   minimumOutcomes: 8,
   thresholds: { minAuc: 0.75, minPrecision: 0.25, minRecall: 0.6 },
-  costs: { missedChurner: 500, incentive: 100, retention: 0.5 },
+  business: {
+    churnRateBefore: 0.25,
+    targetChurnRate: 0.1,
+    incentiveBudget: 50_000,
+    incentiveCost: 100,
+    incentiveRetention: 0.5,
+    retainedCustomerValue: 500,
+    customersScored: 1200,
+  },
 };
 
-/** The hand-computed case of quality.test.ts: AUC 0.625, precision 2/3, recall 0.5 at the cutoff 0.5. */
+/**
+ * The hand-computed case of quality.test.ts: AUC 0.625, precision 2/3, recall 0.5 at the cutoff 0.5;
+ * the campaign projected onto 1,200 customers spends 37,500 and leaves a churn rate of 0.1875.
+ */
 const OUTCOMES: readonly ScoredOutcome[] = [
   [0.9, true],
   [0.8, false],
@@ -84,7 +96,7 @@ function modelInService(cutoff: string | null = '0.5'): void {
   sagemaker.on(DescribeModelCommand).resolves({ PrimaryContainer: { ModelPackageName: PACKAGE_ARN } });
   sagemaker.on(DescribeModelPackageCommand).resolves({
     ModelPackageArn: PACKAGE_ARN,
-    CustomerMetadataProperties: cutoff === null ? {} : { optimalCutoff: cutoff },
+    CustomerMetadataProperties: cutoff === null ? {} : { [CUTOFF_METADATA_KEY]: cutoff },
   });
 }
 
@@ -163,13 +175,21 @@ describe('with a model in service', () => {
     const report = JSON.parse(body) as QualityReport;
     expect(report.modelPackageArn).toBe(PACKAGE_ARN);
     expect(report.leftOut).toEqual({ unmatched: 3, duplicate: 1, late: 2 });
+    expect(report.formatVersion).toBe(2);
     expect(report.quality.verdict).toBe('act');
-    expect(report.quality.business).toEqual({
-      incentivesSpent: 300,
-      churnersCaught: 2,
+    expect(report.quality.sample).toEqual({
+      spend: 300,
+      churnersReached: 2,
       expectedCost: 1800,
       costOfDoingNothing: 2000,
-      saving: 200,
+      netValue: 200,
+    });
+    expect(report.quality.assumptions).toEqual(SETTINGS.business);
+    expect(report.quality.campaign).toMatchObject({
+      spend: 37_500,
+      projectedChurnRate: 0.1875,
+      withinBudget: true,
+      targetMet: false,
     });
   });
 
@@ -186,6 +206,8 @@ describe('with a model in service', () => {
       CostOfDoingNothing: 2000,
       IncentivesSpent: 300,
       ChurnersCaught: 2,
+      ProjectedChurnRate: 0.1875,
+      ProjectedSpend: 37_500,
       MatchedOutcomes: 8,
     });
     for (const datum of input?.MetricData ?? []) {
@@ -207,7 +229,9 @@ describe('with a model in service', () => {
       windowStart: '2026-08-01T06:00:00.000Z',
       windowEnd: '2026-08-31T06:00:00.000Z',
       matched: 8,
-      reason: 'auc 0.625 is below 0.750; recall 0.500 is below 0.600 (8 outcomes, cutoff 0.500)',
+      reason:
+        'auc 0.625 is below 0.750; recall 0.500 is below 0.600 (8 outcomes, cutoff 0.500). ' +
+        'Campaign projected onto 1,200 customers: churn rate 18.8%, above the target of 10.0%; spend 37,500, within the budget of 50,000',
       reportUri: `s3://artifacts-bucket/monitoring/quality/${ENDPOINT}/2026-08-31T06-00-00.000Z.json`,
     });
     expect(result.status === 'checked' && result.detail).toEqual(detail);
@@ -217,6 +241,9 @@ describe('with a model in service', () => {
     const result = await checkLiveQuality(clients, SETTINGS, fakeJoin(OUTCOMES.slice(0, 5)), EVENT, OPTIONS);
     expect(result.status === 'checked' && result.metrics).toEqual(['MatchedOutcomes']);
     expect(result.status === 'checked' && result.detail.verdict).toBe('insufficient');
+    // Nor does the report project a campaign from them.
+    const report = JSON.parse(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body as string) as QualityReport;
+    expect(report.quality.campaign).toBeNull();
   });
 
   it('says "not enough data" when the join finds no outcome', async () => {
@@ -264,7 +291,7 @@ describe('with a model in service', () => {
     const report = JSON.parse(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body as string) as QualityReport;
     expect(report.quality.cutoff).toEqual({
       value: 0.5,
-      source: `model package ${PACKAGE_ARN} has no optimalCutoff metadata`,
+      source: `model package ${PACKAGE_ARN} has no ${CUTOFF_METADATA_KEY} metadata`,
       fallback: true,
     });
   });

@@ -5,6 +5,7 @@ import { DescribeEndpointCommand, SageMakerClient, SageMakerServiceException } f
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type * as HandlerModule from '../../../lambda/live-quality/handler';
+import { settingsFromEnv } from '../../../lambda/live-quality/settings';
 import type * as EnvModule from '../../../lambda/shared/env';
 
 const sagemaker = mockClient(SageMakerClient);
@@ -94,10 +95,29 @@ describe('live-quality handler', () => {
     expect(loadError(ENV).error).toBeUndefined();
   });
 
+  it('reads the whole business case, as the evaluation does', () => {
+    expect(settingsFromEnv(ENV).business).toEqual({
+      churnRateBefore: 0.145,
+      targetChurnRate: 0.04,
+      incentiveBudget: 750_000,
+      incentiveCost: 50,
+      incentiveRetention: 0.5,
+      retainedCustomerValue: 500,
+      customersScored: 50_000,
+    });
+  });
+
   it.each([
     ['ENDPOINT_NAME', undefined, 'environment variable ENDPOINT_NAME is missing'],
     ['MIN_AUC', '1.5', 'environment variable MIN_AUC is "1.5"; expected a number from 0 to 1'],
     ['QUALITY_WINDOW_DAYS', '0', 'environment variable QUALITY_WINDOW_DAYS is "0"; expected a number from 1 to 365'],
+    // The business case, read as the evaluation reads it (businessCaseFromEnv).
+    [
+      'CUSTOMERS_SCORED',
+      '1.5',
+      'environment variable CUSTOMERS_SCORED is "1.5"; expected an integer from 1 to 1000000000000',
+    ],
+    ['CHURN_RATE_BEFORE', undefined, 'environment variable CHURN_RATE_BEFORE is missing'],
   ])('refuses to load when %s is %s', (name, value, message) => {
     const env: Record<string, string | undefined> = { ...ENV, [name]: value };
     if (value === undefined) delete env[name];
