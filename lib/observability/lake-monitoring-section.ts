@@ -10,6 +10,14 @@ export interface QualityThresholdLines {
   readonly minRecall: number;
 }
 
+/** The business case's marks (config `business.*`), drawn on the campaign graph. */
+export interface CampaignLines {
+  /** The churn rate the campaign is meant to reach (`business.targetChurnRate`). */
+  readonly targetChurnRate: number;
+  /** The most one campaign's incentives may cost (`business.incentiveBudget`). */
+  readonly incentiveBudget: number;
+}
+
 export interface LakeMonitoringSectionProps {
   /** The monitored endpoint's (fixed) name: the metrics' `EndpointName` dimension. */
   readonly endpointName: string;
@@ -17,6 +25,12 @@ export interface LakeMonitoringSectionProps {
   readonly thresholds: QualityThresholdLines;
   /** Days of outcomes one quality check scores (config `monitoring.qualityWindowDays`), for the titles. */
   readonly qualityWindowDays: number;
+  /**
+   * The target and the budget, drawn as lines on the campaign graph (the projected churn rate against
+   * the target, the projected spend against the budget). A stage config's `business` section fits.
+   * @default - the campaign graph draws no lines
+   */
+  readonly business?: CampaignLines;
   /**
    * The graphs' period. A check publishes one datapoint per metric, at most hourly.
    * @default Duration.hours(1)
@@ -27,7 +41,9 @@ export interface LakeMonitoringSectionProps {
 /**
  * The dashboard's section on monitoring from the lake (the Serving stage's quality and drift
  * functions): live AUC, precision and recall with the alarm thresholds drawn on them, the expected
- * cost of acting on the model against doing nothing, the outcomes matched, and the drift summary.
+ * cost of acting on the model against doing nothing, the outcomes matched, and the drift summary;
+ * below them, the business case's campaign at the deployed cutoff, projected from the live outcomes
+ * (`lambda/evaluate/business.ts`): its churn rate against the target, its spend against the budget.
  *
  * Metrics are named, not referenced: the functions put them in `MlLifecycle/Monitoring` by
  * `EndpointName` (`lib/contracts/lake-monitoring.ts`), so this stack depends on no construct of the
@@ -48,6 +64,7 @@ export function lakeMonitoringSection(props: LakeMonitoringSectionProps): cloudw
     });
   const graph = (widget: cloudwatch.GraphWidgetProps) => new cloudwatch.GraphWidget({ width: 6, height: 6, ...widget });
   const { minAuc, minPrecision, minRecall } = props.thresholds;
+  const { business } = props;
   const window = `last ${props.qualityWindowDays} days of outcomes`;
 
   // The alarms take the worst check of a day (Minimum): so does the graph, hour by hour.
@@ -95,6 +112,35 @@ export function lakeMonitoringSection(props: LakeMonitoringSectionProps): cloudw
           metric(DRIFT_METRICS.featuresWatching, 'Maximum', 'Features watching', cloudwatch.Color.ORANGE),
         ],
         right: [metric(DRIFT_METRICS.capturedRows, 'Maximum', 'Captured rows')],
+      }),
+    ],
+    [
+      // The worst check of the period, as for quality: the highest churn rate, the highest spend.
+      graph({
+        title: `Campaign at the deployed cutoff, projected from live outcomes (${window}): churn rate; spend`,
+        width: 12,
+        left: [metric(QUALITY_METRICS.projectedChurnRate, 'Maximum', 'Projected churn rate', cloudwatch.Color.RED)],
+        leftYAxis: { min: 0, showUnits: false },
+        right: [metric(QUALITY_METRICS.projectedSpend, 'Maximum', 'Projected spend', cloudwatch.Color.PURPLE)],
+        rightYAxis: { min: 0, showUnits: false },
+        ...(business === undefined
+          ? {}
+          : {
+              leftAnnotations: [
+                {
+                  value: business.targetChurnRate,
+                  label: `Target churn rate: ${business.targetChurnRate}`,
+                  color: cloudwatch.Color.RED,
+                },
+              ],
+              rightAnnotations: [
+                {
+                  value: business.incentiveBudget,
+                  label: `Budget: ${business.incentiveBudget}`,
+                  color: cloudwatch.Color.PURPLE,
+                },
+              ],
+            }),
       }),
     ],
   ];

@@ -10,7 +10,9 @@ import { dashboardWidgets, type Widget } from './dashboard';
 const ENDPOINT = 'ml-lifecycle-sandbox-churn';
 const THRESHOLDS = { minAuc: 0.7, minPrecision: 0.3, minRecall: 0.55 };
 
-function sectionIn(period?: Duration): Widget[] {
+const BUSINESS = { targetChurnRate: 0.04, incentiveBudget: 750_000 };
+
+function sectionIn(period?: Duration, business: typeof BUSINESS | null = BUSINESS): Widget[] {
   const stack = new Stack(testApp(), 'Test');
   const dashboard = new cloudwatch.Dashboard(stack, 'Dashboard');
   for (const row of lakeMonitoringSection({
@@ -18,6 +20,7 @@ function sectionIn(period?: Duration): Widget[] {
     thresholds: THRESHOLDS,
     qualityWindowDays: 30,
     ...(period === undefined ? {} : { period }),
+    ...(business === null ? {} : { business }),
   })) {
     dashboard.addWidgets(...row);
   }
@@ -33,7 +36,7 @@ const graphTitled = (widgets: Widget[], start: string) =>
 describe('lakeMonitoringSection', () => {
   const widgets = sectionIn();
 
-  it('opens with a header naming the endpoint, then four graphs side by side', () => {
+  it('opens with a header naming the endpoint, then four graphs side by side, then the campaign’s', () => {
     expect(widgets[0]?.properties.markdown).toBe(
       `## Monitoring from the lake: live quality on real outcomes, and data drift (${ENDPOINT})`,
     );
@@ -42,6 +45,7 @@ describe('lakeMonitoringSection', () => {
       ['metric', 6],
       ['metric', 6],
       ['metric', 6],
+      ['metric', 12],
     ]);
   });
 
@@ -83,6 +87,36 @@ describe('lakeMonitoringSection', () => {
     for (const m of metricsOf(graphTitled(widgets, 'Data drift'))) {
       expect(m.slice(0, 4)).toEqual(['MlLifecycle/Monitoring', m[1], 'EndpointName', ENDPOINT]);
     }
+  });
+
+  it('graphs the campaign projected from live outcomes: churn rate on the left, spend on the right, the worst check of each hour', () => {
+    const graph = graphTitled(widgets, 'Campaign at the deployed cutoff');
+    expect(
+      metricsOf(graph).map(([ns, name, dim, value, o]) => [ns, name, dim, value, o.stat, o.period, o.yAxis]),
+    ).toEqual([
+      [
+        'MlLifecycle/Monitoring',
+        QUALITY_METRICS.projectedChurnRate,
+        'EndpointName',
+        ENDPOINT,
+        'Maximum',
+        3600,
+        undefined,
+      ],
+      ['MlLifecycle/Monitoring', QUALITY_METRICS.projectedSpend, 'EndpointName', ENDPOINT, 'Maximum', 3600, 'right'],
+    ]);
+    expect(String(graph?.properties.title)).toContain('last 30 days of outcomes');
+  });
+
+  it('draws the target on the churn rate and the budget on the spend, when given', () => {
+    const lines = (w: Widget | undefined) =>
+      (w?.properties.annotations as { horizontal: { value: number; label: string; yAxis?: string }[] } | undefined)
+        ?.horizontal;
+    expect((lines(graphTitled(widgets, 'Campaign at')) ?? []).map((l) => [l.value, l.label, l.yAxis])).toEqual([
+      [0.04, 'Target churn rate: 0.04', 'left'],
+      [750_000, 'Budget: 750000', 'right'],
+    ]);
+    expect(lines(graphTitled(sectionIn(undefined, null), 'Campaign at'))).toBeUndefined();
   });
 
   it('draws the drift summary metrics the drift function publishes', () => {
