@@ -65,6 +65,9 @@ export function lakeMonitoringSection(props: LakeMonitoringSectionProps): cloudw
   const graph = (widget: cloudwatch.GraphWidgetProps) => new cloudwatch.GraphWidget({ width: 6, height: 6, ...widget });
   const { minAuc, minPrecision, minRecall } = props.thresholds;
   const { business } = props;
+  // The spend on the matched customers (IncentivesSpent) is published but not drawn: the campaign
+  // graph draws the spend that matters, projected onto the customers scored, against the budget;
+  // and the dashboard stays within the 50 metrics of CloudWatch's free dashboard.
   const window = `last ${props.qualityWindowDays} days of outcomes`;
 
   // The alarms take the worst check of a day (Minimum): so does the graph, hour by hour.
@@ -93,12 +96,11 @@ export function lakeMonitoringSection(props: LakeMonitoringSectionProps): cloudw
         })),
       }),
       graph({
-        title: `Expected cost: acting on the model vs doing nothing; incentives spent (${window})`,
+        title: `Expected cost: acting on the model vs doing nothing (${window})`,
         left: [
           metric(QUALITY_METRICS.expectedCost, 'Average', 'Expected cost (model)'),
           metric(QUALITY_METRICS.costOfDoingNothing, 'Average', 'Cost of doing nothing'),
         ],
-        right: [metric(QUALITY_METRICS.incentivesSpent, 'Average', 'Incentives spent')],
       }),
       graph({
         title: `Outcomes matched to a prediction; churners caught (${window})`,

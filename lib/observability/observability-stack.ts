@@ -40,6 +40,7 @@ export class ObservabilityStack extends Stack {
       endpointName: props.watched.endpointName,
       thresholds: { minAuc: monitoring.minAuc, minPrecision: monitoring.minPrecision, minRecall: monitoring.minRecall },
       qualityWindowDays: monitoring.qualityWindowDays,
+      business: props.config.business,
     })) {
       this.monitoring.dashboard.addWidgets(...row);
     }

@@ -77,7 +77,7 @@ describe('lakeMonitoringSection', () => {
 
   it('graphs the expected cost against the cost of doing nothing, the matched outcomes and the drift summary', () => {
     const names = (start: string) => metricsOf(graphTitled(widgets, start)).map((m) => m[1]);
-    expect(names('Expected cost')).toEqual(['ExpectedCost', 'CostOfDoingNothing', 'IncentivesSpent']);
+    expect(names('Expected cost')).toEqual(['ExpectedCost', 'CostOfDoingNothing']);
     expect(names('Outcomes matched')).toEqual(['MatchedOutcomes', 'ChurnersCaught']);
     expect(names('Data drift')).toEqual([
       DRIFT_METRICS.featuresActing,

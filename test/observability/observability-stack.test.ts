@@ -37,6 +37,10 @@ describe('ObservabilityStack (sandbox)', () => {
     );
   });
 
+  it('graphs at most 50 metrics, so the dashboard stays in CloudWatch’s free tier (3 dashboards of up to 50)', () => {
+    expect(graphed.length).toBeLessThanOrEqual(50);
+  });
+
   it('alarms on the serving stack’s deployer dead letters', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
