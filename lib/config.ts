@@ -387,6 +387,21 @@ export type StageConfig = DeepReadonly<z.infer<typeof STAGE_CONFIG>>;
 /** What happens to stateful resources (buckets, keys, catalog) when their stack is deleted. */
 export type RemovalMode = StageConfig['removal'];
 
+/**
+ * The business case of both stages: the problem statement's figures (14.5%, 4%, $750,000) and
+ * documented example values for the rest (docs/business-case.md).
+ */
+const BUSINESS_DEFAULTS: StageConfig['business'] = {
+  churnRateBefore: 0.145,
+  targetChurnRate: 0.04,
+  incentiveBudget: 750000,
+  incentiveCost: 50,
+  incentiveRetention: 0.8,
+  retainedCustomerValue: 500,
+  customersScored: 50000,
+  gateOnCampaign: true,
+};
+
 /** The defaults of each stage. Every key here is documented in the table of docs/configuration.md. */
 export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
   sandbox: {
@@ -439,18 +454,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       approval: 'automatic',
       logRetentionDays: 365,
     },
-    // The problem statement's figures (14.5%, 4%, $750,000) and documented example values for the
-    // rest (docs/business-case.md).
-    business: {
-      churnRateBefore: 0.145,
-      targetChurnRate: 0.04,
-      incentiveBudget: 750000,
-      incentiveCost: 50,
-      incentiveRetention: 0.8,
-      retainedCustomerValue: 500,
-      customersScored: 50000,
-      gateOnCampaign: true,
-    },
+    business: BUSINESS_DEFAULTS,
     serving: {
       instanceType: 'ml.m5.large',
       minInstances: 1,
@@ -544,18 +548,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageConfig>> = {
       approval: 'manual',
       logRetentionDays: 365,
     },
-    // The problem statement's figures (14.5%, 4%, $750,000) and documented example values for the
-    // rest (docs/business-case.md).
-    business: {
-      churnRateBefore: 0.145,
-      targetChurnRate: 0.04,
-      incentiveBudget: 750000,
-      incentiveCost: 50,
-      incentiveRetention: 0.8,
-      retainedCustomerValue: 500,
-      customersScored: 50000,
-      gateOnCampaign: true,
-    },
+    business: BUSINESS_DEFAULTS,
     serving: {
       instanceType: 'ml.m5.large',
       minInstances: 2,

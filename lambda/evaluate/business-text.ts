@@ -5,6 +5,7 @@
  * currency, configured ones to the cent; rates as percentages with one decimal.
  */
 import type { BusinessEvaluation, CampaignFigures } from './business';
+import { percent } from '../shared/html';
 import type { Cutoff } from './confusion';
 
 const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -22,9 +23,15 @@ export function formatAmount(value: number): string {
   return AMOUNT.format(value);
 }
 
-/** A rate as a percentage with one decimal: 0.0525 → "5.3%". */
-export function formatRate(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
+/**
+ * A difference of two rates in percentage points, one decimal as `percent` shows the rates:
+ * `2.2 percentage points`, or `2.2 pp` when `short`. A difference too small for that decimal
+ * still reads as one.
+ */
+export function formatPoints(difference: number, short = false): string {
+  const points = difference * 100;
+  const unit = short ? 'pp' : 'percentage points';
+  return points > 0 && points < 0.05 ? `less than 0.1 ${unit}` : `${points.toFixed(1)} ${unit}`;
 }
 
 /** A cutoff as a table shows it: the number, or "nobody" when it offers nobody. */
@@ -32,9 +39,9 @@ export function formatCampaignCutoff(cutoff: Cutoff): string {
   return cutoff === null ? 'nobody' : String(Number(cutoff.toFixed(4)));
 }
 
-/** How far the target is: "met", or the rate points still to go ("1.2 points above"). */
+/** How far the target is: "met", or the rate points still to go ("1.2 percentage points above"). */
 export function formatTarget(figures: CampaignFigures): string {
-  return figures.targetMet ? 'met' : `${(figures.shortOfTarget * 100).toFixed(1)} points above`;
+  return figures.targetMet ? 'met' : `${formatPoints(figures.shortOfTarget)} above`;
 }
 
 /** The sentence on the target at the budget-constrained cutoff and the budget that would reach it. */
@@ -42,17 +49,17 @@ export function targetSentence(b: BusinessEvaluation): string {
   const at = b.atCutoffs.budgetConstrained;
   const campaign =
     b.cutoff === null
-      ? `The budget-constrained campaign offers nobody, and churn stays at ${formatRate(b.churnRateBefore)}`
+      ? `The budget-constrained campaign offers nobody, and churn stays at ${percent(b.churnRateBefore)}`
       : `The budget-constrained campaign (cutoff ${formatCampaignCutoff(b.cutoff)}) spends ${formatWhole(b.spend)} ` +
-        `of the ${formatWhole(b.budget)} budget and leaves ${formatRate(b.projectedChurnRate)} churn`;
+        `of the ${formatWhole(b.budget)} budget and leaves ${percent(b.projectedChurnRate)} churn`;
   if (b.targetMet) {
-    return `${campaign}: the ${formatRate(b.targetChurnRate)} target is met.`;
+    return `${campaign}: the ${percent(b.targetChurnRate)} target is met.`;
   }
   const reach =
     b.budgetToReachTarget === null
       ? 'The target is not reachable at any budget with this model.'
       : `With this model the target needs a budget of ${formatWhole(b.budgetToReachTarget)}.`;
-  return `${campaign}: ${formatTarget(at)} the ${formatRate(b.targetChurnRate)} target. ${reach}`;
+  return `${campaign}: ${formatTarget(at)} the ${percent(b.targetChurnRate)} target. ${reach}`;
 }
 
 const COLUMNS = [
@@ -84,7 +91,7 @@ export function businessCaseLines(b: BusinessEvaluation): string[] {
     formatWhole(f.churnersRetained),
     formatWhole(f.offeredChurnersLeaving),
     formatWhole(f.offersToStayers),
-    formatRate(f.projectedChurnRate),
+    percent(f.projectedChurnRate),
     formatTarget(f),
     formatWhole(f.netValue),
   ]);
@@ -95,10 +102,10 @@ export function businessCaseLines(b: BusinessEvaluation): string[] {
       .join('  ')
       .trimEnd();
   return [
-    `${formatWhole(a.customersScored)} customers scored, ${formatRate(a.churnRateBefore)} of them would leave ` +
-      `(${formatWhole(a.customersScored * a.churnRateBefore)}); target ${formatRate(a.targetChurnRate)}, ` +
+    `${formatWhole(a.customersScored)} customers scored, ${percent(a.churnRateBefore)} of them would leave ` +
+      `(${formatWhole(a.customersScored * a.churnRateBefore)}); target ${percent(a.targetChurnRate)}, ` +
       `budget ${formatAmount(a.incentiveBudget)}; an incentive costs ${formatAmount(a.incentiveCost)} and keeps ` +
-      `${formatRate(a.incentiveRetention)} of the churners offered it; a kept customer is worth ` +
+      `${percent(a.incentiveRetention)} of the churners offered it; a kept customer is worth ` +
       `${formatAmount(a.retainedCustomerValue)}.`,
     line(COLUMNS),
     ...cells.map(line),

@@ -43,23 +43,8 @@ import { type ClassCounts, matrixAtRocPoint } from './curves';
 import { EvaluationInputError } from './input-error';
 import type { RocPoint } from './roc';
 
-/** The business case, as config `business.*` sets it. Amounts are in one currency. */
-export interface BusinessCase extends BusinessCaseValues {
-  /** The share of customers who left in a year without a campaign (last year's churn rate), in [0, 1]. */
-  readonly churnRateBefore: number;
-  /** The churn rate the campaign is meant to reach, in [0, 1]. */
-  readonly targetChurnRate: number;
-  /** The most the incentives of one campaign may cost in all (>= 0). */
-  readonly incentiveBudget: number;
-  /** The cost of one incentive, paid for every customer offered it, churner or not (>= 0). */
-  readonly incentiveCost: number;
-  /** The probability that a churner offered the incentive stays, in [0, 1]. */
-  readonly incentiveRetention: number;
-  /** What keeping a customer who would have left is worth (>= 0). */
-  readonly retainedCustomerValue: number;
-  /** The customers the campaign scores (an integer >= 1). */
-  readonly customersScored: number;
-}
+/** The business case, as config `business.*` sets it (`lib/contracts/business-case.ts`). */
+export type BusinessCase = BusinessCaseValues;
 
 /** The campaign at one cutoff, projected onto the customers scored. */
 export interface CampaignFigures {

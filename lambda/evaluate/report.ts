@@ -15,6 +15,7 @@ import { type ChartSpec, PALETTE, renderChart } from '../shared/charts';
 import { markup, percent, type SafeHtml } from '../shared/html';
 import { chartRow, figure, renderReportPage } from '../shared/report-page';
 import { type CampaignFigures, campaignCurve } from './business';
+import { formatPoints, formatWhole } from './business-text';
 import type { ClassificationMetrics, Cutoff } from './confusion';
 import { costCurve, precisionRecallCurve } from './curves';
 import type { CutoffEvaluation, Evaluation } from './metrics';
@@ -40,24 +41,6 @@ const MONEY = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximum
 /** A cost: thousands separators, 2 decimals, no currency (the costs carry none). */
 function formatCost(value: number): string {
   return MONEY.format(value);
-}
-
-const CUSTOMERS = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** A number of customers, an expectation, rounded to whole customers for people: `12,345`. */
-function formatCustomers(value: number): string {
-  return CUSTOMERS.format(value);
-}
-
-/**
- * A difference of two rates in percentage points, one decimal as {@link percent} shows the rates:
- * `2.2 percentage points`, or `2.2 pp` when `short`. A difference too small for that decimal
- * still reads as one.
- */
-function formatPoints(difference: number, short = false): string {
-  const points = difference * 100;
-  const unit = short ? 'pp' : 'percentage points';
-  return points > 0 && points < 0.05 ? `less than 0.1 ${unit}` : `${points.toFixed(1)} ${unit}`;
 }
 
 /** A cutoff for people, to 3 decimals (`evaluation.json` has it whole); `null` is +infinity. */
@@ -151,19 +134,19 @@ function campaignTable(evaluation: Evaluation): SafeHtml {
   const line = (name: string, f: CampaignFigures): SafeHtml =>
     row(name, [
       formatCutoff(f.cutoff),
-      formatCustomers(f.offers),
+      formatWhole(f.offers),
       f.withinBudget ? formatCost(f.spend) : markup`${formatCost(f.spend)} <strong>over budget</strong>`,
-      formatCustomers(f.churnersReached),
-      formatCustomers(f.churnersRetained),
-      formatCustomers(f.offersToStayers),
-      formatCustomers(f.offeredChurnersLeaving),
+      formatWhole(f.churnersReached),
+      formatWhole(f.churnersRetained),
+      formatWhole(f.offersToStayers),
+      formatWhole(f.offeredChurnersLeaving),
       percent(f.projectedChurnRate),
       f.targetMet ? 'yes' : `no: ${formatPoints(f.shortOfTarget, true)} short`,
       formatCost(f.netValue),
     ]);
   return table(
     'business',
-    `The campaign on ${formatCustomers(assumptions.customersScored)} customers (budget ${formatCost(budget)}, target ${percent(targetChurnRate)}; pp: percentage points)`,
+    `The campaign on ${formatWhole(assumptions.customersScored)} customers (budget ${formatCost(budget)}, target ${percent(targetChurnRate)}; pp: percentage points)`,
     [
       '',
       'Cutoff',
@@ -206,7 +189,7 @@ function campaignText(evaluation: Evaluation, curve: readonly CampaignFigures[])
             ? ', within the budget.'
             : `, ${formatCost(b.budgetToReachTarget - b.budget)} more than the budget.`
         }`;
-  return markup`<p>Budget for incentives: ${formatCost(b.budget)}. Of the ${formatCustomers(c.customersScored)} customers scored, ${before} would leave without a campaign (the churn rate before); the target is ${percent(b.targetChurnRate)}. Each incentive costs ${formatCost(c.incentiveCost)}; an offered churner stays with probability ${percent(c.incentiveRetention)} (retention), and each churner retained is worth ${formatCost(c.retainedCustomerValue)}.</p>
+  return markup`<p>Budget for incentives: ${formatCost(b.budget)}. Of the ${formatWhole(c.customersScored)} customers scored, ${before} would leave without a campaign (the churn rate before); the target is ${percent(b.targetChurnRate)}. Each incentive costs ${formatCost(c.incentiveCost)}; an offered churner stays with probability ${percent(c.incentiveRetention)} (retention), and each churner retained is worth ${formatCost(c.retainedCustomerValue)}.</p>
 <p>${outcome}: ${verdict} ${toReach}</p>
 `;
 }

@@ -22,7 +22,8 @@ import { auc } from '../../lib/contracts/auc';
 import type { Cutoff } from '../../lib/contracts/cutoff';
 import type { MonitorVerdict } from '../../lib/contracts/monitoring-events';
 import { type BusinessCase, businessCase, type CampaignFigures, campaignAt, costsOfCase } from '../evaluate/business';
-import { formatAmount, formatRate, formatWhole } from '../evaluate/business-text';
+import { formatAmount, formatWhole } from '../evaluate/business-text';
+import { percent } from '../shared/html';
 import { classificationMetrics, confusionMatrix, type ConfusionMatrix } from '../evaluate/confusion';
 import { type CostAssumptions, costAssumptions, expectedCost, incentivesSpent } from '../evaluate/cutoff';
 
@@ -120,7 +121,7 @@ const format = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(3));
  * (`business-text.ts`).
  */
 function campaignReason(campaign: CampaignFigures, c: BusinessCase): string {
-  const rate = `churn rate ${formatRate(campaign.projectedChurnRate)}, ${campaign.targetMet ? 'meeting' : 'above'} the target of ${formatRate(c.targetChurnRate)}`;
+  const rate = `churn rate ${percent(campaign.projectedChurnRate)}, ${campaign.targetMet ? 'meeting' : 'above'} the target of ${percent(c.targetChurnRate)}`;
   const spend = `spend ${formatWhole(campaign.spend)}, ${campaign.withinBudget ? 'within' : 'over'} the budget of ${formatAmount(c.incentiveBudget)}`;
   return `Campaign projected onto ${formatWhole(c.customersScored)} customers: ${rate}; ${spend}`;
 }

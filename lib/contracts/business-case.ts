@@ -5,14 +5,24 @@
  * `lambda/evaluate/business.ts`.
  */
 
-/** The business case's values, by the name config `business.*` and the evaluation give them. */
+/**
+ * The business case's values, by the name config `business.*` and the evaluation give them.
+ * Amounts are in one currency.
+ */
 export interface BusinessCaseValues {
+  /** The share of customers who left in a year without a campaign (last year's churn rate), in [0, 1]. */
   readonly churnRateBefore: number;
+  /** The churn rate the campaign is meant to reach, in [0, 1]. */
   readonly targetChurnRate: number;
+  /** The most the incentives of one campaign may cost in all (>= 0). */
   readonly incentiveBudget: number;
+  /** The cost of one incentive, paid for every customer offered it, churner or not (>= 0). */
   readonly incentiveCost: number;
+  /** The probability that a churner offered the incentive stays, in [0, 1]. */
   readonly incentiveRetention: number;
+  /** What keeping a customer who would have left is worth (>= 0). */
   readonly retainedCustomerValue: number;
+  /** The customers the campaign scores (an integer >= 1). */
   readonly customersScored: number;
 }
 

@@ -37,3 +37,14 @@ export function caseWithCosts(
     ...overrides,
   };
 }
+
+/** A business case over its whole valid range (budgets, costs and customers within reason). */
+export const businessCaseArb: fc.Arbitrary<BusinessCase> = fc.record({
+  churnRateBefore: fc.double({ min: 0, max: 1, noNaN: true }),
+  targetChurnRate: fc.double({ min: 0, max: 1, noNaN: true }),
+  incentiveBudget: fc.double({ min: 0, max: 1e7, noNaN: true }),
+  incentiveCost: fc.double({ min: 0, max: 1000, noNaN: true }),
+  incentiveRetention: fc.double({ min: 0, max: 1, noNaN: true }),
+  retainedCustomerValue: fc.double({ min: 0, max: 1e4, noNaN: true }),
+  customersScored: fc.integer({ min: 1, max: 1_000_000 }),
+});

@@ -2,11 +2,11 @@ import {
   businessCaseLines,
   formatAmount,
   formatCampaignCutoff,
-  formatRate,
   formatWhole,
   targetSentence,
 } from '../../../lambda/evaluate/business-text';
 import { type BusinessCase, businessEvaluation } from '../../../lambda/evaluate/business';
+import { percent } from '../../../lambda/shared/html';
 import { confusionMatrix } from '../../../lambda/evaluate/confusion';
 import { rocCurve } from '../../../lambda/evaluate/roc';
 
@@ -44,7 +44,7 @@ describe('the business case in words', () => {
       '49.99',
       '750,000',
     ]);
-    expect([formatRate(0.0525), formatRate(0.145), formatCampaignCutoff(null), formatCampaignCutoff(1 / 3)]).toEqual([
+    expect([percent(0.0525), percent(0.145), formatCampaignCutoff(null), formatCampaignCutoff(1 / 3)]).toEqual([
       '5.3%',
       '14.5%',
       'nobody',
@@ -57,12 +57,12 @@ describe('the business case in words', () => {
     expect(businessCaseLines(businessOf({}))).toEqual([
       '600 customers scored, 50.0% of them would leave (300); target 10.0%, budget 35,000; an incentive costs 100 ' +
         'and keeps 100.0% of the churners offered it; a kept customer is worth 1,000.',
-      'cutoff                  offers                 spend  churners reached  kept  leave anyway  offers to stayers  churn after            target  net value',
-      'budget-constrained 0.7     300                30,000               200   200             0                100        16.7%  6.7 points above    170,000',
-      'cost-optimal 0.4           400  40,000 (over budget)               300   300             0                100         0.0%               met    260,000',
-      '0.5                        300                30,000               200   200             0                100        16.7%  6.7 points above    170,000',
+      'cutoff                  offers                 spend  churners reached  kept  leave anyway  offers to stayers  churn after                       target  net value',
+      'budget-constrained 0.7     300                30,000               200   200             0                100        16.7%  6.7 percentage points above    170,000',
+      'cost-optimal 0.4           400  40,000 (over budget)               300   300             0                100         0.0%                          met    260,000',
+      '0.5                        300                30,000               200   200             0                100        16.7%  6.7 percentage points above    170,000',
       'The budget-constrained campaign (cutoff 0.7) spends 30,000 of the 35,000 budget and leaves 16.7% churn: ' +
-        '6.7 points above the 10.0% target. With this model the target needs a budget of 40,000.',
+        '6.7 percentage points above the 10.0% target. With this model the target needs a budget of 40,000.',
     ]);
   });
 
@@ -71,10 +71,10 @@ describe('the business case in words', () => {
       'The budget-constrained campaign (cutoff 0.4) spends 40,000 of the 100,000 budget and leaves 0.0% churn: the 10.0% target is met.',
     );
     expect(targetSentence(businessOf({ incentiveRetention: 0.5 }))).toMatch(
-      /leaves 33\.3% churn: 23\.3 points above the 10\.0% target\. The target is not reachable at any budget with this model\.$/,
+      /leaves 33\.3% churn: 23\.3 percentage points above the 10\.0% target\. The target is not reachable at any budget with this model\.$/,
     );
     expect(targetSentence(businessOf({ incentiveBudget: 0 }))).toBe(
-      'The budget-constrained campaign offers nobody, and churn stays at 50.0%: 40.0 points above the 10.0% target. ' +
+      'The budget-constrained campaign offers nobody, and churn stays at 50.0%: 40.0 percentage points above the 10.0% target. ' +
         'With this model the target needs a budget of 40,000.',
     );
   });

@@ -14,7 +14,7 @@ import { confusionMatrix } from '../../../lambda/evaluate/confusion';
 import { rocCurve } from '../../../lambda/evaluate/roc';
 import { businessCaseEnvironment } from '../../../lib/contracts/business-case';
 import { STAGE_DEFAULTS } from '../../../lib/config';
-import { scoredSet } from '../../support/scored-sets';
+import { businessCaseArb, scoredSet } from '../../support/scored-sets';
 
 /**
  * The worked example of metrics.test.ts: labels 1 0 1 1 0 0 scored 0.9 0.8 0.7 0.4 0.3 0.1. Its ROC
@@ -185,16 +185,6 @@ describe('businessCase', () => {
   });
 });
 
-const caseArb: fc.Arbitrary<BusinessCase> = fc.record({
-  churnRateBefore: fc.double({ min: 0, max: 1, noNaN: true }),
-  targetChurnRate: fc.double({ min: 0, max: 1, noNaN: true }),
-  incentiveBudget: fc.double({ min: 0, max: 1e7, noNaN: true }),
-  incentiveCost: fc.double({ min: 0, max: 1000, noNaN: true }),
-  incentiveRetention: fc.double({ min: 0, max: 1, noNaN: true }),
-  retainedCustomerValue: fc.double({ min: 0, max: 1e4, noNaN: true }),
-  customersScored: fc.integer({ min: 1, max: 1_000_000 }),
-});
-
 function countsOf(labels: readonly number[]) {
   const positives = labels.filter((l) => l === 1).length;
   return { positives, negatives: labels.length - positives };
@@ -203,7 +193,7 @@ function countsOf(labels: readonly number[]) {
 describe('properties, for any scores and any case', () => {
   it('spend never rises as the cutoff rises', () => {
     fc.assert(
-      fc.property(scoredSet(true), caseArb, ({ labels, scores }, c) => {
+      fc.property(scoredSet(true), businessCaseArb, ({ labels, scores }, c) => {
         const curve = campaignCurve(rocCurve(labels, scores), countsOf(labels), c);
         // The curve runs from the highest cutoff (nobody) down: spend never falls along it.
         curve.slice(1).forEach((point, i) => expect(point.spend).toBeGreaterThanOrEqual(curve[i]?.spend ?? 0));
@@ -213,7 +203,7 @@ describe('properties, for any scores and any case', () => {
 
   it('the projected churn rate never exceeds the churn rate before the campaign', () => {
     fc.assert(
-      fc.property(scoredSet(true), caseArb, ({ labels, scores }, c) => {
+      fc.property(scoredSet(true), businessCaseArb, ({ labels, scores }, c) => {
         for (const point of campaignCurve(rocCurve(labels, scores), countsOf(labels), c)) {
           expect(point.projectedChurnRate).toBeLessThanOrEqual(c.churnRateBefore);
           expect(point.projectedChurnRate).toBeGreaterThanOrEqual(0);
@@ -224,7 +214,7 @@ describe('properties, for any scores and any case', () => {
 
   it('the budget-constrained spend never exceeds the budget, and no affordable cutoff beats it', () => {
     fc.assert(
-      fc.property(scoredSet(true), caseArb, ({ labels, scores }, c) => {
+      fc.property(scoredSet(true), businessCaseArb, ({ labels, scores }, c) => {
         const curve = campaignCurve(rocCurve(labels, scores), countsOf(labels), c);
         const chosen = budgetConstrained(curve);
         expect(chosen.spend).toBeLessThanOrEqual(c.incentiveBudget);

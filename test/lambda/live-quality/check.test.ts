@@ -22,6 +22,7 @@ import type { ScoredOutcome } from '../../../lambda/live-quality/quality';
 import type { QualityFunctionSettings } from '../../../lambda/live-quality/settings';
 import { ModelLookupError } from '../../../lambda/shared/model-in-service';
 import { CUTOFF_METADATA_KEY } from '../../../lib/contracts/cutoff';
+import { LIVE_CASE } from './business-case';
 
 const sagemaker = mockClient(SageMakerClient);
 const s3 = mockClient(S3Client);
@@ -47,15 +48,7 @@ const SETTINGS: QualityFunctionSettings = {
   windowDays: 30,
   minimumOutcomes: 8,
   thresholds: { minAuc: 0.75, minPrecision: 0.25, minRecall: 0.6 },
-  business: {
-    churnRateBefore: 0.25,
-    targetChurnRate: 0.1,
-    incentiveBudget: 50_000,
-    incentiveCost: 100,
-    incentiveRetention: 0.5,
-    retainedCustomerValue: 500,
-    customersScored: 1200,
-  },
+  business: LIVE_CASE,
 };
 
 /**

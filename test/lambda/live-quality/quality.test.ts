@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { type BusinessCase, campaignAt } from '../../../lambda/evaluate/business';
 import { confusionMatrix } from '../../../lambda/evaluate/confusion';
+import { businessCaseArb } from '../../support/scored-sets';
 import { EvaluationInputError } from '../../../lambda/evaluate/input-error';
 import { liveQuality, type QualitySettings, type ScoredOutcome } from '../../../lambda/live-quality/quality';
 import { scoredSet } from '../../support/scored-sets';
+import { LIVE_CASE } from './business-case';
 
 /**
  * Eight outcomes, four churners. At the cutoff 0.5 the offers go to 0.9 (churner), 0.8 (stayer) and
@@ -29,15 +31,7 @@ const OUTCOMES: readonly ScoredOutcome[] = [
   { probability: 0.05, churned: true },
 ];
 
-const CASE: BusinessCase = {
-  churnRateBefore: 0.25,
-  targetChurnRate: 0.1,
-  incentiveBudget: 50_000,
-  incentiveCost: 100,
-  incentiveRetention: 0.5,
-  retainedCustomerValue: 500,
-  customersScored: 1200,
-};
+const CASE: BusinessCase = LIVE_CASE;
 
 const CAMPAIGN_REASON =
   'Campaign projected onto 1,200 customers: churn rate 18.8%, above the target of 10.0%; spend 37,500, within the budget of 50,000';
@@ -247,17 +241,6 @@ describe('the campaign on the live outcomes, hand-computed', () => {
   });
 });
 
-/** A business case over its whole valid range. */
-const caseArb: fc.Arbitrary<BusinessCase> = fc.record({
-  churnRateBefore: fc.double({ min: 0, max: 1, noNaN: true }),
-  targetChurnRate: fc.double({ min: 0, max: 1, noNaN: true }),
-  incentiveBudget: fc.double({ min: 0, max: 1e7, noNaN: true }),
-  incentiveCost: fc.double({ min: 0, max: 1000, noNaN: true }),
-  incentiveRetention: fc.double({ min: 0, max: 1, noNaN: true }),
-  retainedCustomerValue: fc.double({ min: 0, max: 1e4, noNaN: true }),
-  customersScored: fc.integer({ min: 1, max: 1_000_000 }),
-});
-
 /** A window of outcomes of both classes (so a verdict is given), and a cutoff on its grid or none. */
 const windowArb = scoredSet(true).chain(({ labels, scores }) =>
   fc.record({
@@ -276,7 +259,7 @@ const settingsFor = (cutoff: number | null, business: BusinessCase): QualitySett
 describe('properties, for any window and any case', () => {
   it('the live campaign is campaignAt on the live matrix, and never raises the churn rate', () => {
     fc.assert(
-      fc.property(windowArb, caseArb, ({ outcomes, cutoff }, c) => {
+      fc.property(windowArb, businessCaseArb, ({ outcomes, cutoff }, c) => {
         const q = liveQuality(outcomes, settingsFor(cutoff, c));
         const labels = outcomes.map((o) => (o.churned ? 1 : 0));
         const matrix = confusionMatrix(
@@ -293,7 +276,7 @@ describe('properties, for any window and any case', () => {
 
   it('the figures among the matched customers are the campaign on them, at their own churn rate', () => {
     fc.assert(
-      fc.property(windowArb, caseArb, ({ outcomes, cutoff }, c) => {
+      fc.property(windowArb, businessCaseArb, ({ outcomes, cutoff }, c) => {
         const q = liveQuality(outcomes, settingsFor(cutoff, c));
         const own = campaignAt(q.matrix, cutoff, {
           ...c,
