@@ -9,19 +9,11 @@ import { type BusinessCase, businessEvaluation } from '../../../lambda/evaluate/
 import { percent } from '../../../lambda/shared/html';
 import { confusionMatrix } from '../../../lambda/evaluate/confusion';
 import { rocCurve } from '../../../lambda/evaluate/roc';
+import { WORKED_CASE, WORKED_LABELS, WORKED_SCORES } from '../../support/worked-example';
 
-/** The worked example of business.test.ts: 600 customers, half would leave, offers at 100 each. */
-const LABELS = [1, 0, 1, 1, 0, 0];
-const SCORES = [0.9, 0.8, 0.7, 0.4, 0.3, 0.1];
-const CASE: BusinessCase = {
-  churnRateBefore: 0.5,
-  targetChurnRate: 0.1,
-  incentiveBudget: 35_000,
-  incentiveCost: 100,
-  incentiveRetention: 1,
-  retainedCustomerValue: 1000,
-  customersScored: 600,
-};
+/** The worked example (test/support/worked-example.ts) with a budget of 35,000. */
+const [LABELS, SCORES] = [WORKED_LABELS, WORKED_SCORES];
+const CASE: BusinessCase = { ...WORKED_CASE, incentiveBudget: 35_000 };
 
 function businessOf(c: Partial<BusinessCase>) {
   const at = (cutoff: number) => ({ cutoff, matrix: confusionMatrix(LABELS, SCORES, cutoff) });

@@ -15,31 +15,11 @@ import { rocCurve } from '../../../lambda/evaluate/roc';
 import { businessCaseEnvironment } from '../../../lib/contracts/business-case';
 import { STAGE_DEFAULTS } from '../../../lib/config';
 import { businessCaseArb, scoredSet } from '../../support/scored-sets';
+import { WORKED_CASE, WORKED_COUNTS, WORKED_LABELS, WORKED_SCORES } from '../../support/worked-example';
 
-/**
- * The worked example of metrics.test.ts: labels 1 0 1 1 0 0 scored 0.9 0.8 0.7 0.4 0.3 0.1. Its ROC
- * points (true-positive rate, false-positive rate) are: nobody (0, 0); 0.9 (1/3, 0); 0.8 (1/3, 1/3);
- * 0.7 (2/3, 1/3); 0.4 (1, 1/3); 0.3 (1, 2/3); 0.1 (1, 1).
- */
-const LABELS = [1, 0, 1, 1, 0, 0];
-const SCORES = [0.9, 0.8, 0.7, 0.4, 0.3, 0.1];
-const COUNTS = { positives: 3, negatives: 3 };
+/** The worked example (test/support/worked-example.ts), and its case of 600 customers. */
+const [LABELS, SCORES, COUNTS, CASE] = [WORKED_LABELS, WORKED_SCORES, WORKED_COUNTS, WORKED_CASE];
 const ROC = rocCurve(LABELS, SCORES);
-
-/**
- * 600 customers, half of whom would leave: 300 churners and 300 stayers. So the offers at the
- * cutoffs above are 0, 100, 200, 300, 400, 500 and 600, and at 100 each they spend 0 to 60,000.
- * With retention 1 the projected churn rates are 0.5, 1/3, 1/3, 1/6, then 0 from 0.4 down.
- */
-const CASE: BusinessCase = {
-  churnRateBefore: 0.5,
-  targetChurnRate: 0.1,
-  incentiveBudget: 100_000,
-  incentiveCost: 100,
-  incentiveRetention: 1,
-  retainedCustomerValue: 1000,
-  customersScored: 600,
-};
 
 function curveOf(c: Partial<BusinessCase>) {
   return campaignCurve(ROC, COUNTS, { ...CASE, ...c });
