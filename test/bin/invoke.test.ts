@@ -87,13 +87,21 @@ function body(text: string): InvokeEndpointCommandOutput['Body'] {
  * customer's line of `probabilities`, or with its entry of `answers` as the whole body.
  */
 function deployed(
-  options: { cutoff?: string | null; probabilities?: string; answers?: readonly string[]; stack?: Stack } = {},
+  options: {
+    cutoff?: string | null;
+    /** The key the cutoff is recorded under: `budgetCutoff`, or `optimalCutoff` as a package registered before it. */
+    key?: string;
+    probabilities?: string;
+    answers?: readonly string[];
+    stack?: Stack;
+  } = {},
 ): void {
   cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [options.stack ?? servingStack()] });
   const cutoff = options.cutoff === undefined ? '0.3' : options.cutoff;
   sageMaker.on(DescribeModelPackageCommand).resolves({
     ModelPackageArn: PACKAGE_ARN,
-    CustomerMetadataProperties: cutoff === null ? { testAuc: '0.87' } : { testAuc: '0.87', optimalCutoff: cutoff },
+    CustomerMetadataProperties:
+      cutoff === null ? { testAuc: '0.87' } : { testAuc: '0.87', [options.key ?? 'budgetCutoff']: cutoff },
   });
   const answers = options.answers ?? (options.probabilities ?? '0.12\n0.3\n0.9071\n').trim().split('\n');
   runtime.on(InvokeEndpointCommand).callsFake((input: { InferenceId?: string }) => ({
@@ -146,7 +154,7 @@ describe('scoring customers', () => {
         'C0000002  MI     no                  no                           1              0.300  offer',
         'C0000003  ID     no                  no                           1              0.907  offer',
         '',
-        `cutoff: 0.3, from the optimalCutoff of model package ${PACKAGE_ARN}: offer when the churn probability is at least the cutoff`,
+        `cutoff: 0.3, from the budgetCutoff of model package ${PACKAGE_ARN}: offer when the churn probability is at least the cutoff`,
         '',
       ].join('\n'),
     );
@@ -258,7 +266,7 @@ describe('progress', () => {
 });
 
 describe('the cutoff', () => {
-  it('offers nobody when the optimalCutoff is none, and says so', async () => {
+  it('offers nobody when the budgetCutoff is none, and says so', async () => {
     deployed({ cutoff: 'none', probabilities: '0.99\n0.5\n0.01' });
     const { code, stdout } = await run(['--count', '3']);
 
@@ -266,18 +274,26 @@ describe('the cutoff', () => {
     expect(stdout.match(/ no offer\n/g)).toHaveLength(3);
     expect(stdout).not.toMatch(/ {2}offer\n/);
     expect(stdout).toContain(
-      `cutoff: none, from the optimalCutoff of model package ${PACKAGE_ARN}: the evaluation found offering nobody cheapest`,
+      `cutoff: none, from the budgetCutoff of model package ${PACKAGE_ARN}: the campaign offers nobody`,
     );
   });
 
-  it('falls back to 0.5 when the package has no optimalCutoff, and says so', async () => {
+  it('reads the optimalCutoff of a package registered before the budgetCutoff existed', async () => {
+    deployed({ cutoff: '0.3', key: 'optimalCutoff' });
+    const { code, stdout } = await run(['--count', '3']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain(`cutoff: 0.3, from the optimalCutoff of model package ${PACKAGE_ARN}: offer when`);
+  });
+
+  it('falls back to 0.5 when the package has no budgetCutoff, and says so', async () => {
     deployed({ cutoff: null, probabilities: '0.49\n0.5\n0.51' });
     const { code, stdout } = await run(['--count', '3']);
 
     expect(code).toBe(0);
     expect(stdout).toMatch(/0\.490 {2}no offer\n.*0\.500 {2}offer\n.*0\.510 {2}offer\n/s);
     expect(stdout).toContain(
-      `cutoff: 0.5 (fallback): model package ${PACKAGE_ARN} has no optimalCutoff metadata; offer when the churn probability is at least 0.5`,
+      `cutoff: 0.5 (fallback): model package ${PACKAGE_ARN} has no budgetCutoff metadata; offer when the churn probability is at least 0.5`,
     );
   });
 
@@ -312,7 +328,7 @@ describe('--endpoint', () => {
     expect(code).toBe(0);
     expect(runtime).toHaveReceivedCommandWith(InvokeEndpointCommand, { EndpointName: ENDPOINT });
     expect(stdout).toContain(`endpoint: ${ENDPOINT} (given with --endpoint)`);
-    expect(stdout).toContain('cutoff: 0.3, from the optimalCutoff of model package');
+    expect(stdout).toContain('cutoff: 0.3, from the budgetCutoff of model package');
   });
 
   it('falls back to 0.5 for an endpoint the stack does not serve', async () => {
