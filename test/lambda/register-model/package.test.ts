@@ -140,7 +140,7 @@ describe('modelPackageInput', () => {
 
   it('records the campaign’s cutoff under the key the serving stage reads, and the cheapest beside it', () => {
     const metadata = modelPackageInput(EVENT, SETTINGS).CustomerMetadataProperties ?? {};
-    expect(cutoffOfPackage('arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/1', metadata).value).toBe(
+    expect(cutoffOfPackage('arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/churn/1', metadata).value).toBe(
       0.42,
     );
     expect(metadata[CUTOFF_METADATA_KEY]).toBe('0.42');
