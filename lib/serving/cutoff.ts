@@ -4,7 +4,6 @@ export {
   type Cutoff,
   cutoffFromMetadata,
   cutoffOfPackage,
-  LEGACY_CUTOFF_METADATA_KEY,
   type Decision,
   decide,
   FALLBACK_CUTOFF,
