@@ -549,75 +549,122 @@ numeric_features AS (
       ('age')
   ) AS f(name)
 ),
-categories AS (
+numeric_statistics AS (
   SELECT * FROM (
     VALUES
-      ('state', 0, 'AK', 'state_ak'),
-      ('state', 1, 'AL', 'state_al'),
-      ('state', 2, 'AR', 'state_ar'),
-      ('state', 3, 'AZ', 'state_az'),
-      ('state', 4, 'CA', 'state_ca'),
-      ('state', 5, 'CO', 'state_co'),
-      ('state', 6, 'CT', 'state_ct'),
-      ('state', 7, 'DC', 'state_dc'),
-      ('state', 8, 'DE', 'state_de'),
-      ('state', 9, 'FL', 'state_fl'),
-      ('state', 10, 'GA', 'state_ga'),
-      ('state', 11, 'HI', 'state_hi'),
-      ('state', 12, 'IA', 'state_ia'),
-      ('state', 13, 'ID', 'state_id'),
-      ('state', 14, 'IL', 'state_il'),
-      ('state', 15, 'IN', 'state_in'),
-      ('state', 16, 'KS', 'state_ks'),
-      ('state', 17, 'KY', 'state_ky'),
-      ('state', 18, 'LA', 'state_la'),
-      ('state', 19, 'MA', 'state_ma'),
-      ('state', 20, 'MD', 'state_md'),
-      ('state', 21, 'ME', 'state_me'),
-      ('state', 22, 'MI', 'state_mi'),
-      ('state', 23, 'MN', 'state_mn'),
-      ('state', 24, 'MO', 'state_mo'),
-      ('state', 25, 'MS', 'state_ms'),
-      ('state', 26, 'MT', 'state_mt'),
-      ('state', 27, 'NC', 'state_nc'),
-      ('state', 28, 'ND', 'state_nd'),
-      ('state', 29, 'NE', 'state_ne'),
-      ('state', 30, 'NH', 'state_nh'),
-      ('state', 31, 'NJ', 'state_nj'),
-      ('state', 32, 'NM', 'state_nm'),
-      ('state', 33, 'NV', 'state_nv'),
-      ('state', 34, 'NY', 'state_ny'),
-      ('state', 35, 'OH', 'state_oh'),
-      ('state', 36, 'OK', 'state_ok'),
-      ('state', 37, 'OR', 'state_or'),
-      ('state', 38, 'PA', 'state_pa'),
-      ('state', 39, 'RI', 'state_ri'),
-      ('state', 40, 'SC', 'state_sc'),
-      ('state', 41, 'SD', 'state_sd'),
-      ('state', 42, 'TN', 'state_tn'),
-      ('state', 43, 'TX', 'state_tx'),
-      ('state', 44, 'UT', 'state_ut'),
-      ('state', 45, 'VA', 'state_va'),
-      ('state', 46, 'VT', 'state_vt'),
-      ('state', 47, 'WA', 'state_wa'),
-      ('state', 48, 'WI', 'state_wi'),
-      ('state', 49, 'WV', 'state_wv'),
-      ('state', 50, 'WY', 'state_wy'),
-      ('area_code', 0, '408', 'area_code_408'),
-      ('area_code', 1, '415', 'area_code_415'),
-      ('area_code', 2, '510', 'area_code_510'),
-      ('gender', 0, 'female', 'gender_female'),
-      ('gender', 1, 'male', 'gender_male'),
-      ('gender', 2, 'other', 'gender_other')
-  ) AS c(source, position, category, column_name)
+      ('count', 0),
+      ('missing', 0),
+      ('invalid', 0),
+      ('mean', 0),
+      ('stddev', 0),
+      ('quantile', 0),
+      ('quantile', 10),
+      ('quantile', 20),
+      ('quantile', 30),
+      ('quantile', 40),
+      ('quantile', 50),
+      ('quantile', 60),
+      ('quantile', 70),
+      ('quantile', 80),
+      ('quantile', 90),
+      ('quantile', 100)
+  ) AS k(statistic, position)
 ),
-one_hot_groups AS (
+one_hot_rows AS (
   SELECT * FROM (
     VALUES
-      ('state'),
-      ('area_code'),
-      ('gender')
-  ) AS g(source)
+      ('state', 'category', 0, 'AK', 'state_ak', 0),
+      ('state', 'category', 1, 'AL', 'state_al', 1),
+      ('state', 'category', 2, 'AR', 'state_ar', 2),
+      ('state', 'category', 3, 'AZ', 'state_az', 3),
+      ('state', 'category', 4, 'CA', 'state_ca', 4),
+      ('state', 'category', 5, 'CO', 'state_co', 5),
+      ('state', 'category', 6, 'CT', 'state_ct', 6),
+      ('state', 'category', 7, 'DC', 'state_dc', 7),
+      ('state', 'category', 8, 'DE', 'state_de', 8),
+      ('state', 'category', 9, 'FL', 'state_fl', 9),
+      ('state', 'category', 10, 'GA', 'state_ga', 10),
+      ('state', 'category', 11, 'HI', 'state_hi', 11),
+      ('state', 'category', 12, 'IA', 'state_ia', 12),
+      ('state', 'category', 13, 'ID', 'state_id', 13),
+      ('state', 'category', 14, 'IL', 'state_il', 14),
+      ('state', 'category', 15, 'IN', 'state_in', 15),
+      ('state', 'category', 16, 'KS', 'state_ks', 16),
+      ('state', 'category', 17, 'KY', 'state_ky', 17),
+      ('state', 'category', 18, 'LA', 'state_la', 18),
+      ('state', 'category', 19, 'MA', 'state_ma', 19),
+      ('state', 'category', 20, 'MD', 'state_md', 20),
+      ('state', 'category', 21, 'ME', 'state_me', 21),
+      ('state', 'category', 22, 'MI', 'state_mi', 22),
+      ('state', 'category', 23, 'MN', 'state_mn', 23),
+      ('state', 'category', 24, 'MO', 'state_mo', 24),
+      ('state', 'category', 25, 'MS', 'state_ms', 25),
+      ('state', 'category', 26, 'MT', 'state_mt', 26),
+      ('state', 'category', 27, 'NC', 'state_nc', 27),
+      ('state', 'category', 28, 'ND', 'state_nd', 28),
+      ('state', 'category', 29, 'NE', 'state_ne', 29),
+      ('state', 'category', 30, 'NH', 'state_nh', 30),
+      ('state', 'category', 31, 'NJ', 'state_nj', 31),
+      ('state', 'category', 32, 'NM', 'state_nm', 32),
+      ('state', 'category', 33, 'NV', 'state_nv', 33),
+      ('state', 'category', 34, 'NY', 'state_ny', 34),
+      ('state', 'category', 35, 'OH', 'state_oh', 35),
+      ('state', 'category', 36, 'OK', 'state_ok', 36),
+      ('state', 'category', 37, 'OR', 'state_or', 37),
+      ('state', 'category', 38, 'PA', 'state_pa', 38),
+      ('state', 'category', 39, 'RI', 'state_ri', 39),
+      ('state', 'category', 40, 'SC', 'state_sc', 40),
+      ('state', 'category', 41, 'SD', 'state_sd', 41),
+      ('state', 'category', 42, 'TN', 'state_tn', 42),
+      ('state', 'category', 43, 'TX', 'state_tx', 43),
+      ('state', 'category', 44, 'UT', 'state_ut', 44),
+      ('state', 'category', 45, 'VA', 'state_va', 45),
+      ('state', 'category', 46, 'VT', 'state_vt', 46),
+      ('state', 'category', 47, 'WA', 'state_wa', 47),
+      ('state', 'category', 48, 'WI', 'state_wi', 48),
+      ('state', 'category', 49, 'WV', 'state_wv', 49),
+      ('state', 'category', 50, 'WY', 'state_wy', 50),
+      ('state', 'missing', 0, '', '', -1),
+      ('state', 'invalid', 0, '', '', -2),
+      ('area_code', 'category', 0, '408', 'area_code_408', 0),
+      ('area_code', 'category', 1, '415', 'area_code_415', 1),
+      ('area_code', 'category', 2, '510', 'area_code_510', 2),
+      ('area_code', 'missing', 0, '', '', -1),
+      ('area_code', 'invalid', 0, '', '', -2),
+      ('gender', 'category', 0, 'female', 'gender_female', 0),
+      ('gender', 'category', 1, 'male', 'gender_male', 1),
+      ('gender', 'category', 2, 'other', 'gender_other', 2),
+      ('gender', 'missing', 0, '', '', -1),
+      ('gender', 'invalid', 0, '', '', -2)
+  ) AS r(source, statistic, position, category, column_name, outcome)
+),
+numeric_rows AS (
+  SELECT
+    f.name,
+    k.statistic,
+    k.position,
+    CASE
+      WHEN k.statistic = 'count' THEN CAST(COALESCE(s.n, 0) AS DOUBLE)
+      WHEN k.statistic = 'missing' THEN CAST(COALESCE(s.missing, 0) AS DOUBLE)
+      WHEN k.statistic = 'invalid' THEN CAST(COALESCE(s.invalid, 0) AS DOUBLE)
+      WHEN k.statistic = 'mean' THEN s.mean
+      WHEN k.statistic = 'stddev' THEN s.deviation
+      WHEN k.position = 0 THEN q.q0
+      WHEN k.position = 10 THEN q.q10
+      WHEN k.position = 20 THEN q.q20
+      WHEN k.position = 30 THEN q.q30
+      WHEN k.position = 40 THEN q.q40
+      WHEN k.position = 50 THEN q.q50
+      WHEN k.position = 60 THEN q.q60
+      WHEN k.position = 70 THEN q.q70
+      WHEN k.position = 80 THEN q.q80
+      WHEN k.position = 90 THEN q.q90
+      WHEN k.position = 100 THEN q.q100
+    END AS value
+  FROM numeric_features AS f
+  CROSS JOIN numeric_statistics AS k
+  LEFT JOIN feature_summary AS s ON s.name = f.name
+  LEFT JOIN feature_quantiles AS q ON q.name = f.name
 )
 SELECT 'table' AS section, '' AS name, 'rows' AS statistic, 0 AS position, '' AS category, '' AS column_name, CAST(COUNT(*) AS DOUBLE) AS value FROM baseline_rows
 UNION ALL
@@ -627,42 +674,8 @@ SELECT 'table', '', 'too_many_columns', 0, '', '', CAST(0 AS DOUBLE)
 UNION ALL
 SELECT 'table', name, 'column', position, '', '', CAST(NULL AS DOUBLE) FROM column_list
 UNION ALL
-SELECT 'numeric', f.name, 'count', 0, '', '', CAST(COALESCE(s.n, 0) AS DOUBLE) FROM numeric_features AS f LEFT JOIN feature_summary AS s ON s.name = f.name
-UNION ALL
-SELECT 'numeric', f.name, 'missing', 0, '', '', CAST(COALESCE(s.missing, 0) AS DOUBLE) FROM numeric_features AS f LEFT JOIN feature_summary AS s ON s.name = f.name
-UNION ALL
-SELECT 'numeric', f.name, 'invalid', 0, '', '', CAST(COALESCE(s.invalid, 0) AS DOUBLE) FROM numeric_features AS f LEFT JOIN feature_summary AS s ON s.name = f.name
-UNION ALL
-SELECT 'numeric', f.name, 'mean', 0, '', '', s.mean FROM numeric_features AS f LEFT JOIN feature_summary AS s ON s.name = f.name
-UNION ALL
-SELECT 'numeric', f.name, 'stddev', 0, '', '', s.deviation FROM numeric_features AS f LEFT JOIN feature_summary AS s ON s.name = f.name
-UNION ALL
-SELECT 'numeric', name, 'quantile', 0, '', '', q0 FROM feature_quantiles WHERE q0 IS NOT NULL
-UNION ALL
-SELECT 'numeric', name, 'quantile', 10, '', '', q10 FROM feature_quantiles WHERE q10 IS NOT NULL
-UNION ALL
-SELECT 'numeric', name, 'quantile', 20, '', '', q20 FROM feature_quantiles WHERE q20 IS NOT NULL
-UNION ALL
-SELECT 'numeric', name, 'quantile', 30, '', '', q30 FROM feature_quantiles WHERE q30 IS NOT NULL
-UNION ALL
-SELECT 'numeric', name, 'quantile', 40, '', '', q40 FROM feature_quantiles WHERE q40 IS NOT NULL
-UNION ALL
-SELECT 'numeric', name, 'quantile', 50, '', '', q50 FROM feature_quantiles WHERE q50 IS NOT NULL
-UNION ALL
-SELECT 'numeric', name, 'quantile', 60, '', '', q60 FROM feature_quantiles WHERE q60 IS NOT NULL
-UNION ALL
-SELECT 'numeric', name, 'quantile', 70, '', '', q70 FROM feature_quantiles WHERE q70 IS NOT NULL
-UNION ALL
-SELECT 'numeric', name, 'quantile', 80, '', '', q80 FROM feature_quantiles WHERE q80 IS NOT NULL
-UNION ALL
-SELECT 'numeric', name, 'quantile', 90, '', '', q90 FROM feature_quantiles WHERE q90 IS NOT NULL
-UNION ALL
-SELECT 'numeric', name, 'quantile', 100, '', '', q100 FROM feature_quantiles WHERE q100 IS NOT NULL
+SELECT 'numeric', name, statistic, position, '', '', value FROM numeric_rows WHERE statistic <> 'quantile' OR value IS NOT NULL
 UNION ALL
 SELECT 'numeric', name, 'bin', CAST(bin AS INTEGER), '', '', CAST(n AS DOUBLE) FROM bins
 UNION ALL
-SELECT 'one-hot', c.source, 'category', c.position, c.category, c.column_name, CAST(COALESCE(o.n, 0) AS DOUBLE) FROM categories AS c LEFT JOIN outcome_counts AS o ON o.source = c.source AND o.outcome = c.position
-UNION ALL
-SELECT 'one-hot', g.source, 'missing', 0, '', '', CAST(COALESCE(o.n, 0) AS DOUBLE) FROM one_hot_groups AS g LEFT JOIN outcome_counts AS o ON o.source = g.source AND o.outcome = -1
-UNION ALL
-SELECT 'one-hot', g.source, 'invalid', 0, '', '', CAST(COALESCE(o.n, 0) AS DOUBLE) FROM one_hot_groups AS g LEFT JOIN outcome_counts AS o ON o.source = g.source AND o.outcome = -2
+SELECT 'one-hot', r.source, r.statistic, r.position, r.category, r.column_name, CAST(COALESCE(o.n, 0) AS DOUBLE) FROM one_hot_rows AS r LEFT JOIN outcome_counts AS o ON o.source = r.source AND o.outcome = r.outcome

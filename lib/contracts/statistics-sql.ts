@@ -203,41 +203,41 @@ function renderQuery(
       `  END AS outcome FROM parsed`,
     ].join('\n');
   });
-  const quantileRows = QUANTILE_PERCENTS.map(
-    (p) => `SELECT 'numeric', name, 'quantile', ${p}, '', '', q${p} FROM feature_quantiles WHERE q${p} IS NOT NULL`,
-  );
-  const summaryRows = (
-    [
-      ['count', 'CAST(COALESCE(s.n, 0) AS DOUBLE)'],
-      ['missing', 'CAST(COALESCE(s.missing, 0) AS DOUBLE)'],
-      ['invalid', 'CAST(COALESCE(s.invalid, 0) AS DOUBLE)'],
-      ['mean', 's.mean'],
-      ['stddev', 's.deviation'],
-    ] as const
-  ).map(
-    ([statistic, value]) =>
-      `SELECT 'numeric', f.name, '${statistic}', 0, '', '', ${value} FROM numeric_features AS f LEFT JOIN feature_summary AS s ON s.name = f.name`,
-  );
-  const groupRows = (
-    [
-      ['missing', -1],
-      ['invalid', -2],
-    ] as const
-  ).map(
-    ([statistic, outcome]) =>
-      `SELECT 'one-hot', g.source, '${statistic}', 0, '', '', CAST(COALESCE(o.n, 0) AS DOUBLE) FROM one_hot_groups AS g LEFT JOIN outcome_counts AS o ON o.source = g.source AND o.outcome = ${outcome}`,
-  );
+  // The numeric section in one SELECT: every feature crossed with every statistic it has, its
+  // value picked by a CASE (a quantile row only when the feature has values). One branch, not one
+  // per statistic: Spark plans and runs each branch of a UNION ALL on its own, recomputing the CTEs
+  // it reads (see docs/development.md).
+  const numericStatistics = [
+    ...(['count', 'missing', 'invalid', 'mean', 'stddev'] as const).map((s) => [`'${s}'`, '0']),
+    ...QUANTILE_PERCENTS.map((p) => ["'quantile'", String(p)]),
+  ];
+  const numericValue = [
+    `WHEN k.statistic = 'count' THEN CAST(COALESCE(s.n, 0) AS DOUBLE)`,
+    `WHEN k.statistic = 'missing' THEN CAST(COALESCE(s.missing, 0) AS DOUBLE)`,
+    `WHEN k.statistic = 'invalid' THEN CAST(COALESCE(s.invalid, 0) AS DOUBLE)`,
+    `WHEN k.statistic = 'mean' THEN s.mean`,
+    `WHEN k.statistic = 'stddev' THEN s.deviation`,
+    ...QUANTILE_PERCENTS.map((p) => `WHEN k.position = ${p} THEN q.q${p}`),
+  ];
   const columnRows = plan.columns.map((c, i) => [literal(c, 'a column'), String(i)]);
   const featureRows = plan.numeric.map((name) => [literal(name, 'a feature')]);
-  const categoryRows = plan.groups.flatMap((g) =>
-    g.members.map((m, position) => [
-      literal(g.source, 'a one-hot source'),
-      String(position),
-      literal(m.category, 'a category'),
-      literal(m.column, 'a one-hot column'),
-    ]),
-  );
-  const groupNames = plan.groups.map((g) => [literal(g.source, 'a one-hot source')]);
+  // The one-hot section in one SELECT too: each category, and each group's missing and invalid
+  // counts, with the outcome it counts.
+  const oneHotRows = plan.groups.flatMap((g) => {
+    const source = literal(g.source, 'a one-hot source');
+    return [
+      ...g.members.map((m, position) => [
+        source,
+        "'category'",
+        String(position),
+        literal(m.category, 'a category'),
+        literal(m.column, 'a one-hot column'),
+        String(position),
+      ]),
+      [source, "'missing'", '0', "''", "''", '-1'],
+      [source, "'invalid'", '0', "''", "''", '-2'],
+    ];
+  });
 
   return `WITH parsed AS (
 ${parts.parsed}
@@ -277,21 +277,32 @@ column_list AS (
 numeric_features AS (
   SELECT * FROM ${valuesRelation('f', ['name'], featureRows, ["''"])}
 ),
-categories AS (
-  SELECT * FROM ${valuesRelation('c', ['source', 'position', 'category', 'column_name'], categoryRows, ["''", '0', "''", "''"])}
+numeric_statistics AS (
+  SELECT * FROM ${valuesRelation('k', ['statistic', 'position'], numericStatistics, ["''", '0'])}
 ),
-one_hot_groups AS (
-  SELECT * FROM ${valuesRelation('g', ['source'], groupNames, ["''"])}
+one_hot_rows AS (
+  SELECT * FROM ${valuesRelation('r', ['source', 'statistic', 'position', 'category', 'column_name', 'outcome'], oneHotRows, ["''", "''", '0', "''", "''", '0'])}
+),
+numeric_rows AS (
+  SELECT
+    f.name,
+    k.statistic,
+    k.position,
+    CASE
+${indented(numericValue, '      ', '')}
+    END AS value
+  FROM numeric_features AS f
+  CROSS JOIN numeric_statistics AS k
+  LEFT JOIN feature_summary AS s ON s.name = f.name
+  LEFT JOIN feature_quantiles AS q ON q.name = f.name
 )
 ${parts.tableCounts}
 UNION ALL
 SELECT 'table', name, 'column', position, '', '', CAST(NULL AS DOUBLE) FROM column_list
 ${[
-  ...summaryRows,
-  ...quantileRows,
+  `SELECT 'numeric', name, statistic, position, '', '', value FROM numeric_rows WHERE statistic <> 'quantile' OR value IS NOT NULL`,
   `SELECT 'numeric', name, 'bin', CAST(bin AS INTEGER), '', '', CAST(n AS DOUBLE) FROM bins`,
-  `SELECT 'one-hot', c.source, 'category', c.position, c.category, c.column_name, CAST(COALESCE(o.n, 0) AS DOUBLE) FROM categories AS c LEFT JOIN outcome_counts AS o ON o.source = c.source AND o.outcome = c.position`,
-  ...groupRows,
+  `SELECT 'one-hot', r.source, r.statistic, r.position, r.category, r.column_name, CAST(COALESCE(o.n, 0) AS DOUBLE) FROM one_hot_rows AS r LEFT JOIN outcome_counts AS o ON o.source = r.source AND o.outcome = r.outcome`,
 ]
   .map((row) => `UNION ALL\n${row}`)
   .join('\n')}
