@@ -205,8 +205,8 @@ function renderQuery(
   });
   // The numeric section in one SELECT: every feature crossed with every statistic it has, its
   // value picked by a CASE (a quantile row only when the feature has values). One branch, not one
-  // per statistic: Spark plans and runs each branch of a UNION ALL on its own, recomputing the CTEs
-  // it reads (see docs/development.md).
+  // per statistic: Spark plans each branch of a UNION ALL on its own and runs its joins as jobs of
+  // their own, which made the baseline statistics 3 to 4 times slower (docs/development.md).
   const numericStatistics = [
     ...(['count', 'missing', 'invalid', 'mean', 'stddev'] as const).map((s) => [`'${s}'`, '0']),
     ...QUANTILE_PERCENTS.map((p) => ["'quantile'", String(p)]),
